@@ -1,1 +1,2 @@
-export {};
+export * from "./resources/schedule-spec";
+export * from "./resources/unknowns";

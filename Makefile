@@ -1,0 +1,76 @@
+# pulumi-dfcloud — every target installs what it needs from the repo's own files.
+# `make demo` and `make test` work on a fresh machine; see README.md.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+ROOT := $(abspath .)
+
+NODE_VERSION := 24.9.0
+PULUMI_ENGINE_VERSION := v3.274.1
+
+# Node 24 (when installed here), the Pulumi engine and our language host come first on PATH for
+# every target: the language host and the dynamic-provider processes run `node` from PATH.
+export PATH := $(ROOT)/.tools/pulumi/bin:$(ROOT)/tools/language-host/bin:$(ROOT)/.tools/node/node_modules/node/bin:$(PATH)
+export PULUMI_HOME := $(ROOT)/.pulumi-home
+export PULUMI_BACKEND_URL ?= file://$(ROOT)/.pulumi-state
+export PULUMI_CONFIG_PASSPHRASE ?= dfcloud-local
+export PULUMI_SKIP_UPDATE_CHECK := true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
+export PULUMI_SUPPRESS_NEO_LINK := true
+export PULUMI_CREDENTIAL_STORE := plaintext
+export NODE_VERSION PULUMI_ENGINE_VERSION
+
+VITEST_REPORT := .test-work/vitest.json
+
+.PHONY: all tools node engine install build lint format test test-unit test-engine demo emulator gen docs bench soak clean
+
+all: build
+
+## tools: Node >= 22 and the Pulumi CLI (built once from the Go module proxy; skipped when present)
+tools: node engine
+
+node:
+	@scripts/ensure-node.sh
+
+engine: install
+	@scripts/build-engine.sh
+	@scripts/link-plugins.sh
+
+## install: npm packages, exactly as package-lock.json says (re-run only when the lock changes)
+install: node node_modules/.install-stamp
+
+node_modules/.install-stamp: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+build: install
+	npx tsc -b
+
+lint: install
+	npx biome check .
+	npx tsc -b
+
+format: install
+	npx biome check --write .
+
+## test: unit, integration and engine end-to-end tests; prints `tests: N passed, N failed`
+test: tools build
+	@mkdir -p .test-work
+	@rc=0; npx vitest run --reporter=default --reporter=json --outputFile.json=$(VITEST_REPORT) || rc=$$?; \
+	  node scripts/test-summary.js $(VITEST_REPORT) && exit $$rc
+
+test-unit: build
+	npx vitest run --project unit
+
+test-engine: tools build
+	npx vitest run --project engine
+
+## demo: start the local Dragonfly Cloud API and `pulumi up` examples/quickstart against it
+demo: tools build
+	@scripts/demo.sh
+
+## emulator: run the local Dragonfly Cloud API in the foreground (Ctrl-C stops it)
+emulator: build
+	node emulator/dist/cli.js $(EMULATOR_ARGS)
+
+clean:
+	rm -rf node_modules */dist examples/*/node_modules .test-work .pulumi-state .pulumi-home

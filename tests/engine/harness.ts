@@ -1,0 +1,121 @@
+/**
+ * Shared set-up for tests that drive the real Pulumi engine offline: the engine and language host
+ * from the repo's tools folders, a file backend and PULUMI_HOME in a fresh work folder per test,
+ * and helpers that return what the engine reported (change summaries), not just exit codes.
+ */
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** The repository root. */
+export const ROOT = path.resolve(__dirname, "../..");
+/** Folder of the Pulumi CLI that `make tools` builds. */
+export const ENGINE_BIN = path.join(ROOT, ".tools/pulumi/bin");
+/** Test passphrase for the file backend's secrets provider. */
+export const PASSPHRASE = "dfcloud-test-passphrase";
+
+/** Creates an empty folder under `.test-work/` (ignored by git) for one test. */
+export function newWorkDir(name: string): string {
+  const dir = path.join(ROOT, ".test-work", `${name}-${randomBytes(4).toString("hex")}`);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * The environment for an offline engine run whose state lives in `workDir`: our engine, language
+ * host and Node first on PATH; no update checks, no plugin downloads.
+ */
+export function engineEnv(workDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const pathEntries = [
+    ENGINE_BIN,
+    path.join(ROOT, "tools/language-host/bin"),
+    path.join(ROOT, ".tools/node/node_modules/node/bin"),
+    process.env.PATH ?? "",
+  ];
+  // The file backend refuses a state folder that does not exist yet.
+  fs.mkdirSync(path.join(workDir, ".pulumi-state"), { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: pathEntries.join(path.delimiter),
+    PULUMI_HOME: path.join(workDir, ".pulumi-home"),
+    PULUMI_BACKEND_URL: `file://${path.join(workDir, ".pulumi-state")}`,
+    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_SUPPRESS_NEO_LINK: "true",
+    PULUMI_CREDENTIAL_STORE: "plaintext",
+    ...extra,
+  };
+  // A developer's own credentials must never leak into a test run.
+  delete env.PULUMI_ACCESS_TOKEN;
+  for (const key of Object.keys(extra)) if (extra[key] === undefined) delete env[key];
+  return env;
+}
+
+/** What a finished CLI command printed, and how it exited. */
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the `pulumi` CLI with `args` in `cwd`; never throws on a non-zero exit. */
+export function pulumi(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    execFile(
+      path.join(ENGINE_BIN, "pulumi"),
+      [...args, "--non-interactive"],
+      { cwd, env, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Runs `pulumi` and throws with both streams when it fails, for steps that must succeed. */
+export async function pulumiOk(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
+  const result = await pulumi(args, cwd, env);
+  if (result.code !== 0) {
+    throw new Error(`pulumi ${args.join(" ")} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
+  }
+  return result;
+}
+
+/** True for the stack resource and provider resources, which every program has. */
+export function isInfrastructure(type: string): boolean {
+  return type === "pulumi:pulumi:Stack" || type.startsWith("pulumi:providers:");
+}
+
+/** Operation counts per kind, without the stack resource itself (`pulumi:pulumi:Stack`). */
+export type ChangeCounts = Record<string, number>;
+
+interface JsonStep {
+  op: string;
+  urn: string;
+}
+
+/**
+ * Reads the engine's `--json` output of preview/up/refresh/destroy and counts the steps per
+ * operation, leaving out the stack, provider resources and `same` steps, so `{create: 1}` means exactly one
+ * resource of the program is created.
+ */
+export function stepCounts(jsonOutput: string): ChangeCounts {
+  const parsed = JSON.parse(jsonOutput) as { steps?: JsonStep[] };
+  const counts: ChangeCounts = {};
+  for (const step of parsed.steps ?? []) {
+    const type = step.urn.split("::")[2] ?? "";
+    if (isInfrastructure(type) || step.op === "same") continue;
+    counts[step.op] = (counts[step.op] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** Writes a file under `dir`, creating folders. */
+export function writeFile(dir: string, name: string, content: string): void {
+  const file = path.join(dir, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+}

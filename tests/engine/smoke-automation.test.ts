@@ -1,0 +1,78 @@
+/**
+ * Proves the real Pulumi engine runs offline through the Automation API: an inline program with a
+ * trivial dynamic resource goes through preview → up → preview (no changes) → refresh → destroy,
+ * and each step reports exactly the expected change (not merely exit code 0).
+ */
+import * as path from "node:path";
+import { type EngineEvent, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { engineEnv, isInfrastructure, newWorkDir, PASSPHRASE, ROOT } from "./harness";
+
+/** Counts the engine's resource steps per operation, without the stack resource and `same`. */
+function stepRecorder() {
+  const counts: Record<string, number> = {};
+  const onEvent = (event: EngineEvent) => {
+    const metadata = event.resourcePreEvent?.metadata;
+    if (!metadata || isInfrastructure(metadata.type) || metadata.op === "same") return;
+    counts[metadata.op] = (counts[metadata.op] ?? 0) + 1;
+  };
+  return { counts, onEvent };
+}
+
+describe("the real engine through the Automation API (inline program)", () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    const workDir = newWorkDir("smoke-automation");
+    const env = engineEnv(workDir);
+    const pulumiCommand = await PulumiCommand.get({ root: path.join(ROOT, ".tools/pulumi") });
+    const program = async () => {
+      const provider: pulumi.dynamic.ResourceProvider = {
+        async create(inputs) {
+          return { id: `thing-${inputs.name}`, outs: { name: inputs.name } };
+        },
+      };
+      const thing = new pulumi.dynamic.Resource(provider, "thing", { name: "one" });
+      return { id: thing.id };
+    };
+    stack = await LocalWorkspace.createOrSelectStack(
+      { stackName: "smoke", projectName: "smoke-automation", program },
+      {
+        workDir,
+        pulumiCommand,
+        pulumiHome: env.PULUMI_HOME,
+        envVars: {
+          PULUMI_BACKEND_URL: env.PULUMI_BACKEND_URL ?? "",
+          PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+          PULUMI_SKIP_UPDATE_CHECK: "true",
+          PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+          PATH: env.PATH ?? "",
+        },
+      },
+    );
+  });
+
+  it("previews one create, creates it, then sees no change, refreshes and destroys it", async () => {
+    const preview = stepRecorder();
+    await stack.preview({ onEvent: preview.onEvent });
+    expect(preview.counts).toEqual({ create: 1 });
+
+    const up = await stack.up();
+    expect(up.summary.result).toBe("succeeded");
+    expect(up.summary.resourceChanges).toEqual({ create: 2 }); // the stack and the resource (providers are not counted)
+    expect(up.outputs.id?.value).toBe("thing-one");
+
+    const again = stepRecorder();
+    await stack.preview({ onEvent: again.onEvent });
+    expect(again.counts).toEqual({});
+
+    const refresh = await stack.refresh();
+    expect(refresh.summary.result).toBe("succeeded");
+    expect(refresh.summary.resourceChanges).toEqual({ same: 2 });
+
+    const destroy = await stack.destroy();
+    expect(destroy.summary.result).toBe("succeeded");
+    expect(destroy.summary.resourceChanges).toEqual({ delete: 2 });
+  });
+});
