@@ -1,0 +1,159 @@
+import { isDeepStrictEqual } from "node:util";
+import { z } from "zod";
+import type { ClientContext } from "./context";
+import { ConflictError, isDfCloudError } from "./errors";
+import type { RequestSpec } from "./http";
+import { DATASTORES_PATH } from "./modelled";
+import { path } from "./path";
+import {
+  type BackupPolicy,
+  BackupPolicySchema,
+  type Datastore,
+  type DatastoreConfig,
+  DatastoreSchema,
+  type DatastoreStatus,
+} from "./schemas";
+import { pollUntil, type WaitOptions } from "./wait";
+
+/** Changes a copy of a datastore's config; gets a deep copy, so it may modify it in place and return it. */
+export type ConfigMutation = (config: DatastoreConfig) => DatastoreConfig;
+
+/** A condition a datastore is awaited to meet. */
+export type DatastorePredicate = (datastore: Datastore) => boolean;
+
+/** Options of waitForDatastore. */
+export interface WaitForDatastoreOptions extends WaitOptions<Datastore> {
+  /** What a predicate waits for, for messages, e.g. `to finish restoring bkp_x`. Default `to meet the awaited condition`. */
+  readonly description?: string | undefined;
+}
+
+const DatastoreListSchema = z.array(DatastoreSchema);
+
+/** The fields of `backup_policy` this client models; setBackupPolicy keeps the others as the server has them. */
+const MODELLED_POLICY_FIELDS: ReadonlySet<string> = new Set(Object.keys(BackupPolicySchema.shape));
+
+const datastorePath = (datastoreId: string): string => DATASTORES_PATH + path`/${datastoreId}`;
+
+/** `GET /v1/datastores`: the account's datastores that are not deleted. */
+export function listDatastores(context: ClientContext): Promise<Datastore[]> {
+  return context.transport.request({ method: "GET", path: DATASTORES_PATH }, DatastoreListSchema);
+}
+
+/** `GET /v1/datastores/{id}`. */
+export function getDatastore(context: ClientContext, datastoreId: string): Promise<Datastore> {
+  return context.transport.request({ method: "GET", path: datastorePath(datastoreId) }, DatastoreSchema);
+}
+
+/**
+ * Read-modify-write of the whole config: GET, refuse unless `active`, apply `mutate` to a deep copy, PUT
+ * it all back. The API has no PATCH and PUT replaces the whole config, so building the body from the
+ * GET (unknown fields included) is what keeps the fields this call does not mean to change.
+ */
+export async function updateDatastoreConfig(
+  context: ClientContext,
+  datastoreId: string,
+  mutate: ConfigMutation,
+): Promise<Datastore> {
+  const current = await getDatastore(context, datastoreId);
+  const spec = { method: "PUT", path: datastorePath(datastoreId) } as const;
+  if (current.status !== "active") {
+    // The server would answer 409 (docs/api-model.md); checking first avoids a doomed PUT.
+    throw new ConflictError({
+      ...spec,
+      status: 409,
+      serverMessage: `datastore ${datastoreId} is ${current.status}; wait until it is active (checked before sending)`,
+    });
+  }
+  const desired = mutate(structuredClone(current.config));
+  return putConfig(context, { ...spec, body: desired }, desired);
+}
+
+/**
+ * PUTs a whole config, retrying. A PUT whose answer was lost (drop, 500, timeout) may have been applied:
+ * the datastore is then `updating` and the repeat is refused with 409. In that case alone the stored
+ * config is compared with the one sent, and a match is the success of the earlier attempt.
+ */
+function putConfig(
+  context: ClientContext,
+  spec: RequestSpec<"PUT">,
+  desired: DatastoreConfig,
+): Promise<Datastore> {
+  return context.transport.retrying(spec, async (attempt) => {
+    try {
+      return await context.transport.send(spec, DatastoreSchema);
+    } catch (error) {
+      if (!attempt.earlierAttemptMayHaveActed || !isDfCloudError(error, "ConflictError")) throw error;
+      const stored = await context.transport.request({ method: "GET", path: spec.path }, DatastoreSchema);
+      if (sameConfig(stored.config, desired)) return stored;
+      throw error;
+    }
+  });
+}
+
+/**
+ * Whether the server holds `desired`. `restore.loaded` is ignored: the server turns it true when the
+ * restore completes. The JSON round trip drops `undefined` fields, as the PUT body did.
+ */
+function sameConfig(stored: DatastoreConfig, desired: DatastoreConfig): boolean {
+  const withoutRestoreProgress = (config: DatastoreConfig): unknown => ({
+    ...config,
+    restore: { ...config.restore, loaded: undefined },
+  });
+  const sent: DatastoreConfig = JSON.parse(JSON.stringify(desired));
+  return isDeepStrictEqual(withoutRestoreProgress(stored), withoutRestoreProgress(sent));
+}
+
+/**
+ * Replaces the modelled fields of `config.backup_policy` with `policy` (read-modify-write). Fields of the
+ * stored policy this client does not model are kept; modelled fields absent from `policy` are removed.
+ */
+export function setBackupPolicy(
+  context: ClientContext,
+  datastoreId: string,
+  policy: BackupPolicy,
+): Promise<Datastore> {
+  return updateDatastoreConfig(context, datastoreId, (config) => {
+    const unmodelledFields = Object.entries(config.backup_policy ?? {}).filter(
+      ([field]) => !MODELLED_POLICY_FIELDS.has(field),
+    );
+    return { ...config, backup_policy: { ...Object.fromEntries(unmodelledFields), ...policy } };
+  });
+}
+
+/**
+ * Starts restoring `backupId` into the datastore (read-modify-write of `config.restore`). Sending
+ * `loaded: false` is what starts it, even when the same backup was restored before (docs/api-model.md
+ * "`config.restore`"). Returns at once, the datastore `restoring`; await it with waitForDatastore.
+ */
+export function startRestore(context: ClientContext, datastoreId: string, backupId: string): Promise<Datastore> {
+  return updateDatastoreConfig(context, datastoreId, (config) => ({
+    ...config,
+    restore: { ...config.restore, backup_id: backupId, loaded: false },
+  }));
+}
+
+/**
+ * Polls the datastore until it has status `until` or meets the predicate `until`. Fails fast when it is
+ * `deleted` (and that is not awaited) or answers 404 (NotFoundError).
+ */
+export function waitForDatastore(
+  context: ClientContext,
+  datastoreId: string,
+  until: DatastoreStatus | DatastorePredicate,
+  options: WaitForDatastoreOptions = {},
+): Promise<Datastore> {
+  const isDone = typeof until === "string" ? (datastore: Datastore) => datastore.status === until : until;
+  const goal =
+    typeof until === "string" ? `to become ${until}` : (options.description ?? "to meet the awaited condition");
+  return pollUntil(
+    {
+      waitedFor: `datastore ${datastoreId} ${goal}`,
+      read: () => getDatastore(context, datastoreId),
+      statusOf: (datastore) => datastore.status,
+      isDone,
+      isTerminal: (datastore) => datastore.status === "deleted",
+    },
+    options,
+    context.clock,
+  );
+}

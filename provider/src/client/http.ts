@@ -1,0 +1,188 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { Agent, request } from "undici";
+import { z } from "zod";
+import { ApiError, apiErrorFromResponse, ConnectionError, ResponseValidationError, type RequestTarget, TimeoutError } from "./errors";
+import type { ResolvedOptions } from "./options";
+import { redactSecret } from "./redact";
+import { type Attempt, parseRetryAfterMs, type RetrySettings, withRetries } from "./retry";
+
+/** The HTTP methods the API uses. */
+export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE";
+
+/** Methods that are safe to repeat: a second GET, PUT of a whole config or DELETE changes nothing more. */
+export type IdempotentMethod = Exclude<HttpMethod, "POST">;
+
+/** One API call. */
+export interface RequestSpec<M extends HttpMethod = HttpMethod> {
+  readonly method: M;
+  /** Path below the base URL, built with the `path` tag. */
+  readonly path: string;
+  /** Query parameters, encoded by the transport. */
+  readonly query?: Readonly<Record<string, string>>;
+  /** JSON body; sent with `Content-Type: application/json`. */
+  readonly body?: unknown;
+  /** Extra request headers (e.g. the idempotency key). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Longest part of a non-JSON error body quoted in a message, in characters. */
+const MAX_QUOTED_BODY_CHARS = 500;
+
+/** Error bodies are `{"error": "<message>"}` (docs/api-model.md "Transport"). */
+const ErrorBodySchema = z.looseObject({ error: z.string() });
+
+/**
+ * Sends requests to one API endpoint with one key: sets the headers, applies the per-request timeout,
+ * turns every failure into a {@link DfCloudError} free of the API key, and validates answers with zod.
+ * Owns an undici `Agent` (its connection pool); call {@link HttpTransport.close} when done.
+ */
+export class HttpTransport {
+  readonly #options: ResolvedOptions;
+  // Created per instance, never at module scope: the Pulumi dynamic provider that uses this client is
+  // serialised, and a live connection pool cannot be.
+  readonly #dispatcher = new Agent();
+  readonly #retrySettings: RetrySettings;
+
+  constructor(options: ResolvedOptions) {
+    this.#options = options;
+    this.#retrySettings = {
+      policy: options.retryPolicy,
+      clock: options.clock,
+      random: options.random,
+      onRetry: options.onRetry,
+    };
+  }
+
+  /**
+   * Sends an idempotent request, retrying it per the retry policy, and returns the body parsed by `schema`.
+   * POST is not accepted here: repeating one can create twice (see createBackup).
+   */
+  request<S extends z.ZodType>(spec: RequestSpec<IdempotentMethod>, schema: S): Promise<z.output<S>> {
+    return this.retrying(spec, () => this.send(spec, schema));
+  }
+
+  /** Sends `spec` once, without retries, and returns the body parsed by `schema`. */
+  async send<S extends z.ZodType>(spec: RequestSpec, schema: S): Promise<z.output<S>> {
+    const target = this.#targetOf(spec);
+    const answer = await this.#exchange(spec, target);
+    if (answer.status < 200 || answer.status > 299) throw this.#apiError(target, answer);
+    return parseBody(target, schema, answer.text);
+  }
+
+  /** Runs `attempt` under this client's retry policy (see {@link withRetries}). */
+  retrying<T>(spec: RequestSpec, attempt: (context: Attempt) => Promise<T>): Promise<T> {
+    return withRetries(this.#targetOf(spec), attempt, this.#retrySettings);
+  }
+
+  /** Closes the connection pool; requests in flight finish first. */
+  close(): Promise<void> {
+    return this.#dispatcher.close();
+  }
+
+  async #exchange(spec: RequestSpec, target: RequestTarget): Promise<Answer> {
+    const { apiKey, baseUrl, timeoutMs, userAgent } = this.#options;
+    const signal = AbortSignal.timeout(timeoutMs);
+    const hasBody = spec.body !== undefined;
+    try {
+      const response = await request(`${baseUrl}${pathWithQuery(spec)}`, {
+        method: spec.method,
+        dispatcher: this.#dispatcher,
+        signal,
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          accept: "application/json",
+          "user-agent": userAgent,
+          ...(hasBody ? { "content-type": "application/json" } : {}),
+          ...spec.headers,
+        },
+        ...(hasBody ? { body: JSON.stringify(spec.body) } : {}),
+      });
+      // Read inside the try: the timeout covers the body, and a socket closed mid-body is a ConnectionError.
+      const text = await response.body.text();
+      return { status: response.statusCode, headers: response.headers, text };
+    } catch (error) {
+      if (signal.aborted) throw new TimeoutError(target, timeoutMs);
+      const { reason, code } = describeCause(error);
+      throw new ConnectionError(target, redactSecret(reason, apiKey), code);
+    }
+  }
+
+  #apiError(target: RequestTarget, answer: Answer): ApiError {
+    const retryAfter = answer.headers["retry-after"];
+    return apiErrorFromResponse({
+      ...target,
+      status: answer.status,
+      serverMessage: redactSecret(serverMessageOf(answer.text), this.#options.apiKey),
+      retryAfterMs: parseRetryAfterMs(
+        Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+        this.#options.clock.now(),
+      ),
+    });
+  }
+
+  /** The method and path as errors show them; the key is removed in case a caller passed it as an id. */
+  #targetOf(spec: RequestSpec): RequestTarget {
+    return { method: spec.method, path: redactSecret(pathWithQuery(spec), this.#options.apiKey) };
+  }
+}
+
+interface Answer {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly text: string;
+}
+
+function pathWithQuery(spec: RequestSpec): string {
+  const query = new URLSearchParams(spec.query).toString();
+  return query === "" ? spec.path : `${spec.path}?${query}`;
+}
+
+function serverMessageOf(text: string): string {
+  const parsed = ErrorBodySchema.safeParse(parseJson(text));
+  if (parsed.success) return parsed.data.error;
+  const trimmed = text.trim();
+  if (trimmed === "") return "(empty body)";
+  return trimmed.length > MAX_QUOTED_BODY_CHARS ? `${trimmed.slice(0, MAX_QUOTED_BODY_CHARS)}…` : trimmed;
+}
+
+/** Parses JSON, answering undefined for text that is not JSON (callers validate the result anyway). */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseBody<S extends z.ZodType>(target: RequestTarget, schema: S, text: string): z.output<S> {
+  const json = parseJson(text);
+  if (json === undefined) {
+    throw new ResponseValidationError(target, [{ path: "", message: "the body is not JSON" }]);
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const [first, ...rest] = parsed.error.issues.map((issue) => ({
+    path: formatIssuePath(issue.path),
+    message: issue.message,
+  }));
+  // zod reports at least one issue on failure; the fallback only satisfies the type.
+  throw new ResponseValidationError(target, [first ?? { path: "", message: "invalid" }, ...rest]);
+}
+
+/** `["config", "backup_policy", "hours", 0]` → `config.backup_policy.hours[0]`. */
+export function formatIssuePath(segments: readonly PropertyKey[]): string {
+  return segments.reduce<string>((built, segment) => {
+    if (typeof segment === "number") return `${built}[${segment}]`;
+    return built === "" ? String(segment) : `${built}.${String(segment)}`;
+  }, "");
+}
+
+/** The message and code of a socket error; undici's connect failures can be an AggregateError with no message. */
+function describeCause(error: unknown): { reason: string; code: string | undefined } {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    reason: message === "" ? "no answer" : message,
+    code: typeof code === "string" ? code : undefined,
+  };
+}

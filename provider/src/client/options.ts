@@ -1,0 +1,129 @@
+import { isIP } from "node:net";
+import { API_KEY_HINT, ConfigurationError } from "./errors";
+import { DEFAULT_API_URL } from "./modelled";
+import { type Clock, DEFAULT_RETRY_POLICY, type RetryEvent, type RetryPolicy, systemClock } from "./retry";
+
+/** Default per-request timeout: 15 s, as the official Terraform SDK uses. */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+/** `User-Agent` sent when the caller sets none. */
+export const DEFAULT_USER_AGENT = "pulumi-dfcloud";
+
+/** Reported when createBackup looked for the backup a lost POST may have created. */
+export interface ReconcileEvent {
+  /** Datastore the backup was requested for. */
+  readonly datastoreId: string;
+  /** Id of the backup adopted, or undefined when none matched and the POST is sent again. */
+  readonly adoptedBackupId: string | undefined;
+}
+
+/** How to reach the API and how hard to try. Only `apiKey` is required. */
+export interface DfCloudClientOptions {
+  /**
+   * Dragonfly Cloud API key (`dragonflydb_…`), sent as `Authorization: Bearer <key>`. Required; it never
+   * appears in any error or log line. Undefined is accepted so that a missing config value gets a clear error.
+   */
+  readonly apiKey: string | undefined;
+  /** Base URL of the API. `https` only, except `http` on loopback hosts. Default `https://api.dragonflydb.cloud`. */
+  readonly apiUrl?: string | undefined;
+  /** Timeout of each single request, connect to last body byte, in milliseconds. Default 15 000. */
+  readonly timeoutMs?: number | undefined;
+  /** Retry bounds; unset fields keep their defaults (see {@link DEFAULT_RETRY_POLICY}). */
+  readonly retry?: Partial<RetryPolicy> | undefined;
+  /** Time source for backoff and waits. Default: the real clock. */
+  readonly clock?: Clock | undefined;
+  /** Jitter source, a number in [0, 1). Default `Math.random`. */
+  readonly random?: (() => number) | undefined;
+  /** `User-Agent` header. Default `pulumi-dfcloud`. */
+  readonly userAgent?: string | undefined;
+  /** Called before each retry, e.g. to log it; must not throw. */
+  readonly onRetry?: ((event: RetryEvent) => void) | undefined;
+  /** Called after each reconciliation of a backup create whose answer was lost; must not throw. */
+  readonly onReconcile?: ((event: ReconcileEvent) => void) | undefined;
+}
+
+/** {@link DfCloudClientOptions} checked and with defaults filled in. */
+export interface ResolvedOptions {
+  readonly apiKey: string;
+  /** Base URL without a trailing slash; request paths are appended to it. */
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  readonly retryPolicy: RetryPolicy;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly userAgent: string;
+  readonly onRetry: ((event: RetryEvent) => void) | undefined;
+  readonly onReconcile: ((event: ReconcileEvent) => void) | undefined;
+}
+
+/**
+ * Checks the options and fills in defaults.
+ * @throws ConfigurationError when the key is missing, the URL is not https (nor http on loopback), or a
+ * number is out of range
+ */
+export function resolveOptions(options: DfCloudClientOptions): ResolvedOptions {
+  const apiKey = options.apiKey?.trim() ?? "";
+  if (apiKey === "") throw new ConfigurationError(`The Dragonfly Cloud API key is not set. ${API_KEY_HINT}`);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  requireMilliseconds("timeoutMs", timeoutMs, "positive");
+  return {
+    apiKey,
+    baseUrl: resolveBaseUrl(options.apiUrl ?? DEFAULT_API_URL),
+    timeoutMs,
+    retryPolicy: resolveRetryPolicy(options.retry ?? {}),
+    clock: options.clock ?? systemClock,
+    random: options.random ?? Math.random,
+    userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+    onRetry: options.onRetry,
+    onReconcile: options.onReconcile,
+  };
+}
+
+function resolveBaseUrl(apiUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(apiUrl);
+  } catch {
+    throw new ConfigurationError(`apiUrl "${apiUrl}" is not a valid URL`);
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
+    // The API key travels in a header; over plain http anyone on the path could read it.
+    throw new ConfigurationError(
+      `apiUrl must use https (http is allowed only for loopback hosts such as 127.0.0.1, ::1 or localhost), got ${url.origin}`,
+    );
+  }
+  if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
+    throw new ConfigurationError(
+      `apiUrl must be a plain base URL without credentials, query or fragment, got ${url.origin}`,
+    );
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+/** Whether `hostname` (as `URL.hostname` spells it, IPv6 in brackets) is 127.0.0.0/8, ::1 or localhost. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  if (host === "localhost" || host === "::1") return true;
+  return isIP(host) === 4 && host.startsWith("127.");
+}
+
+function resolveRetryPolicy(overrides: Partial<RetryPolicy>): RetryPolicy {
+  const policy = { ...DEFAULT_RETRY_POLICY, ...withoutUndefined(overrides) };
+  if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) {
+    throw new ConfigurationError(`retry.maxAttempts must be a whole number ≥ 1, got ${policy.maxAttempts}`);
+  }
+  for (const field of ["baseDelayMs", "maxDelayMs", "maxRetryAfterMs", "maxElapsedMs"] as const) {
+    requireMilliseconds(`retry.${field}`, policy[field], "non-negative");
+  }
+  return policy;
+}
+
+/** Drops keys set to undefined, so that `{maxAttempts: undefined}` keeps the default instead of erasing it. */
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
+}
+
+function requireMilliseconds(name: string, value: number, minimum: "positive" | "non-negative"): void {
+  const inRange = Number.isFinite(value) && (minimum === "positive" ? value > 0 : value >= 0);
+  if (!inRange) throw new ConfigurationError(`${name} must be a ${minimum} number of milliseconds, got ${value}`);
+}

@@ -1,0 +1,131 @@
+import type { DatastoreView, ResourceDeps } from "./api";
+import { checkFields, type FieldRule } from "./check";
+import {
+  datastoreIdRule,
+  isActive,
+  isGone,
+  isNotFound,
+  minutesToMs,
+  progressReporter,
+  waitTimeoutRule,
+  withOperation,
+} from "./common";
+import type { CheckResult, DiffResult, ResourceLogic } from "./contract";
+import { fromBackupPolicy, type ScheduleSpec, sameSchedule, scheduleSpecSchema, toBackupPolicy } from "./schedule-spec";
+
+/** BackupSchedule inputs after `check`: validated and normalised. */
+export interface BackupScheduleInputs extends ScheduleSpec {
+  datastoreId: string;
+  waitTimeoutMinutes: number;
+}
+
+/** BackupSchedule outputs: the inputs as they are live on the datastore. */
+export type BackupScheduleOutputs = BackupScheduleInputs;
+
+const specFields = scheduleSpecSchema.shape;
+
+/** How each BackupSchedule input is validated. */
+export const backupScheduleRules: Record<keyof BackupScheduleInputs, FieldRule> = {
+  datastoreId: datastoreIdRule,
+  enabled: { schema: specFields.enabled },
+  days: { schema: specFields.days, required: `"every" or a list of weekday names such as ["mon", "thu"]` },
+  hours: { schema: specFields.hours, required: `"every" or a list of hours of the day (0-23, UTC) such as [2, 14]` },
+  retentionDays: { schema: specFields.retentionDays, required: "how many whole days each scheduled backup is kept (at least 1)" },
+  waitTimeoutMinutes: waitTimeoutRule,
+};
+
+/** Fields whose change is applied in place; `datastoreId` replaces. */
+const UPDATABLE: readonly (keyof BackupScheduleInputs)[] = ["enabled", "days", "hours", "retentionDays"];
+
+/**
+ * The BackupSchedule resource: the datastore's `config.backup_policy`, written by
+ * read-modify-write so the rest of the datastore's config is never touched.
+ */
+export function backupScheduleLogic(deps: () => ResourceDeps): ResourceLogic<BackupScheduleInputs, BackupScheduleOutputs> {
+  /** Writes the schedule unless the datastore already has exactly it; then confirms it took. */
+  async function apply(inputs: BackupScheduleInputs, operation: string): Promise<BackupScheduleOutputs> {
+    const { api, log } = deps();
+    const id = inputs.datastoreId;
+    const timeoutMs = minutesToMs(inputs.waitTimeoutMinutes);
+    try {
+      const current = await api.getDatastore(id);
+      const live = fromBackupPolicy(current.config.backup_policy);
+      if (live && sameSchedule(live, inputs)) return inputs;
+      const onProgress = progressReporter(log, `datastore ${id}`);
+      if (!isActive(current)) await api.waitForDatastore(id, isActive, { timeoutMs, onProgress });
+      await api.setBackupPolicy(id, toBackupPolicy(inputs));
+      const settled = await api.waitForDatastore(id, isActive, { timeoutMs, onProgress });
+      confirm(settled, inputs);
+      return inputs;
+    } catch (error) {
+      throw withOperation(`${operation} the backup schedule of datastore ${id}`, error);
+    }
+  }
+
+  return {
+    async check(_olds, news): Promise<CheckResult<BackupScheduleInputs>> {
+      const { values, failures } = checkFields(backupScheduleRules, news);
+      return failures.length > 0 ? { failures } : { inputs: values as unknown as BackupScheduleInputs };
+    },
+
+    async diff(_id, olds, news): Promise<DiffResult> {
+      if (olds.datastoreId !== news.datastoreId) return { changes: true, replaces: ["datastoreId"] };
+      const changed = UPDATABLE.some((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
+      return { changes: changed };
+    },
+
+    async create(inputs) {
+      return { id: inputs.datastoreId, outs: await apply(inputs, "creating") };
+    },
+
+    async update(_id, _olds, news) {
+      return { outs: await apply(news, "updating") };
+    },
+
+    async read(id, props) {
+      const { api } = deps();
+      let datastore: DatastoreView;
+      try {
+        datastore = await api.getDatastore(id);
+      } catch (error) {
+        // The datastore is gone, so is its schedule: drop the resource from state.
+        if (isNotFound(error)) return { id: "" };
+        throw withOperation(`reading the backup schedule of datastore ${id}`, error);
+      }
+      if (isGone(datastore)) return { id: "" };
+      const live = fromBackupPolicy(datastore.config.backup_policy);
+      // A policy removed in the console reads as a disabled schedule, so `up` turns it back on.
+      const state: BackupScheduleOutputs = live
+        ? { ...props, ...live, retentionDays: live.retentionDays || props.retentionDays }
+        : { ...props, enabled: false };
+      return { id, props: state, inputs: state };
+    },
+
+    async delete(id, props) {
+      const { api, log } = deps();
+      try {
+        const current = await api.getDatastore(id);
+        if (isGone(current) || current.config.backup_policy?.enabled !== true) return;
+        const timeoutMs = minutesToMs(props.waitTimeoutMinutes);
+        const onProgress = progressReporter(log, `datastore ${id}`);
+        if (!isActive(current)) await api.waitForDatastore(id, isActive, { timeoutMs, onProgress });
+        // Disable, keep the rest of the policy as it was: the datastore and its backups stay.
+        await api.setBackupPolicy(id, { ...toBackupPolicy(props), enabled: false });
+        await api.waitForDatastore(id, isActive, { timeoutMs, onProgress });
+      } catch (error) {
+        if (isNotFound(error)) return;
+        throw withOperation(`disabling the backup schedule of datastore ${id}`, error);
+      }
+    },
+  };
+}
+
+/** Throws when the datastore did not keep the schedule that was written. */
+function confirm(datastore: DatastoreView, wanted: ScheduleSpec): void {
+  const live = fromBackupPolicy(datastore.config.backup_policy);
+  if (!live || !sameSchedule(live, wanted)) {
+    throw new Error(
+      `the API accepted the schedule but the datastore reports ${JSON.stringify(datastore.config.backup_policy ?? null)}`,
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import { z } from "zod";
+import type { DatastoreView } from "./api";
+import type { FieldRule } from "./check";
+
+/** Default for every resource's `waitTimeoutMinutes`: how long `up` waits for the API. */
+export const DEFAULT_WAIT_TIMEOUT_MINUTES = 30;
+/** Upper bound for `waitTimeoutMinutes` (one day). */
+export const MAX_WAIT_TIMEOUT_MINUTES = 24 * 60;
+
+/** The rule for `datastoreId`, shared by all three resources. */
+export const datastoreIdRule: FieldRule = {
+  schema: z
+    .string({ error: () => "must be a datastore id (a non-empty string such as dst_…)" })
+    .trim()
+    .min(1, { error: () => "must be a datastore id (a non-empty string such as dst_…)" }),
+  required: "the id of the Dragonfly Cloud datastore (for example `datastore.id` or a dst_… string)",
+};
+
+/** The rule for `waitTimeoutMinutes`, shared by all three resources. */
+export const waitTimeoutRule: FieldRule = {
+  schema: z
+    .number({ error: () => `must be a whole number of minutes from 1 to ${MAX_WAIT_TIMEOUT_MINUTES} (default ${DEFAULT_WAIT_TIMEOUT_MINUTES})` })
+    .int({ error: () => `must be a whole number of minutes from 1 to ${MAX_WAIT_TIMEOUT_MINUTES} (default ${DEFAULT_WAIT_TIMEOUT_MINUTES})` })
+    .min(1, { error: () => `must be a whole number of minutes from 1 to ${MAX_WAIT_TIMEOUT_MINUTES} (default ${DEFAULT_WAIT_TIMEOUT_MINUTES})` })
+    .max(MAX_WAIT_TIMEOUT_MINUTES, {
+      error: () => `must be a whole number of minutes from 1 to ${MAX_WAIT_TIMEOUT_MINUTES} (default ${DEFAULT_WAIT_TIMEOUT_MINUTES})`,
+    })
+    .default(DEFAULT_WAIT_TIMEOUT_MINUTES),
+};
+
+/** A datastore whose status means it is gone for good. */
+export function isGone(datastore: DatastoreView): boolean {
+  return datastore.status === "deleted" || datastore.status === "deleting";
+}
+
+/** True once a datastore accepts writes again. */
+export function isActive(datastore: DatastoreView): boolean {
+  return datastore.status === "active";
+}
+
+/** True when `error` is the client's 404 (works across copies of the client module). */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof Error && error.name === "NotFoundError";
+}
+
+/** Milliseconds in `minutes`. */
+export function minutesToMs(minutes: number): number {
+  return minutes * 60_000;
+}
+
+/**
+ * Progress reporting for long waits: one line when the status changes and otherwise at most one
+ * every `everyMs`, so a 30-minute wait does not print 400 lines.
+ */
+export function progressReporter(log: (message: string) => void, what: string, everyMs = 10_000) {
+  let lastStatus = "";
+  let lastAt = -Infinity;
+  return (status: string, elapsedMs: number): void => {
+    if (status === lastStatus && elapsedMs - lastAt < everyMs) return;
+    lastStatus = status;
+    lastAt = elapsedMs;
+    log(`${what}: ${status} (${Math.round(elapsedMs / 1000)} s)`);
+  };
+}
+
+/** Prefixes an error's message with what the resource was doing, keeping the error's kind. */
+export function withOperation(operation: string, error: unknown): Error {
+  if (error instanceof Error) {
+    error.message = `${operation}: ${error.message}`;
+    return error;
+  }
+  return new Error(`${operation}: ${String(error)}`);
+}

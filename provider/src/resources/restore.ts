@@ -1,0 +1,164 @@
+import { z } from "zod";
+import type { BackupView, DatastoreView, ResourceDeps } from "./api";
+import { checkFields, type FieldRule } from "./check";
+import { datastoreIdRule, isActive, isGone, isNotFound, minutesToMs, progressReporter, waitTimeoutRule, withOperation } from "./common";
+import type { CheckFailure, CheckResult, DiffResult, ResourceLogic } from "./contract";
+
+/** Restore inputs after `check`. */
+export interface RestoreInputs {
+  datastoreId: string;
+  backupId: string;
+  acknowledgeDataLoss: true;
+  trigger?: string;
+  waitTimeoutMinutes: number;
+}
+
+/** Restore outputs. */
+export interface RestoreOutputs extends RestoreInputs {
+  /** ISO 8601, UTC: when the datastore came back `active` with the backup loaded. */
+  restoredAt: string;
+}
+
+const DATA_LOSS =
+  "must be the literal true: a restore deletes every key in the datastore and replaces it with the backup's data, and cannot be undone";
+
+/** How each Restore input is validated. */
+export const restoreRules: Record<keyof RestoreInputs, FieldRule> = {
+  datastoreId: datastoreIdRule,
+  backupId: {
+    schema: z.string({ error: () => "must be a backup id (a bkp_… string)" }).min(1, { error: () => "must be a backup id (a bkp_… string)" }),
+    required: "the id of the backup to restore (for example `backup.backupId`)",
+  },
+  acknowledgeDataLoss: { schema: z.literal(true, { error: () => DATA_LOSS }), required: `true (it ${DATA_LOSS.slice(5)})` },
+  trigger: {
+    schema: z.string({ error: () => "must be a string; change it (for example to today's date) to run the restore again" }).optional(),
+  },
+  waitTimeoutMinutes: waitTimeoutRule,
+};
+
+/** Shard count of a datastore: 1 unless clustered (docs/api-model.md, a modelled choice). */
+export function datastoreShardCount(datastore: DatastoreView): number {
+  const cluster = datastore.config.cluster;
+  const memory = datastore.config.tier?.max_memory_bytes ?? 0;
+  if (!cluster?.enabled || !cluster.shard_memory) return 1;
+  return Math.max(1, Math.ceil(memory / cluster.shard_memory));
+}
+
+/**
+ * Why `backup` cannot be restored into `datastore`, or undefined when it can. The same rules the
+ * API applies (docs/api-model.md), checked at preview so that nothing is touched.
+ */
+export function restoreProblem(backup: BackupView, datastore: DatastoreView): string | undefined {
+  if (backup.status !== "ready") return `backup ${backup.backup_id} is ${backup.status}; only a ready backup can be restored`;
+  const target = datastore.config.location ?? {};
+  if (backup.location.provider !== target.provider || backup.location.region !== target.region) {
+    return (
+      `backup ${backup.backup_id} is in ${backup.location.provider} ${backup.location.region} but datastore ` +
+      `${datastore.datastore_id} is in ${target.provider} ${target.region}; a backup restores only into the same cloud and region`
+    );
+  }
+  const shards = datastoreShardCount(datastore);
+  if (backup.shard_count > 1 && shards !== backup.shard_count) {
+    return (
+      `backup ${backup.backup_id} has ${backup.shard_count} shards but datastore ${datastore.datastore_id} has ${shards}; ` +
+      "a multi-shard backup restores only into a datastore with the same shard count"
+    );
+  }
+  return undefined;
+}
+
+/**
+ * The Restore resource: a one-off action that loads a backup into an existing datastore. It runs
+ * on create only; it runs again only when `trigger` changes, never because an id moved.
+ */
+export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInputs, RestoreOutputs> {
+  /** Looks the backup and the datastore up and says what stops the restore, if anything. */
+  async function liveProblems(inputs: RestoreInputs): Promise<CheckFailure[]> {
+    const { api } = deps();
+    const [backup, datastore] = await Promise.all([
+      api.getBackup(inputs.backupId).catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error))),
+      api.getDatastore(inputs.datastoreId).catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error))),
+    ]);
+    if (!backup) return [{ property: "backupId", reason: `backupId: backup ${inputs.backupId} does not exist in this account` }];
+    if (!datastore || isGone(datastore)) {
+      return [{ property: "datastoreId", reason: `datastoreId: datastore ${inputs.datastoreId} does not exist in this account` }];
+    }
+    const problem = restoreProblem(backup, datastore);
+    return problem ? [{ property: "backupId", reason: `backupId: ${problem}` }] : [];
+  }
+
+  return {
+    async check(olds, news): Promise<CheckResult<RestoreInputs>> {
+      const { values, unknownKeys, failures } = checkFields(restoreRules, news);
+      if (failures.length > 0) return { failures };
+      const inputs = values as unknown as RestoreInputs;
+      const ran = typeof olds.backupId === "string";
+      const sameTrigger = olds.trigger === inputs.trigger;
+      if (ran && sameTrigger) {
+        for (const key of ["backupId", "datastoreId"] as const) {
+          if (!unknownKeys.has(key) && olds[key] !== inputs[key]) {
+            failures.push({
+              property: key,
+              reason:
+                `${key}: changed from ${JSON.stringify(olds[key])} to ${JSON.stringify(inputs[key])}, but this restore already ran ` +
+                `and runs again only on purpose: to restore now, also change \`trigger\` (for example to today's date); ` +
+                `to keep things as they are, set ${key} back to ${JSON.stringify(olds[key])}`,
+            });
+          }
+        }
+        return failures.length > 0 ? { failures } : { inputs };
+      }
+      // A restore about to run: check the backup fits the datastore now, before anything is touched.
+      if (unknownKeys.has("backupId") || unknownKeys.has("datastoreId")) return { inputs };
+      const problems = await liveProblems(inputs);
+      return problems.length > 0 ? { failures: problems } : { inputs };
+    },
+
+    async diff(_id, olds, news): Promise<DiffResult> {
+      // check() has already refused an id change without a new trigger.
+      if (olds.trigger !== news.trigger) return { changes: true, replaces: ["trigger"] };
+      return { changes: false };
+    },
+
+    async create(inputs) {
+      const { api, log, now } = deps();
+      const id = inputs.datastoreId;
+      const timeoutMs = minutesToMs(inputs.waitTimeoutMinutes);
+      const onProgress = progressReporter(log, `restore of backup ${inputs.backupId} into datastore ${id}`);
+      try {
+        await api.waitForDatastore(id, isActive, { timeoutMs, onProgress });
+        await api.startRestore(id, inputs.backupId);
+        await api.waitForDatastore(
+          id,
+          (d) => isActive(d) && d.config.restore?.backup_id === inputs.backupId && d.config.restore?.loaded === true,
+          { timeoutMs, onProgress },
+        );
+      } catch (error) {
+        throw withOperation(`restoring backup ${inputs.backupId} into datastore ${id}`, error);
+      }
+      const restoredAt = new Date(now()).toISOString();
+      return { id: `${id}/${inputs.backupId}/${restoredAt}`, outs: { ...inputs, restoredAt } };
+    },
+
+    async update(_id, olds, news) {
+      // Only the wait timeout or the acknowledgement can change in place; nothing to send.
+      return { outs: { ...olds, ...news, restoredAt: olds.restoredAt } };
+    },
+
+    async read(id, props) {
+      try {
+        const datastore = await deps().api.getDatastore(props.datastoreId);
+        return isGone(datastore) ? { id: "" } : { id, props };
+      } catch (error) {
+        if (isNotFound(error)) return { id: "" };
+        throw withOperation(`reading datastore ${props.datastoreId}`, error);
+      }
+    },
+
+    async delete(_id, props) {
+      deps().log(
+        `Restore of backup ${props.backupId} removed from the stack; datastore ${props.datastoreId} keeps its data (a restore cannot be undone)`,
+      );
+    },
+  };
+}
