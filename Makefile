@@ -66,7 +66,7 @@ test-engine: tools build
 
 ## demo: start the local Dragonfly Cloud API and `pulumi up` examples/quickstart against it
 demo: tools build
-	@scripts/demo.sh
+	@node scripts/demo.js
 
 ## emulator: run the local Dragonfly Cloud API in the foreground (Ctrl-C stops it)
 emulator: build

@@ -59,6 +59,11 @@ export function matchesAnyStackPattern(stack: string, patterns: readonly string[
   return patterns.some((pattern) => matchesStackPattern(stack, pattern));
 }
 
+/** True when the policy config `config` names `stack` in its `exemptStacks`. */
+export function isExemptStack(stack: string, config: ExemptStacksArgs): boolean {
+  return matchesAnyStackPattern(stack, config.exemptStacks ?? []);
+}
+
 /** The reason given when a policy is switched off for a stack through `exemptStacks`. */
 export function exemptReason(stack: string): string {
   return `stack "${stack}" matches exemptStacks`;

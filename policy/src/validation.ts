@@ -1,7 +1,8 @@
 /**
- * The two wrappers every policy is built from. They do what all policies share, so each policy
- * body holds only its rule: match the type token, read config with its defaults, honour
- * `exemptStacks`, and turn "could not check yet" into a not-applicable result with its reason.
+ * The builders every policy is made with (`resourcePolicy`, `stackPolicy`). They do what all
+ * policies share, so each policy body holds only its rule: match the type token, read config with
+ * its defaults, honour `exemptStacks`, and turn "could not check yet" into a not-applicable result
+ * that carries the reason.
  */
 import type {
   Policy,
@@ -14,7 +15,7 @@ import type {
   StackValidation,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { configWithDefaults, type ExemptStacksArgs, exemptReason, matchesAnyStackPattern } from "./config";
+import { configWithDefaults, exemptReason, isExemptStack } from "./config";
 import type { PropRead } from "./props";
 import { stackOfUrn } from "./resources";
 
@@ -39,7 +40,7 @@ export interface StackCheck<C> {
  * classes have no static `__pulumiType`, so `validateResourceOfType` cannot match them) and only
  * in stacks that `exemptStacks` does not name. Other resources get a not-applicable result.
  */
-export function validateResourceOfToken<C extends ExemptStacksArgs>(
+function validateResourceOfToken<C extends object>(
   token: string,
   configSchema: PolicyConfigSchema,
   check: (context: ResourceCheck<C>) => void,
@@ -48,9 +49,7 @@ export function validateResourceOfToken<C extends ExemptStacksArgs>(
     if (args.type !== token) args.notApplicable(`Policy only applies to resources of type '${token}'`);
     const config = configWithDefaults<Required<C>>(args, configSchema);
     const stack = stackOfUrn(args.urn);
-    if (matchesAnyStackPattern(stack, (config as ExemptStacksArgs).exemptStacks ?? [])) {
-      args.notApplicable(exemptReason(stack));
-    }
+    if (isExemptStack(stack, config)) args.notApplicable(exemptReason(stack));
     check({ args, config, reportViolation });
   };
 }
@@ -60,7 +59,7 @@ export function validateResourceOfToken<C extends ExemptStacksArgs>(
  * (values unknown during preview) do not stop the rest; once it is done, they are reported as
  * the policy's not-applicable reason, so the result says what was left for `pulumi up`.
  */
-export function validateStackWith<C extends ExemptStacksArgs>(
+function validateStackWith<C extends object>(
   configSchema: PolicyConfigSchema,
   check: (context: StackCheck<C>) => void,
 ): StackValidation {
@@ -68,11 +67,14 @@ export function validateStackWith<C extends ExemptStacksArgs>(
     const config = configWithDefaults<Required<C>>(args, configSchema);
     // Every URN of one analysis names the same stack; with no resources there is nothing to check.
     const stack = args.resources[0] ? stackOfUrn(args.resources[0].urn) : undefined;
-    if (stack !== undefined && matchesAnyStackPattern(stack, (config as ExemptStacksArgs).exemptStacks ?? [])) {
-      args.notApplicable(exemptReason(stack));
-    }
+    if (stack !== undefined && isExemptStack(stack, config)) args.notApplicable(exemptReason(stack));
     const unchecked: string[] = [];
-    check({ resources: args.resources, config, reportViolation, couldNotCheck: (reason) => unchecked.push(reason) });
+    check({
+      resources: args.resources,
+      config,
+      reportViolation,
+      couldNotCheck: (reason) => unchecked.push(reason),
+    });
     if (unchecked.length > 0) args.notApplicable(`Could not check yet: ${unchecked.join("; ")}.`);
   };
 }
@@ -84,7 +86,7 @@ type PolicyFields = Omit<Policy, "configSchema"> & { configSchema: PolicyConfigS
  * Builds a resource policy from its metadata, the type token it checks and its rule. The schema
  * is passed once and used both for the engine (`configSchema`) and for the defaults.
  */
-export function resourcePolicy<C extends ExemptStacksArgs>(
+export function resourcePolicy<C extends object>(
   definition: PolicyFields & { resourceType: string; check: (context: ResourceCheck<C>) => void },
 ): ResourceValidationPolicy {
   const { resourceType, check, ...fields } = definition;
@@ -92,7 +94,7 @@ export function resourcePolicy<C extends ExemptStacksArgs>(
 }
 
 /** Builds a stack policy from its metadata and its rule (see {@link validateStackWith}). */
-export function stackPolicy<C extends ExemptStacksArgs>(
+export function stackPolicy<C extends object>(
   definition: PolicyFields & { check: (context: StackCheck<C>) => void },
 ): StackValidationPolicy {
   const { check, ...fields } = definition;

@@ -4,7 +4,12 @@
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { BACKUP_TYPE, RESTORE_TYPE } from "pulumi-dfcloud/tokens";
-import { type ExemptStacksArgs, exemptStacksProperty, matchesAnyStackPattern, stackPatternsSchema } from "../config";
+import {
+  type ExemptStacksArgs,
+  exemptStacksProperty,
+  matchesAnyStackPattern,
+  stackPatternsSchema,
+} from "../config";
 import { rawProp, readProp, STRING } from "../props";
 import { label, resourcesOfToken, stackOfUrn, transitiveDependencies } from "../resources";
 import { resourcePolicy, stackPolicy } from "../validation";
@@ -73,7 +78,8 @@ export const restoreNeedsSafetyBackup: StackValidationPolicy = stackPolicy<Resto
       allowExistingBackup: {
         type: "boolean",
         default: false,
-        description: "Whether a Backup that adopts an existing backup (existingBackupId) counts as the safety backup.",
+        description:
+          "Whether a Backup that adopts an existing backup (existingBackupId) counts as the safety backup.",
       },
       ...exemptStacksProperty,
     },
@@ -86,18 +92,19 @@ export const restoreNeedsSafetyBackup: StackValidationPolicy = stackPolicy<Resto
         continue;
       }
       const sameDatastore: PolicyResource[] = [];
-      const unknownDatastore: PolicyResource[] = [];
+      const undecided: string[] = [];
       for (const backup of transitiveDependencies(restore).filter((r) => r.type === BACKUP_TYPE)) {
         const backupDatastore = readProp(backup.props, "datastoreId", STRING);
-        if (!backupDatastore.known) unknownDatastore.push(backup);
+        if (!backupDatastore.known)
+          undecided.push(`${label(backup)}, which ${label(restore)} depends on: ${backupDatastore.reason}`);
         else if (backupDatastore.value === datastore.value) sameDatastore.push(backup);
       }
       // An unknown existingBackupId still means one is set: the Backup adopts, it does not take.
       const isFresh = (backup: PolicyResource) => rawProp(backup.props, "existingBackupId") == null;
       if (sameDatastore.some((backup) => config.allowExistingBackup || isFresh(backup))) continue;
-      const [undecided] = unknownDatastore;
-      if (undecided) {
-        couldNotCheck(`${label(undecided)}, which ${label(restore)} depends on: ${readProp(undecided.props, "datastoreId", STRING).known ? "" : "datastoreId is not known during preview"}`);
+      if (undecided.length > 0) {
+        // One of those Backups may yet turn out to be of this datastore.
+        for (const reason of undecided) couldNotCheck(reason);
         continue;
       }
       const actual =

@@ -2,8 +2,9 @@
  * Policies on each BackupSchedule by itself: how long backups are kept, how often they are taken,
  * and that the schedule is switched on.
  */
-import { backupsPerWeek } from "@pulumi-dfcloud/provider";
+
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { backupsPerWeek } from "@pulumi-dfcloud/provider";
 import { BACKUP_SCHEDULE_TYPE } from "pulumi-dfcloud/tokens";
 import { type ExemptStacksArgs, exemptStacksProperty } from "../config";
 import { BOOLEAN, NUMBER, type PropKind, readProp } from "../props";
@@ -126,7 +127,7 @@ export const scheduleMinFrequency: ResourceValidationPolicy = resourcePolicy<Sch
     const perWeek = backupsPerWeek(days, hours);
     const actual = `days ${JSON.stringify(days)} × hours ${JSON.stringify(hours)}`;
     // The provider's own input check rejects such a schedule with a precise message.
-    if (perWeek === undefined) args.notApplicable(`${actual} is not a valid schedule`);
+    if (perWeek === undefined) return args.notApplicable(`${actual} is not a valid schedule`);
     if (perWeek < config.minBackupsPerWeek) {
       reportViolation(
         `${label(args)} must take at least ${config.minBackupsPerWeek} backups a week (minBackupsPerWeek), but it takes ${perWeek} (${actual}).`,

@@ -21,11 +21,11 @@ export type DatastoreStatus = z.infer<typeof DatastoreStatusSchema>;
  */
 export const BackupPolicySchema = z.looseObject({
   enabled: nullableBoolean,
-  every_day: z.boolean().optional(),
-  weekdays: z.array(z.int()).optional(),
-  every_hour: z.boolean().optional(),
-  hours: z.array(z.int()).optional(),
-  retention: z.int().optional(),
+  every_day: z.boolean().exactOptional(),
+  weekdays: z.array(z.int()).exactOptional(),
+  every_hour: z.boolean().exactOptional(),
+  hours: z.array(z.int()).exactOptional(),
+  retention: z.int().exactOptional(),
 });
 /** A datastore's backup schedule (`config.backup_policy`); unknown fields are kept. */
 export type BackupPolicy = z.infer<typeof BackupPolicySchema>;
@@ -41,29 +41,29 @@ export type Restore = z.infer<typeof RestoreSchema>;
 /** The whole datastore configuration: the body of `PUT /v1/datastores/{id}` and `config` of a datastore. */
 export const DatastoreConfigSchema = z.looseObject({
   name: z.string(),
-  network_id: z.string().optional(),
+  network_id: z.string().exactOptional(),
   location: z.looseObject({
     provider: z.string(),
     region: z.string(),
-    availability_zones: z.array(z.string()).nullable().optional(),
+    availability_zones: z.array(z.string()).nullable().exactOptional(),
   }),
   tier: z.looseObject({
     /** Bytes. */
     max_memory_bytes: z.number().nonnegative(),
     performance_tier: z.string(),
-    replicas: nullableInt.optional(),
+    replicas: nullableInt.exactOptional(),
   }),
   cluster: z.looseObject({
     enabled: nullableBoolean,
     /** Bytes per shard; omitted when clustering is off. */
-    shard_memory: z.number().nonnegative().optional(),
+    shard_memory: z.number().nonnegative().exactOptional(),
   }),
-  dragonfly: z.looseObject({}).optional(),
-  backup_policy: BackupPolicySchema.optional(),
-  restore: RestoreSchema.optional(),
-  maintenance_window: z.looseObject({}).nullable().optional(),
-  disable_passkey: z.boolean().optional(),
-  byoc: z.looseObject({}).nullable().optional(),
+  dragonfly: z.looseObject({}).exactOptional(),
+  backup_policy: BackupPolicySchema.exactOptional(),
+  restore: RestoreSchema.exactOptional(),
+  maintenance_window: z.looseObject({}).nullable().exactOptional(),
+  disable_passkey: z.boolean().exactOptional(),
+  byoc: z.looseObject({}).nullable().exactOptional(),
 });
 /** A datastore's whole configuration; unknown fields (at any depth) are kept. */
 export type DatastoreConfig = z.infer<typeof DatastoreConfigSchema>;

@@ -44,10 +44,9 @@ export async function pollUntil<T>(spec: PollSpec<T>, options: WaitOptions<T>, c
   let intervalMs = POLL_FIRST_INTERVAL_MS;
   for (;;) {
     const observed = await spec.read();
-    const elapsedMs = clock.now() - startedAt;
-    options.onProgress?.(observed, elapsedMs);
+    const wait = { waitedFor: spec.waitedFor, lastStatus: spec.statusOf(observed), elapsedMs: clock.now() - startedAt };
+    options.onProgress?.(observed, wait.elapsedMs);
     if (spec.isDone(observed)) return observed;
-    const wait = { waitedFor: spec.waitedFor, lastStatus: spec.statusOf(observed), elapsedMs };
     if (spec.isTerminal(observed)) throw new TerminalStateError(wait);
     const remainingMs = deadline - clock.now();
     if (remainingMs <= 0) throw new WaitTimeoutError(wait);

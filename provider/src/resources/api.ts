@@ -29,11 +29,13 @@ export interface BackupView {
 }
 
 /** How long a wait may take, and who hears about its progress. */
-export interface WaitOptions {
+export interface WaitOptions<T> {
   /** Give up after this many milliseconds. */
   timeoutMs: number;
-  /** Called on every poll with a one-line status, for progress output. */
-  onProgress?: (status: string, elapsedMs: number) => void;
+  /** Called on every poll with what was read, for progress output. */
+  onProgress?: (observed: T, elapsedMs: number) => void;
+  /** What is awaited, for messages, e.g. `to finish restoring bkp_x`. */
+  description?: string;
 }
 
 /**
@@ -44,11 +46,15 @@ export interface ResourceApi {
   getDatastore(id: string): Promise<DatastoreView>;
   setBackupPolicy(id: string, policy: ApiBackupPolicy): Promise<unknown>;
   startRestore(id: string, backupId: string): Promise<unknown>;
-  waitForDatastore(id: string, done: (datastore: DatastoreView) => boolean, options: WaitOptions): Promise<DatastoreView>;
+  waitForDatastore(
+    id: string,
+    until: (datastore: DatastoreView) => boolean,
+    options: WaitOptions<DatastoreView>,
+  ): Promise<DatastoreView>;
   getBackup(id: string): Promise<BackupView>;
   createBackup(request: { datastoreId: string; description: string; retentionDays: number }): Promise<BackupView>;
-  waitForBackup(id: string, options: WaitOptions): Promise<BackupView>;
-  deleteBackup(id: string): Promise<boolean>;
+  waitForBackup(id: string, options: WaitOptions<BackupView>): Promise<BackupView>;
+  deleteBackup(id: string): Promise<{ existed: boolean }>;
 }
 
 /** What every resource's logic is given: the API, a clock and a place to say what it is doing. */

@@ -55,7 +55,8 @@ export function minutesToMs(minutes: number): number {
 export function progressReporter(log: (message: string) => void, what: string, everyMs = 10_000) {
   let lastStatus = "";
   let lastAt = -Infinity;
-  return (status: string, elapsedMs: number): void => {
+  return (observed: { status: string }, elapsedMs: number): void => {
+    const status = observed.status;
     if (status === lastStatus && elapsedMs - lastAt < everyMs) return;
     lastStatus = status;
     lastAt = elapsedMs;

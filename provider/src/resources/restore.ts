@@ -131,7 +131,7 @@ export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInp
         await api.waitForDatastore(
           id,
           (d) => isActive(d) && d.config.restore?.backup_id === inputs.backupId && d.config.restore?.loaded === true,
-          { timeoutMs, onProgress },
+          { timeoutMs, onProgress, description: `to finish restoring backup ${inputs.backupId}` },
         );
       } catch (error) {
         throw withOperation(`restoring backup ${inputs.backupId} into datastore ${id}`, error);

@@ -1,0 +1,113 @@
+/**
+ * Stack policies that group resources by the datastore they act on: each datastore a Backup or
+ * Restore uses has a BackupSchedule, and never more than one.
+ */
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { BACKUP_SCHEDULE_TYPE, BACKUP_TYPE, RESTORE_TYPE } from "pulumi-dfcloud/tokens";
+import { type ExemptStacksArgs, exemptStacksProperty } from "../config";
+import { readProp, STRING } from "../props";
+import { label, resourcesOfToken } from "../resources";
+import { stackPolicy } from "../validation";
+
+/** Config of `datastore-has-schedule`. */
+export interface DatastoreHasScheduleArgs extends ExemptStacksArgs {
+  /** Datastore ids that need no BackupSchedule in the stack (scheduled elsewhere, or scratch). Defaults to `[]`. */
+  exemptDatastoreIds?: string[];
+}
+
+/** Config of `one-schedule-per-datastore`: only `exemptStacks`. */
+export type OneSchedulePerDatastoreArgs = ExemptStacksArgs;
+
+/** Resources grouped by known datastoreId, and the reasons of those whose datastoreId is not known. */
+interface ByDatastore {
+  known: Map<string, PolicyResource[]>;
+  unknown: string[];
+}
+
+/** Groups `resources` by their `datastoreId`, in program order. */
+function groupByDatastore(resources: readonly PolicyResource[]): ByDatastore {
+  const grouped: ByDatastore = { known: new Map(), unknown: [] };
+  for (const resource of resources) {
+    const datastore = readProp(resource.props, "datastoreId", STRING);
+    if (!datastore.known) {
+      grouped.unknown.push(`${label(resource)}: ${datastore.reason}`);
+      continue;
+    }
+    const group = grouped.known.get(datastore.value) ?? [];
+    group.push(resource);
+    grouped.known.set(datastore.value, group);
+  }
+  return grouped;
+}
+
+/** Checks that every datastore the stack backs up or restores is also on a schedule. */
+export const datastoreHasSchedule: StackValidationPolicy = stackPolicy<DatastoreHasScheduleArgs>({
+  name: "datastore-has-schedule",
+  description:
+    "Checks whether every datastore that a Backup or Restore in the stack uses also has a BackupSchedule in the stack.",
+  enforcementLevel: "mandatory",
+  severity: "medium",
+  remediationSteps:
+    "Declare a BackupSchedule for the datastore in this stack, or add its id to exemptDatastoreIds in the policy pack config.",
+  configSchema: {
+    properties: {
+      exemptDatastoreIds: {
+        type: "array",
+        items: { type: "string", minLength: 1 },
+        default: [],
+        description: "Datastore ids that need no BackupSchedule in the stack.",
+      },
+      ...exemptStacksProperty,
+    },
+  },
+  check: ({ resources, config, reportViolation, couldNotCheck }) => {
+    const schedules = groupByDatastore(resourcesOfToken(resources, BACKUP_SCHEDULE_TYPE));
+    const users = groupByDatastore([
+      ...resourcesOfToken(resources, BACKUP_TYPE),
+      ...resourcesOfToken(resources, RESTORE_TYPE),
+    ]);
+    for (const reason of users.unknown) couldNotCheck(reason);
+    for (const [datastoreId, using] of users.known) {
+      const [first] = using;
+      if (!first || schedules.known.has(datastoreId) || config.exemptDatastoreIds.includes(datastoreId))
+        continue;
+      if (schedules.unknown.length > 0) {
+        // A schedule whose datastoreId is not known yet may turn out to be this datastore's.
+        couldNotCheck(
+          `whether datastore "${datastoreId}" has a BackupSchedule (${schedules.unknown.join("; ")})`,
+        );
+        continue;
+      }
+      reportViolation(
+        `Datastore "${datastoreId}" (used by ${using.map(label).join(", ")}) must have a BackupSchedule in this stack, but the stack has none for it.`,
+        first.urn,
+      );
+    }
+  },
+});
+
+/** Checks that no datastore has two schedules, which would overwrite each other's policy on every `up`. */
+export const oneSchedulePerDatastore: StackValidationPolicy = stackPolicy<OneSchedulePerDatastoreArgs>({
+  name: "one-schedule-per-datastore",
+  description:
+    "Checks whether each datastore has at most one BackupSchedule in the stack, since a datastore has a single backup policy that each schedule overwrites.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediationSteps:
+    "Merge the BackupSchedules of the datastore into one, with the union of their days and hours and the longest retentionDays.",
+  configSchema: { properties: { ...exemptStacksProperty } },
+  check: ({ resources, reportViolation, couldNotCheck }) => {
+    const schedules = resourcesOfToken(resources, BACKUP_SCHEDULE_TYPE);
+    const grouped = groupByDatastore(schedules);
+    for (const [datastoreId, group] of grouped.known) {
+      const [, second] = group;
+      if (!second) continue;
+      reportViolation(
+        `Datastore "${datastoreId}" must have at most one BackupSchedule, because each one overwrites the datastore's backup policy on every update, but it has ${group.length}: ${group.map((s) => `"${s.name}"`).join(", ")}.`,
+        second.urn,
+      );
+    }
+    // With a single schedule in the stack, an unknown datastoreId cannot collide with anything.
+    if (schedules.length > 1) for (const reason of grouped.unknown) couldNotCheck(reason);
+  },
+});

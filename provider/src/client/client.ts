@@ -1,0 +1,101 @@
+import type { DfCloudApi } from "./api";
+import {
+  type BackupFilter,
+  type CreateBackupRequest,
+  createBackup,
+  type DeleteBackupResult,
+  deleteBackup,
+  getBackup,
+  listBackups,
+  waitForBackup,
+} from "./backups";
+import type { ClientContext } from "./context";
+import {
+  type ConfigMutation,
+  type DatastorePredicate,
+  getDatastore,
+  listDatastores,
+  setBackupPolicy,
+  startRestore,
+  updateDatastoreConfig,
+  type WaitForDatastoreOptions,
+  waitForDatastore,
+} from "./datastores";
+import { HttpTransport } from "./http";
+import { type DfCloudClientOptions, resolveOptions } from "./options";
+import type { Backup, BackupPolicy, Datastore, DatastoreStatus } from "./schemas";
+import type { WaitOptions } from "./wait";
+
+/**
+ * The Dragonfly Cloud API client; each method is documented on {@link DfCloudApi}. Create it where it is
+ * used (inside the provider's functions), not at module scope: it owns a connection pool, which cannot be
+ * serialised with a Pulumi dynamic provider. Call `close()` when done.
+ * @example
+ * const api = new DfCloudClient({ apiKey: process.env.DFCLOUD_API_KEY });
+ * try { await api.setBackupPolicy(id, policy); } finally { await api.close(); }
+ */
+export class DfCloudClient implements DfCloudApi {
+  readonly #context: ClientContext;
+
+  /** @throws ConfigurationError when the API key is missing or the options are invalid (nothing is sent) */
+  constructor(options: DfCloudClientOptions) {
+    const resolved = resolveOptions(options);
+    this.#context = {
+      transport: new HttpTransport(resolved),
+      clock: resolved.clock,
+      onReconcile: resolved.onReconcile,
+    };
+  }
+
+  listDatastores(): Promise<Datastore[]> {
+    return listDatastores(this.#context);
+  }
+
+  getDatastore(datastoreId: string): Promise<Datastore> {
+    return getDatastore(this.#context, datastoreId);
+  }
+
+  updateDatastoreConfig(datastoreId: string, mutate: ConfigMutation): Promise<Datastore> {
+    return updateDatastoreConfig(this.#context, datastoreId, mutate);
+  }
+
+  setBackupPolicy(datastoreId: string, policy: BackupPolicy): Promise<Datastore> {
+    return setBackupPolicy(this.#context, datastoreId, policy);
+  }
+
+  startRestore(datastoreId: string, backupId: string): Promise<Datastore> {
+    return startRestore(this.#context, datastoreId, backupId);
+  }
+
+  waitForDatastore(
+    datastoreId: string,
+    until: DatastoreStatus | DatastorePredicate,
+    options?: WaitForDatastoreOptions,
+  ): Promise<Datastore> {
+    return waitForDatastore(this.#context, datastoreId, until, options);
+  }
+
+  listBackups(filter?: BackupFilter): Promise<Backup[]> {
+    return listBackups(this.#context, filter);
+  }
+
+  getBackup(backupId: string): Promise<Backup> {
+    return getBackup(this.#context, backupId);
+  }
+
+  createBackup(request: CreateBackupRequest): Promise<Backup> {
+    return createBackup(this.#context, request);
+  }
+
+  deleteBackup(backupId: string): Promise<DeleteBackupResult> {
+    return deleteBackup(this.#context, backupId);
+  }
+
+  waitForBackup(backupId: string, options?: WaitOptions<Backup>): Promise<Backup> {
+    return waitForBackup(this.#context, backupId, options);
+  }
+
+  close(): Promise<void> {
+    return this.#context.transport.close();
+  }
+}
