@@ -1,3 +1,36 @@
+export type { DfCloudApi } from "./client/api";
+export {
+  type CreateBackupRequest,
+  type DeleteBackupResult,
+  type ListBackupsFilter,
+  RECONCILE_CLOCK_SKEW_MS,
+} from "./client/backups";
+export { DfCloudClient } from "./client/client";
+export type { ConfigMutation, DatastorePredicate, WaitForDatastoreOptions } from "./client/datastores";
+export { backupExpiresAt, shardCount } from "./client/derived";
+export * from "./client/errors";
+export * from "./client/modelled";
+export {
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_USER_AGENT,
+  type DfCloudClientOptions,
+  type ReconcileEvent,
+} from "./client/options";
+export {
+  type Clock,
+  DEFAULT_RETRY_POLICY,
+  type RetryEvent,
+  type RetryPolicy,
+  systemClock,
+} from "./client/retry";
+export * from "./client/schemas";
+export {
+  DEFAULT_WAIT_TIMEOUT_MS,
+  POLL_FIRST_INTERVAL_MS,
+  POLL_INTERVAL_GROWTH,
+  POLL_MAX_INTERVAL_MS,
+  type WaitForOptions,
+} from "./client/wait";
 export * from "./resources/schedule-spec";
 export * from "./resources/unknowns";
 export * from "./resources/api";

@@ -44,7 +44,10 @@ export function createClient(credentials: Credentials): DfCloudClient {
       "no Dragonfly Cloud API key: set it with `pulumi config set --secret dfcloud:apiKey <key>` or the DFCLOUD_API_KEY environment variable",
     );
   }
-  return new DfCloudClient({ apiKey: credentials.apiKey, ...(credentials.apiUrl ? { apiUrl: credentials.apiUrl } : {}) });
+  return new DfCloudClient({
+    apiKey: credentials.apiKey,
+    ...(credentials.apiUrl ? { apiUrl: credentials.apiUrl } : {}),
+  });
 }
 
 function deps(): ResourceDeps {

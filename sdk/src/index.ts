@@ -4,6 +4,13 @@
  */
 export { Backup, type BackupArgs } from "./backup";
 export { BackupSchedule, type BackupScheduleArgs, type WeekdayName } from "./backup-schedule";
-export { type BackupFilter, type BackupInfo, type DatastoreInfo, getBackup, getDatastore, listBackups } from "./lookups";
+export {
+  type BackupFilter,
+  type BackupInfo,
+  type DatastoreInfo,
+  getBackup,
+  getDatastore,
+  listBackups,
+} from "./lookups";
 export { Restore, type RestoreArgs } from "./restore";
 export { BACKUP_SCHEDULE_TYPE, BACKUP_TYPE, RESTORE_TYPE } from "./tokens";

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
-  type BackupFilter,
+  type ListBackupsFilter as BackupFilter,
   type BackupInfo,
   createClient,
   type DatastoreInfo,
@@ -15,13 +15,20 @@ export type { BackupFilter, BackupInfo, DatastoreInfo };
  * as the resources: `dfcloud:apiKey` / `dfcloud:apiUrl` from the stack config, else
  * DFCLOUD_API_KEY / DFCLOUD_API_URL. They call the API during preview too.
  */
-function api() {
+async function withLookups<T>(use: (api: ReturnType<typeof lookups>) => Promise<T>): Promise<T> {
   // runtime.getConfig reads the raw value without the secret-access warning of Config.get.
-  const credentials = resolveCredentials({
-    apiKey: pulumi.runtime.getConfig("dfcloud:apiKey"),
-    apiUrl: pulumi.runtime.getConfig("dfcloud:apiUrl"),
-  });
-  return lookups(createClient(credentials));
+  const client = createClient(
+    resolveCredentials({
+      apiKey: pulumi.runtime.getConfig("dfcloud:apiKey"),
+      apiUrl: pulumi.runtime.getConfig("dfcloud:apiUrl"),
+    }),
+  );
+  try {
+    return await use(lookups(client));
+  } finally {
+    // The client owns a connection pool that would keep the program alive.
+    await client.close();
+  }
 }
 
 /**
@@ -29,15 +36,15 @@ function api() {
  * @param filter optional `datastoreId`, `source` (`manual` | `scheduled`) and `status`
  */
 export function listBackups(filter: BackupFilter = {}): Promise<BackupInfo[]> {
-  return api().listBackups(filter);
+  return withLookups((api) => api.listBackups(filter));
 }
 
 /** Looks one backup up by id (`bkp_…`); rejects with a NotFoundError when it does not exist. */
 export function getBackup(backupId: string): Promise<BackupInfo> {
-  return api().getBackup(backupId);
+  return withLookups((api) => api.getBackup(backupId));
 }
 
 /** Looks one datastore up by id: status, location, shard count, live schedule and last restore. */
 export function getDatastore(datastoreId: string): Promise<DatastoreInfo> {
-  return api().getDatastore(datastoreId);
+  return withLookups((api) => api.getDatastore(datastoreId));
 }

@@ -1,7 +1,7 @@
-import type { BackupFilter, CreateBackupRequest, DeleteBackupResult } from "./backups";
+import type { CreateBackupRequest, DeleteBackupResult, ListBackupsFilter } from "./backups";
 import type { ConfigMutation, DatastorePredicate, WaitForDatastoreOptions } from "./datastores";
-import type { Backup, BackupPolicy, Datastore, DatastoreStatus } from "./schemas";
-import type { WaitOptions } from "./wait";
+import type { Backup, BackupPolicySettings, Datastore, DatastoreStatus } from "./schemas";
+import type { WaitForOptions } from "./wait";
 
 /**
  * The Dragonfly Cloud operations the resource providers use. Write providers against this interface and
@@ -32,7 +32,7 @@ export interface DfCloudApi {
    * Sets `config.backup_policy` (read-modify-write). Fields of `policy` replace the modelled ones;
    * unmodelled fields stored on the server are kept. Disable with `{enabled: false}`.
    */
-  setBackupPolicy(datastoreId: string, policy: BackupPolicy): Promise<Datastore>;
+  setBackupPolicy(datastoreId: string, policy: BackupPolicySettings): Promise<Datastore>;
 
   /**
    * Starts restoring a backup into the datastore, replacing all its data. Returns at once; wait until
@@ -55,7 +55,7 @@ export interface DfCloudApi {
   ): Promise<Datastore>;
 
   /** The account's backups, optionally only those of one datastore, source or status. */
-  listBackups(filter?: BackupFilter): Promise<Backup[]>;
+  listBackups(filter?: ListBackupsFilter): Promise<Backup[]>;
 
   /**
    * One backup.
@@ -85,7 +85,7 @@ export interface DfCloudApi {
    * @throws NotFoundError when it disappears
    * @throws WaitTimeoutError when the deadline (default 15 minutes) passes first
    */
-  waitForBackup(backupId: string, options?: WaitOptions<Backup>): Promise<Backup>;
+  waitForBackup(backupId: string, options?: WaitForOptions<Backup>): Promise<Backup>;
 
   /** Closes the client's connections. Calls made afterwards fail. */
   close(): Promise<void>;

@@ -3,13 +3,18 @@ import { z } from "zod";
 import type { ClientContext } from "./context";
 import { isDfCloudError, ReconciliationError } from "./errors";
 import type { RequestSpec } from "./http";
-import { BACKUPS_DATASTORE_FILTER_PARAM, BACKUPS_PATH, IDEMPOTENCY_KEY_HEADER, TIMESTAMP_UNIT_MS } from "./modelled";
+import {
+  BACKUPS_DATASTORE_FILTER_PARAM,
+  BACKUPS_PATH,
+  IDEMPOTENCY_KEY_HEADER,
+  TIMESTAMP_UNIT_MS,
+} from "./modelled";
 import { path } from "./path";
 import { type Backup, BackupSchema, type BackupSource, type BackupStatus } from "./schemas";
-import { pollUntil, type WaitOptions } from "./wait";
+import { pollUntil, type WaitForOptions } from "./wait";
 
 /** Which backups listBackups returns; every field set must match. */
-export interface BackupFilter {
+export interface ListBackupsFilter {
   /** Only backups of this datastore (filtered by the server, and checked again here). */
   readonly datastoreId?: string | undefined;
   /** Only `manual` or only `scheduled` backups (filtered here: the API has no such parameter). */
@@ -45,7 +50,7 @@ const BackupListSchema = z.array(BackupSchema);
 const backupPath = (backupId: string): string => BACKUPS_PATH + path`/${backupId}`;
 
 /** `GET /v1/backups`, filtered by `filter`. */
-export async function listBackups(context: ClientContext, filter: BackupFilter = {}): Promise<Backup[]> {
+export async function listBackups(context: ClientContext, filter: ListBackupsFilter = {}): Promise<Backup[]> {
   const { datastoreId, source, status } = filter;
   const spec: RequestSpec<"GET"> = {
     method: "GET",
@@ -92,7 +97,11 @@ export async function createBackup(context: ClientContext, request: CreateBackup
     method: "POST",
     path: BACKUPS_PATH,
     headers: { [IDEMPOTENCY_KEY_HEADER]: randomUUID() },
-    body: { datastore_id: request.datastoreId, description: request.description, retention: request.retentionDays },
+    body: {
+      datastore_id: request.datastoreId,
+      description: request.description,
+      retention: request.retentionDays,
+    },
   };
   return context.transport.retrying(spec, async (attempt) => {
     if (attempt.earlierAttemptMayHaveActed) {
@@ -152,7 +161,7 @@ export function deleteBackup(context: ClientContext, backupId: string): Promise<
 export function waitForBackup(
   context: ClientContext,
   backupId: string,
-  options: WaitOptions<Backup> = {},
+  options: WaitForOptions<Backup> = {},
 ): Promise<Backup> {
   return pollUntil(
     {

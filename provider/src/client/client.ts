@@ -1,11 +1,11 @@
 import type { DfCloudApi } from "./api";
 import {
-  type BackupFilter,
   type CreateBackupRequest,
   createBackup,
   type DeleteBackupResult,
   deleteBackup,
   getBackup,
+  type ListBackupsFilter,
   listBackups,
   waitForBackup,
 } from "./backups";
@@ -23,8 +23,8 @@ import {
 } from "./datastores";
 import { HttpTransport } from "./http";
 import { type DfCloudClientOptions, resolveOptions } from "./options";
-import type { Backup, BackupPolicy, Datastore, DatastoreStatus } from "./schemas";
-import type { WaitOptions } from "./wait";
+import type { Backup, BackupPolicySettings, Datastore, DatastoreStatus } from "./schemas";
+import type { WaitForOptions } from "./wait";
 
 /**
  * The Dragonfly Cloud API client; each method is documented on {@link DfCloudApi}. Create it where it is
@@ -59,7 +59,7 @@ export class DfCloudClient implements DfCloudApi {
     return updateDatastoreConfig(this.#context, datastoreId, mutate);
   }
 
-  setBackupPolicy(datastoreId: string, policy: BackupPolicy): Promise<Datastore> {
+  setBackupPolicy(datastoreId: string, policy: BackupPolicySettings): Promise<Datastore> {
     return setBackupPolicy(this.#context, datastoreId, policy);
   }
 
@@ -75,7 +75,7 @@ export class DfCloudClient implements DfCloudApi {
     return waitForDatastore(this.#context, datastoreId, until, options);
   }
 
-  listBackups(filter?: BackupFilter): Promise<Backup[]> {
+  listBackups(filter?: ListBackupsFilter): Promise<Backup[]> {
     return listBackups(this.#context, filter);
   }
 
@@ -91,7 +91,7 @@ export class DfCloudClient implements DfCloudApi {
     return deleteBackup(this.#context, backupId);
   }
 
-  waitForBackup(backupId: string, options?: WaitOptions<Backup>): Promise<Backup> {
+  waitForBackup(backupId: string, options?: WaitForOptions<Backup>): Promise<Backup> {
     return waitForBackup(this.#context, backupId, options);
   }
 

@@ -6,14 +6,14 @@ import type { RequestSpec } from "./http";
 import { DATASTORES_PATH } from "./modelled";
 import { path } from "./path";
 import {
-  type BackupPolicy,
   BackupPolicySchema,
+  type BackupPolicySettings,
   type Datastore,
   type DatastoreConfig,
   DatastoreSchema,
   type DatastoreStatus,
 } from "./schemas";
-import { pollUntil, type WaitOptions } from "./wait";
+import { pollUntil, type WaitForOptions } from "./wait";
 
 /** Changes a copy of a datastore's config; gets a deep copy, so it may modify it in place and return it. */
 export type ConfigMutation = (config: DatastoreConfig) => DatastoreConfig;
@@ -22,7 +22,7 @@ export type ConfigMutation = (config: DatastoreConfig) => DatastoreConfig;
 export type DatastorePredicate = (datastore: Datastore) => boolean;
 
 /** Options of waitForDatastore. */
-export interface WaitForDatastoreOptions extends WaitOptions<Datastore> {
+export interface WaitForDatastoreOptions extends WaitForOptions<Datastore> {
   /** What a predicate waits for, for messages, e.g. `to finish restoring bkp_x`. Default `to meet the awaited condition`. */
   readonly description?: string | undefined;
 }
@@ -110,7 +110,7 @@ function sameConfig(stored: DatastoreConfig, desired: DatastoreConfig): boolean 
 export function setBackupPolicy(
   context: ClientContext,
   datastoreId: string,
-  policy: BackupPolicy,
+  policy: BackupPolicySettings,
 ): Promise<Datastore> {
   return updateDatastoreConfig(context, datastoreId, (config) => {
     const unmodelledFields = Object.entries(config.backup_policy ?? {}).filter(
@@ -125,7 +125,11 @@ export function setBackupPolicy(
  * `loaded: false` is what starts it, even when the same backup was restored before (docs/api-model.md
  * "`config.restore`"). Returns at once, the datastore `restoring`; await it with waitForDatastore.
  */
-export function startRestore(context: ClientContext, datastoreId: string, backupId: string): Promise<Datastore> {
+export function startRestore(
+  context: ClientContext,
+  datastoreId: string,
+  backupId: string,
+): Promise<Datastore> {
   return updateDatastoreConfig(context, datastoreId, (config) => ({
     ...config,
     restore: { ...config.restore, backup_id: backupId, loaded: false },
@@ -144,7 +148,9 @@ export function waitForDatastore(
 ): Promise<Datastore> {
   const isDone = typeof until === "string" ? (datastore: Datastore) => datastore.status === until : until;
   const goal =
-    typeof until === "string" ? `to become ${until}` : (options.description ?? "to meet the awaited condition");
+    typeof until === "string"
+      ? `to become ${until}`
+      : (options.description ?? "to meet the awaited condition");
   return pollUntil(
     {
       waitedFor: `datastore ${datastoreId} ${goal}`,

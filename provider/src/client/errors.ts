@@ -189,7 +189,9 @@ export class WaitTimeoutError extends DfCloudError implements WaitDescription {
   readonly elapsedMs: number;
 
   constructor(wait: WaitDescription) {
-    super(`Gave up after ${wait.elapsedMs} ms waiting for ${wait.waitedFor}; last status seen: ${wait.lastStatus}`);
+    super(
+      `Gave up after ${wait.elapsedMs} ms waiting for ${wait.waitedFor}; last status seen: ${wait.lastStatus}`,
+    );
     this.waitedFor = wait.waitedFor;
     this.lastStatus = wait.lastStatus;
     this.elapsedMs = wait.elapsedMs;
@@ -204,7 +206,9 @@ export class TerminalStateError extends DfCloudError implements WaitDescription 
   readonly elapsedMs: number;
 
   constructor(wait: WaitDescription) {
-    super(`Stopped waiting for ${wait.waitedFor} after ${wait.elapsedMs} ms: it is ${wait.lastStatus}, which is final`);
+    super(
+      `Stopped waiting for ${wait.waitedFor} after ${wait.elapsedMs} ms: it is ${wait.lastStatus}, which is final`,
+    );
     this.waitedFor = wait.waitedFor;
     this.lastStatus = wait.lastStatus;
     this.elapsedMs = wait.elapsedMs;

@@ -1,7 +1,14 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { Agent, request } from "undici";
 import { z } from "zod";
-import { ApiError, apiErrorFromResponse, ConnectionError, ResponseValidationError, type RequestTarget, TimeoutError } from "./errors";
+import {
+  type ApiError,
+  apiErrorFromResponse,
+  ConnectionError,
+  type RequestTarget,
+  ResponseValidationError,
+  TimeoutError,
+} from "./errors";
 import type { ResolvedOptions } from "./options";
 import { redactSecret } from "./redact";
 import { type Attempt, parseRetryAfterMs, type RetrySettings, withRetries } from "./retry";

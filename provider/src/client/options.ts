@@ -125,5 +125,6 @@ function withoutUndefined<T extends object>(value: T): Partial<T> {
 
 function requireMilliseconds(name: string, value: number, minimum: "positive" | "non-negative"): void {
   const inRange = Number.isFinite(value) && (minimum === "positive" ? value > 0 : value >= 0);
-  if (!inRange) throw new ConfigurationError(`${name} must be a ${minimum} number of milliseconds, got ${value}`);
+  if (!inRange)
+    throw new ConfigurationError(`${name} must be a ${minimum} number of milliseconds, got ${value}`);
 }

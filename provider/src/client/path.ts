@@ -23,7 +23,9 @@ function encodeSegment(segment: unknown): string {
     throw new InvalidArgumentError(`An id in a request path must be a string, got ${typeof segment}`);
   }
   if (FORBIDDEN_SEGMENTS.has(segment)) {
-    throw new InvalidArgumentError(`An id in a request path must not be empty, "." or "..", got "${segment}"`);
+    throw new InvalidArgumentError(
+      `An id in a request path must not be empty, "." or "..", got "${segment}"`,
+    );
   }
   return encodeURIComponent(segment);
 }

@@ -11,7 +11,14 @@ const nullableBoolean = z.boolean().nullable();
 const nullableInt = z.int().nullable();
 
 /** Datastore lifecycle states (docs/api-model.md "Status lifecycle"). */
-export const DatastoreStatusSchema = z.enum(["pending", "active", "updating", "restoring", "deleting", "deleted"]);
+export const DatastoreStatusSchema = z.enum([
+  "pending",
+  "active",
+  "updating",
+  "restoring",
+  "deleting",
+  "deleted",
+]);
 /** A datastore's `status`. */
 export type DatastoreStatus = z.infer<typeof DatastoreStatusSchema>;
 
@@ -19,16 +26,20 @@ export type DatastoreStatus = z.infer<typeof DatastoreStatusSchema>;
  * `config.backup_policy`: the schedule of `scheduled` backups. `weekdays` 0–6 with 0 = Sunday, `hours`
  * 0–23 UTC, `retention` whole days. `enabled: false` or `null` means no scheduled backups.
  */
-export const BackupPolicySchema = z.looseObject({
+const backupPolicyShape = {
   enabled: nullableBoolean,
   every_day: z.boolean().exactOptional(),
   weekdays: z.array(z.int()).exactOptional(),
   every_hour: z.boolean().exactOptional(),
   hours: z.array(z.int()).exactOptional(),
   retention: z.int().exactOptional(),
-});
+};
+export const BackupPolicySchema = z.looseObject(backupPolicyShape);
 /** A datastore's backup schedule (`config.backup_policy`); unknown fields are kept. */
 export type BackupPolicy = z.infer<typeof BackupPolicySchema>;
+
+/** The fields of a backup schedule this client models: what setBackupPolicy takes. */
+export type BackupPolicySettings = z.infer<z.ZodObject<typeof backupPolicyShape>>;
 
 /** `config.restore`: the last restore requested; `loaded` turns true when it completed. */
 export const RestoreSchema = z.looseObject({

@@ -11,7 +11,7 @@ export const POLL_MAX_INTERVAL_MS = 5_000;
 export const DEFAULT_WAIT_TIMEOUT_MS = 15 * 60 * 1000;
 
 /** How long to wait and whom to tell about it. */
-export interface WaitOptions<T> {
+export interface WaitForOptions<T> {
   /** Give up this many milliseconds after the wait starts. Default 15 minutes; ignored when `deadlineMs` is set. */
   readonly timeoutMs?: number | undefined;
   /** Give up at this instant, in milliseconds since the Unix epoch on the client's clock. */
@@ -38,13 +38,17 @@ export interface PollSpec<T> {
  * @throws TerminalStateError when the object reaches a terminal state
  * @throws WaitTimeoutError when the deadline passes first
  */
-export async function pollUntil<T>(spec: PollSpec<T>, options: WaitOptions<T>, clock: Clock): Promise<T> {
+export async function pollUntil<T>(spec: PollSpec<T>, options: WaitForOptions<T>, clock: Clock): Promise<T> {
   const startedAt = clock.now();
   const deadline = options.deadlineMs ?? startedAt + (options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS);
   let intervalMs = POLL_FIRST_INTERVAL_MS;
   for (;;) {
     const observed = await spec.read();
-    const wait = { waitedFor: spec.waitedFor, lastStatus: spec.statusOf(observed), elapsedMs: clock.now() - startedAt };
+    const wait = {
+      waitedFor: spec.waitedFor,
+      lastStatus: spec.statusOf(observed),
+      elapsedMs: clock.now() - startedAt,
+    };
     options.onProgress?.(observed, wait.elapsedMs);
     if (spec.isDone(observed)) return observed;
     if (spec.isTerminal(observed)) throw new TerminalStateError(wait);

@@ -1,4 +1,5 @@
-import type { DatastoreView, ResourceDeps } from "./api";
+import type { Datastore } from "../client/schemas";
+import type { ResourceDeps } from "./api";
 import { checkFields, type FieldRule } from "./check";
 import {
   datastoreIdRule,
@@ -11,7 +12,13 @@ import {
   withOperation,
 } from "./common";
 import type { CheckResult, DiffResult, ResourceLogic } from "./contract";
-import { fromBackupPolicy, type ScheduleSpec, sameSchedule, scheduleSpecSchema, toBackupPolicy } from "./schedule-spec";
+import {
+  fromBackupPolicy,
+  type ScheduleSpec,
+  sameSchedule,
+  scheduleSpecSchema,
+  toBackupPolicy,
+} from "./schedule-spec";
 
 /** BackupSchedule inputs after `check`: validated and normalised. */
 export interface BackupScheduleInputs extends ScheduleSpec {
@@ -29,8 +36,14 @@ export const backupScheduleRules: Record<keyof BackupScheduleInputs, FieldRule> 
   datastoreId: datastoreIdRule,
   enabled: { schema: specFields.enabled },
   days: { schema: specFields.days, required: `"every" or a list of weekday names such as ["mon", "thu"]` },
-  hours: { schema: specFields.hours, required: `"every" or a list of hours of the day (0-23, UTC) such as [2, 14]` },
-  retentionDays: { schema: specFields.retentionDays, required: "how many whole days each scheduled backup is kept (at least 1)" },
+  hours: {
+    schema: specFields.hours,
+    required: `"every" or a list of hours of the day (0-23, UTC) such as [2, 14]`,
+  },
+  retentionDays: {
+    schema: specFields.retentionDays,
+    required: "how many whole days each scheduled backup is kept (at least 1)",
+  },
   waitTimeoutMinutes: waitTimeoutRule,
 };
 
@@ -41,7 +54,9 @@ const UPDATABLE: readonly (keyof BackupScheduleInputs)[] = ["enabled", "days", "
  * The BackupSchedule resource: the datastore's `config.backup_policy`, written by
  * read-modify-write so the rest of the datastore's config is never touched.
  */
-export function backupScheduleLogic(deps: () => ResourceDeps): ResourceLogic<BackupScheduleInputs, BackupScheduleOutputs> {
+export function backupScheduleLogic(
+  deps: () => ResourceDeps,
+): ResourceLogic<BackupScheduleInputs, BackupScheduleOutputs> {
   /** Writes the schedule unless the datastore already has exactly it; then confirms it took. */
   async function apply(inputs: BackupScheduleInputs, operation: string): Promise<BackupScheduleOutputs> {
     const { api, log } = deps();
@@ -84,7 +99,7 @@ export function backupScheduleLogic(deps: () => ResourceDeps): ResourceLogic<Bac
 
     async read(id, props) {
       const { api } = deps();
-      let datastore: DatastoreView;
+      let datastore: Datastore;
       try {
         datastore = await api.getDatastore(id);
       } catch (error) {
@@ -121,7 +136,7 @@ export function backupScheduleLogic(deps: () => ResourceDeps): ResourceLogic<Bac
 }
 
 /** Throws when the datastore did not keep the schedule that was written. */
-function confirm(datastore: DatastoreView, wanted: ScheduleSpec): void {
+function confirm(datastore: Datastore, wanted: ScheduleSpec): void {
   const live = fromBackupPolicy(datastore.config.backup_policy);
   if (!live || !sameSchedule(live, wanted)) {
     throw new Error(

@@ -1,7 +1,17 @@
 import { z } from "zod";
-import type { BackupView, ResourceDeps } from "./api";
+import { backupExpiresAt } from "../client/derived";
+import { TIMESTAMP_UNIT_MS } from "../client/modelled";
+import type { Backup } from "../client/schemas";
+import type { ResourceDeps } from "./api";
 import { checkFields, type FieldRule } from "./check";
-import { datastoreIdRule, isNotFound, minutesToMs, progressReporter, waitTimeoutRule, withOperation } from "./common";
+import {
+  datastoreIdRule,
+  isNotFound,
+  minutesToMs,
+  progressReporter,
+  waitTimeoutRule,
+  withOperation,
+} from "./common";
 import type { CheckResult, DiffResult, ResourceLogic } from "./contract";
 import { retentionDaysSchema } from "./schedule-spec";
 
@@ -47,16 +57,25 @@ export const backupRules: Record<keyof BackupInputs, FieldRule> = {
   datastoreId: datastoreIdRule,
   description: {
     schema: z
-      .string({ error: () => `must be a string of at most ${MAX_DESCRIPTION_LENGTH} characters (default "")` })
+      .string({
+        error: () => `must be a string of at most ${MAX_DESCRIPTION_LENGTH} characters (default "")`,
+      })
       .max(MAX_DESCRIPTION_LENGTH, { error: () => `must be at most ${MAX_DESCRIPTION_LENGTH} characters` })
       .default(""),
   },
-  retentionDays: { schema: retentionDaysSchema, required: "how many whole days the backup is kept (at least 1)" },
+  retentionDays: {
+    schema: retentionDaysSchema,
+    required: "how many whole days the backup is kept (at least 1)",
+  },
   waitTimeoutMinutes: waitTimeoutRule,
   existingBackupId: {
     schema: z
-      .string({ error: () => "must be the id of an existing backup (a bkp_… string) to adopt instead of creating one" })
-      .min(1, { error: () => "must be the id of an existing backup (a bkp_… string) to adopt instead of creating one" })
+      .string({
+        error: () => "must be the id of an existing backup (a bkp_… string) to adopt instead of creating one",
+      })
+      .min(1, {
+        error: () => "must be the id of an existing backup (a bkp_… string) to adopt instead of creating one",
+      })
       .optional(),
   },
 };
@@ -67,12 +86,17 @@ const REPLACING: readonly (keyof BackupInputs)[] = ["datastoreId", "description"
 /** The input part of a Backup's state. */
 function inputsOf(props: BackupOutputs): BackupInputs {
   const { datastoreId, description, retentionDays, waitTimeoutMinutes, existingBackupId } = props;
-  return { datastoreId, description, retentionDays, waitTimeoutMinutes, ...(existingBackupId ? { existingBackupId } : {}) };
+  return {
+    datastoreId,
+    description,
+    retentionDays,
+    waitTimeoutMinutes,
+    ...(existingBackupId ? { existingBackupId } : {}),
+  };
 }
 
 /** Maps the API's backup to {@link BackupInfo}. */
-export function backupInfo(backup: BackupView): BackupInfo {
-  const createdMs = backup.created_at * 1000;
+export function backupInfo(backup: Backup): BackupInfo {
   return {
     backupId: backup.backup_id,
     datastoreId: backup.datastore_id,
@@ -81,8 +105,8 @@ export function backupInfo(backup: BackupView): BackupInfo {
     source: backup.source,
     status: backup.status,
     sizeBytes: backup.size_bytes,
-    createdAt: new Date(createdMs).toISOString(),
-    expiresAt: new Date(createdMs + backup.retention * 86_400_000).toISOString(),
+    createdAt: new Date(backup.created_at * TIMESTAMP_UNIT_MS).toISOString(),
+    expiresAt: backupExpiresAt(backup).toISOString(),
     cloudProvider: backup.location.provider,
     region: backup.location.region,
     shardCount: backup.shard_count,
@@ -90,7 +114,7 @@ export function backupInfo(backup: BackupView): BackupInfo {
 }
 
 /** Turns the API's backup into outputs. */
-export function backupOutputs(inputs: BackupInputs, backup: BackupView): BackupOutputs {
+export function backupOutputs(inputs: BackupInputs, backup: Backup): BackupOutputs {
   return { ...backupInfo(backup), ...inputs };
 }
 
@@ -114,7 +138,7 @@ export class PartialCreateError extends Error {
 
 /** The Backup resource: a one-off (manual) backup of a datastore. */
 export function backupLogic(deps: () => ResourceDeps): ResourceLogic<BackupInputs, BackupOutputs> {
-  async function adopt(inputs: BackupInputs, backupId: string): Promise<BackupView> {
+  async function adopt(inputs: BackupInputs, backupId: string): Promise<Backup> {
     const backup = await deps().api.getBackup(backupId);
     const mismatches = [
       backup.datastore_id !== inputs.datastoreId && `datastoreId ${JSON.stringify(backup.datastore_id)}`,
@@ -129,7 +153,7 @@ export function backupLogic(deps: () => ResourceDeps): ResourceLogic<BackupInput
     return backup;
   }
 
-  async function waitUntilReady(inputs: BackupInputs, backup: BackupView): Promise<BackupOutputs> {
+  async function waitUntilReady(inputs: BackupInputs, backup: Backup): Promise<BackupOutputs> {
     const { api, log } = deps();
     if (backup.status === "ready") return backupOutputs(inputs, backup);
     try {
@@ -158,7 +182,8 @@ export function backupLogic(deps: () => ResourceDeps): ResourceLogic<BackupInput
     async diff(_id, olds, news): Promise<DiffResult> {
       const replaces: string[] = REPLACING.filter((key) => olds[key] !== news[key]);
       // Naming the backup this resource already holds is no change; naming another one adopts it.
-      if (news.existingBackupId !== undefined && news.existingBackupId !== olds.backupId) replaces.push("existingBackupId");
+      if (news.existingBackupId !== undefined && news.existingBackupId !== olds.backupId)
+        replaces.push("existingBackupId");
       return replaces.length > 0 ? { changes: true, replaces } : { changes: false };
     },
 
@@ -166,7 +191,7 @@ export function backupLogic(deps: () => ResourceDeps): ResourceLogic<BackupInput
       const operation = inputs.existingBackupId
         ? `adopting backup ${inputs.existingBackupId}`
         : `creating a backup of datastore ${inputs.datastoreId}`;
-      let backup: BackupView;
+      let backup: Backup;
       try {
         backup = inputs.existingBackupId
           ? await adopt(inputs, inputs.existingBackupId)

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { DatastoreView } from "./api";
+import type { Datastore } from "../client/schemas";
 import type { FieldRule } from "./check";
 
 /** Default for every resource's `waitTimeoutMinutes`: how long `up` waits for the API. */
@@ -19,22 +19,32 @@ export const datastoreIdRule: FieldRule = {
 /** The rule for `waitTimeoutMinutes`, shared by all three resources. */
 export const waitTimeoutRule: FieldRule = {
   schema: z
-    .number({ error: () => `must be a whole number of minutes from 1 to ${MAX_WAIT_TIMEOUT_MINUTES} (default ${DEFAULT_WAIT_TIMEOUT_MINUTES})` })
-    .int({ error: () => `must be a whole number of minutes from 1 to ${MAX_WAIT_TIMEOUT_MINUTES} (default ${DEFAULT_WAIT_TIMEOUT_MINUTES})` })
-    .min(1, { error: () => `must be a whole number of minutes from 1 to ${MAX_WAIT_TIMEOUT_MINUTES} (default ${DEFAULT_WAIT_TIMEOUT_MINUTES})` })
+    .number({
+      error: () =>
+        `must be a whole number of minutes from 1 to ${MAX_WAIT_TIMEOUT_MINUTES} (default ${DEFAULT_WAIT_TIMEOUT_MINUTES})`,
+    })
+    .int({
+      error: () =>
+        `must be a whole number of minutes from 1 to ${MAX_WAIT_TIMEOUT_MINUTES} (default ${DEFAULT_WAIT_TIMEOUT_MINUTES})`,
+    })
+    .min(1, {
+      error: () =>
+        `must be a whole number of minutes from 1 to ${MAX_WAIT_TIMEOUT_MINUTES} (default ${DEFAULT_WAIT_TIMEOUT_MINUTES})`,
+    })
     .max(MAX_WAIT_TIMEOUT_MINUTES, {
-      error: () => `must be a whole number of minutes from 1 to ${MAX_WAIT_TIMEOUT_MINUTES} (default ${DEFAULT_WAIT_TIMEOUT_MINUTES})`,
+      error: () =>
+        `must be a whole number of minutes from 1 to ${MAX_WAIT_TIMEOUT_MINUTES} (default ${DEFAULT_WAIT_TIMEOUT_MINUTES})`,
     })
     .default(DEFAULT_WAIT_TIMEOUT_MINUTES),
 };
 
 /** A datastore whose status means it is gone for good. */
-export function isGone(datastore: DatastoreView): boolean {
+export function isGone(datastore: Datastore): boolean {
   return datastore.status === "deleted" || datastore.status === "deleting";
 }
 
 /** True once a datastore accepts writes again. */
-export function isActive(datastore: DatastoreView): boolean {
+export function isActive(datastore: Datastore): boolean {
   return datastore.status === "active";
 }
 

@@ -1,7 +1,18 @@
 import { z } from "zod";
-import type { BackupView, DatastoreView, ResourceDeps } from "./api";
+import { shardCount } from "../client/derived";
+import type { Backup, Datastore } from "../client/schemas";
+import type { ResourceDeps } from "./api";
 import { checkFields, type FieldRule } from "./check";
-import { datastoreIdRule, isActive, isGone, isNotFound, minutesToMs, progressReporter, waitTimeoutRule, withOperation } from "./common";
+import {
+  datastoreIdRule,
+  isActive,
+  isGone,
+  isNotFound,
+  minutesToMs,
+  progressReporter,
+  waitTimeoutRule,
+  withOperation,
+} from "./common";
 import type { CheckFailure, CheckResult, DiffResult, ResourceLogic } from "./contract";
 
 /** Restore inputs after `check`. */
@@ -26,30 +37,32 @@ const DATA_LOSS =
 export const restoreRules: Record<keyof RestoreInputs, FieldRule> = {
   datastoreId: datastoreIdRule,
   backupId: {
-    schema: z.string({ error: () => "must be a backup id (a bkp_… string)" }).min(1, { error: () => "must be a backup id (a bkp_… string)" }),
+    schema: z
+      .string({ error: () => "must be a backup id (a bkp_… string)" })
+      .min(1, { error: () => "must be a backup id (a bkp_… string)" }),
     required: "the id of the backup to restore (for example `backup.backupId`)",
   },
-  acknowledgeDataLoss: { schema: z.literal(true, { error: () => DATA_LOSS }), required: `true (it ${DATA_LOSS.slice(5)})` },
+  acknowledgeDataLoss: {
+    schema: z.literal(true, { error: () => DATA_LOSS }),
+    required: `true (it ${DATA_LOSS.slice(5)})`,
+  },
   trigger: {
-    schema: z.string({ error: () => "must be a string; change it (for example to today's date) to run the restore again" }).optional(),
+    schema: z
+      .string({
+        error: () => "must be a string; change it (for example to today's date) to run the restore again",
+      })
+      .optional(),
   },
   waitTimeoutMinutes: waitTimeoutRule,
 };
-
-/** Shard count of a datastore: 1 unless clustered (docs/api-model.md, a modelled choice). */
-export function datastoreShardCount(datastore: DatastoreView): number {
-  const cluster = datastore.config.cluster;
-  const memory = datastore.config.tier?.max_memory_bytes ?? 0;
-  if (!cluster?.enabled || !cluster.shard_memory) return 1;
-  return Math.max(1, Math.ceil(memory / cluster.shard_memory));
-}
 
 /**
  * Why `backup` cannot be restored into `datastore`, or undefined when it can. The same rules the
  * API applies (docs/api-model.md), checked at preview so that nothing is touched.
  */
-export function restoreProblem(backup: BackupView, datastore: DatastoreView): string | undefined {
-  if (backup.status !== "ready") return `backup ${backup.backup_id} is ${backup.status}; only a ready backup can be restored`;
+export function restoreProblem(backup: Backup, datastore: Datastore): string | undefined {
+  if (backup.status !== "ready")
+    return `backup ${backup.backup_id} is ${backup.status}; only a ready backup can be restored`;
   const target = datastore.config.location ?? {};
   if (backup.location.provider !== target.provider || backup.location.region !== target.region) {
     return (
@@ -57,7 +70,7 @@ export function restoreProblem(backup: BackupView, datastore: DatastoreView): st
       `${datastore.datastore_id} is in ${target.provider} ${target.region}; a backup restores only into the same cloud and region`
     );
   }
-  const shards = datastoreShardCount(datastore);
+  const shards = shardCount(datastore.config);
   if (backup.shard_count > 1 && shards !== backup.shard_count) {
     return (
       `backup ${backup.backup_id} has ${backup.shard_count} shards but datastore ${datastore.datastore_id} has ${shards}; ` +
@@ -76,12 +89,27 @@ export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInp
   async function liveProblems(inputs: RestoreInputs): Promise<CheckFailure[]> {
     const { api } = deps();
     const [backup, datastore] = await Promise.all([
-      api.getBackup(inputs.backupId).catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error))),
-      api.getDatastore(inputs.datastoreId).catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error))),
+      api
+        .getBackup(inputs.backupId)
+        .catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error))),
+      api
+        .getDatastore(inputs.datastoreId)
+        .catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error))),
     ]);
-    if (!backup) return [{ property: "backupId", reason: `backupId: backup ${inputs.backupId} does not exist in this account` }];
+    if (!backup)
+      return [
+        {
+          property: "backupId",
+          reason: `backupId: backup ${inputs.backupId} does not exist in this account`,
+        },
+      ];
     if (!datastore || isGone(datastore)) {
-      return [{ property: "datastoreId", reason: `datastoreId: datastore ${inputs.datastoreId} does not exist in this account` }];
+      return [
+        {
+          property: "datastoreId",
+          reason: `datastoreId: datastore ${inputs.datastoreId} does not exist in this account`,
+        },
+      ];
     }
     const problem = restoreProblem(backup, datastore);
     return problem ? [{ property: "backupId", reason: `backupId: ${problem}` }] : [];
@@ -130,7 +158,10 @@ export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInp
         await api.startRestore(id, inputs.backupId);
         await api.waitForDatastore(
           id,
-          (d) => isActive(d) && d.config.restore?.backup_id === inputs.backupId && d.config.restore?.loaded === true,
+          (d) =>
+            isActive(d) &&
+            d.config.restore?.backup_id === inputs.backupId &&
+            d.config.restore?.loaded === true,
           { timeoutMs, onProgress, description: `to finish restoring backup ${inputs.backupId}` },
         );
       } catch (error) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { BackupPolicy } from "../client/schemas";
 import { isUnknown } from "./unknowns";
 
 /** Weekday names in the API's order: index = the API's integer (0 = Sunday). */
@@ -9,16 +10,6 @@ export type Weekday = (typeof WEEKDAYS)[number];
 const FULL_WEEKDAY_NAMES = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 const ALLOWED_DAYS = `"every" or a non-empty list of weekday names (${WEEKDAYS.join(", ")}; full names and any case accepted)`;
 const ALLOWED_HOURS = `"every" or a non-empty list of whole hours of the day from 0 to 23 (UTC)`;
-
-/** The API's `backup_policy` object (see docs/api-model.md). */
-export interface ApiBackupPolicy {
-  enabled: boolean | null;
-  every_day?: boolean;
-  weekdays?: number[];
-  every_hour?: boolean;
-  hours?: number[];
-  retention?: number;
-}
 
 /** Normalised schedule fields: what `check` stores, so that order and case are never a diff. */
 export interface ScheduleSpec {
@@ -41,7 +32,8 @@ export function weekdayNumber(name: string): number | undefined {
   return full >= 0 ? full : undefined;
 }
 
-const daysSchema = z.union([z.literal("every"), z.array(z.unknown())], { error: () => `must be ${ALLOWED_DAYS}` })
+const daysSchema = z
+  .union([z.literal("every"), z.array(z.unknown())], { error: () => `must be ${ALLOWED_DAYS}` })
   .transform((value, ctx): "every" | Weekday[] => {
     if (value === "every") return value;
     if (value.length === 0) {
@@ -52,7 +44,11 @@ const daysSchema = z.union([z.literal("every"), z.array(z.unknown())], { error: 
     for (const [index, day] of value.entries()) {
       const number = typeof day === "string" ? weekdayNumber(day) : undefined;
       if (number === undefined) {
-        ctx.addIssue({ code: "custom", path: [index], message: `${JSON.stringify(day)} is not a weekday; allowed: ${ALLOWED_DAYS}` });
+        ctx.addIssue({
+          code: "custom",
+          path: [index],
+          message: `${JSON.stringify(day)} is not a weekday; allowed: ${ALLOWED_DAYS}`,
+        });
       } else {
         numbers.add(number);
       }
@@ -60,7 +56,8 @@ const daysSchema = z.union([z.literal("every"), z.array(z.unknown())], { error: 
     return [...numbers].sort((a, b) => a - b).map((n) => WEEKDAYS[n] as Weekday);
   });
 
-const hoursSchema = z.union([z.literal("every"), z.array(z.unknown())], { error: () => `must be ${ALLOWED_HOURS}` })
+const hoursSchema = z
+  .union([z.literal("every"), z.array(z.unknown())], { error: () => `must be ${ALLOWED_HOURS}` })
   .transform((value, ctx): "every" | number[] => {
     if (value === "every") return value;
     if (value.length === 0) {
@@ -72,7 +69,11 @@ const hoursSchema = z.union([z.literal("every"), z.array(z.unknown())], { error:
       if (typeof hour === "number" && Number.isInteger(hour) && hour >= 0 && hour <= 23) {
         hours.add(hour);
       } else {
-        ctx.addIssue({ code: "custom", path: [index], message: `${JSON.stringify(hour)} is not an hour; allowed: ${ALLOWED_HOURS}` });
+        ctx.addIssue({
+          code: "custom",
+          path: [index],
+          message: `${JSON.stringify(hour)} is not an hour; allowed: ${ALLOWED_HOURS}`,
+        });
       }
     }
     return [...hours].sort((a, b) => a - b);
@@ -82,7 +83,8 @@ const hoursSchema = z.union([z.literal("every"), z.array(z.unknown())], { error:
 export const MAX_RETENTION_DAYS = 365;
 
 /** Validates a retention in whole days; the message names the allowed range. */
-export const retentionDaysSchema = z.number({ error: () => `must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}` })
+export const retentionDaysSchema = z
+  .number({ error: () => `must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}` })
   .int({ error: () => `must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}` })
   .min(1, { error: () => `must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}` })
   .max(MAX_RETENTION_DAYS, { error: () => `must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}` });
@@ -96,10 +98,12 @@ export const scheduleSpecSchema = z.object({
 });
 
 /** Turns a normalised schedule into the API's `backup_policy`. */
-export function toBackupPolicy(spec: ScheduleSpec): ApiBackupPolicy {
+export function toBackupPolicy(spec: ScheduleSpec): BackupPolicy {
   return {
     enabled: spec.enabled,
-    ...(spec.days === "every" ? { every_day: true } : { every_day: false, weekdays: spec.days.map((d) => WEEKDAYS.indexOf(d)) }),
+    ...(spec.days === "every"
+      ? { every_day: true }
+      : { every_day: false, weekdays: spec.days.map((d) => WEEKDAYS.indexOf(d)) }),
     ...(spec.hours === "every" ? { every_hour: true } : { every_hour: false, hours: [...spec.hours] }),
     retention: spec.retentionDays,
   };
@@ -109,11 +113,13 @@ export function toBackupPolicy(spec: ScheduleSpec): ApiBackupPolicy {
  * Reads the API's `backup_policy` back into schedule fields, for `read` (refresh). Returns
  * undefined when the datastore has no usable policy (nothing enabled and nothing to show).
  */
-export function fromBackupPolicy(policy: ApiBackupPolicy | undefined | null): ScheduleSpec | undefined {
+export function fromBackupPolicy(policy: BackupPolicy | undefined | null): ScheduleSpec | undefined {
   if (!policy) return undefined;
   const days = policy.every_day
     ? "every"
-    : [...new Set(policy.weekdays ?? [])].sort((a, b) => a - b).flatMap((n) => (WEEKDAYS[n] ? [WEEKDAYS[n]] : []));
+    : [...new Set(policy.weekdays ?? [])]
+        .sort((a, b) => a - b)
+        .flatMap((n) => (WEEKDAYS[n] ? [WEEKDAYS[n]] : []));
   const hours = policy.every_hour ? "every" : [...new Set(policy.hours ?? [])].sort((a, b) => a - b);
   return { enabled: policy.enabled === true, days, hours, retentionDays: policy.retention ?? 0 };
 }

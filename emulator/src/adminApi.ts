@@ -1,0 +1,193 @@
+/**
+ * The admin API under `/_emulator/` (docs/api-model.md, "Emulator admin API"): the hooks tests need
+ * to control time, seed state, inject faults and inspect what happened. Not part of Dragonfly Cloud.
+ */
+import { backupView } from "./backups.ts";
+import type { EmulatorClock } from "./clock.ts";
+import { createDatastore, datastoreView } from "./datastores.ts";
+import { badRequest, notFound } from "./errors.ts";
+import { FAULT_DEFAULTS, FAULT_KINDS, type FaultConfig, type FaultInjector } from "./faults.ts";
+import { ok, type Reply, type Route } from "./http.ts";
+import { copyStringMap, type JsonObject, type JsonValue } from "./json.ts";
+import { MAX_ADVANCE_SECONDS } from "./modelled.ts";
+import type { RequestLog } from "./requestLog.ts";
+import { check, type Field, type Rule } from "./schema.ts";
+import {
+  type Backup,
+  DATASTORE_STATUSES,
+  type Datastore,
+  type DatastoreRecord,
+  type DatastoreStatus,
+  type Durations,
+} from "./types.ts";
+import { validateDataMap, validateDatastoreConfig } from "./validation.ts";
+import type { World } from "./world.ts";
+
+/** What an admin handler sees. */
+export interface AdminContext {
+  world: World;
+  clock: EmulatorClock;
+  faults: FaultInjector;
+  log: RequestLog;
+  /** The durations the emulator started with; `reset` returns to them. */
+  initialDurations: Durations;
+  /** The parsed JSON body (`400` when absent or malformed). */
+  body: () => JsonValue;
+}
+
+/** `GET /_emulator/clock`: emulator time (Unix ms) and the time scale. */
+export interface ClockView {
+  now: number;
+  timeScale: number;
+}
+
+/** `GET /_emulator/state`: every datastore (with its data) and backup of every account. */
+export interface StateView {
+  /** Emulator time, Unix ms. */
+  now: number;
+  datastores: Array<Datastore & { apiKey: string; data: Record<string, string> }>;
+  backups: Array<Backup & { apiKey: string }>;
+}
+
+const secondsRule: Rule = { type: "number", min: 0, max: MAX_ADVANCE_SECONDS };
+const durationsRule: Rule = {
+  type: "object",
+  fields: Object.fromEntries(
+    ["datastoreCreate", "datastoreUpdate", "datastoreDelete", "restore", "backup"].map((name) => [
+      name,
+      { rule: secondsRule } satisfies Field,
+    ]),
+  ),
+};
+const faultsRule: Rule = {
+  type: "object",
+  fields: {
+    rate: { rule: { type: "number", min: 0, max: 1 }, required: true },
+    kinds: { rule: { type: "array", items: { type: "string", oneOf: FAULT_KINDS }, minItems: 1 }, required: true },
+    seed: { rule: { type: "integer" } },
+    retryAfterSeconds: { rule: { type: "integer", min: 0 } },
+    latencyMs: { rule: { type: "integer", min: 0, max: 60_000 } },
+    methods: { rule: { type: "array", items: { type: "string", minLength: 1 } } },
+    pathPrefix: { rule: { type: "string" } },
+    limit: { rule: { type: "integer", min: 1 } },
+  },
+};
+const seedRule: Rule = {
+  type: "object",
+  fields: {
+    apiKey: { rule: { type: "string", minLength: 1 }, required: true },
+    config: { rule: { type: "object", fields: {} }, required: true },
+    status: { rule: { type: "string", oneOf: DATASTORE_STATUSES } },
+  },
+};
+
+function clockView({ world, clock }: AdminContext): ClockView {
+  return { now: world.now, timeScale: clock.timeScale };
+}
+
+function stateView({ world }: AdminContext): StateView {
+  return {
+    now: world.now,
+    datastores: [...world.datastores.values()].map((d) => ({
+      apiKey: d.apiKey,
+      ...datastoreView(d),
+      data: copyStringMap(d.data),
+    })),
+    backups: [...world.backups.values()].map((b) => ({ apiKey: b.apiKey, ...backupView(b) })),
+  };
+}
+
+function reset(context: AdminContext): Reply {
+  context.world.reset();
+  context.world.durations = { ...context.initialDurations };
+  context.faults.clear();
+  context.log.clear();
+  return ok({});
+}
+
+function advance(context: AdminContext): Reply {
+  const body = context.body();
+  check(body, { type: "object", fields: { seconds: { rule: secondsRule, required: true } } }, "");
+  context.clock.advance((body as { seconds: number }).seconds * 1000);
+  context.world.advanceTo(context.clock.now());
+  context.world.dirty = true;
+  return ok(clockView(context));
+}
+
+function seedDatastore({ world, body }: AdminContext): Reply {
+  const request = body();
+  check(request, seedRule, "");
+  const { apiKey, config, status } = request as { apiKey: string; config: JsonObject; status?: DatastoreStatus };
+  if (!world.apiKeys.has(apiKey)) throw badRequest("apiKey: not a key of this emulator");
+  const datastore = createDatastore(world, apiKey, validateDatastoreConfig(config, "config"), status ?? "active");
+  return ok(datastoreView(datastore));
+}
+
+/** Any account's datastore `id` (the admin API sees every account); `404` when unknown. */
+function anyDatastore({ world }: AdminContext, id: string): DatastoreRecord {
+  const datastore = world.datastores.get(id);
+  if (!datastore) throw notFound(`datastore ${id} not found`);
+  return datastore;
+}
+
+function replaceData(context: AdminContext, id: string): Reply {
+  const datastore = anyDatastore(context, id);
+  datastore.data = copyStringMap(validateDataMap(context.body(), "body"));
+  context.world.dirty = true;
+  return ok(copyStringMap(datastore.data));
+}
+
+function setDurations({ world, body }: AdminContext): Reply {
+  const request = body();
+  check(request, durationsRule, "");
+  world.durations = { ...world.durations, ...(request as Partial<Durations>) };
+  return ok(world.durations);
+}
+
+function setFaults({ faults, body }: AdminContext): Reply {
+  const request = body();
+  check(request, faultsRule, "");
+  faults.configure({ ...FAULT_DEFAULTS, ...(request as Partial<FaultConfig>) } as FaultConfig);
+  return ok(faults.config);
+}
+
+/** The `/_emulator` routes. */
+export const adminRoutes: readonly Route<AdminContext>[] = [
+  { pattern: ["_emulator", "reset"], methods: { POST: reset } },
+  { pattern: ["_emulator", "clock"], methods: { GET: (context) => ok(clockView(context)) } },
+  { pattern: ["_emulator", "clock", "advance"], methods: { POST: advance } },
+  { pattern: ["_emulator", "datastores"], methods: { POST: seedDatastore } },
+  {
+    pattern: ["_emulator", "datastores", ":id", "data"],
+    methods: {
+      GET: (context, { id = "" }) => ok(copyStringMap(anyDatastore(context, id).data)),
+      PUT: (context, { id = "" }) => replaceData(context, id),
+    },
+  },
+  {
+    pattern: ["_emulator", "durations"],
+    methods: { GET: ({ world }) => ok(world.durations), PUT: setDurations },
+  },
+  {
+    pattern: ["_emulator", "faults"],
+    methods: {
+      GET: ({ faults }) => ok(faults.config),
+      PUT: setFaults,
+      DELETE: ({ faults }) => {
+        faults.clear();
+        return ok(null);
+      },
+    },
+  },
+  {
+    pattern: ["_emulator", "requests"],
+    methods: {
+      GET: ({ log }) => ok(log.list()),
+      DELETE: ({ log }) => {
+        log.clear();
+        return ok([]);
+      },
+    },
+  },
+  { pattern: ["_emulator", "state"], methods: { GET: (context) => ok(stateView(context)) } },
+];
