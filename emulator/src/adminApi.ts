@@ -63,7 +63,10 @@ const faultsRule: Rule = {
   type: "object",
   fields: {
     rate: { rule: { type: "number", min: 0, max: 1 }, required: true },
-    kinds: { rule: { type: "array", items: { type: "string", oneOf: FAULT_KINDS }, minItems: 1 }, required: true },
+    kinds: {
+      rule: { type: "array", items: { type: "string", oneOf: FAULT_KINDS }, minItems: 1 },
+      required: true,
+    },
     seed: { rule: { type: "integer" } },
     retryAfterSeconds: { rule: { type: "integer", min: 0 } },
     latencyMs: { rule: { type: "integer", min: 0, max: 60_000 } },
@@ -117,9 +120,18 @@ function advance(context: AdminContext): Reply {
 function seedDatastore({ world, body }: AdminContext): Reply {
   const request = body();
   check(request, seedRule, "");
-  const { apiKey, config, status } = request as { apiKey: string; config: JsonObject; status?: DatastoreStatus };
+  const { apiKey, config, status } = request as {
+    apiKey: string;
+    config: JsonObject;
+    status?: DatastoreStatus;
+  };
   if (!world.apiKeys.has(apiKey)) throw badRequest("apiKey: not a key of this emulator");
-  const datastore = createDatastore(world, apiKey, validateDatastoreConfig(config, "config"), status ?? "active");
+  const datastore = createDatastore(
+    world,
+    apiKey,
+    validateDatastoreConfig(config, "config"),
+    status ?? "active",
+  );
   return ok(datastoreView(datastore));
 }
 

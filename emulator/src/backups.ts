@@ -3,7 +3,10 @@
  * get, delete; every backup becomes `ready` (capturing its datastore's data) after the `backup`
  * duration and is deleted automatically at `created_at + retention` days.
  */
+
+import { findDatastore } from "./datastores.ts";
 import { conflict, notFound } from "./errors.ts";
+import { copyStringMap } from "./json.ts";
 import {
   BACKUP_HEADER_BYTES,
   BACKUP_ID_PREFIX,
@@ -11,11 +14,9 @@ import {
   IDEMPOTENCY_WINDOW_MS,
   SECOND_MS,
 } from "./modelled.ts";
-import { copyStringMap } from "./json.ts";
 import type { Backup, BackupRecord, BackupSource, DatastoreRecord } from "./types.ts";
 import { type BackupRequest, configLocation, configShardCount } from "./validation.ts";
 import type { World } from "./world.ts";
-import { findDatastore } from "./datastores.ts";
 
 /** The wire shape of a backup. */
 export function backupView(backup: BackupRecord): Backup {

@@ -86,7 +86,9 @@ export function createDatastore(
 }
 
 function transitionShowing(status: DatastoreStatus): Transition["kind"] | undefined {
-  return (Object.keys(TRANSITIONS) as Transition["kind"][]).find((kind) => TRANSITIONS[kind].status === status);
+  return (Object.keys(TRANSITIONS) as Transition["kind"][]).find(
+    (kind) => TRANSITIONS[kind].status === status,
+  );
 }
 
 /**
@@ -200,4 +202,3 @@ function settle(datastore: DatastoreRecord, status: "active" | "deleted"): void 
   datastore.addr = datastoreAddress(datastore.id);
   datastore.dashboardUrl = dashboardUrl(datastore.id);
 }
-

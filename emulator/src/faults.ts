@@ -75,7 +75,11 @@ export class FaultInjector {
 }
 
 /** Defaults of the optional fault settings. */
-export const FAULT_DEFAULTS = { seed: 0, retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS, latencyMs: 0 } as const;
+export const FAULT_DEFAULTS = {
+  seed: 0,
+  retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS,
+  latencyMs: 0,
+} as const;
 
 /** A small, fast, seeded 32-bit PRNG (mulberry32) giving floats in [0, 1). */
 function mulberry32(seed: number): () => number {

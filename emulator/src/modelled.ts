@@ -82,7 +82,10 @@ export function startsRestore(
  * undefined when it can (the doc, restore refusals; research §3.3: a multi-shard backup needs the
  * same shard count, a single-shard backup can be restored onto a Swarm datastore).
  */
-export function shardRefusal(backupShards: number, targetShards: number): "multi-onto-single" | "mismatch" | undefined {
+export function shardRefusal(
+  backupShards: number,
+  targetShards: number,
+): "multi-onto-single" | "mismatch" | undefined {
   if (backupShards <= 1) return undefined;
   if (targetShards === 1) return "multi-onto-single";
   return backupShards === targetShards ? undefined : "mismatch";

@@ -38,7 +38,11 @@ export function saveState(path: string, world: World, clock: EmulatorClock): voi
   const state: StateFile = {
     format: FORMAT,
     version: VERSION,
-    clock: { advancedOffsetMs: clock.advancedOffsetMs, now: world.now, lastScheduledHour: world.lastScheduledHour },
+    clock: {
+      advancedOffsetMs: clock.advancedOffsetMs,
+      now: world.now,
+      lastScheduledHour: world.lastScheduledHour,
+    },
     apiKeys: [...world.apiKeys],
     datastores: [...world.datastores.values()],
     backups: [...world.backups.values()],
@@ -88,7 +92,8 @@ export function loadState(path: string, durations: Durations): LoadedState | und
     world.backups.set(backup.id, backup);
     watchBackup(world, backup);
   }
-  for (const record of state.idempotency) world.idempotency.set(idempotencySlot(record.apiKey, record.key), record);
+  for (const record of state.idempotency)
+    world.idempotency.set(idempotencySlot(record.apiKey, record.key), record);
   return { world, advancedOffsetMs: state.clock.advancedOffsetMs };
 }
 

@@ -41,7 +41,8 @@ export const publicRoutes: readonly Route<PublicContext>[] = [
     pattern: ["v1", "datastores", ":id"],
     methods: {
       GET: ({ world, apiKey }, { id = "" }) => ok(datastoreView(findDatastore(world, apiKey, id))),
-      PUT: ({ world, apiKey, body }, { id = "" }) => ok(datastoreView(updateDatastore(world, apiKey, id, body()))),
+      PUT: ({ world, apiKey, body }, { id = "" }) =>
+        ok(datastoreView(updateDatastore(world, apiKey, id, body()))),
       DELETE: ({ world, apiKey }, { id = "" }) => ok(datastoreView(deleteDatastore(world, apiKey, id))),
     },
   },
@@ -51,7 +52,9 @@ export const publicRoutes: readonly Route<PublicContext>[] = [
       GET: ({ world, apiKey, query }) =>
         ok(listBackups(world, apiKey, query.get("datastore_id") ?? undefined).map(backupView)),
       POST: ({ world, apiKey, body, idempotencyKey }) =>
-        ok(requestBackup(world, apiKey, validateBackupRequest(body()), checkedIdempotencyKey(idempotencyKey))),
+        ok(
+          requestBackup(world, apiKey, validateBackupRequest(body()), checkedIdempotencyKey(idempotencyKey)),
+        ),
     },
   },
   {

@@ -1,6 +1,7 @@
 /** The request log of `/v1` calls (docs/api-model.md: `GET /_emulator/requests`). */
-import { REQUEST_LOG_LIMIT } from "./modelled.ts";
+
 import type { FaultKind } from "./faults.ts";
+import { REQUEST_LOG_LIMIT } from "./modelled.ts";
 
 /** One `/v1` request as the emulator saw and answered it. */
 export interface RequestLogEntry {
@@ -26,7 +27,8 @@ export class RequestLog {
   /** Appends an entry, dropping the oldest beyond the limit. */
   add(entry: RequestLogEntry): void {
     this.entries.push(entry);
-    if (this.entries.length > REQUEST_LOG_LIMIT) this.entries.splice(0, this.entries.length - REQUEST_LOG_LIMIT);
+    if (this.entries.length > REQUEST_LOG_LIMIT)
+      this.entries.splice(0, this.entries.length - REQUEST_LOG_LIMIT);
   }
 
   /** A copy of the entries, oldest first. */

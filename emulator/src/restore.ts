@@ -14,7 +14,11 @@ import type { World } from "./world.ts";
  * Throws the doc's refusals: `400` for a backup that does not exist or is another account's, `409`
  * for one not `ready`, `400` for another provider or region, `400` for incompatible shard counts.
  */
-export function planRestore(world: World, datastore: DatastoreRecord, sent: JsonObject): Transition["restore"] {
+export function planRestore(
+  world: World,
+  datastore: DatastoreRecord,
+  sent: JsonObject,
+): Transition["restore"] {
   const request = configRestore(sent);
   if (!request || !startsRestore(request, configRestore(datastore.config))) return undefined;
   const refuse = (status: 400 | 409, reason: string) =>
@@ -36,11 +40,13 @@ export function planRestore(world: World, datastore: DatastoreRecord, sent: Json
   const targetShards = configShardCount(sent);
   const refusal = shardRefusal(backup.shardCount, targetShards);
   if (refusal === "multi-onto-single") {
-    throw refuse(400, `has ${backup.shardCount} shards and cannot be restored onto single-shard datastore ${datastore.id}`);
+    throw refuse(
+      400,
+      `has ${backup.shardCount} shards and cannot be restored onto single-shard datastore ${datastore.id}`,
+    );
   }
   if (refusal === "mismatch") {
     throw refuse(400, `has ${backup.shardCount} shards, but datastore ${datastore.id} has ${targetShards}`);
   }
   return { backupId: backup.id, data: backup.data };
 }
-

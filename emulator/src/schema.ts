@@ -74,15 +74,14 @@ function stringMismatch(
   value: unknown,
   rule: { minLength?: number; maxLength?: number; oneOf?: readonly string[] },
 ): string | undefined {
-  if (typeof value !== "string") return rule.oneOf ? oneOfText(rule.oneOf) : "must be a string";
-  if (rule.oneOf && !rule.oneOf.includes(value)) return oneOfText(rule.oneOf);
-  if (rule.minLength !== undefined && value.length < rule.minLength) {
-    return rule.minLength === 1 ? "must be a non-empty string" : `must be at least ${rule.minLength} characters`;
+  if (rule.oneOf) return typeof value === "string" && rule.oneOf.includes(value) ? undefined : oneOfText(rule.oneOf);
+  const { minLength = 0, maxLength = Number.POSITIVE_INFINITY } = rule;
+  if (typeof value === "string" && value.length >= minLength && value.length <= maxLength) return undefined;
+  // One text states the whole requirement, whichever part failed.
+  if (rule.maxLength !== undefined) {
+    return `must be a string of ${minLength > 0 ? `${minLength} to` : "at most"} ${maxLength} characters`;
   }
-  if (rule.maxLength !== undefined && value.length > rule.maxLength) {
-    return `must be a string of at most ${rule.maxLength} characters`;
-  }
-  return undefined;
+  return minLength === 1 ? "must be a non-empty string" : "must be a string";
 }
 
 function oneOfText(values: readonly string[]): string {
@@ -100,7 +99,11 @@ function rangeText(rule: { min?: number; max?: number }): string {
   return "";
 }
 
-function arrayProblem(items: unknown[], rule: { items: Rule; minItems?: number }, path: string): string | undefined {
+function arrayProblem(
+  items: unknown[],
+  rule: { items: Rule; minItems?: number },
+  path: string,
+): string | undefined {
   if (rule.minItems !== undefined && items.length < rule.minItems) {
     return `${path}: must have at least ${rule.minItems} item${rule.minItems === 1 ? "" : "s"}`;
   }

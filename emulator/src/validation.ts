@@ -13,7 +13,7 @@ import {
   RETENTION_MIN_DAYS,
   shardCount,
 } from "./modelled.ts";
-import { type Field, type Rule, check, childPath } from "./schema.ts";
+import { check, childPath, type Field, type Rule } from "./schema.ts";
 
 const boolOrNull: Field = { rule: { type: "boolean" }, nullable: true };
 const retentionRule: Rule = { type: "integer", min: RETENTION_MIN_DAYS, max: RETENTION_MAX_DAYS };
@@ -50,7 +50,10 @@ const datastoreConfigRule: Rule = {
     },
     cluster: {
       nullable: true,
-      rule: { type: "object", fields: { enabled: boolOrNull, shard_memory: { rule: { type: "integer", min: 1 } } } },
+      rule: {
+        type: "object",
+        fields: { enabled: boolOrNull, shard_memory: { rule: { type: "integer", min: 1 } } },
+      },
     },
     dragonfly: {
       nullable: true,
@@ -82,7 +85,10 @@ const datastoreConfigRule: Rule = {
     },
     restore: {
       nullable: true,
-      rule: { type: "object", fields: { backup_id: { rule: { type: "string" } }, loaded: { rule: { type: "boolean" } } } },
+      rule: {
+        type: "object",
+        fields: { backup_id: { rule: { type: "string" } }, loaded: { rule: { type: "boolean" } } },
+      },
     },
     maintenance_window: {
       nullable: true,
@@ -206,7 +212,8 @@ export interface Schedule {
 export function configSchedule(config: JsonObject): Schedule | undefined {
   const policy = objectField(config, "backup_policy");
   if (policy?.enabled !== true || typeof policy.retention !== "number") return undefined;
-  const numbers = (value: unknown) => (Array.isArray(value) ? value.filter((n) => typeof n === "number") : []);
+  const numbers = (value: unknown) =>
+    Array.isArray(value) ? value.filter((n) => typeof n === "number") : [];
   return {
     weekdays: policy.every_day === true ? "every" : numbers(policy.weekdays),
     hours: policy.every_hour === true ? "every" : numbers(policy.hours),

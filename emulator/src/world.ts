@@ -96,4 +96,3 @@ export class World {
     this.dirty = true;
   }
 }
-

@@ -25,7 +25,10 @@ function restoreIn(stack: string, config: object = {}) {
 
 describe("restore-allowed-stacks", () => {
   it("passes a Restore in a stack that does not start with prod", async () => {
-    expect(await runResourcePolicy(restoreAllowedStacks, restoreIn("staging"))).toEqual({ violations: [], urns: [] });
+    expect(await runResourcePolicy(restoreAllowedStacks, restoreIn("staging"))).toEqual({
+      violations: [],
+      urns: [],
+    });
   });
 
   it.each(["prod", "prod-eu", "Production"])("fails a Restore in stack %s by default", async (stack) => {
@@ -36,7 +39,9 @@ describe("restore-allowed-stacks", () => {
 
   it("allows only the stacks allowedStacks names", async () => {
     const config = { allowedStacks: ["dev", "staging-?"] };
-    expect((await runResourcePolicy(restoreAllowedStacks, restoreIn("staging-1", config))).violations).toEqual([]);
+    expect(
+      (await runResourcePolicy(restoreAllowedStacks, restoreIn("staging-1", config))).violations,
+    ).toEqual([]);
     const run = await runResourcePolicy(restoreAllowedStacks, restoreIn("staging-10", config));
     expect(run.violations).toEqual([
       'Restore "restore" may only be declared in a stack that matches allowedStacks ["dev","staging-?"] and no pattern in deniedStacks ["prod*"], but this stack is "staging-10".',
@@ -50,7 +55,9 @@ describe("restore-allowed-stacks", () => {
 });
 
 /** The stack of a compliant restore: a fresh Backup of ds-1, and a Restore of ds-1 that depends on it. */
-function safeRestoreStack(overrides: { backup?: Record<string, unknown>; restore?: Record<string, unknown> } = {}) {
+function safeRestoreStack(
+  overrides: { backup?: Record<string, unknown>; restore?: Record<string, unknown> } = {},
+) {
   const backup = stackResource({
     type: BACKUP_TYPE,
     name: "pre-restore",
@@ -71,7 +78,10 @@ const NO_BACKUP =
 describe("restore-needs-safety-backup", () => {
   it("passes a Restore that depends on a new Backup of its datastore", async () => {
     const { backup, restore } = safeRestoreStack();
-    expect(await runStackPolicy(restoreNeedsSafetyBackup, [backup, restore])).toEqual({ violations: [], urns: [] });
+    expect(await runStackPolicy(restoreNeedsSafetyBackup, [backup, restore])).toEqual({
+      violations: [],
+      urns: [],
+    });
   });
 
   it("fails a Restore that depends on nothing, and names its URN", async () => {
@@ -85,7 +95,9 @@ describe("restore-needs-safety-backup", () => {
 
   it("fails a Restore whose only Backup is of another datastore", async () => {
     const { backup, restore } = safeRestoreStack({ backup: { datastoreId: "ds-2" } });
-    expect((await runStackPolicy(restoreNeedsSafetyBackup, [backup, restore])).violations).toEqual([NO_BACKUP]);
+    expect((await runStackPolicy(restoreNeedsSafetyBackup, [backup, restore])).violations).toEqual([
+      NO_BACKUP,
+    ]);
   });
 
   it("counts a Backup reached through a property dependency (backupId = backup.id)", async () => {
@@ -97,7 +109,12 @@ describe("restore-needs-safety-backup", () => {
 
   it("counts a Backup reached through another dependency", async () => {
     const { backup, restore } = safeRestoreStack();
-    const gate: PolicyResource = stackResource({ type: "test:index:Gate", name: "gate", props: {}, dependsOn: [backup] });
+    const gate: PolicyResource = stackResource({
+      type: "test:index:Gate",
+      name: "gate",
+      props: {},
+      dependsOn: [backup],
+    });
     restore.dependencies = [gate];
     expect((await runStackPolicy(restoreNeedsSafetyBackup, [backup, gate, restore])).violations).toEqual([]);
   });
@@ -111,7 +128,9 @@ describe("restore-needs-safety-backup", () => {
 
   it("accepts an adopted Backup when allowExistingBackup is true", async () => {
     const { backup, restore } = safeRestoreStack({ backup: { existingBackupId: "bk-old" } });
-    const run = await runStackPolicy(restoreNeedsSafetyBackup, [backup, restore], { allowExistingBackup: true });
+    const run = await runStackPolicy(restoreNeedsSafetyBackup, [backup, restore], {
+      allowExistingBackup: true,
+    });
     expect(run.violations).toEqual([]);
   });
 

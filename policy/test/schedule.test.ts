@@ -35,7 +35,10 @@ describe("the compliant schedule", () => {
   it.each([scheduleMinRetention, scheduleMaxRetention, scheduleMinFrequency, scheduleEnabled])(
     "passes $name",
     async (policy) => {
-      expect(await runResourcePolicy(policy, resourceArgs(happySchedule()))).toEqual({ violations: [], urns: [] });
+      expect(await runResourcePolicy(policy, resourceArgs(happySchedule()))).toEqual({
+        violations: [],
+        urns: [],
+      });
     },
   );
 
@@ -77,7 +80,10 @@ describe("schedule-min-retention", () => {
   });
 
   it("moves the threshold with minRetentionDays", async () => {
-    const run = await runResourcePolicy(scheduleMinRetention, resourceArgs(happySchedule(), { minRetentionDays: 30 }));
+    const run = await runResourcePolicy(
+      scheduleMinRetention,
+      resourceArgs(happySchedule(), { minRetentionDays: 30 }),
+    );
     expect(run.violations).toEqual([
       'BackupSchedule "nightly" must keep backups for at least 30 days (minRetentionDays), but its retentionDays is 14.',
     ]);
@@ -112,8 +118,15 @@ describe("schedule-min-retention", () => {
   it("does not apply in a stack named by exemptStacks", async () => {
     const schedule = { ...happySchedule(), stack: "Sandbox-42" };
     schedule.props.retentionDays = 1;
-    const run = await runResourcePolicy(scheduleMinRetention, resourceArgs(schedule, { exemptStacks: ["sandbox-*"] }));
-    expect(run).toEqual({ violations: [], urns: [], notApplicable: 'stack "Sandbox-42" matches exemptStacks' });
+    const run = await runResourcePolicy(
+      scheduleMinRetention,
+      resourceArgs(schedule, { exemptStacks: ["sandbox-*"] }),
+    );
+    expect(run).toEqual({
+      violations: [],
+      urns: [],
+      notApplicable: 'stack "Sandbox-42" matches exemptStacks',
+    });
   });
 });
 
@@ -133,7 +146,10 @@ describe("schedule-max-retention", () => {
   });
 
   it("moves the threshold with maxRetentionDays", async () => {
-    const run = await runResourcePolicy(scheduleMaxRetention, resourceArgs(happySchedule(), { maxRetentionDays: 10 }));
+    const run = await runResourcePolicy(
+      scheduleMaxRetention,
+      resourceArgs(happySchedule(), { maxRetentionDays: 10 }),
+    );
     expect(run.violations).toEqual([
       'BackupSchedule "nightly" may keep backups for at most 10 days (maxRetentionDays), but its retentionDays is 14.',
     ]);
@@ -161,7 +177,10 @@ describe("schedule-min-frequency", () => {
     const schedule = happySchedule();
     schedule.props.days = ["Monday", "MON", "friday"];
     schedule.props.hours = [0, 12];
-    expect((await runResourcePolicy(scheduleMinFrequency, resourceArgs(schedule, { minBackupsPerWeek: 5 }))).violations).toEqual([
+    expect(
+      (await runResourcePolicy(scheduleMinFrequency, resourceArgs(schedule, { minBackupsPerWeek: 5 })))
+        .violations,
+    ).toEqual([
       'BackupSchedule "nightly" must take at least 5 backups a week (minBackupsPerWeek), but it takes 4 (days ["Monday","MON","friday"] × hours [0,12]).',
     ]);
   });
@@ -174,7 +193,10 @@ describe("schedule-min-frequency", () => {
   });
 
   it("moves the threshold with minBackupsPerWeek", async () => {
-    const run = await runResourcePolicy(scheduleMinFrequency, resourceArgs(happySchedule(), { minBackupsPerWeek: 14 }));
+    const run = await runResourcePolicy(
+      scheduleMinFrequency,
+      resourceArgs(happySchedule(), { minBackupsPerWeek: 14 }),
+    );
     expect(run.violations).toEqual([
       'BackupSchedule "nightly" must take at least 14 backups a week (minBackupsPerWeek), but it takes 7 (days "every" × hours [3]).',
     ]);
@@ -211,7 +233,10 @@ describe("schedule-enabled", () => {
   it("passes a schedule that leaves enabled to its default of true", async () => {
     const schedule = happySchedule();
     delete schedule.props.enabled;
-    expect(await runResourcePolicy(scheduleEnabled, resourceArgs(schedule))).toEqual({ violations: [], urns: [] });
+    expect(await runResourcePolicy(scheduleEnabled, resourceArgs(schedule))).toEqual({
+      violations: [],
+      urns: [],
+    });
   });
 
   it("says it could not check an enabled flag unknown during preview", async () => {
@@ -225,7 +250,10 @@ describe("schedule-enabled", () => {
   it("allows a disabled schedule in a stack named by exemptStacks", async () => {
     const schedule = { ...happySchedule(), stack: "scratch" };
     schedule.props.enabled = false;
-    const run = await runResourcePolicy(scheduleEnabled, resourceArgs(schedule, { exemptStacks: ["scratch"] }));
+    const run = await runResourcePolicy(
+      scheduleEnabled,
+      resourceArgs(schedule, { exemptStacks: ["scratch"] }),
+    );
     expect(run).toEqual({ violations: [], urns: [], notApplicable: 'stack "scratch" matches exemptStacks' });
   });
 });

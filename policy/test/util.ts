@@ -103,7 +103,10 @@ async function collect(run: (reportViolation: ReportViolation) => Promise<void> 
 }
 
 /** Runs every `validateResource` of `policy` on `args`. */
-export function runResourcePolicy(policy: ResourceValidationPolicy, args: ResourceValidationArgs): Promise<PolicyRun> {
+export function runResourcePolicy(
+  policy: ResourceValidationPolicy,
+  args: ResourceValidationArgs,
+): Promise<PolicyRun> {
   const validations = [policy.validateResource ?? []].flat();
   return collect(async (reportViolation) => {
     for (const validate of validations) await validate(args, reportViolation);

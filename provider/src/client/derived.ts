@@ -9,7 +9,7 @@ import type { Backup, DatastoreConfig } from "./schemas";
  * @throws InvalidArgumentError when clustering is on but `cluster.shard_memory` is not a positive number
  */
 export function shardCount(config: Pick<DatastoreConfig, "tier" | "cluster">): number {
-  if (config.cluster.enabled !== true) return 1;
+  if (config.cluster?.enabled !== true) return 1;
   const shardMemory = config.cluster.shard_memory;
   if (shardMemory === undefined || shardMemory <= 0) {
     throw new InvalidArgumentError(

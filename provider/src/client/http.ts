@@ -49,6 +49,7 @@ export class HttpTransport {
   // serialised, and a live connection pool cannot be.
   readonly #dispatcher = new Agent();
   readonly #retrySettings: RetrySettings;
+  #closing: Promise<void> | undefined;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
@@ -81,9 +82,11 @@ export class HttpTransport {
     return withRetries(this.#targetOf(spec), attempt, this.#retrySettings);
   }
 
-  /** Closes the connection pool; requests in flight finish first. */
+  /** Closes the connection pool; requests in flight finish first. Calling it again is harmless. */
   close(): Promise<void> {
-    return this.#dispatcher.close();
+    // undici rejects a second close(); providers may close from both a `finally` and a cleanup hook.
+    this.#closing ??= this.#dispatcher.close();
+    return this.#closing;
   }
 
   async #exchange(spec: RequestSpec, target: RequestTarget): Promise<Answer> {

@@ -113,9 +113,12 @@ export function retryDelayMs(
  * @returns milliseconds to wait (never negative), or undefined when absent or unreadable
  */
 export function parseRetryAfterMs(value: string | undefined, nowMs: number): number | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const trimmed = value?.trim() ?? "";
+  if (trimmed === "") return undefined;
+  const seconds = Number(trimmed);
+  if (!Number.isNaN(seconds))
+    return Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : undefined;
+  // Date.parse accepts bare numbers as years, so it is tried only on what is not a number.
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }

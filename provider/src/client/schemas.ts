@@ -4,7 +4,9 @@ import { z } from "zod";
  * Response schemas, from docs/api-model.md. Every object is `z.looseObject`, at every depth: the API
  * stores config fields this client does not know and returns them unchanged, and a read-modify-write
  * PUTs the whole config back, so a parsed object must keep them or the PUT would delete them.
- * Nullable/optional follow the official Go SDK's types (`*bool` → nullable, `omitempty` → optional).
+ * Nullable/optional follow the official Go SDK's types (`*bool` → nullable, `omitempty` → optional),
+ * widened where the API model accepts `null` for a whole section: a reader must not refuse what the API
+ * can return.
  */
 
 const nullableBoolean = z.boolean().nullable();
@@ -29,9 +31,9 @@ export type DatastoreStatus = z.infer<typeof DatastoreStatusSchema>;
 const backupPolicyShape = {
   enabled: nullableBoolean,
   every_day: z.boolean().exactOptional(),
-  weekdays: z.array(z.int()).exactOptional(),
+  weekdays: z.array(z.int()).nullable().exactOptional(),
   every_hour: z.boolean().exactOptional(),
-  hours: z.array(z.int()).exactOptional(),
+  hours: z.array(z.int()).nullable().exactOptional(),
   retention: z.int().exactOptional(),
 };
 export const BackupPolicySchema = z.looseObject(backupPolicyShape);
@@ -64,14 +66,17 @@ export const DatastoreConfigSchema = z.looseObject({
     performance_tier: z.string(),
     replicas: nullableInt.exactOptional(),
   }),
-  cluster: z.looseObject({
-    enabled: nullableBoolean,
-    /** Bytes per shard; omitted when clustering is off. */
-    shard_memory: z.number().nonnegative().exactOptional(),
-  }),
-  dragonfly: z.looseObject({}).exactOptional(),
-  backup_policy: BackupPolicySchema.exactOptional(),
-  restore: RestoreSchema.exactOptional(),
+  cluster: z
+    .looseObject({
+      enabled: nullableBoolean,
+      /** Bytes per shard; omitted when clustering is off. */
+      shard_memory: z.number().nonnegative().exactOptional(),
+    })
+    .nullable()
+    .exactOptional(),
+  dragonfly: z.looseObject({}).nullable().exactOptional(),
+  backup_policy: BackupPolicySchema.nullable().exactOptional(),
+  restore: RestoreSchema.nullable().exactOptional(),
   maintenance_window: z.looseObject({}).nullable().exactOptional(),
   disable_passkey: z.boolean().exactOptional(),
   byoc: z.looseObject({}).nullable().exactOptional(),

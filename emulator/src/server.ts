@@ -1,0 +1,291 @@
+/**
+ * The HTTP server: reads each request (at most 1 MiB), brings the world up to the clock's now, then
+ * answers from the public API (`/v1`, with fault injection and the request log) or the admin API
+ * (`/_emulator`). Every answer is JSON; no input can crash it or leave a request hanging.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from "node:http";
+import type { Socket } from "node:net";
+import { setTimeout as delay } from "node:timers/promises";
+import { type AdminContext, adminRoutes } from "./adminApi.ts";
+import type { EmulatorClock } from "./clock.ts";
+import { ApiError } from "./errors.ts";
+import type { FaultInjector, FaultKind } from "./faults.ts";
+import {
+  BodyTooLargeError,
+  bearerToken,
+  errorReply,
+  matchRoute,
+  parseJsonBody,
+  type Reply,
+  type Route,
+  readBody,
+  sendReply,
+} from "./http.ts";
+import { ADMIN_UNAUTHORIZED_MESSAGE, MAX_BODY_BYTES, UNAUTHORIZED_MESSAGE } from "./modelled.ts";
+import { saveState } from "./persistence.ts";
+import { type PublicContext, publicRoutes } from "./publicApi.ts";
+import type { RequestLog, RequestLogEntry } from "./requestLog.ts";
+import type { Durations } from "./types.ts";
+import type { World } from "./world.ts";
+
+/** Everything the server works on. */
+export interface EmulatorCore {
+  world: World;
+  clock: EmulatorClock;
+  faults: FaultInjector;
+  log: RequestLog;
+  initialDurations: Durations;
+  adminToken: string;
+  /** Where to save the state after each change; in memory only when undefined. */
+  statePath: string | undefined;
+}
+
+/** The server and a way to cut short `latency` faults still waiting when it closes. */
+export interface EmulatorServer {
+  server: Server;
+  /** Aborts every pending `latency` delay (their sockets are closed anyway). */
+  abortDelays: () => void;
+}
+
+/** Creates (does not start) the HTTP server of `core`. */
+export function createEmulatorServer(core: EmulatorCore): EmulatorServer {
+  const delays = new AbortController();
+  const server = createServer((request, response) => {
+    handle(core, request, response, delays.signal).catch((error: unknown) => {
+      reportInternalError(error);
+      sendReply(response, internalErrorReply(error));
+    });
+  });
+  server.on("clientError", answerMalformedRequest);
+  return { server, abortDelays: () => delays.abort() };
+}
+
+/** Saves the state file when the world changed since the last save. Errors go to stderr. */
+export function persist(core: EmulatorCore): void {
+  if (core.statePath === undefined || !core.world.dirty) return;
+  try {
+    saveState(core.statePath, core.world, core.clock);
+    core.world.dirty = false;
+  } catch (error) {
+    process.stderr.write(`dfcloud-emulator: could not save state to ${core.statePath}: ${String(error)}\n`);
+  }
+}
+
+async function handle(
+  core: EmulatorCore,
+  request: IncomingMessage,
+  response: ServerResponse,
+  shutdown: AbortSignal,
+): Promise<void> {
+  const realTime = Date.now();
+  const method = request.method ?? "GET";
+  const { pathname, search } = splitTarget(request.url ?? "/");
+  const area = areaOf(pathname);
+  const logEntry = (status: RequestLogEntry["status"], fault?: FaultKind) => {
+    if (area === "public")
+      core.log.add(newLogEntry(core, request, pathname + search, status, realTime, fault));
+  };
+
+  let body: Buffer;
+  try {
+    body = await readBody(request);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) {
+      // The client went away mid-body: there is nobody to answer.
+      request.socket.destroy();
+      return;
+    }
+    const reply = errorReply(new ApiError(413, `body: larger than ${MAX_BODY_BYTES} bytes`));
+    sendReply(response, reply, true);
+    logEntry(reply.status);
+    return;
+  }
+  core.world.advanceTo(core.clock.now());
+
+  if (area === "admin") {
+    sendReply(
+      response,
+      dispatch(adminRoutes, method, pathname, () => adminContext(core, request, body)),
+    );
+    persist(core);
+    return;
+  }
+  if (area === "other") {
+    sendReply(response, errorReply(new ApiError(404, `not found: ${method} ${pathname}`)));
+    return;
+  }
+  await answerPublic(core, { request, response, method, pathname, search, body, shutdown }, logEntry);
+}
+
+interface PublicCall {
+  request: IncomingMessage;
+  response: ServerResponse;
+  method: string;
+  pathname: string;
+  search: string;
+  body: Buffer;
+  shutdown: AbortSignal;
+}
+
+/**
+ * A `/v1` call with its fault, if one is drawn (the doc, "Fault kinds"): 429 and 503 answer before
+ * handling; 500 after handling; `drop` handles and then destroys the socket without an answer;
+ * `latency` handles and delays the answer.
+ */
+async function answerPublic(
+  core: EmulatorCore,
+  call: PublicCall,
+  logEntry: (status: RequestLogEntry["status"], fault?: FaultKind) => void,
+): Promise<void> {
+  const fault = core.faults.decide(call.method, call.pathname);
+  if (fault === "429" || fault === "503") {
+    const reply = injectedBeforeHandling(fault, core.faults.config?.retryAfterSeconds ?? 1);
+    sendReply(call.response, reply);
+    logEntry(reply.status, fault);
+    return;
+  }
+  let reply = dispatch(publicRoutes, call.method, call.pathname, () => publicContext(core, call));
+  persist(core);
+  if (fault === "drop") {
+    logEntry("dropped", fault);
+    call.request.socket.destroy();
+    return;
+  }
+  if (fault === "500") reply = { status: 500, body: { error: "internal server error" } };
+  if (fault === "latency")
+    await delay(core.faults.config?.latencyMs ?? 0, undefined, { signal: call.shutdown }).catch(() => {});
+  sendReply(call.response, reply);
+  logEntry(reply.status, fault);
+}
+
+function injectedBeforeHandling(fault: "429" | "503", retryAfterSeconds: number): Reply {
+  if (fault === "429") {
+    return {
+      status: 429,
+      body: { error: "too many requests: rate limit exceeded" },
+      headers: { "retry-after": String(retryAfterSeconds) },
+    };
+  }
+  return { status: 503, body: { error: "service unavailable" } };
+}
+
+/**
+ * Runs the handler `routes` has for `method` and `pathname`. The context is built (and the caller
+ * authenticated) only once the route is known, so an unknown path is `404` with or without a key.
+ */
+function dispatch<Context>(
+  routes: readonly Route<Context>[],
+  method: string,
+  pathname: string,
+  makeContext: () => Context,
+): Reply {
+  try {
+    const match = matchRoute(routes, method, pathname);
+    if ("error" in match) return errorReply(match.error);
+    return match.handler(makeContext(), match.params);
+  } catch (error) {
+    if (error instanceof ApiError) return errorReply(error);
+    reportInternalError(error);
+    return internalErrorReply(error);
+  }
+}
+
+function publicContext(core: EmulatorCore, call: PublicCall): PublicContext {
+  const apiKey = bearerToken(call.request);
+  if (apiKey === undefined || !core.world.apiKeys.has(apiKey)) throw new ApiError(401, UNAUTHORIZED_MESSAGE);
+  return {
+    world: core.world,
+    apiKey,
+    body: () => parseJsonBody(call.body),
+    query: new URLSearchParams(call.search),
+    idempotencyKey: headerValue(call.request, "idempotency-key"),
+  };
+}
+
+function adminContext(core: EmulatorCore, request: IncomingMessage, body: Buffer): AdminContext {
+  const token = bearerToken(request);
+  if (token === undefined || !sameSecret(token, core.adminToken))
+    throw new ApiError(401, ADMIN_UNAUTHORIZED_MESSAGE);
+  return { ...core, body: () => parseJsonBody(body) };
+}
+
+/** Compares secrets in constant time (hashing first makes the lengths equal). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+function headerValue(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function newLogEntry(
+  core: EmulatorCore,
+  request: IncomingMessage,
+  path: string,
+  status: RequestLogEntry["status"],
+  realTime: number,
+  fault: FaultKind | undefined,
+): RequestLogEntry {
+  const idempotencyKey = headerValue(request, "idempotency-key");
+  return {
+    method: request.method ?? "GET",
+    path,
+    status,
+    time: core.world.now,
+    realTime,
+    ...(fault === undefined ? {} : { fault }),
+    ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+  };
+}
+
+/** Splits a request target into path and query (`?…`, or ""); keeps `//x` a path, not a host. */
+function splitTarget(target: string): { pathname: string; search: string } {
+  const query = target.indexOf("?");
+  return query < 0
+    ? { pathname: target, search: "" }
+    : { pathname: target.slice(0, query), search: target.slice(query) };
+}
+
+function areaOf(pathname: string): "public" | "admin" | "other" {
+  if (pathname === "/v1" || pathname.startsWith("/v1/")) return "public";
+  if (pathname === "/_emulator" || pathname.startsWith("/_emulator/")) return "admin";
+  return "other";
+}
+
+function internalErrorReply(error: unknown): Reply {
+  return {
+    status: 500,
+    body: { error: `internal error: ${error instanceof Error ? error.message : String(error)}` },
+  };
+}
+
+function reportInternalError(error: unknown): void {
+  process.stderr.write(
+    `dfcloud-emulator: internal error: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
+}
+
+/** Answers a request Node could not even parse (bad request line, huge headers) and closes. */
+function answerMalformedRequest(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
+  const text = JSON.stringify({
+    error: status === 431 ? "request headers too large" : "bad request: malformed HTTP",
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
+  );
+}

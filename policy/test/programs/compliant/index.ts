@@ -1,0 +1,18 @@
+// Proves the policy pack lets a careful program through with its defaults: a daily schedule kept
+// two weeks, a protected safety backup, and a restore (in a non-production stack) that depends on
+// that backup. Config: `datastoreId` and `backupId` (an existing, ready backup of that datastore).
+import * as pulumi from "@pulumi/pulumi";
+import * as dfcloud from "pulumi-dfcloud";
+
+const config = new pulumi.Config();
+const datastoreId = config.require("datastoreId");
+
+new dfcloud.BackupSchedule("nightly", { datastoreId, days: "every", hours: [3], retentionDays: 14 });
+
+const safety = new dfcloud.Backup("pre-restore", { datastoreId, retentionDays: 7 }, { protect: true });
+
+new dfcloud.Restore(
+  "restore",
+  { datastoreId, backupId: config.require("backupId"), acknowledgeDataLoss: true },
+  { dependsOn: [safety] },
+);

@@ -1,0 +1,138 @@
+/**
+ * BackupSchedule logic against the emulator: normalisation, diff, read-modify-write that keeps the
+ * rest of the datastore, no write when the live schedule already matches, drift on read, delete.
+ */
+import { describe, expect, it } from "vitest";
+import { type BackupScheduleInputs, backupScheduleLogic } from "../../src/resources/backup-schedule";
+import { UNKNOWN } from "../../src/resources/unknowns";
+import { useHarness } from "./support";
+
+const harness = useHarness();
+const logic = () => backupScheduleLogic(() => harness().deps);
+
+async function checked(news: Record<string, unknown>): Promise<BackupScheduleInputs> {
+  const result = await logic().check({}, news);
+  expect(result.failures).toBeUndefined();
+  return result.inputs as BackupScheduleInputs;
+}
+
+async function liveConfig(datastoreId: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${harness().emulator.url}/v1/datastores/${datastoreId}`, {
+    headers: { authorization: `Bearer ${harness().emulator.apiKeys[0]}` },
+  });
+  return ((await response.json()) as { config: Record<string, unknown> }).config;
+}
+
+async function livePolicy(datastoreId: string): Promise<unknown> {
+  return (await liveConfig(datastoreId)).backup_policy;
+}
+
+describe("BackupSchedule check", () => {
+  it("normalises order, duplicates, case and full names, and fills defaults", async () => {
+    const inputs = await checked({ datastoreId: "dst_1", days: ["Thursday", "mon", "MON"], hours: [14, 2, 2], retentionDays: 7 });
+    expect(inputs).toEqual({
+      datastoreId: "dst_1",
+      days: ["mon", "thu"],
+      hours: [2, 14],
+      retentionDays: 7,
+      enabled: true,
+      waitTimeoutMinutes: 30,
+    });
+  });
+
+  it("passes a datastore id that is unknown during preview through untouched", async () => {
+    const inputs = await checked({ datastoreId: UNKNOWN, days: "every", hours: "every", retentionDays: 1 });
+    expect(inputs.datastoreId).toBe(UNKNOWN);
+  });
+});
+
+describe("BackupSchedule diff", () => {
+  const base: BackupScheduleInputs = {
+    datastoreId: "dst_1",
+    days: ["mon", "thu"],
+    hours: [2, 14],
+    retentionDays: 7,
+    enabled: true,
+    waitTimeoutMinutes: 30,
+  };
+
+  it("sees no change after reordering and re-casing days", async () => {
+    const news = await checked({ datastoreId: "dst_1", days: ["THU", "Monday"], hours: [14, 2], retentionDays: 7 });
+    expect(await logic().diff("dst_1", base, news)).toEqual({ changes: false });
+  });
+
+  it("replaces on a new datastore and updates on a new retention", async () => {
+    expect(await logic().diff("dst_1", base, { ...base, datastoreId: "dst_2" })).toEqual({ changes: true, replaces: ["datastoreId"] });
+    expect(await logic().diff("dst_1", base, { ...base, retentionDays: 8 })).toEqual({ changes: true });
+  });
+});
+
+describe("BackupSchedule lifecycle", () => {
+  it("creates by read-modify-write, keeping every other config field", async () => {
+    const id = await harness().seed({ future_field: { keep: ["me"] } });
+    const inputs = await checked({ datastoreId: id, days: ["thu", "mon"], hours: [14, 2], retentionDays: 7 });
+    const created = await logic().create(inputs);
+    expect(created.id).toBe(id);
+    expect(await livePolicy(id)).toEqual({ enabled: true, every_day: false, weekdays: [1, 4], every_hour: false, hours: [2, 14], retention: 7 });
+    const config = await liveConfig(id);
+    expect(config.future_field).toEqual({ keep: ["me"] });
+    expect(config.maintenance_window).toEqual({ weekday: 2, hour: 3, duration_hours: 2 });
+    expect(await harness().writes()).toEqual([`PUT /v1/datastores/${id}`]);
+  });
+
+  it("sends no write when the live schedule already matches", async () => {
+    const id = await harness().seed({
+      backup_policy: { enabled: true, every_day: true, every_hour: false, hours: [3], retention: 5 },
+    });
+    const inputs = await checked({ datastoreId: id, days: "every", hours: [3], retentionDays: 5 });
+    await logic().create(inputs);
+    expect(await harness().writes()).toEqual([]);
+  });
+
+  it("reads a console edit as drift, and update puts the schedule back", async () => {
+    const id = await harness().seed();
+    const inputs = await checked({ datastoreId: id, days: ["mon"], hours: [2], retentionDays: 7 });
+    const { outs } = await logic().create(inputs);
+    await harness().deps.api.setBackupPolicy(id, { enabled: true, every_day: true, every_hour: true, retention: 3 });
+    await harness().deps.api.waitForDatastore(id, "active");
+
+    const read = await logic().read(id, outs);
+    expect(read.id).toBe(id);
+    expect(read.inputs).toEqual({ ...inputs, days: "every", hours: "every", retentionDays: 3 });
+    const drift = await logic().diff(id, read.props ?? outs, inputs);
+    expect(drift).toEqual({ changes: true });
+
+    await logic().update(id, read.props ?? outs, inputs);
+    expect(await livePolicy(id)).toEqual({ enabled: true, every_day: false, weekdays: [1], every_hour: false, hours: [2], retention: 7 });
+  });
+
+  it("drops the resource from state when the datastore was deleted", async () => {
+    const id = await harness().seed();
+    const inputs = await checked({ datastoreId: id, days: "every", hours: [1], retentionDays: 2 });
+    const { outs } = await logic().create(inputs);
+    await fetch(`${harness().emulator.url}/v1/datastores/${id}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${harness().emulator.apiKeys[0]}` },
+    });
+    expect(await logic().read(id, outs)).toEqual({ id: "" });
+  });
+
+  it("disables the schedule on delete and leaves the rest of the datastore alone", async () => {
+    const id = await harness().seed();
+    const inputs = await checked({ datastoreId: id, days: ["sat"], hours: [23], retentionDays: 30 });
+    const { outs } = await logic().create(inputs);
+    await harness().emulator.admin.clearRequests();
+    await logic().delete(id, outs);
+    expect(await livePolicy(id)).toEqual({ enabled: false, every_day: false, weekdays: [6], every_hour: false, hours: [23], retention: 30 });
+    expect(await harness().writes()).toEqual([`PUT /v1/datastores/${id}`]);
+    await logic().delete(id, outs);
+    expect(await harness().writes()).toEqual([`PUT /v1/datastores/${id}`]);
+  });
+
+  it("names the operation, the datastore and the server's answer in errors", async () => {
+    const inputs = await checked({ datastoreId: "dst_missing", days: "every", hours: [1], retentionDays: 2 });
+    await expect(logic().create(inputs)).rejects.toThrow(
+      "creating the backup schedule of datastore dst_missing: GET /v1/datastores/dst_missing failed with 404 Not Found: ",
+    );
+  });
+});
