@@ -46,6 +46,10 @@ export function readBody(request: IncomingMessage): Promise<Buffer> {
     });
     request.on("end", () => resolve(Buffer.concat(chunks)));
     request.on("error", reject);
+    // A client that goes away mid-body may not cause an "error"; never leave the promise pending.
+    request.on("close", () => {
+      if (!request.complete) reject(new Error("the client closed the connection before the body ended"));
+    });
   });
 }
 

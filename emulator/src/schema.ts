@@ -74,7 +74,8 @@ function stringMismatch(
   value: unknown,
   rule: { minLength?: number; maxLength?: number; oneOf?: readonly string[] },
 ): string | undefined {
-  if (rule.oneOf) return typeof value === "string" && rule.oneOf.includes(value) ? undefined : oneOfText(rule.oneOf);
+  if (rule.oneOf)
+    return typeof value === "string" && rule.oneOf.includes(value) ? undefined : oneOfText(rule.oneOf);
   const { minLength = 0, maxLength = Number.POSITIVE_INFINITY } = rule;
   if (typeof value === "string" && value.length >= minLength && value.length <= maxLength) return undefined;
   // One text states the whole requirement, whichever part failed.

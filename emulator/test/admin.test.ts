@@ -61,7 +61,11 @@ describe("seeding and data", () => {
   });
 
   it("seeds in another status, which then completes like a real transition", async () => {
-    const seeded = await emulator().admin.seedDatastore(emulator().apiKeys[0] ?? "", datastoreConfig(), "updating");
+    const seeded = await emulator().admin.seedDatastore(
+      emulator().apiKeys[0] ?? "",
+      datastoreConfig(),
+      "updating",
+    );
     expect(seeded.status).toBe("updating");
     await emulator().admin.advance(5);
     expect((await api(emulator()).get(`/v1/datastores/${seeded.datastore_id}`)).body.status).toBe("active");
@@ -69,7 +73,10 @@ describe("seeding and data", () => {
 
   it.each([
     [{ apiKey: "dragonflydb_unknown", config: datastoreConfig() }, "apiKey: not a key of this emulator"],
-    [{ apiKey: "dragonflydb_test_a", config: datastoreConfig({ name: "" }) }, "config.name: must be a non-empty string"],
+    [
+      { apiKey: "dragonflydb_test_a", config: datastoreConfig({ name: "" }) },
+      "config.name: must be a non-empty string",
+    ],
     [{ apiKey: "dragonflydb_test_a", config: datastoreConfig(), status: "gone" }, "status: must be one of"],
     [{ apiKey: "dragonflydb_test_a" }, "config: is required"],
   ])("rejects seeding %j with 400", async (body, message) => {
@@ -89,7 +96,9 @@ describe("seeding and data", () => {
     expect(await emulator().admin.setData(id, tricky)).toEqual(tricky);
     expect(Object.keys(await emulator().admin.getData(id))).toEqual(["__proto__", "k"]);
     await expect(emulator().admin.getData("dst_missing")).rejects.toMatchObject({ status: 404 });
-    await expect(emulator().admin.setData(id, { n: 1 } as unknown as Record<string, string>)).rejects.toMatchObject({
+    await expect(
+      emulator().admin.setData(id, { n: 1 } as unknown as Record<string, string>),
+    ).rejects.toMatchObject({
       status: 400,
       message: `PUT /_emulator/datastores/${id}/data: body.n: must be a string`,
     });
@@ -146,9 +155,22 @@ describe("request log and state", () => {
     await api(emulator()).post("/v1/backups", { retention: 1 }, { "idempotency-key": "abc" });
     const log = await emulator().admin.requests();
     expect(log).toEqual([
-      { method: "GET", path: "/v1/backups?datastore_id=dst_x", status: 200, time: now, realTime: expect.any(Number) },
+      {
+        method: "GET",
+        path: "/v1/backups?datastore_id=dst_x",
+        status: 200,
+        time: now,
+        realTime: expect.any(Number),
+      },
       { method: "GET", path: "/v1/datastores", status: 401, time: now, realTime: expect.any(Number) },
-      { method: "POST", path: "/v1/backups", status: 400, time: now, realTime: expect.any(Number), idempotencyKey: "abc" },
+      {
+        method: "POST",
+        path: "/v1/backups",
+        status: 400,
+        time: now,
+        realTime: expect.any(Number),
+        idempotencyKey: "abc",
+      },
     ]);
     for (const entry of log) expect(entry.realTime).toBeGreaterThanOrEqual(realBefore);
     await emulator().admin.clearRequests();

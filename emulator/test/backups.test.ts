@@ -4,8 +4,16 @@ import { api, datastoreConfig, seedActive, useEmulator } from "./support.ts";
 
 const emulator = useEmulator();
 
-async function backupOf(datastoreId: string, extra: Record<string, unknown> = {}, headers?: Record<string, string>) {
-  return api(emulator()).post("/v1/backups", { datastore_id: datastoreId, description: "nightly", retention: 7, ...extra }, headers);
+async function backupOf(
+  datastoreId: string,
+  extra: Record<string, unknown> = {},
+  headers?: Record<string, string>,
+) {
+  return api(emulator()).post(
+    "/v1/backups",
+    { datastore_id: datastoreId, description: "nightly", retention: 7, ...extra },
+    headers,
+  );
 }
 
 describe("manual backups", () => {
@@ -56,8 +64,14 @@ describe("manual backups", () => {
 
   it("answers 404 for a datastore that is unknown or another account's, 409 for one not active", async () => {
     const theirs = await seedActive(emulator(), datastoreConfig(), emulator().apiKeys[1]);
-    expect(await backupOf("dst_unknown")).toMatchObject({ status: 404, body: { error: "datastore dst_unknown not found" } });
-    expect(await backupOf(theirs)).toMatchObject({ status: 404, body: { error: `datastore ${theirs} not found` } });
+    expect(await backupOf("dst_unknown")).toMatchObject({
+      status: 404,
+      body: { error: "datastore dst_unknown not found" },
+    });
+    expect(await backupOf(theirs)).toMatchObject({
+      status: 404,
+      body: { error: `datastore ${theirs} not found` },
+    });
     const pending = await api(emulator()).post("/v1/datastores", datastoreConfig());
     const pendingId = pending.body.datastore_id;
     expect(await backupOf(pendingId)).toMatchObject({
@@ -72,7 +86,11 @@ describe("manual backups", () => {
     ["retention 366", { retention: 366 }, "retention: must be an integer from 1 to 365"],
     ["fractional retention", { retention: 1.5 }, "retention: must be an integer from 1 to 365"],
     ["string retention", { retention: "7" }, "retention: must be an integer from 1 to 365"],
-    ["a 257-character description", { description: "x".repeat(257) }, "description: must be a string of at most 256 characters"],
+    [
+      "a 257-character description",
+      { description: "x".repeat(257) },
+      "description: must be a string of at most 256 characters",
+    ],
     ["a numeric datastore_id", { datastore_id: 5 }, "datastore_id: must be a non-empty string"],
   ])("rejects %s with 400", async (_case, extra, message) => {
     const id = await seedActive(emulator());

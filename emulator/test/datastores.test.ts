@@ -10,7 +10,12 @@ describe("datastore lifecycle", () => {
     const { now } = await emulator().admin.clock();
     const created = await client.post("/v1/datastores", datastoreConfig());
     expect(created.status).toBe(200);
-    expect(created.body).toMatchObject({ status: "pending", created_at: Math.floor(now / 1000), addr: "", dashboard: null });
+    expect(created.body).toMatchObject({
+      status: "pending",
+      created_at: Math.floor(now / 1000),
+      addr: "",
+      dashboard: null,
+    });
     expect(created.body.datastore_id).toMatch(/^dst_[a-z0-9]{16}$/);
     expect(created.body.password).toMatch(/^[a-z0-9]{32}$/);
     expect(created.body.config).toEqual(datastoreConfig());
@@ -37,7 +42,10 @@ describe("datastore lifecycle", () => {
     await emulator().admin.advance(4.999);
     expect((await client.get(`/v1/datastores/${id}`)).body.status).toBe("updating");
     await emulator().admin.advance(0.001);
-    expect((await client.get(`/v1/datastores/${id}`)).body).toMatchObject({ status: "active", config: renamed });
+    expect((await client.get(`/v1/datastores/${id}`)).body).toMatchObject({
+      status: "active",
+      config: renamed,
+    });
   });
 
   it("DELETE goes deleting, then deleted after datastoreDelete (10 s); deleted ones leave the list", async () => {
@@ -46,7 +54,9 @@ describe("datastore lifecycle", () => {
     const deleting = await client.delete(`/v1/datastores/${id}`);
     expect(deleting.status).toBe(200);
     expect(deleting.body.status).toBe("deleting");
-    expect((await client.get("/v1/datastores")).body.map((d: { status: string }) => d.status)).toEqual(["deleting"]);
+    expect((await client.get("/v1/datastores")).body.map((d: { status: string }) => d.status)).toEqual([
+      "deleting",
+    ]);
     await emulator().admin.advance(10);
     const deleted = await client.get(`/v1/datastores/${id}`);
     expect(deleted.status).toBe(200);
@@ -96,16 +106,31 @@ describe("full-config PUT", () => {
   });
 
   it.each([
-    ["location.provider", { location: { provider: "gcp", region: "us-east-1" } }, 'location.provider: cannot change'],
-    ["location.region", { location: { provider: "aws", region: "eu-west-1" } }, 'location.region: cannot change'],
-    ["cluster.enabled", { cluster: { enabled: true, shard_memory: 6_250_000_000 } }, "cluster.enabled: cannot change"],
+    [
+      "location.provider",
+      { location: { provider: "gcp", region: "us-east-1" } },
+      "location.provider: cannot change",
+    ],
+    [
+      "location.region",
+      { location: { provider: "aws", region: "eu-west-1" } },
+      "location.region: cannot change",
+    ],
+    [
+      "cluster.enabled",
+      { cluster: { enabled: true, shard_memory: 6_250_000_000 } },
+      "cluster.enabled: cannot change",
+    ],
   ])("answers 400 to a change of %s, and changes nothing", async (_field, change, message) => {
     const client = api(emulator());
     const id = await seedActive(emulator());
     const answer = await client.put(`/v1/datastores/${id}`, datastoreConfig(change));
     expect(answer.status).toBe(400);
     expect(answer.body.error).toMatch(new RegExp(`^${message}`));
-    expect((await client.get(`/v1/datastores/${id}`)).body).toMatchObject({ status: "active", config: datastoreConfig() });
+    expect((await client.get(`/v1/datastores/${id}`)).body).toMatchObject({
+      status: "active",
+      config: datastoreConfig(),
+    });
   });
 
   it("treats an absent cluster block like cluster.enabled false (no change)", async () => {
@@ -119,7 +144,12 @@ describe("full-config PUT", () => {
     const client = api(emulator());
     const config = datastoreConfig({
       future_top_level: { nested: [1, { deep: true }] },
-      tier: { max_memory_bytes: 3_000_000_000, performance_tier: "standard", replicas: 1, byoc_instance_family: { name: "m7" } },
+      tier: {
+        max_memory_bytes: 3_000_000_000,
+        performance_tier: "standard",
+        replicas: 1,
+        byoc_instance_family: { name: "m7" },
+      },
       backup_policy: { enabled: false, retention: 7, future_policy_field: "keep me" },
     });
     const created = await client.post("/v1/datastores", config);
@@ -141,16 +171,52 @@ describe("config validation (400, message starts with the JSON path)", () => {
     ["a missing name", withoutName, "name: is required"],
     ["an empty name", datastoreConfig({ name: "" }), "name: must be a non-empty string"],
     ["a numeric name", datastoreConfig({ name: 7 }), "name: must be a non-empty string"],
-    ["an unknown provider", datastoreConfig({ location: { provider: "ibm", region: "x" } }), 'location.provider: must be one of "aws", "gcp", "azure"'],
+    [
+      "an unknown provider",
+      datastoreConfig({ location: { provider: "ibm", region: "x" } }),
+      'location.provider: must be one of "aws", "gcp", "azure"',
+    ],
     ["a missing region", datastoreConfig({ location: { provider: "aws" } }), "location.region: is required"],
-    ["a non-string zone", datastoreConfig({ location: { provider: "aws", region: "r", availability_zones: ["a", 3] } }), "location.availability_zones[1]: must be a string"],
-    ["a fractional memory size", datastoreConfig({ tier: { max_memory_bytes: 1.5, performance_tier: "dev" } }), "tier.max_memory_bytes: must be an integer of at least 1"],
-    ["an unknown tier", datastoreConfig({ tier: { max_memory_bytes: 1, performance_tier: "gold" } }), "tier.performance_tier: must be one of"],
-    ["3 replicas", datastoreConfig({ tier: { max_memory_bytes: 1, performance_tier: "dev", replicas: 3 } }), "tier.replicas: must be an integer from 0 to 2 or null"],
-    ["a string flag", datastoreConfig({ dragonfly: { tls: "yes" } }), "dragonfly.tls: must be a boolean or null"],
-    ["cluster without shard_memory", datastoreConfig({ cluster: { enabled: true } }), "cluster.shard_memory: is required when cluster.enabled is true"],
-    ["a maintenance hour of 24", datastoreConfig({ maintenance_window: { weekday: 1, hour: 24 } }), "maintenance_window.hour: must be an integer from 0 to 23 or null"],
-    ["a string restore id", datastoreConfig({ restore: { backup_id: 5, loaded: false } }), "restore.backup_id: must be a string"],
+    [
+      "a non-string zone",
+      datastoreConfig({ location: { provider: "aws", region: "r", availability_zones: ["a", 3] } }),
+      "location.availability_zones[1]: must be a string",
+    ],
+    [
+      "a fractional memory size",
+      datastoreConfig({ tier: { max_memory_bytes: 1.5, performance_tier: "dev" } }),
+      "tier.max_memory_bytes: must be an integer of at least 1",
+    ],
+    [
+      "an unknown tier",
+      datastoreConfig({ tier: { max_memory_bytes: 1, performance_tier: "gold" } }),
+      "tier.performance_tier: must be one of",
+    ],
+    [
+      "3 replicas",
+      datastoreConfig({ tier: { max_memory_bytes: 1, performance_tier: "dev", replicas: 3 } }),
+      "tier.replicas: must be an integer from 0 to 2 or null",
+    ],
+    [
+      "a string flag",
+      datastoreConfig({ dragonfly: { tls: "yes" } }),
+      "dragonfly.tls: must be a boolean or null",
+    ],
+    [
+      "cluster without shard_memory",
+      datastoreConfig({ cluster: { enabled: true } }),
+      "cluster.shard_memory: is required when cluster.enabled is true",
+    ],
+    [
+      "a maintenance hour of 24",
+      datastoreConfig({ maintenance_window: { weekday: 1, hour: 24 } }),
+      "maintenance_window.hour: must be an integer from 0 to 23 or null",
+    ],
+    [
+      "a string restore id",
+      datastoreConfig({ restore: { backup_id: 5, loaded: false } }),
+      "restore.backup_id: must be a string",
+    ],
     ["an array body", [datastoreConfig()], "body: must be an object"],
   ])("rejects %s", async (_case, body, message) => {
     const answer = await api(emulator()).post("/v1/datastores", body);
@@ -160,7 +226,11 @@ describe("config validation (400, message starts with the JSON path)", () => {
   });
 
   it("accepts null for the optional blocks and fields the official SDK sends as null", async () => {
-    const config = datastoreConfig({ cluster: null, dragonfly: null, maintenance_window: { weekday: null, hour: null, duration_hours: null } });
+    const config = datastoreConfig({
+      cluster: null,
+      dragonfly: null,
+      maintenance_window: { weekday: null, hour: null, duration_hours: null },
+    });
     expect((await api(emulator()).post("/v1/datastores", config)).status).toBe(200);
   });
 

@@ -55,7 +55,9 @@ describe("fault kinds", () => {
     const id = await seedActive(emulator());
     await emulator().admin.setFaults({ rate: 1, kinds: ["drop"], limit: 1 });
     const body = { datastore_id: id, retention: 1 };
-    await expect(api(emulator()).post("/v1/backups", body, { "idempotency-key": "retry-me" })).rejects.toThrow();
+    await expect(
+      api(emulator()).post("/v1/backups", body, { "idempotency-key": "retry-me" }),
+    ).rejects.toThrow();
     const retried = await api(emulator()).post("/v1/backups", body, { "idempotency-key": "retry-me" });
     expect(retried.status).toBe(200);
     const { backups } = await emulator().admin.state();
@@ -98,19 +100,32 @@ describe("fault selection", () => {
 
   it("applies only to matching methods and path prefixes, and at most `limit` times", async () => {
     const id = await seedActive(emulator());
-    await emulator().admin.setFaults({ rate: 1, kinds: ["503"], methods: ["POST"], pathPrefix: "/v1/backups", limit: 2 });
+    await emulator().admin.setFaults({
+      rate: 1,
+      kinds: ["503"],
+      methods: ["POST"],
+      pathPrefix: "/v1/backups",
+      limit: 2,
+    });
     const client = api(emulator());
     expect((await client.get("/v1/backups")).status).toBe(200);
     expect((await client.post("/v1/datastores", datastoreConfig())).status).toBe(200);
     const posts = [];
-    for (let i = 0; i < 3; i++) posts.push((await client.post("/v1/backups", { datastore_id: id, retention: 1 })).status);
+    for (let i = 0; i < 3; i++)
+      posts.push((await client.post("/v1/backups", { datastore_id: id, retention: 1 })).status);
     expect(posts).toEqual([503, 503, 200]);
   });
 
   it("never touches the admin API", async () => {
     await emulator().admin.setFaults({ rate: 1, kinds: ["503"] });
     expect((await emulator().admin.state()).backups).toEqual([]);
-    expect(await emulator().admin.faults()).toEqual({ rate: 1, kinds: ["503"], seed: 0, retryAfterSeconds: 1, latencyMs: 0 });
+    expect(await emulator().admin.faults()).toEqual({
+      rate: 1,
+      kinds: ["503"],
+      seed: 0,
+      retryAfterSeconds: 1,
+      latencyMs: 0,
+    });
   });
 
   it("stops after DELETE /_emulator/faults", async () => {

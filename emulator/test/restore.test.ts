@@ -27,12 +27,18 @@ describe("a restore", () => {
 
     const put = await client.put(`/v1/datastores/${id}`, restoring(datastoreConfig(), backupId));
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ status: "restoring", config: { restore: { backup_id: backupId, loaded: false } } });
+    expect(put.body).toMatchObject({
+      status: "restoring",
+      config: { restore: { backup_id: backupId, loaded: false } },
+    });
     await emulator().admin.advance(19);
     expect(await emulator().admin.getData(id)).toEqual({ state: "B", extra: "x" });
     await emulator().admin.advance(1);
     const after = await client.get(`/v1/datastores/${id}`);
-    expect(after.body).toMatchObject({ status: "active", config: { restore: { backup_id: backupId, loaded: true } } });
+    expect(after.body).toMatchObject({
+      status: "active",
+      config: { restore: { backup_id: backupId, loaded: true } },
+    });
     expect(await emulator().admin.getData(id)).toEqual({ state: "A" });
   });
 
@@ -99,7 +105,10 @@ describe("restore refusals change nothing", () => {
     await emulator().admin.setData(target, { untouched: "yes" });
     const answer = await client.put(`/v1/datastores/${target}`, restoring(config, backupId));
     const after = await client.get(`/v1/datastores/${target}`);
-    expect(after.body).toMatchObject({ status: "active", config: { restore: { backup_id: "", loaded: false } } });
+    expect(after.body).toMatchObject({
+      status: "active",
+      config: { restore: { backup_id: "", loaded: false } },
+    });
     expect(await emulator().admin.getData(target)).toEqual({ untouched: "yes" });
     return answer;
   }
@@ -142,7 +151,9 @@ describe("restore refusals change nothing", () => {
     const target = await seedActive(emulator(), config);
     expect(await refused(target, config, backupId)).toMatchObject({
       status: 400,
-      body: { error: `restore.backup_id: backup ${backupId} is in aws/us-east-1, but datastore ${target} is in ${where}` },
+      body: {
+        error: `restore.backup_id: backup ${backupId} is in aws/us-east-1, but datastore ${target} is in ${where}`,
+      },
     });
   });
 
@@ -171,7 +182,10 @@ describe("restore refusals change nothing", () => {
   it("409 (not active) comes before the restore checks", async () => {
     const id = await seedActive(emulator());
     await api(emulator()).put(`/v1/datastores/${id}`, datastoreConfig({ name: "x" }));
-    const answer = await api(emulator()).put(`/v1/datastores/${id}`, restoring(datastoreConfig(), "bkp_unknown"));
+    const answer = await api(emulator()).put(
+      `/v1/datastores/${id}`,
+      restoring(datastoreConfig(), "bkp_unknown"),
+    );
     expect(answer).toMatchObject({ status: 409, body: { error: `datastore ${id} is updating, not active` } });
   });
 });

@@ -21,27 +21,69 @@ async function seedWithPolicy(policy: JsonObject): Promise<{ id: string; seededA
 
 describe("backup_policy validation", () => {
   it.each([
-    ["hours out of range", { enabled: true, every_day: true, hours: [24], retention: 1 }, "backup_policy.hours[0]: must be an integer from 0 to 23"],
-    ["a negative hour", { enabled: false, hours: [-1] }, "backup_policy.hours[0]: must be an integer from 0 to 23"],
-    ["weekday 7", { enabled: true, weekdays: [1, 7], every_hour: true, retention: 1 }, "backup_policy.weekdays[1]: must be an integer from 0 to 6"],
-    ["no days", { enabled: true, every_hour: true, retention: 1 }, "backup_policy.weekdays: must be non-empty when enabled is true and every_day is not"],
-    ["empty weekdays", { enabled: true, weekdays: [], every_hour: true, retention: 1 }, "backup_policy.weekdays: must be non-empty"],
-    ["no hours", { enabled: true, every_day: true, hours: [], retention: 1 }, "backup_policy.hours: must be non-empty when enabled is true and every_hour is not"],
-    ["no retention", { enabled: true, every_day: true, every_hour: true }, "backup_policy.retention: is required when enabled is true"],
-    ["retention 0", { enabled: true, every_day: true, every_hour: true, retention: 0 }, "backup_policy.retention: must be an integer from 1 to 365"],
-    ["retention 366", { enabled: true, every_day: true, every_hour: true, retention: 366 }, "backup_policy.retention: must be an integer from 1 to 365"],
+    [
+      "hours out of range",
+      { enabled: true, every_day: true, hours: [24], retention: 1 },
+      "backup_policy.hours[0]: must be an integer from 0 to 23",
+    ],
+    [
+      "a negative hour",
+      { enabled: false, hours: [-1] },
+      "backup_policy.hours[0]: must be an integer from 0 to 23",
+    ],
+    [
+      "weekday 7",
+      { enabled: true, weekdays: [1, 7], every_hour: true, retention: 1 },
+      "backup_policy.weekdays[1]: must be an integer from 0 to 6",
+    ],
+    [
+      "no days",
+      { enabled: true, every_hour: true, retention: 1 },
+      "backup_policy.weekdays: must be non-empty when enabled is true and every_day is not",
+    ],
+    [
+      "empty weekdays",
+      { enabled: true, weekdays: [], every_hour: true, retention: 1 },
+      "backup_policy.weekdays: must be non-empty",
+    ],
+    [
+      "no hours",
+      { enabled: true, every_day: true, hours: [], retention: 1 },
+      "backup_policy.hours: must be non-empty when enabled is true and every_hour is not",
+    ],
+    [
+      "no retention",
+      { enabled: true, every_day: true, every_hour: true },
+      "backup_policy.retention: is required when enabled is true",
+    ],
+    [
+      "retention 0",
+      { enabled: true, every_day: true, every_hour: true, retention: 0 },
+      "backup_policy.retention: must be an integer from 1 to 365",
+    ],
+    [
+      "retention 366",
+      { enabled: true, every_day: true, every_hour: true, retention: 366 },
+      "backup_policy.retention: must be an integer from 1 to 365",
+    ],
     ["a string enabled", { enabled: "yes" }, "backup_policy.enabled: must be a boolean or null"],
     ["a null every_day", { enabled: false, every_day: null }, "backup_policy.every_day: must be a boolean"],
   ])("rejects %s with 400", async (_case, policy, message) => {
     const id = await seedActive(emulator());
-    const answer = await api(emulator()).put(`/v1/datastores/${id}`, datastoreConfig({ backup_policy: policy }));
+    const answer = await api(emulator()).put(
+      `/v1/datastores/${id}`,
+      datastoreConfig({ backup_policy: policy }),
+    );
     expect(answer.status).toBe(400);
     expect(answer.body.error.slice(0, message.length)).toBe(message);
   });
 
   it.each([
     ["enabled with every_day and hours", { enabled: true, every_day: true, hours: [0, 12], retention: 30 }],
-    ["enabled with weekdays and every_hour", { enabled: true, weekdays: [0, 6], every_hour: true, retention: 1 }],
+    [
+      "enabled with weekdays and every_hour",
+      { enabled: true, weekdays: [0, 6], every_hour: true, retention: 1 },
+    ],
     ["disabled, other fields kept", { enabled: false, weekdays: [3], hours: [4], retention: 5 }],
     ["enabled null", { enabled: null }],
   ])("accepts %s and returns it as sent", async (_case, policy) => {
@@ -54,7 +96,12 @@ describe("backup_policy validation", () => {
 
 describe("the scheduler", () => {
   it("takes exactly 4 backups in a week for Monday and Thursday at 02:00 and 14:00 UTC, each at its hour", async () => {
-    const { id, seededAt } = await seedWithPolicy({ enabled: true, weekdays: [1, 4], hours: [2, 14], retention: 30 });
+    const { id, seededAt } = await seedWithPolicy({
+      enabled: true,
+      weekdays: [1, 4],
+      hours: [2, 14],
+      retention: 30,
+    });
     await emulator().admin.advance(WEEK_SECONDS);
     const backups = await scheduledBackups();
     expect(backups).toHaveLength(4);
@@ -62,19 +109,31 @@ describe("the scheduler", () => {
       const at = new Date(backup.created_at * 1000);
       expect([1, 4]).toContain(at.getUTCDay());
       expect([2, 14]).toContain(at.getUTCHours());
-      expect(backup.created_at * 1000 % HOUR).toBe(0);
+      expect((backup.created_at * 1000) % HOUR).toBe(0);
       expect(backup.created_at * 1000).toBeGreaterThan(seededAt);
-      expect(backup).toMatchObject({ datastore_id: id, description: "Scheduled backup", retention: 30, status: "ready" });
+      expect(backup).toMatchObject({
+        datastore_id: id,
+        description: "Scheduled backup",
+        retention: 30,
+        status: "ready",
+      });
     }
   });
 
   it("takes exactly 168 backups in a week for every_day + every_hour, one at each whole hour", async () => {
-    const { seededAt } = await seedWithPolicy({ enabled: true, every_day: true, every_hour: true, retention: 30 });
+    const { seededAt } = await seedWithPolicy({
+      enabled: true,
+      every_day: true,
+      every_hour: true,
+      retention: 30,
+    });
     await emulator().admin.advance(WEEK_SECONDS);
     const backups = await scheduledBackups();
     expect(backups).toHaveLength(168);
     const firstHour = Math.floor(seededAt / HOUR) * HOUR + HOUR;
-    expect(backups.map((b) => b.created_at * 1000)).toEqual(Array.from({ length: 168 }, (_, i) => firstHour + i * HOUR));
+    expect(backups.map((b) => b.created_at * 1000)).toEqual(
+      Array.from({ length: 168 }, (_, i) => firstHour + i * HOUR),
+    );
   });
 
   it("gives the same result advancing in small steps as in one step", async () => {
@@ -105,7 +164,11 @@ describe("the scheduler", () => {
 
   it("skips datastores that are not provisioned (pending, deleting, deleted)", async () => {
     const policy = { enabled: true, every_day: true, every_hour: true, retention: 1 };
-    await emulator().admin.seedDatastore(emulator().apiKeys[0] ?? "", datastoreConfig({ backup_policy: policy }), "deleted");
+    await emulator().admin.seedDatastore(
+      emulator().apiKeys[0] ?? "",
+      datastoreConfig({ backup_policy: policy }),
+      "deleted",
+    );
     await emulator().admin.setDurations({ datastoreDelete: 10 * 3600 });
     const deleting = await seedActive(emulator(), datastoreConfig({ backup_policy: policy }));
     await api(emulator()).delete(`/v1/datastores/${deleting}`);

@@ -12,7 +12,12 @@ export const START_SECONDS = START / 1000;
 
 /** Starts an emulator whose clock stands still at {@link START} unless a test advances it. */
 export function startFrozen(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  return startEmulator({ timeScale: 0, startTime: START, apiKeys: ["dragonflydb_test_a", "dragonflydb_test_b"], ...options });
+  return startEmulator({
+    timeScale: 0,
+    startTime: START,
+    apiKeys: ["dragonflydb_test_a", "dragonflydb_test_b"],
+    ...options,
+  });
 }
 
 /**
@@ -53,7 +58,11 @@ export function api(emulator: RunningEmulator, apiKey = emulator.apiKeys[0] ?? "
       ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text === "" ? undefined : JSON.parse(text) };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text === "" ? undefined : JSON.parse(text),
+    };
   };
   return {
     get: (path: string): Promise<Answer> => call("GET", path),
@@ -72,7 +81,14 @@ export function datastoreConfig(overrides: JsonObject = {}): JsonObject {
     network_id: "",
     location: { provider: "aws", region: "us-east-1", availability_zones: ["use1-az1"] },
     tier: { max_memory_bytes: 3_000_000_000, performance_tier: "standard", replicas: 1 },
-    dragonfly: { cache_mode: false, tls: true, bullmq: null, sidekiq: null, memcached: null, acl_rules: null },
+    dragonfly: {
+      cache_mode: false,
+      tls: true,
+      bullmq: null,
+      sidekiq: null,
+      memcached: null,
+      acl_rules: null,
+    },
     backup_policy: { enabled: null },
     restore: { backup_id: "", loaded: false },
     ...overrides,
@@ -89,7 +105,11 @@ export function swarmConfig(shards: number, overrides: JsonObject = {}): JsonObj
 }
 
 /** Seeds an `active` datastore in the first account (or `apiKey`'s) and returns its ID. */
-export async function seedActive(emulator: RunningEmulator, config = datastoreConfig(), apiKey?: string): Promise<string> {
+export async function seedActive(
+  emulator: RunningEmulator,
+  config = datastoreConfig(),
+  apiKey?: string,
+): Promise<string> {
   const datastore = await emulator.admin.seedDatastore(apiKey ?? emulator.apiKeys[0] ?? "", config);
   return datastore.datastore_id;
 }

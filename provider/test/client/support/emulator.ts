@@ -3,7 +3,7 @@
  * client's: every client sleep advances emulator time by as much, so waits of minutes take milliseconds
  * of real time and no test sleeps.
  */
-import { type EmulatorOptions, type RunningEmulator, startEmulator } from "dfcloud-emulator";
+import { type EmulatorOptions, type JsonObject, type RunningEmulator, startEmulator } from "dfcloud-emulator";
 import { DfCloudClient } from "../../../src/client/client";
 import type { DfCloudClientOptions } from "../../../src/client/options";
 import type { Clock } from "../../../src/client/retry";
@@ -69,8 +69,7 @@ export async function startEmulatorHarness(options: EmulatorOptions = {}): Promi
       return client;
     },
     async seed(config = datastoreConfig()) {
-      // The admin API takes any JSON object; DatastoreConfig is one.
-      const datastore = await emulator.admin.seedDatastore(API_KEY, config as never);
+      const datastore = await emulator.admin.seedDatastore(API_KEY, config as JsonObject);
       return datastore.datastore_id;
     },
     async close() {
