@@ -145,7 +145,7 @@ async function answerPublic(
   logEntry: (status: RequestLogEntry["status"], fault?: FaultKind) => void,
 ): Promise<void> {
   const fault = core.faults.decide(call.method, call.pathname);
-  if (fault === "429" || fault === "503" || fault === "500") {
+  if (fault === "429" || fault === "503") {
     const reply = injectedBeforeHandling(fault, core.faults.config?.retryAfterSeconds ?? 1);
     sendReply(call.response, reply);
     logEntry(reply.status, fault);

@@ -28,8 +28,8 @@ export interface DfCloudClientOptions {
   readonly apiUrl?: string | undefined;
   /** Timeout of each single request, connect to last body byte, in milliseconds. Default 15 000. */
   readonly timeoutMs?: number | undefined;
-  /** Retry bounds; unset fields keep their defaults (see {@link DEFAULT_RETRY_POLICY}). */
-  readonly retry?: Partial<RetryPolicy> | undefined;
+  /** Retry bounds; unset (or undefined) fields keep their defaults (see {@link DEFAULT_RETRY_POLICY}). */
+  readonly retry?: RetryOverrides | undefined;
   /** Time source for backoff and waits. Default: the real clock. */
   readonly clock?: Clock | undefined;
   /** Jitter source, a number in [0, 1). Default `Math.random`. */
@@ -41,6 +41,9 @@ export interface DfCloudClientOptions {
   /** Called after each reconciliation of a backup create whose answer was lost; must not throw. */
   readonly onReconcile?: ((event: ReconcileEvent) => void) | undefined;
 }
+
+/** Some fields of a {@link RetryPolicy}; the others keep their defaults. */
+export type RetryOverrides = { readonly [Field in keyof RetryPolicy]?: RetryPolicy[Field] | undefined };
 
 /** {@link DfCloudClientOptions} checked and with defaults filled in. */
 export interface ResolvedOptions {
@@ -107,7 +110,7 @@ export function isLoopbackHost(hostname: string): boolean {
   return isIP(host) === 4 && host.startsWith("127.");
 }
 
-function resolveRetryPolicy(overrides: Partial<RetryPolicy>): RetryPolicy {
+function resolveRetryPolicy(overrides: RetryOverrides): RetryPolicy {
   const policy = { ...DEFAULT_RETRY_POLICY, ...withoutUndefined(overrides) };
   if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) {
     throw new ConfigurationError(`retry.maxAttempts must be a whole number ≥ 1, got ${policy.maxAttempts}`);

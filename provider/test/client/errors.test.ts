@@ -121,7 +121,7 @@ describe("isDfCloudError", () => {
 
   it("recognises errors of another copy of the module, where instanceof fails", async () => {
     vi.resetModules();
-    const copy = await import("../../src/client/errors");
+    const copy = await import("../../src/client/errors.js");
     const foreign = new copy.NotFoundError({ ...target, status: 404, serverMessage: "gone" });
     expect(copy.NotFoundError).not.toBe(NotFoundError);
     expect(foreign instanceof ApiError).toBe(false);
