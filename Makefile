@@ -7,9 +7,9 @@ ROOT := $(abspath .)
 NODE_VERSION := 24.9.0
 PULUMI_ENGINE_VERSION := v3.274.1
 
-# Node 24 (when installed here), the Pulumi engine and our language host come first on PATH for
-# every target: the language host and the dynamic-provider processes run `node` from PATH.
-export PATH := $(ROOT)/.tools/pulumi/bin:$(ROOT)/tools/language-host/bin:$(ROOT)/.tools/node/node_modules/node/bin:$(PATH)
+# Node 24 (when installed here) and the Pulumi engine (with its plugins linked beside it) come first
+# on PATH for every target: the language host and the dynamic-provider processes run `node` from PATH.
+export PATH := $(ROOT)/.tools/pulumi/bin:$(ROOT)/.tools/node/node_modules/node/bin:$(PATH)
 export PULUMI_HOME := $(ROOT)/.pulumi-home
 export PULUMI_BACKEND_URL ?= file://$(ROOT)/.pulumi-state
 export PULUMI_CONFIG_PASSPHRASE ?= dfcloud-local

@@ -15,6 +15,16 @@ if [ -x "$OUT/pulumi" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$VERSION" ]; then
   exit 0
 fi
 
+# A machine that already has a real Pulumi CLI at or above the pinned version (a user's machine)
+# uses it: its own language host and plugins come with it.
+if existing="$(PATH="${PATH//$OUT:/}" command -v pulumi 2>/dev/null)"; then
+  have="$("$existing" version 2>/dev/null || true)"
+  if [ -n "$have" ] && [ "$(printf '%s\n%s\n' "$VERSION" "$have" | sort -V | head -n1)" = "$VERSION" ]; then
+    echo "build-engine: using $existing ($have >= $VERSION); nothing to build"
+    exit 0
+  fi
+fi
+
 command -v go >/dev/null || { echo "build-engine: Go is required to build the Pulumi engine (https://go.dev/dl)" >&2; exit 1; }
 mkdir -p "$OUT"
 WORK="$ROOT/.tools/pulumi/build"

@@ -3,7 +3,7 @@
 # Usage: . scripts/env.sh
 DFCLOUD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)"
 export DFCLOUD_ROOT
-PATH="$DFCLOUD_ROOT/.tools/pulumi/bin:$DFCLOUD_ROOT/tools/language-host/bin:$DFCLOUD_ROOT/.tools/node/node_modules/node/bin:$PATH"
+PATH="$DFCLOUD_ROOT/.tools/pulumi/bin:$DFCLOUD_ROOT/.tools/node/node_modules/node/bin:$PATH"
 export PATH
 export PULUMI_HOME="$DFCLOUD_ROOT/.pulumi-home"
 export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$DFCLOUD_ROOT/.pulumi-state}"

@@ -139,7 +139,7 @@ function completeBackup(world: World, backup: BackupRecord): void {
     return;
   }
   backup.status = "ready";
-  backup.data = {};
+  backup.data = copyStringMap(datastore.data);
   backup.sizeBytes = dataSize(backup.data);
 }
 

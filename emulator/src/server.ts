@@ -89,8 +89,8 @@ async function handle(
   const { pathname, search } = splitTarget(request.url ?? "/");
   const area = areaOf(pathname);
   const logEntry = (status: RequestLogEntry["status"], fault?: FaultKind) => {
-    if (area === "public")
-      core.log.add(newLogEntry(core, request, pathname + search, status, realTime, fault));
+    if (area !== "public") return;
+    core.log.add(newLogEntry(core, request, pathname + search, status, realTime, fault));
   };
 
   let body: Buffer;

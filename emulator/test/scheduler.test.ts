@@ -143,6 +143,16 @@ describe("the scheduler", () => {
     expect(await scheduledBackups()).toHaveLength(28);
   });
 
+  it("backs up a datastore that becomes active exactly at the hour (events at an hour come first)", async () => {
+    const { now } = await emulator().admin.clock();
+    const nextHour = Math.floor(now / HOUR) * HOUR + HOUR;
+    await emulator().admin.setDurations({ datastoreCreate: (nextHour - now) / 1000 });
+    const policy = { enabled: true, every_day: true, every_hour: true, retention: 1 };
+    await api(emulator()).post("/v1/datastores", datastoreConfig({ backup_policy: policy }));
+    await emulator().admin.advance(3600);
+    expect((await scheduledBackups()).map((b) => b.created_at * 1000)).toEqual([nextHour]);
+  });
+
   it("takes nothing when the policy is disabled or null", async () => {
     await seedWithPolicy({ enabled: false, every_day: true, every_hour: true, retention: 30 });
     await seedWithPolicy({ enabled: null });

@@ -27,7 +27,15 @@ export function stackOfUrn(urn: string): string {
   return head.replace(/^urn:pulumi:/, "");
 }
 
-/** The stack resources of type `token`, in program order. */
+/**
+ * Orders resources by name. The engine registers resources concurrently, so stack order varies
+ * from run to run; messages that list resources sort them to read the same every time.
+ */
+export function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** The stack resources of type `token`, in stack order. */
 export function resourcesOfToken(resources: readonly PolicyResource[], token: string): PolicyResource[] {
   return resources.filter((resource) => resource.type === token);
 }

@@ -44,8 +44,8 @@ describe("datastore-has-schedule", () => {
     expect(await runStackPolicy(datastoreHasSchedule, happyStack())).toEqual({ violations: [], urns: [] });
   });
 
-  it("fails a datastore that a Backup and a Restore use without a schedule, once, on the first user", async () => {
-    const [, ...unscheduled] = happyStack();
+  it("fails a datastore that a Backup and a Restore use without a schedule, once, on the first user by name", async () => {
+    const [, ...unscheduled] = happyStack().reverse();
     expect(await runStackPolicy(datastoreHasSchedule, unscheduled)).toEqual({
       violations: [
         'Datastore "ds-1" (used by Backup "pre-restore", Restore "restore") must have a BackupSchedule in this stack, but the stack has none for it.',
@@ -101,14 +101,21 @@ describe("one-schedule-per-datastore", () => {
     expect(run).toEqual({ violations: [], urns: [] });
   });
 
-  it("fails a second schedule on the same datastore, on the second one", async () => {
+  it("fails a second schedule on the same datastore, listing them by name, on the second by name", async () => {
     const run = await runStackPolicy(oneSchedulePerDatastore, [...happyStack(), schedule("hourly", "ds-1")]);
     expect(run).toEqual({
       violations: [
-        `Datastore "ds-1" must have at most one BackupSchedule, because each one overwrites the datastore's backup policy on every update, but it has 2: "nightly", "hourly".`,
+        `Datastore "ds-1" must have at most one BackupSchedule, because each one overwrites the datastore's backup policy on every update, but it has 2: "hourly", "nightly".`,
       ],
-      urns: [urnOf(BACKUP_SCHEDULE_TYPE, "hourly")],
+      urns: [urnOf(BACKUP_SCHEDULE_TYPE, "nightly")],
     });
+  });
+
+  it("reports each crowded datastore once, with all of its schedules", async () => {
+    const crowded = [schedule("c", "ds-1"), schedule("a", "ds-1"), schedule("b", "ds-1"), schedule("d", "ds-2")];
+    expect((await runStackPolicy(oneSchedulePerDatastore, crowded)).violations).toEqual([
+      `Datastore "ds-1" must have at most one BackupSchedule, because each one overwrites the datastore's backup policy on every update, but it has 3: "a", "b", "c".`,
+    ]);
   });
 
   it("says it could not check a schedule whose datastoreId is unknown next to another schedule", async () => {

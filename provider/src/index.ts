@@ -15,6 +15,7 @@ export {
   DEFAULT_USER_AGENT,
   type DfCloudClientOptions,
   type ReconcileEvent,
+  type RetryOverrides,
 } from "./client/options";
 export {
   type Clock,
@@ -31,12 +32,12 @@ export {
   POLL_MAX_INTERVAL_MS,
   type WaitForOptions,
 } from "./client/wait";
-export * from "./resources/schedule-spec";
-export * from "./resources/unknowns";
 export * from "./resources/api";
 export * from "./resources/backup";
 export * from "./resources/backup-schedule";
 export * from "./resources/contract";
 export * from "./resources/lookups";
 export * from "./resources/restore";
-export { createClient, type Credentials, resolveCredentials } from "./runtime";
+export * from "./resources/schedule-spec";
+export * from "./resources/unknowns";
+export { type Credentials, createClient, resolveCredentials } from "./runtime";

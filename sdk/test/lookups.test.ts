@@ -20,7 +20,11 @@ async function createBackup(description: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator({ apiKeys: [API_KEY], timeScale: 0, startTime: Date.UTC(2026, 0, 5, 1, 30) });
+  emulator = await startEmulator({
+    apiKeys: [API_KEY],
+    timeScale: 0,
+    startTime: Date.UTC(2026, 0, 5, 1, 30),
+  });
   const datastore = await emulator.admin.seedDatastore(API_KEY, {
     name: "sessions",
     location: { provider: "gcp", region: "us-central1", availability_zones: [] },
@@ -48,13 +52,25 @@ describe("lookups", () => {
     expect(manual.map((backup) => backup.backupId)).toEqual([second, first]);
     const scheduled = await listBackups({ datastoreId, source: "scheduled" });
     expect(scheduled).toHaveLength(1);
-    expect(scheduled[0]).toMatchObject({ source: "scheduled", retentionDays: 4, cloudProvider: "gcp", region: "us-central1", shardCount: 2 });
+    expect(scheduled[0]).toMatchObject({
+      source: "scheduled",
+      retentionDays: 4,
+      cloudProvider: "gcp",
+      region: "us-central1",
+      shardCount: 2,
+    });
   });
 
   it("gets one backup with its expiry", async () => {
     const id = await createBackup("one");
     const backup = await getBackup(id);
-    expect(backup).toMatchObject({ backupId: id, datastoreId, description: "one", retentionDays: 3, source: "manual" });
+    expect(backup).toMatchObject({
+      backupId: id,
+      datastoreId,
+      description: "one",
+      retentionDays: 3,
+      source: "manual",
+    });
     expect(Date.parse(backup.expiresAt) - Date.parse(backup.createdAt)).toBe(3 * 86_400_000);
   });
 
@@ -72,6 +88,8 @@ describe("lookups", () => {
   });
 
   it("rejects an unknown backup with the API's 404", async () => {
-    await expect(getBackup("bkp_nope")).rejects.toThrow("GET /v1/backups/bkp_nope failed with 404 Not Found: ");
+    await expect(getBackup("bkp_nope")).rejects.toThrow(
+      "GET /v1/backups/bkp_nope failed with 404 Not Found: ",
+    );
   });
 });

@@ -1,17 +1,34 @@
 /**
- * Shared set-up for tests that drive the real Pulumi engine offline: the engine and language host
- * from the repo's tools folders, a file backend and PULUMI_HOME in a fresh work folder per test,
+ * Shared set-up for tests that drive the real Pulumi engine offline: the engine from the repo's
+ * tools folder (its plugins linked beside it by scripts/link-plugins.sh), a file backend and PULUMI_HOME in a fresh work folder per test,
  * and helpers that return what the engine reported (change summaries), not just exit codes.
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { PulumiCommand } from "@pulumi/pulumi/automation";
 
 /** The repository root. */
 export const ROOT = path.resolve(__dirname, "../..");
-/** Folder of the Pulumi CLI that `make tools` builds. */
-export const ENGINE_BIN = path.join(ROOT, ".tools/pulumi/bin");
+/** Folder of the Pulumi CLI that `make tools` builds, with its plugins linked beside it. */
+export const BUILT_ENGINE_BIN = path.join(ROOT, ".tools/pulumi/bin");
+/** @deprecated name kept for older tests; same as {@link BUILT_ENGINE_BIN}. */
+export const ENGINE_BIN = BUILT_ENGINE_BIN;
+/**
+ * The `pulumi` to run: the one `make tools` built or, on a machine where it found a real Pulumi CLI
+ * at or above the pinned version and built nothing, that one from PATH.
+ */
+export const PULUMI = fs.existsSync(path.join(BUILT_ENGINE_BIN, "pulumi"))
+  ? path.join(BUILT_ENGINE_BIN, "pulumi")
+  : "pulumi";
+
+/** The Automation API's handle on {@link PULUMI}. */
+export function pulumiCommand(): Promise<PulumiCommand> {
+  return PULUMI === "pulumi"
+    ? PulumiCommand.get()
+    : PulumiCommand.get({ root: path.dirname(path.dirname(PULUMI)) });
+}
 /** Test passphrase for the file backend's secrets provider. */
 export const PASSPHRASE = "dfcloud-test-passphrase";
 
@@ -28,8 +45,7 @@ export function newWorkDir(name: string): string {
  */
 export function engineEnv(workDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const pathEntries = [
-    ENGINE_BIN,
-    path.join(ROOT, "tools/language-host/bin"),
+    BUILT_ENGINE_BIN,
     path.join(ROOT, ".tools/node/node_modules/node/bin"),
     process.env.PATH ?? "",
   ];
@@ -64,7 +80,7 @@ export interface CommandResult {
 export function pulumi(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
   return new Promise((resolve) => {
     execFile(
-      path.join(ENGINE_BIN, "pulumi"),
+      PULUMI,
       [...args, "--non-interactive"],
       { cwd, env, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {

@@ -7,11 +7,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type EngineEvent, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { type EngineEvent, LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { type RunningEmulator, startEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineEnv, isInfrastructure, newWorkDir, PASSPHRASE, ROOT } from "./harness";
+import { engineEnv, isInfrastructure, newWorkDir, PASSPHRASE, pulumiCommand } from "./harness";
 
 const API_KEY = "dragonflydb_engine_test_key_0123456789";
 
@@ -32,7 +32,11 @@ function program() {
     hours: scenario.hours,
     retentionDays: 7,
   });
-  const safety = new dfcloud.Backup("safety", { datastoreId, description: "before the drill", retentionDays: 14 });
+  const safety = new dfcloud.Backup("safety", {
+    datastoreId,
+    description: "before the drill",
+    retentionDays: 14,
+  });
   if (scenario.restore) {
     new dfcloud.Restore("drill", {
       datastoreId,
@@ -41,7 +45,11 @@ function program() {
       trigger: scenario.restore.trigger,
     });
   }
-  return Promise.resolve({ scheduleDays: schedule.days, backupId: safety.backupId, backupStatus: safety.status });
+  return Promise.resolve({
+    scheduleDays: schedule.days,
+    backupId: safety.backupId,
+    backupStatus: safety.status,
+  });
 }
 
 function steps() {
@@ -67,12 +75,18 @@ describe("BackupSchedule, Backup and Restore on the real engine", () => {
     return log.map((entry) => `${entry.method} ${entry.path.replace(/[?].*$/, "")}`);
   }
   async function livePolicy() {
-    const response = await fetch(`${emulator.url}/v1/datastores/${datastoreId}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    const response = await fetch(`${emulator.url}/v1/datastores/${datastoreId}`, {
+      headers: { authorization: `Bearer ${API_KEY}` },
+    });
     return ((await response.json()) as { config: { backup_policy: unknown } }).config.backup_policy;
   }
   async function manualBackups() {
-    const response = await fetch(`${emulator.url}/v1/backups`, { headers: { authorization: `Bearer ${API_KEY}` } });
-    return ((await response.json()) as { backup_id: string; source: string; status: string }[]).filter((b) => b.source === "manual");
+    const response = await fetch(`${emulator.url}/v1/backups`, {
+      headers: { authorization: `Bearer ${API_KEY}` },
+    });
+    return ((await response.json()) as { backup_id: string; source: string; status: string }[]).filter(
+      (b) => b.source === "manual",
+    );
   }
 
   beforeAll(async () => {
@@ -97,7 +111,7 @@ describe("BackupSchedule, Backup and Restore on the real engine", () => {
       { stackName: "resources", projectName: "dfcloud-resources", program },
       {
         workDir,
-        pulumiCommand: await PulumiCommand.get({ root: path.join(ROOT, ".tools/pulumi") }),
+        pulumiCommand: await pulumiCommand(),
         pulumiHome: env.PULUMI_HOME,
         envVars: {
           PULUMI_BACKEND_URL: env.PULUMI_BACKEND_URL ?? "",
@@ -127,7 +141,14 @@ describe("BackupSchedule, Backup and Restore on the real engine", () => {
   it("creates the schedule and a ready backup", async () => {
     const up = await stack.up({ onOutput });
     expect(up.summary.resourceChanges).toMatchObject({ create: 3 }); // the stack, the schedule, the backup
-    expect(await livePolicy()).toEqual({ enabled: true, every_day: false, weekdays: [1, 4], every_hour: false, hours: [2, 14], retention: 7 });
+    expect(await livePolicy()).toEqual({
+      enabled: true,
+      every_day: false,
+      weekdays: [1, 4],
+      every_hour: false,
+      hours: [2, 14],
+      retention: 7,
+    });
     const backups = await manualBackups();
     expect(backups).toHaveLength(1);
     expect(backups[0]?.status).toBe("ready");
@@ -153,20 +174,32 @@ describe("BackupSchedule, Backup and Restore on the real engine", () => {
   });
 
   it("shows a console edit as drift on refresh, and up puts the schedule back", async () => {
-    await fetch(`${emulator.url}/v1/datastores/${datastoreId}`, { headers: { authorization: `Bearer ${API_KEY}` } })
+    await fetch(`${emulator.url}/v1/datastores/${datastoreId}`, {
+      headers: { authorization: `Bearer ${API_KEY}` },
+    })
       .then((r) => r.json() as Promise<{ config: Record<string, unknown> }>)
       .then(({ config }) =>
         fetch(`${emulator.url}/v1/datastores/${datastoreId}`, {
           method: "PUT",
           headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" },
-          body: JSON.stringify({ ...config, backup_policy: { enabled: true, every_day: true, every_hour: true, retention: 3 } }),
+          body: JSON.stringify({
+            ...config,
+            backup_policy: { enabled: true, every_day: true, every_hour: true, retention: 3 },
+          }),
         }),
       );
     const refresh = await stack.refresh({ onOutput });
     expect(refresh.summary.resourceChanges).toMatchObject({ update: 1 });
     const up = await stack.up({ onOutput });
     expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
-    expect(await livePolicy()).toEqual({ enabled: true, every_day: false, weekdays: [1, 4], every_hour: false, hours: [2, 14], retention: 7 });
+    expect(await livePolicy()).toEqual({
+      enabled: true,
+      every_day: false,
+      weekdays: [1, 4],
+      every_hour: false,
+      hours: [2, 14],
+      retention: 7,
+    });
   });
 
   it("restores the backed-up data into the datastore, once", async () => {
@@ -198,20 +231,33 @@ describe("BackupSchedule, Backup and Restore on the real engine", () => {
     );
     expect((await apiCalls()).filter((call) => !call.startsWith("GET"))).toEqual([]);
     scenario = { ...scenario, restore: { trigger: "2026-11-27" } };
-    await fetch(`${emulator.url}/v1/backups/${other.backup_id}`, { method: "DELETE", headers: { authorization: `Bearer ${API_KEY}` } });
+    await fetch(`${emulator.url}/v1/backups/${other.backup_id}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${API_KEY}` },
+    });
   });
 
   it("keeps the API key out of the state files and the engine's output", async () => {
     // Every file the backend wrote (checkpoints, history, backups): the engine records the stack
     // config as the default provider's inputs, so the key is there only as ciphertext.
-    const stateFiles = fs.readdirSync(path.join(workDir, ".pulumi-state"), { recursive: true, withFileTypes: true });
-    const files = stateFiles.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+    const stateFiles = fs.readdirSync(path.join(workDir, ".pulumi-state"), {
+      recursive: true,
+      withFileTypes: true,
+    });
+    const files = stateFiles
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.join(entry.parentPath, entry.name));
     expect(files.length).toBeGreaterThan(3);
     for (const file of files) expect(fs.readFileSync(file, "utf8")).not.toContain(API_KEY);
     expect(output.join("")).not.toContain(API_KEY);
-    const resources = (await stack.exportStack()).deployment.resources as { type: string; inputs?: { __provider?: string } }[];
+    const resources = (await stack.exportStack()).deployment.resources as {
+      type: string;
+      inputs?: { __provider?: string };
+    }[];
     const sizes = Object.fromEntries(
-      resources.filter((r) => r.inputs?.__provider).map((r) => [r.type.split(":").pop(), r.inputs?.__provider?.length]),
+      resources
+        .filter((r) => r.inputs?.__provider)
+        .map((r) => [r.type.split(":").pop(), r.inputs?.__provider?.length]),
     );
     console.log(`__provider bytes per resource: ${JSON.stringify(sizes)}`);
     for (const size of Object.values(sizes)) expect(size).toBeLessThan(4096);

@@ -3,11 +3,10 @@
  * trivial dynamic resource goes through preview → up → preview (no changes) → refresh → destroy,
  * and each step reports exactly the expected change (not merely exit code 0).
  */
-import * as path from "node:path";
-import { type EngineEvent, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import * as pulumi from "@pulumi/pulumi";
+import { type EngineEvent, LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { beforeAll, describe, expect, it } from "vitest";
-import { engineEnv, isInfrastructure, newWorkDir, PASSPHRASE, ROOT } from "./harness";
+import { engineEnv, isInfrastructure, newWorkDir, PASSPHRASE, pulumiCommand } from "./harness";
 
 /** Counts the engine's resource steps per operation, without the stack resource and `same`. */
 function stepRecorder() {
@@ -26,7 +25,7 @@ describe("the real engine through the Automation API (inline program)", () => {
   beforeAll(async () => {
     const workDir = newWorkDir("smoke-automation");
     const env = engineEnv(workDir);
-    const pulumiCommand = await PulumiCommand.get({ root: path.join(ROOT, ".tools/pulumi") });
+    const command = await pulumiCommand();
     const program = async () => {
       const provider: pulumi.dynamic.ResourceProvider = {
         async create(inputs) {
@@ -40,7 +39,7 @@ describe("the real engine through the Automation API (inline program)", () => {
       { stackName: "smoke", projectName: "smoke-automation", program },
       {
         workDir,
-        pulumiCommand,
+        pulumiCommand: command,
         pulumiHome: env.PULUMI_HOME,
         envVars: {
           PULUMI_BACKEND_URL: env.PULUMI_BACKEND_URL ?? "",

@@ -6,7 +6,7 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { BACKUP_SCHEDULE_TYPE, BACKUP_TYPE, RESTORE_TYPE } from "pulumi-dfcloud/tokens";
 import { type ExemptStacksArgs, exemptStacksProperty } from "../config";
 import { readProp, STRING } from "../props";
-import { label, resourcesOfToken } from "../resources";
+import { byName, label, resourcesOfToken } from "../resources";
 import { stackPolicy } from "../validation";
 
 /** Config of `datastore-has-schedule`. */
@@ -24,7 +24,7 @@ interface ByDatastore {
   unknown: string[];
 }
 
-/** Groups `resources` by their `datastoreId`, in program order. */
+/** Groups `resources` by their `datastoreId`, each group sorted by name. */
 function groupByDatastore(resources: readonly PolicyResource[]): ByDatastore {
   const grouped: ByDatastore = { known: new Map(), unknown: [] };
   for (const resource of resources) {
@@ -37,6 +37,7 @@ function groupByDatastore(resources: readonly PolicyResource[]): ByDatastore {
     group.push(resource);
     grouped.known.set(datastore.value, group);
   }
+  for (const group of grouped.known.values()) group.sort(byName);
   return grouped;
 }
 
@@ -86,7 +87,10 @@ export const datastoreHasSchedule: StackValidationPolicy = stackPolicy<Datastore
   },
 });
 
-/** Checks that no datastore has two schedules, which would overwrite each other's policy on every `up`. */
+/**
+ * Checks that no datastore has two schedules, which would overwrite each other's policy on every
+ * `up`. Reported once per datastore, on the second of its schedules by name.
+ */
 export const oneSchedulePerDatastore: StackValidationPolicy = stackPolicy<OneSchedulePerDatastoreArgs>({
   name: "one-schedule-per-datastore",
   description:

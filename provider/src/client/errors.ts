@@ -33,7 +33,7 @@ export class InvalidArgumentError extends DfCloudError {
 export interface RequestTarget {
   /** HTTP method of the request. */
   readonly method: HttpMethod;
-  /** Path of the request below the base URL, without the query string (e.g. `/v1/datastores/dst_x`). */
+  /** Path and query of the request below the base URL (e.g. `/v1/backups?datastore_id=dst_x`). */
   readonly path: string;
 }
 

@@ -30,7 +30,7 @@ export interface DfCloudClientOptions {
   readonly timeoutMs?: number | undefined;
   /** Retry bounds; unset (or undefined) fields keep their defaults (see {@link DEFAULT_RETRY_POLICY}). */
   readonly retry?: RetryOverrides | undefined;
-  /** Time source for backoff and waits. Default: the real clock. */
+  /** Time source for backoff and waits. Default: the real clock. The per-request timeout always runs in real time. */
   readonly clock?: Clock | undefined;
   /** Jitter source, a number in [0, 1). Default `Math.random`. */
   readonly random?: (() => number) | undefined;
@@ -111,7 +111,7 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 function resolveRetryPolicy(overrides: RetryOverrides): RetryPolicy {
-  const policy = { ...DEFAULT_RETRY_POLICY, ...withoutUndefined(overrides) };
+  const policy = { ...DEFAULT_RETRY_POLICY, ...definedFields(overrides) };
   if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) {
     throw new ConfigurationError(`retry.maxAttempts must be a whole number ≥ 1, got ${policy.maxAttempts}`);
   }
@@ -121,9 +121,9 @@ function resolveRetryPolicy(overrides: RetryOverrides): RetryPolicy {
   return policy;
 }
 
-/** Drops keys set to undefined, so that `{maxAttempts: undefined}` keeps the default instead of erasing it. */
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
+/** Drops fields set to undefined, so that `{maxAttempts: undefined}` keeps the default instead of erasing it. */
+function definedFields(overrides: RetryOverrides): Partial<RetryPolicy> {
+  return Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
 }
 
 function requireMilliseconds(name: string, value: number, minimum: "positive" | "non-negative"): void {

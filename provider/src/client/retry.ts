@@ -60,8 +60,6 @@ export interface RetrySettings {
 
 /** What an attempt knows about the attempts before it. */
 export interface Attempt {
-  /** Number of this attempt, from 1. */
-  readonly number: number;
   /**
    * True when an earlier attempt failed in a way that leaves open whether the server acted (see
    * {@link isAmbiguousFailure}), so this attempt may find the change already made.
@@ -139,7 +137,7 @@ export async function withRetries<T>(
   let earlierAttemptMayHaveActed = false;
   for (let number = 1; ; number++) {
     try {
-      return await attempt({ number, earlierAttemptMayHaveActed });
+      return await attempt({ earlierAttemptMayHaveActed });
     } catch (error) {
       if (!isRetryable(error) || number >= policy.maxAttempts) throw error;
       const delayMs = retryDelayMs(number, error, policy, settings.random);

@@ -44,7 +44,8 @@ export const restoreRules: Record<keyof RestoreInputs, FieldRule> = {
   },
   acknowledgeDataLoss: {
     schema: z.literal(true, { error: () => DATA_LOSS }),
-    required: "set it to true to accept that a restore deletes every key in the datastore and replaces it with the backup's data",
+    required:
+      "set it to true to accept that a restore deletes every key in the datastore and replaces it with the backup's data",
   },
   trigger: {
     schema: z

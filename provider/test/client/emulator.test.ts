@@ -6,7 +6,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { isDfCloudError } from "../../src/client/errors";
 import type { Datastore } from "../../src/client/schemas";
-import { API_KEY, datastoreConfig, type EmulatorHarness, OTHER_API_KEY, startEmulatorHarness } from "./support/emulator";
+import {
+  API_KEY,
+  datastoreConfig,
+  type EmulatorHarness,
+  OTHER_API_KEY,
+  startEmulatorHarness,
+} from "./support/emulator";
 
 /** Transition durations, seconds of emulator time: long enough that waits must poll several times. */
 const DURATIONS = { datastoreCreate: 60, datastoreUpdate: 20, datastoreDelete: 60, restore: 90, backup: 45 };
@@ -70,8 +76,17 @@ describe("backups and restore", () => {
     const id = await harness.seed();
     const client = harness.client();
     await harness.emulator.admin.setData(id, { order: "1" });
-    const created = await client.createBackup({ datastoreId: id, description: "before v2", retentionDays: 7 });
-    expect(created).toMatchObject({ datastore_id: id, description: "before v2", retention: 7, status: "pending" });
+    const created = await client.createBackup({
+      datastoreId: id,
+      description: "before v2",
+      retentionDays: 7,
+    });
+    expect(created).toMatchObject({
+      datastore_id: id,
+      description: "before v2",
+      retention: 7,
+      status: "pending",
+    });
     const progress: string[] = [];
     const ready = await client.waitForBackup(created.backup_id, {
       onProgress: (backup, elapsedMs) => progress.push(`${backup.status}@${elapsedMs}`),
@@ -99,7 +114,11 @@ describe("backups and restore", () => {
   it("times out a wait at its deadline, by emulator time", async () => {
     const id = await harness.seed();
     const client = harness.client();
-    const { backup_id } = await client.createBackup({ datastoreId: id, description: "slow", retentionDays: 1 });
+    const { backup_id } = await client.createBackup({
+      datastoreId: id,
+      description: "slow",
+      retentionDays: 1,
+    });
     await expect(client.waitForBackup(backup_id, { timeoutMs: 10_000 })).rejects.toThrow(
       `Gave up after 10000 ms waiting for backup ${backup_id} to become ready; last status seen: pending`,
     );
@@ -108,7 +127,11 @@ describe("backups and restore", () => {
   it("deletes a backup once, then reports it gone", async () => {
     const id = await harness.seed();
     const client = harness.client();
-    const { backup_id } = await client.createBackup({ datastoreId: id, description: "temp", retentionDays: 1 });
+    const { backup_id } = await client.createBackup({
+      datastoreId: id,
+      description: "temp",
+      retentionDays: 1,
+    });
     await expect(client.deleteBackup(backup_id)).resolves.toEqual({ existed: true });
     await expect(client.deleteBackup(backup_id)).resolves.toEqual({ existed: false });
     expect((await harness.emulator.admin.state()).backups).toEqual([]);
@@ -122,12 +145,18 @@ describe("errors from the API", () => {
     await expect(other.getDatastore(id)).rejects.toThrow(
       `GET /v1/datastores/${id} failed with 404 Not Found: datastore ${id} not found`,
     );
-    await expect(other.waitForDatastore(id, "active")).rejects.toMatchObject({ name: "NotFoundError", status: 404 });
+    await expect(other.waitForDatastore(id, "active")).rejects.toMatchObject({
+      name: "NotFoundError",
+      status: 404,
+    });
   });
 
   it("maps 401 and says how to set the key, without showing it", async () => {
     const wrongKey = "dragonflydb_not_a_real_key";
-    const error = await harness.client({ apiKey: wrongKey }).listDatastores().catch((e: unknown) => e);
+    const error = await harness
+      .client({ apiKey: wrongKey })
+      .listDatastores()
+      .catch((e: unknown) => e);
     expect(isDfCloudError(error, "UnauthorizedError")).toBe(true);
     expect((error as Error).message).toBe(
       "GET /v1/datastores failed with 401 Unauthorized: unauthorized: missing or invalid API key. " +
@@ -160,7 +189,11 @@ describe("errors from the API", () => {
     await expect(client.startRestore(id, "bkp_missing")).rejects.toThrow(
       `PUT /v1/datastores/${id} failed with 400 Bad Request: restore.backup_id: backup bkp_missing not found`,
     );
-    const { backup_id } = await client.createBackup({ datastoreId: id, description: "fresh", retentionDays: 1 });
+    const { backup_id } = await client.createBackup({
+      datastoreId: id,
+      description: "fresh",
+      retentionDays: 1,
+    });
     await expect(client.startRestore(id, backup_id)).rejects.toMatchObject({
       name: "ConflictError",
       serverMessage: `restore.backup_id: backup ${backup_id} is pending, not ready`,

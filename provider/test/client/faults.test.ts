@@ -63,7 +63,9 @@ it("survives 20% injected faults without duplicating or losing a backup", { time
   const created: Backup[] = [];
   for (let n = 0; n < BACKUP_CREATIONS; n++) {
     const datastoreId = datastoreIds[n % DATASTORE_COUNT] ?? "";
-    created.push(await client.createBackup({ datastoreId, description: `fault run #${n}`, retentionDays: 1 + (n % 7) }));
+    created.push(
+      await client.createBackup({ datastoreId, description: `fault run #${n}`, retentionDays: 1 + (n % 7) }),
+    );
   }
 
   const log: RequestLogEntry[] = await admin.requests();

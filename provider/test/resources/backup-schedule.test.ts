@@ -29,7 +29,12 @@ async function livePolicy(datastoreId: string): Promise<unknown> {
 
 describe("BackupSchedule check", () => {
   it("normalises order, duplicates, case and full names, and fills defaults", async () => {
-    const inputs = await checked({ datastoreId: "dst_1", days: ["Thursday", "mon", "MON"], hours: [14, 2, 2], retentionDays: 7 });
+    const inputs = await checked({
+      datastoreId: "dst_1",
+      days: ["Thursday", "mon", "MON"],
+      hours: [14, 2, 2],
+      retentionDays: 7,
+    });
     expect(inputs).toEqual({
       datastoreId: "dst_1",
       days: ["mon", "thu"],
@@ -57,12 +62,20 @@ describe("BackupSchedule diff", () => {
   };
 
   it("sees no change after reordering and re-casing days", async () => {
-    const news = await checked({ datastoreId: "dst_1", days: ["THU", "Monday"], hours: [14, 2], retentionDays: 7 });
+    const news = await checked({
+      datastoreId: "dst_1",
+      days: ["THU", "Monday"],
+      hours: [14, 2],
+      retentionDays: 7,
+    });
     expect(await logic().diff("dst_1", base, news)).toEqual({ changes: false });
   });
 
   it("replaces on a new datastore and updates on a new retention", async () => {
-    expect(await logic().diff("dst_1", base, { ...base, datastoreId: "dst_2" })).toEqual({ changes: true, replaces: ["datastoreId"] });
+    expect(await logic().diff("dst_1", base, { ...base, datastoreId: "dst_2" })).toEqual({
+      changes: true,
+      replaces: ["datastoreId"],
+    });
     expect(await logic().diff("dst_1", base, { ...base, retentionDays: 8 })).toEqual({ changes: true });
   });
 });
@@ -73,7 +86,14 @@ describe("BackupSchedule lifecycle", () => {
     const inputs = await checked({ datastoreId: id, days: ["thu", "mon"], hours: [14, 2], retentionDays: 7 });
     const created = await logic().create(inputs);
     expect(created.id).toBe(id);
-    expect(await livePolicy(id)).toEqual({ enabled: true, every_day: false, weekdays: [1, 4], every_hour: false, hours: [2, 14], retention: 7 });
+    expect(await livePolicy(id)).toEqual({
+      enabled: true,
+      every_day: false,
+      weekdays: [1, 4],
+      every_hour: false,
+      hours: [2, 14],
+      retention: 7,
+    });
     const config = await liveConfig(id);
     expect(config.future_field).toEqual({ keep: ["me"] });
     expect(config.maintenance_window).toEqual({ weekday: 2, hour: 3, duration_hours: 2 });
@@ -93,7 +113,12 @@ describe("BackupSchedule lifecycle", () => {
     const id = await harness().seed();
     const inputs = await checked({ datastoreId: id, days: ["mon"], hours: [2], retentionDays: 7 });
     const { outs } = await logic().create(inputs);
-    await harness().deps.api.setBackupPolicy(id, { enabled: true, every_day: true, every_hour: true, retention: 3 });
+    await harness().deps.api.setBackupPolicy(id, {
+      enabled: true,
+      every_day: true,
+      every_hour: true,
+      retention: 3,
+    });
     await harness().deps.api.waitForDatastore(id, "active");
 
     const read = await logic().read(id, outs);
@@ -103,7 +128,14 @@ describe("BackupSchedule lifecycle", () => {
     expect(drift).toEqual({ changes: true });
 
     await logic().update(id, read.props ?? outs, inputs);
-    expect(await livePolicy(id)).toEqual({ enabled: true, every_day: false, weekdays: [1], every_hour: false, hours: [2], retention: 7 });
+    expect(await livePolicy(id)).toEqual({
+      enabled: true,
+      every_day: false,
+      weekdays: [1],
+      every_hour: false,
+      hours: [2],
+      retention: 7,
+    });
   });
 
   it("drops the resource from state when the datastore was deleted", async () => {
@@ -123,7 +155,14 @@ describe("BackupSchedule lifecycle", () => {
     const { outs } = await logic().create(inputs);
     await harness().emulator.admin.clearRequests();
     await logic().delete(id, outs);
-    expect(await livePolicy(id)).toEqual({ enabled: false, every_day: false, weekdays: [6], every_hour: false, hours: [23], retention: 30 });
+    expect(await livePolicy(id)).toEqual({
+      enabled: false,
+      every_day: false,
+      weekdays: [6],
+      every_hour: false,
+      hours: [23],
+      retention: 30,
+    });
     expect(await harness().writes()).toEqual([`PUT /v1/datastores/${id}`]);
     await logic().delete(id, outs);
     expect(await harness().writes()).toEqual([`PUT /v1/datastores/${id}`]);

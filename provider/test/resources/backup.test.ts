@@ -3,7 +3,12 @@
  * adoption, refresh after an outside delete versus after expiry, delete, and diff rules.
  */
 import { describe, expect, it } from "vitest";
-import { type BackupInputs, type BackupOutputs, backupLogic, PartialCreateError } from "../../src/resources/backup";
+import {
+  type BackupInputs,
+  type BackupOutputs,
+  backupLogic,
+  PartialCreateError,
+} from "../../src/resources/backup";
 import { useHarness } from "./support";
 
 const harness = useHarness();
@@ -50,20 +55,33 @@ describe("Backup create", () => {
     const id = await harness().seed();
     await harness().emulator.admin.setDurations({ backup: 3 * 60 * 60 });
     const inputs = await checked({ datastoreId: id, retentionDays: 1, waitTimeoutMinutes: 1 });
-    const error = await logic().create(inputs).catch((e: unknown) => e);
+    const error = await logic()
+      .create(inputs)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PartialCreateError);
     const partial = error as PartialCreateError;
     expect(await backupIds()).toEqual([partial.id]);
     expect(partial.properties).toMatchObject({ backupId: partial.id, status: "pending" });
     expect(partial.message).toContain(`backup ${partial.id} was created but did not become ready: `);
-    expect(partial.message).toContain("run `pulumi up` again to keep waiting, or `pulumi destroy` to delete it");
+    expect(partial.message).toContain(
+      "run `pulumi up` again to keep waiting, or `pulumi destroy` to delete it",
+    );
   });
 
   it("adopts an existing backup without creating one", async () => {
     const id = await harness().seed();
-    const made = await harness().deps.api.createBackup({ datastoreId: id, description: "console", retentionDays: 9 });
+    const made = await harness().deps.api.createBackup({
+      datastoreId: id,
+      description: "console",
+      retentionDays: 9,
+    });
     await harness().emulator.admin.clearRequests();
-    const inputs = await checked({ datastoreId: id, description: "console", retentionDays: 9, existingBackupId: made.backup_id });
+    const inputs = await checked({
+      datastoreId: id,
+      description: "console",
+      retentionDays: 9,
+      existingBackupId: made.backup_id,
+    });
     const { id: adopted, outs } = await logic().create(inputs);
     expect(adopted).toBe(made.backup_id);
     expect(outs.status).toBe("ready");
@@ -72,8 +90,17 @@ describe("Backup create", () => {
 
   it("refuses to adopt a backup whose values differ, naming them", async () => {
     const id = await harness().seed();
-    const made = await harness().deps.api.createBackup({ datastoreId: id, description: "console", retentionDays: 9 });
-    const inputs = await checked({ datastoreId: id, description: "other", retentionDays: 9, existingBackupId: made.backup_id });
+    const made = await harness().deps.api.createBackup({
+      datastoreId: id,
+      description: "console",
+      retentionDays: 9,
+    });
+    const inputs = await checked({
+      datastoreId: id,
+      description: "other",
+      retentionDays: 9,
+      existingBackupId: made.backup_id,
+    });
     await expect(logic().create(inputs)).rejects.toThrow(
       `adopting backup ${made.backup_id}: existing backup ${made.backup_id} has description "console"; set the same values on this resource to adopt it`,
     );
@@ -98,7 +125,9 @@ describe("Backup read and delete", () => {
     const read = await logic().read(id, outs);
     expect(read.id).toBe(id);
     expect(read.props).toMatchObject({ backupId: id, status: "expired", sizeBytes: 0 });
-    expect(await logic().diff(id, read.props as BackupOutputs, read.inputs as BackupInputs)).toEqual({ changes: false });
+    expect(await logic().diff(id, read.props as BackupOutputs, read.inputs as BackupInputs)).toEqual({
+      changes: false,
+    });
   });
 
   it("deletes the backup, and a second delete of a gone backup succeeds", async () => {
@@ -117,19 +146,31 @@ describe("Backup diff", () => {
     waitTimeoutMinutes: 30,
     backupId: "bkp_1",
   } as BackupOutputs;
-  const news: BackupInputs = { datastoreId: "dst_1", description: "a", retentionDays: 7, waitTimeoutMinutes: 30 };
+  const news: BackupInputs = {
+    datastoreId: "dst_1",
+    description: "a",
+    retentionDays: 7,
+    waitTimeoutMinutes: 30,
+  };
 
   it("replaces on description, retention or datastore, never on the wait timeout", async () => {
-    expect(await logic().diff("bkp_1", olds, { ...news, description: "b" })).toEqual({ changes: true, replaces: ["description"] });
+    expect(await logic().diff("bkp_1", olds, { ...news, description: "b" })).toEqual({
+      changes: true,
+      replaces: ["description"],
+    });
     expect(await logic().diff("bkp_1", olds, { ...news, retentionDays: 8, datastoreId: "dst_2" })).toEqual({
       changes: true,
       replaces: ["datastoreId", "retentionDays"],
     });
-    expect(await logic().diff("bkp_1", olds, { ...news, waitTimeoutMinutes: 90 })).toEqual({ changes: false });
+    expect(await logic().diff("bkp_1", olds, { ...news, waitTimeoutMinutes: 90 })).toEqual({
+      changes: false,
+    });
   });
 
   it("treats naming the backup it already holds as no change, and another one as a replacement", async () => {
-    expect(await logic().diff("bkp_1", olds, { ...news, existingBackupId: "bkp_1" })).toEqual({ changes: false });
+    expect(await logic().diff("bkp_1", olds, { ...news, existingBackupId: "bkp_1" })).toEqual({
+      changes: false,
+    });
     expect(await logic().diff("bkp_1", olds, { ...news, existingBackupId: "bkp_2" })).toEqual({
       changes: true,
       replaces: ["existingBackupId"],

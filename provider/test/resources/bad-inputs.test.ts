@@ -33,67 +33,307 @@ interface Case {
 
 const schedule = (f: Fixture) => ({ datastoreId: f.datastore, days: ["mon"], hours: [2], retentionDays: 7 });
 const backup = (f: Fixture) => ({ datastoreId: f.datastore, description: "d", retentionDays: 7 });
-const restore = (f: Fixture) => ({ datastoreId: f.datastore, backupId: f.pendingBackup, acknowledgeDataLoss: true });
+const restore = (f: Fixture) => ({
+  datastoreId: f.datastore,
+  backupId: f.pendingBackup,
+  acknowledgeDataLoss: true,
+});
 
 const cases: Case[] = [
-  { name: "hour 24", kind: "BackupSchedule", inputs: (f) => ({ ...schedule(f), hours: [24] }), property: "hours", reason: `hours[0]: 24 is not an hour; ${ALLOWED_HOURS}` },
-  { name: "hour -1", kind: "BackupSchedule", inputs: (f) => ({ ...schedule(f), hours: [2, -1] }), property: "hours", reason: `hours[1]: -1 is not an hour; ${ALLOWED_HOURS}` },
-  { name: "hour 1.5", kind: "BackupSchedule", inputs: (f) => ({ ...schedule(f), hours: [1.5] }), property: "hours", reason: `hours[0]: 1.5 is not an hour; ${ALLOWED_HOURS}` },
-  { name: 'hour "2"', kind: "BackupSchedule", inputs: (f) => ({ ...schedule(f), hours: ["2"] }), property: "hours", reason: `hours[0]: "2" is not an hour; ${ALLOWED_HOURS}` },
-  { name: "empty hours", kind: "BackupSchedule", inputs: (f) => ({ ...schedule(f), hours: [] }), property: "hours", reason: `hours: ${HOURS}; got an empty list` },
-  { name: 'hours "hourly"', kind: "BackupSchedule", inputs: (f) => ({ ...schedule(f), hours: "hourly" }), property: "hours", reason: `hours: ${HOURS}` },
-  { name: "missing hours", kind: "BackupSchedule", inputs: (f) => ({ ...schedule(f), hours: undefined }), property: "hours", reason: `hours is required: "every" or a list of hours of the day (0-23, UTC) such as [2, 14]` },
-  { name: "unknown day", kind: "BackupSchedule", inputs: (f) => ({ ...schedule(f), days: ["mon", "funday"] }), property: "days", reason: `days[1]: "funday" is not a weekday; allowed: "every" or a non-empty list of weekday names (sun, mon, tue, wed, thu, fri, sat; full names and any case accepted)` },
-  { name: "day as number", kind: "BackupSchedule", inputs: (f) => ({ ...schedule(f), days: [1] }), property: "days", reason: `days[0]: 1 is not a weekday; allowed: "every" or a non-empty list of weekday names (sun, mon, tue, wed, thu, fri, sat; full names and any case accepted)` },
-  { name: "empty days", kind: "BackupSchedule", inputs: (f) => ({ ...schedule(f), days: [] }), property: "days", reason: `days: ${DAYS}; got an empty list` },
-  { name: 'days "daily"', kind: "BackupSchedule", inputs: (f) => ({ ...schedule(f), days: "daily" }), property: "days", reason: `days: ${DAYS}` },
-  { name: "retention 0", kind: "BackupSchedule", inputs: (f) => ({ ...schedule(f), retentionDays: 0 }), property: "retentionDays", reason: `retentionDays: ${RETENTION}` },
-  { name: "retention 2.5", kind: "BackupSchedule", inputs: (f) => ({ ...schedule(f), retentionDays: 2.5 }), property: "retentionDays", reason: `retentionDays: ${RETENTION}` },
-  { name: 'retention "7"', kind: "BackupSchedule", inputs: (f) => ({ ...schedule(f), retentionDays: "7" }), property: "retentionDays", reason: `retentionDays: ${RETENTION}` },
-  { name: "retention 366", kind: "BackupSchedule", inputs: (f) => ({ ...schedule(f), retentionDays: 366 }), property: "retentionDays", reason: `retentionDays: ${RETENTION}` },
-  { name: 'enabled "yes"', kind: "BackupSchedule", inputs: (f) => ({ ...schedule(f), enabled: "yes" }), property: "enabled", reason: "enabled: must be true or false (default true)" },
-  { name: "missing datastoreId", kind: "BackupSchedule", inputs: (f) => ({ ...schedule(f), datastoreId: undefined }), property: "datastoreId", reason: "datastoreId is required: the id of the Dragonfly Cloud datastore (for example `datastore.id` or a dst_… string)" },
-  { name: "empty datastoreId", kind: "BackupSchedule", inputs: (f) => ({ ...schedule(f), datastoreId: "  " }), property: "datastoreId", reason: "datastoreId: must be a datastore id (a non-empty string such as dst_…)" },
-  { name: "misspelt property", kind: "BackupSchedule", inputs: (f) => ({ ...schedule(f), retention: 7 }), property: "retention", reason: "retention is not a property of this resource; allowed: datastoreId, enabled, days, hours, retentionDays, waitTimeoutMinutes" },
-  { name: "wait timeout 0", kind: "BackupSchedule", inputs: (f) => ({ ...schedule(f), waitTimeoutMinutes: 0 }), property: "waitTimeoutMinutes", reason: `waitTimeoutMinutes: ${WAIT}` },
-  { name: "backup retention 0", kind: "Backup", inputs: (f) => ({ ...backup(f), retentionDays: 0 }), property: "retentionDays", reason: `retentionDays: ${RETENTION}` },
-  { name: "backup missing retention", kind: "Backup", inputs: (f) => ({ ...backup(f), retentionDays: undefined }), property: "retentionDays", reason: "retentionDays is required: how many whole days the backup is kept (at least 1)" },
-  { name: "backup description too long", kind: "Backup", inputs: (f) => ({ ...backup(f), description: "x".repeat(257) }), property: "description", reason: "description: must be at most 256 characters" },
-  { name: "backup description number", kind: "Backup", inputs: (f) => ({ ...backup(f), description: 5 }), property: "description", reason: 'description: must be a string of at most 256 characters (default "")' },
-  { name: "backup existingBackupId empty", kind: "Backup", inputs: (f) => ({ ...backup(f), existingBackupId: "" }), property: "existingBackupId", reason: "existingBackupId: must be the id of an existing backup (a bkp_… string) to adopt instead of creating one" },
-  { name: "backup wait timeout 2 days", kind: "Backup", inputs: (f) => ({ ...backup(f), waitTimeoutMinutes: 2880 }), property: "waitTimeoutMinutes", reason: `waitTimeoutMinutes: ${WAIT}` },
-  { name: "restore acknowledgeDataLoss missing", kind: "Restore", inputs: (f) => ({ ...restore(f), acknowledgeDataLoss: undefined }), property: "acknowledgeDataLoss", reason: "acknowledgeDataLoss is required: set it to true to accept that a restore deletes every key in the datastore and replaces it with the backup's data" },
-  { name: "restore acknowledgeDataLoss false", kind: "Restore", inputs: (f) => ({ ...restore(f), acknowledgeDataLoss: false }), property: "acknowledgeDataLoss", reason: "acknowledgeDataLoss: must be the literal true: a restore deletes every key in the datastore and replaces it with the backup's data, and cannot be undone" },
-  { name: 'restore acknowledgeDataLoss "true"', kind: "Restore", inputs: (f) => ({ ...restore(f), acknowledgeDataLoss: "true" }), property: "acknowledgeDataLoss", reason: "acknowledgeDataLoss: must be the literal true: a restore deletes every key in the datastore and replaces it with the backup's data, and cannot be undone" },
-  { name: "restore missing backupId", kind: "Restore", inputs: (f) => ({ ...restore(f), backupId: undefined }), property: "backupId", reason: "backupId is required: the id of the backup to restore (for example `backup.backupId`)" },
-  { name: "restore trigger number", kind: "Restore", inputs: (f) => ({ ...restore(f), trigger: 20261127 }), property: "trigger", reason: "trigger: must be a string; change it (for example to today's date) to run the restore again" },
-  { name: "restore backup not ready", kind: "Restore", inputs: restore, property: "backupId", reason: (f) => `backupId: backup ${f.pendingBackup} is pending; only a ready backup can be restored` },
-  { name: "restore backup of another region", kind: "Restore", inputs: (f) => ({ ...restore(f), backupId: f.otherRegionBackup }), property: "backupId", reason: (f) => `backupId: backup ${f.otherRegionBackup} is in gcp europe-west1 but datastore ${f.datastore} is in aws eu-west-1; a backup restores only into the same cloud and region` },
-  { name: "restore backup of another account", kind: "Restore", inputs: (f) => ({ ...restore(f), backupId: f.otherAccountBackup }), property: "backupId", reason: (f) => `backupId: backup ${f.otherAccountBackup} does not exist in this account` },
-  { name: "restore unknown datastore", kind: "Restore", inputs: (f) => ({ ...restore(f), datastoreId: "dst_nope", backupId: f.otherRegionBackup }), property: "datastoreId", reason: "datastoreId: datastore dst_nope does not exist in this account" },
+  {
+    name: "hour 24",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), hours: [24] }),
+    property: "hours",
+    reason: `hours[0]: 24 is not an hour; ${ALLOWED_HOURS}`,
+  },
+  {
+    name: "hour -1",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), hours: [2, -1] }),
+    property: "hours",
+    reason: `hours[1]: -1 is not an hour; ${ALLOWED_HOURS}`,
+  },
+  {
+    name: "hour 1.5",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), hours: [1.5] }),
+    property: "hours",
+    reason: `hours[0]: 1.5 is not an hour; ${ALLOWED_HOURS}`,
+  },
+  {
+    name: 'hour "2"',
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), hours: ["2"] }),
+    property: "hours",
+    reason: `hours[0]: "2" is not an hour; ${ALLOWED_HOURS}`,
+  },
+  {
+    name: "empty hours",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), hours: [] }),
+    property: "hours",
+    reason: `hours: ${HOURS}; got an empty list`,
+  },
+  {
+    name: 'hours "hourly"',
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), hours: "hourly" }),
+    property: "hours",
+    reason: `hours: ${HOURS}`,
+  },
+  {
+    name: "missing hours",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), hours: undefined }),
+    property: "hours",
+    reason: `hours is required: "every" or a list of hours of the day (0-23, UTC) such as [2, 14]`,
+  },
+  {
+    name: "unknown day",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), days: ["mon", "funday"] }),
+    property: "days",
+    reason: `days[1]: "funday" is not a weekday; allowed: "every" or a non-empty list of weekday names (sun, mon, tue, wed, thu, fri, sat; full names and any case accepted)`,
+  },
+  {
+    name: "day as number",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), days: [1] }),
+    property: "days",
+    reason: `days[0]: 1 is not a weekday; allowed: "every" or a non-empty list of weekday names (sun, mon, tue, wed, thu, fri, sat; full names and any case accepted)`,
+  },
+  {
+    name: "empty days",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), days: [] }),
+    property: "days",
+    reason: `days: ${DAYS}; got an empty list`,
+  },
+  {
+    name: 'days "daily"',
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), days: "daily" }),
+    property: "days",
+    reason: `days: ${DAYS}`,
+  },
+  {
+    name: "retention 0",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), retentionDays: 0 }),
+    property: "retentionDays",
+    reason: `retentionDays: ${RETENTION}`,
+  },
+  {
+    name: "retention 2.5",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), retentionDays: 2.5 }),
+    property: "retentionDays",
+    reason: `retentionDays: ${RETENTION}`,
+  },
+  {
+    name: 'retention "7"',
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), retentionDays: "7" }),
+    property: "retentionDays",
+    reason: `retentionDays: ${RETENTION}`,
+  },
+  {
+    name: "retention 366",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), retentionDays: 366 }),
+    property: "retentionDays",
+    reason: `retentionDays: ${RETENTION}`,
+  },
+  {
+    name: 'enabled "yes"',
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), enabled: "yes" }),
+    property: "enabled",
+    reason: "enabled: must be true or false (default true)",
+  },
+  {
+    name: "missing datastoreId",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), datastoreId: undefined }),
+    property: "datastoreId",
+    reason:
+      "datastoreId is required: the id of the Dragonfly Cloud datastore (for example `datastore.id` or a dst_… string)",
+  },
+  {
+    name: "empty datastoreId",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), datastoreId: "  " }),
+    property: "datastoreId",
+    reason: "datastoreId: must be a datastore id (a non-empty string such as dst_…)",
+  },
+  {
+    name: "misspelt property",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), retention: 7 }),
+    property: "retention",
+    reason:
+      "retention is not a property of this resource; allowed: datastoreId, enabled, days, hours, retentionDays, waitTimeoutMinutes",
+  },
+  {
+    name: "wait timeout 0",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), waitTimeoutMinutes: 0 }),
+    property: "waitTimeoutMinutes",
+    reason: `waitTimeoutMinutes: ${WAIT}`,
+  },
+  {
+    name: "backup retention 0",
+    kind: "Backup",
+    inputs: (f) => ({ ...backup(f), retentionDays: 0 }),
+    property: "retentionDays",
+    reason: `retentionDays: ${RETENTION}`,
+  },
+  {
+    name: "backup missing retention",
+    kind: "Backup",
+    inputs: (f) => ({ ...backup(f), retentionDays: undefined }),
+    property: "retentionDays",
+    reason: "retentionDays is required: how many whole days the backup is kept (at least 1)",
+  },
+  {
+    name: "backup description too long",
+    kind: "Backup",
+    inputs: (f) => ({ ...backup(f), description: "x".repeat(257) }),
+    property: "description",
+    reason: "description: must be at most 256 characters",
+  },
+  {
+    name: "backup description number",
+    kind: "Backup",
+    inputs: (f) => ({ ...backup(f), description: 5 }),
+    property: "description",
+    reason: 'description: must be a string of at most 256 characters (default "")',
+  },
+  {
+    name: "backup existingBackupId empty",
+    kind: "Backup",
+    inputs: (f) => ({ ...backup(f), existingBackupId: "" }),
+    property: "existingBackupId",
+    reason:
+      "existingBackupId: must be the id of an existing backup (a bkp_… string) to adopt instead of creating one",
+  },
+  {
+    name: "backup wait timeout 2 days",
+    kind: "Backup",
+    inputs: (f) => ({ ...backup(f), waitTimeoutMinutes: 2880 }),
+    property: "waitTimeoutMinutes",
+    reason: `waitTimeoutMinutes: ${WAIT}`,
+  },
+  {
+    name: "restore acknowledgeDataLoss missing",
+    kind: "Restore",
+    inputs: (f) => ({ ...restore(f), acknowledgeDataLoss: undefined }),
+    property: "acknowledgeDataLoss",
+    reason:
+      "acknowledgeDataLoss is required: set it to true to accept that a restore deletes every key in the datastore and replaces it with the backup's data",
+  },
+  {
+    name: "restore acknowledgeDataLoss false",
+    kind: "Restore",
+    inputs: (f) => ({ ...restore(f), acknowledgeDataLoss: false }),
+    property: "acknowledgeDataLoss",
+    reason:
+      "acknowledgeDataLoss: must be the literal true: a restore deletes every key in the datastore and replaces it with the backup's data, and cannot be undone",
+  },
+  {
+    name: 'restore acknowledgeDataLoss "true"',
+    kind: "Restore",
+    inputs: (f) => ({ ...restore(f), acknowledgeDataLoss: "true" }),
+    property: "acknowledgeDataLoss",
+    reason:
+      "acknowledgeDataLoss: must be the literal true: a restore deletes every key in the datastore and replaces it with the backup's data, and cannot be undone",
+  },
+  {
+    name: "restore missing backupId",
+    kind: "Restore",
+    inputs: (f) => ({ ...restore(f), backupId: undefined }),
+    property: "backupId",
+    reason: "backupId is required: the id of the backup to restore (for example `backup.backupId`)",
+  },
+  {
+    name: "restore trigger number",
+    kind: "Restore",
+    inputs: (f) => ({ ...restore(f), trigger: 20261127 }),
+    property: "trigger",
+    reason: "trigger: must be a string; change it (for example to today's date) to run the restore again",
+  },
+  {
+    name: "restore backup not ready",
+    kind: "Restore",
+    inputs: restore,
+    property: "backupId",
+    reason: (f) => `backupId: backup ${f.pendingBackup} is pending; only a ready backup can be restored`,
+  },
+  {
+    name: "restore backup of another region",
+    kind: "Restore",
+    inputs: (f) => ({ ...restore(f), backupId: f.otherRegionBackup }),
+    property: "backupId",
+    reason: (f) =>
+      `backupId: backup ${f.otherRegionBackup} is in gcp europe-west1 but datastore ${f.datastore} is in aws eu-west-1; a backup restores only into the same cloud and region`,
+  },
+  {
+    name: "restore backup of another account",
+    kind: "Restore",
+    inputs: (f) => ({ ...restore(f), backupId: f.otherAccountBackup }),
+    property: "backupId",
+    reason: (f) => `backupId: backup ${f.otherAccountBackup} does not exist in this account`,
+  },
+  {
+    name: "restore unknown datastore",
+    kind: "Restore",
+    inputs: (f) => ({ ...restore(f), datastoreId: "dst_nope", backupId: f.otherRegionBackup }),
+    property: "datastoreId",
+    reason: "datastoreId: datastore dst_nope does not exist in this account",
+  },
 ];
 
 async function fixture(): Promise<Fixture> {
   const h = harness();
   const datastore = await h.seed();
-  const otherRegion = await h.seed({ location: { provider: "gcp", region: "europe-west1", availability_zones: [] } });
+  const otherRegion = await h.seed({
+    location: { provider: "gcp", region: "europe-west1", availability_zones: [] },
+  });
   const theirs = await h.seed({}, OTHER_API_KEY);
-  const ready = await h.deps.api.createBackup({ datastoreId: otherRegion, description: "other region", retentionDays: 1 });
+  const ready = await h.deps.api.createBackup({
+    datastoreId: otherRegion,
+    description: "other region",
+    retentionDays: 1,
+  });
   await h.deps.api.waitForBackup(ready.backup_id, { timeoutMs: 60_000 });
   await h.emulator.admin.setDurations({ backup: 3600 });
-  const pending = await h.deps.api.createBackup({ datastoreId: datastore, description: "pending", retentionDays: 1 });
+  const pending = await h.deps.api.createBackup({
+    datastoreId: datastore,
+    description: "pending",
+    retentionDays: 1,
+  });
   const response = await fetch(`${h.emulator.url}/v1/backups`, {
     method: "POST",
     headers: { authorization: `Bearer ${OTHER_API_KEY}`, "content-type": "application/json" },
     body: JSON.stringify({ datastore_id: theirs, description: "theirs", retention: 1 }),
   });
   const otherAccountBackup = ((await response.json()) as { backup_id: string }).backup_id;
-  return { datastore, pendingBackup: pending.backup_id, otherRegionBackup: ready.backup_id, otherAccountBackup };
+  return {
+    datastore,
+    pendingBackup: pending.backup_id,
+    otherRegionBackup: ready.backup_id,
+    otherAccountBackup,
+  };
 }
 
 function logicOf(kind: Kind) {
   const deps = () => harness().deps;
-  return { BackupSchedule: backupScheduleLogic(deps), Backup: backupLogic(deps), Restore: restoreLogic(deps) }[kind];
+  return {
+    BackupSchedule: backupScheduleLogic(deps),
+    Backup: backupLogic(deps),
+    Restore: restoreLogic(deps),
+  }[kind];
 }
 
 describe("bad inputs fail check, naming the property and what is allowed, with no write", () => {

@@ -24,7 +24,10 @@ describe("Restore create", () => {
     const backupId = await readyBackup(id);
     await emulator.admin.setData(id, { user: "B", extra: "B" });
 
-    const checked = await logic().check({}, { datastoreId: id, backupId, acknowledgeDataLoss: true, trigger: "t1" });
+    const checked = await logic().check(
+      {},
+      { datastoreId: id, backupId, acknowledgeDataLoss: true, trigger: "t1" },
+    );
     expect(checked.failures).toBeUndefined();
     const { outs } = await logic().create(checked.inputs as RestoreInputs);
     expect(outs).toMatchObject({ datastoreId: id, backupId, trigger: "t1" });
@@ -36,7 +39,13 @@ describe("Restore create", () => {
     const id = await harness().seed();
     await emulator.admin.setData(id, { now: "kept" });
     await emulator.admin.clearRequests();
-    const outs = { datastoreId: id, backupId: "bkp_x", acknowledgeDataLoss: true, waitTimeoutMinutes: 30, restoredAt: "" } as RestoreOutputs;
+    const outs = {
+      datastoreId: id,
+      backupId: "bkp_x",
+      acknowledgeDataLoss: true,
+      waitTimeoutMinutes: 30,
+      restoredAt: "",
+    } as RestoreOutputs;
     await logic().delete("r1", outs);
     expect(await emulator.admin.getData(id)).toEqual({ now: "kept" });
     expect(await harness().writes()).toEqual([]);
@@ -47,7 +56,13 @@ describe("Restore create", () => {
 });
 
 describe("Restore runs only on purpose", () => {
-  const olds = { datastoreId: "dst_1", backupId: "bkp_old", acknowledgeDataLoss: true, trigger: "2026-01-01", waitTimeoutMinutes: 30 };
+  const olds = {
+    datastoreId: "dst_1",
+    backupId: "bkp_old",
+    acknowledgeDataLoss: true,
+    trigger: "2026-01-01",
+    waitTimeoutMinutes: 30,
+  };
 
   it("fails the preview when backupId changes without a new trigger, saying how to re-run", async () => {
     const result = await logic().check(olds, { ...olds, backupId: "bkp_new" });
@@ -56,7 +71,7 @@ describe("Restore runs only on purpose", () => {
         property: "backupId",
         reason:
           'backupId: changed from "bkp_old" to "bkp_new", but this restore already ran and runs again only on purpose: ' +
-          "to restore now, also change `trigger` (for example to today's date); to keep things as they are, set backupId back to \"bkp_old\"",
+          'to restore now, also change `trigger` (for example to today\'s date); to keep things as they are, set backupId back to "bkp_old"',
       },
     ]);
   });
@@ -67,7 +82,9 @@ describe("Restore runs only on purpose", () => {
       changes: true,
       replaces: ["trigger"],
     });
-    expect(await logic().diff("r", outs, { ...olds, waitTimeoutMinutes: 5 } as RestoreInputs)).toEqual({ changes: false });
+    expect(await logic().diff("r", outs, { ...olds, waitTimeoutMinutes: 5 } as RestoreInputs)).toEqual({
+      changes: false,
+    });
   });
 
   it("drops the resource when the datastore is gone", async () => {
@@ -78,7 +95,9 @@ describe("Restore runs only on purpose", () => {
 
 describe("Restore checks the backup against the datastore at preview", () => {
   it("refuses a backup of another region, sending nothing", async () => {
-    const source = await harness().seed({ location: { provider: "aws", region: "us-east-1", availability_zones: [] } });
+    const source = await harness().seed({
+      location: { provider: "aws", region: "us-east-1", availability_zones: [] },
+    });
     const target = await harness().seed();
     const backupId = await readyBackup(source);
     await harness().emulator.admin.clearRequests();
@@ -104,8 +123,15 @@ describe("Restore checks the backup against the datastore at preview", () => {
 
   it("refuses a backup that is not ready yet", async () => {
     const id = await harness().seed();
-    const pending = await harness().deps.api.createBackup({ datastoreId: id, description: "", retentionDays: 1 });
-    const result = await logic().check({}, { datastoreId: id, backupId: pending.backup_id, acknowledgeDataLoss: true });
+    const pending = await harness().deps.api.createBackup({
+      datastoreId: id,
+      description: "",
+      retentionDays: 1,
+    });
+    const result = await logic().check(
+      {},
+      { datastoreId: id, backupId: pending.backup_id, acknowledgeDataLoss: true },
+    );
     expect(result.failures?.[0]?.reason).toBe(
       `backupId: backup ${pending.backup_id} is pending; only a ready backup can be restored`,
     );

@@ -46,7 +46,12 @@ export function useHarness(options: EmulatorOptions = {}): () => Harness {
   let harness: Harness | undefined;
   let now = START;
   beforeAll(async () => {
-    const emulator = await startEmulator({ timeScale: 0, startTime: START, apiKeys: [API_KEY, OTHER_API_KEY], ...options });
+    const emulator = await startEmulator({
+      timeScale: 0,
+      startTime: START,
+      apiKeys: [API_KEY, OTHER_API_KEY],
+      ...options,
+    });
     const clock: Clock = {
       now: () => now,
       sleep: async (ms) => {

@@ -11,8 +11,8 @@ const datastoreId = config.require("datastoreId");
 // schedule-min-retention (3 < 7), schedule-min-frequency (1 a week < 7), schedule-enabled.
 new dfcloud.BackupSchedule("weekly", { datastoreId, enabled: false, days: ["mon"], hours: [3], retentionDays: 3 });
 
-// schedule-max-retention (3650 > 35), and a second schedule on the datastore: one-schedule-per-datastore.
-new dfcloud.BackupSchedule("forever", { datastoreId, days: "every", hours: [3], retentionDays: 3650 });
+// schedule-max-retention (90 > 35), and a second schedule on the datastore: one-schedule-per-datastore.
+new dfcloud.BackupSchedule("forever", { datastoreId, days: "every", hours: [3], retentionDays: 90 });
 
 // backup-protected (advisory), and datastore-has-schedule: nothing schedules this datastore.
 new dfcloud.Backup("unprotected", { datastoreId: config.require("otherDatastoreId"), retentionDays: 7 });

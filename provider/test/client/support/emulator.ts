@@ -64,7 +64,13 @@ export async function startEmulatorHarness(options: EmulatorOptions = {}): Promi
     emulator,
     clock,
     client(overrides = {}) {
-      const client = new DfCloudClient({ apiKey: API_KEY, apiUrl: emulator.url, clock, random: () => 0.5, ...overrides });
+      const client = new DfCloudClient({
+        apiKey: API_KEY,
+        apiUrl: emulator.url,
+        clock,
+        random: () => 0.5,
+        ...overrides,
+      });
       clients.push(client);
       return client;
     },
