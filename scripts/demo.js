@@ -83,7 +83,10 @@ async function main() {
     for (const backup of await api(emulator, "/v1/backups")) {
       console.log(`  ${backup.backup_id}  ${backup.status}  ${backup.source}  "${backup.description}"  retention ${backup.retention} d`);
     }
-    console.log(`\nDone. Try it yourself: cd examples/quickstart && pulumi up --stack ${STACK} (with the emulator running: make emulator)`);
+    console.log(
+      "\nDone. The emulator stops now; `make emulator` keeps one running for your own programs " +
+        "(see emulator/README.md), and `make demo` starts from scratch every time.",
+    );
   } finally {
     emulator.child.kill("SIGTERM");
   }

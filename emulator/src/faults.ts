@@ -30,6 +30,15 @@ export interface FaultConfig {
   limit?: number;
 }
 
+/** A fault drawn for one request, with the settings its kind needs. */
+export interface InjectedFault {
+  kind: FaultKind;
+  /** `Retry-After` of a 429, seconds. */
+  retryAfterSeconds: number;
+  /** Delay of a `latency` fault, real milliseconds. */
+  latencyMs: number;
+}
+
 /** Decides the fault, if any, of each `/v1` request. */
 export class FaultInjector {
   private settings: FaultConfig | null = null;
@@ -57,7 +66,7 @@ export class FaultInjector {
    * The fault for a request (`method`, URL `path` without query), or undefined. Draws from the
    * PRNG only for requests the settings match, so unrelated calls do not shift the sequence.
    */
-  decide(method: string, path: string): FaultKind | undefined {
+  decide(method: string, path: string): InjectedFault | undefined {
     const settings = this.settings;
     if (!settings || !this.matches(settings, method, path)) return undefined;
     if (settings.limit !== undefined && this.injected >= settings.limit) return undefined;
@@ -65,7 +74,7 @@ export class FaultInjector {
     const kind = settings.kinds[Math.floor(this.random() * settings.kinds.length)];
     if (!hit || kind === undefined) return undefined;
     this.injected++;
-    return kind;
+    return { kind, retryAfterSeconds: settings.retryAfterSeconds, latencyMs: settings.latencyMs };
   }
 
   private matches(settings: FaultConfig, method: string, path: string): boolean {

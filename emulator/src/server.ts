@@ -16,7 +16,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { type AdminContext, adminRoutes } from "./adminApi.ts";
 import type { EmulatorClock } from "./clock.ts";
 import { ApiError } from "./errors.ts";
-import type { FaultInjector, FaultKind } from "./faults.ts";
+import type { FaultInjector, FaultKind, InjectedFault } from "./faults.ts";
 import {
   BodyTooLargeError,
   bearerToken,
@@ -145,32 +145,34 @@ async function answerPublic(
   logEntry: (status: RequestLogEntry["status"], fault?: FaultKind) => void,
 ): Promise<void> {
   const fault = core.faults.decide(call.method, call.pathname);
-  if (fault === "429" || fault === "503") {
-    const reply = injectedBeforeHandling(fault, core.faults.config?.retryAfterSeconds ?? 1);
+  if (fault?.kind === "429" || fault?.kind === "503") {
+    const reply = injectedBeforeHandling(fault);
+    logEntry(reply.status, fault.kind);
     sendReply(call.response, reply);
-    logEntry(reply.status, fault);
     return;
   }
   let reply = dispatch(publicRoutes, call.method, call.pathname, () => publicContext(core, call));
   persist(core);
-  if (fault === "drop") {
-    logEntry("dropped", fault);
+  if (fault?.kind === "drop") {
+    logEntry("dropped", fault.kind);
     call.request.socket.destroy();
     return;
   }
-  if (fault === "500") reply = { status: 500, body: { error: "internal server error" } };
-  if (fault === "latency")
-    await delay(core.faults.config?.latencyMs ?? 0, undefined, { signal: call.shutdown }).catch(() => {});
+  if (fault?.kind === "500") reply = { status: 500, body: { error: "internal server error" } };
+  // Logged before a latency delay, so the log shows the request even if the client gives up waiting.
+  logEntry(reply.status, fault?.kind);
+  if (fault?.kind === "latency") {
+    await delay(fault.latencyMs, undefined, { signal: call.shutdown }).catch(() => {});
+  }
   sendReply(call.response, reply);
-  logEntry(reply.status, fault);
 }
 
-function injectedBeforeHandling(fault: "429" | "503", retryAfterSeconds: number): Reply {
-  if (fault === "429") {
+function injectedBeforeHandling(fault: InjectedFault): Reply {
+  if (fault.kind === "429") {
     return {
       status: 429,
       body: { error: "too many requests: rate limit exceeded" },
-      headers: { "retry-after": String(retryAfterSeconds) },
+      headers: { "retry-after": String(fault.retryAfterSeconds) },
     };
   }
   return { status: 503, body: { error: "service unavailable" } };

@@ -45,7 +45,7 @@ describe("datastore-has-schedule", () => {
   });
 
   it("fails a datastore that a Backup and a Restore use without a schedule, once, on the first user by name", async () => {
-    const [, ...unscheduled] = happyStack().reverse();
+    const unscheduled = happyStack().slice(1).reverse();
     expect(await runStackPolicy(datastoreHasSchedule, unscheduled)).toEqual({
       violations: [
         'Datastore "ds-1" (used by Backup "pre-restore", Restore "restore") must have a BackupSchedule in this stack, but the stack has none for it.',

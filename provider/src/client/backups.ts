@@ -106,7 +106,7 @@ export async function createBackup(context: ClientContext, request: CreateBackup
   return context.transport.retrying(spec, async (attempt) => {
     if (attempt.earlierAttemptMayHaveActed) {
       const adopted = await findBackupOfLostAttempt(context, request, existingIds, startedAt);
-      context.onReconcile?.({ datastoreId: request.datastoreId, adoptedBackupId: adopted?.backup_id });
+      context.onReconcile?.({ ...context.transport.targetOf(spec), adoptedId: adopted?.backup_id });
       if (adopted !== undefined) return adopted;
     }
     return context.transport.send(spec, BackupSchema);

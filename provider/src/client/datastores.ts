@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type { ClientContext } from "./context";
-import { ConflictError, isDfCloudError } from "./errors";
+import { ConflictError } from "./errors";
 import type { RequestSpec } from "./http";
 import { DATASTORES_PATH } from "./modelled";
 import { path } from "./path";
@@ -56,22 +56,18 @@ export async function updateDatastoreConfig(
 ): Promise<Datastore> {
   const current = await getDatastore(context, datastoreId);
   const spec = { method: "PUT", path: datastorePath(datastoreId) } as const;
-  if (current.status !== "active") {
-    // The server would answer 409 (docs/api-model.md); checking first avoids a doomed PUT.
-    throw new ConflictError({
-      ...spec,
-      status: 409,
-      serverMessage: `datastore ${datastoreId} is ${current.status}; wait until it is active (checked before sending)`,
-    });
-  }
+  // The server would answer 409 (docs/api-model.md); checking first avoids a doomed PUT.
+  if (current.status !== "active") throw conflictBeforeSending(context, spec, current);
   const desired = mutate(structuredClone(current.config));
   return putConfig(context, { ...spec, body: desired }, desired);
 }
 
 /**
- * PUTs a whole config, retrying. A PUT whose answer was lost (drop, 500, timeout) may have been applied:
- * the datastore is then `updating` and the repeat is refused with 409. In that case alone the stored
- * config is compared with the one sent, and a match is the success of the earlier attempt.
+ * PUTs a whole config, retrying. A PUT whose answer was lost (dropped connection, timeout, a 500 sent
+ * after handling) may have been applied, leaving the datastore `updating` or `restoring`, where a repeat
+ * would meet 409. So before repeating it the datastore is read: busy with the config sent means this PUT
+ * was applied, and the datastore is returned; busy with another config is a ConflictError, as the server
+ * would answer; `active` means the PUT is sent again, which for a whole config changes nothing more.
  */
 function putConfig(
   context: ClientContext,
@@ -79,28 +75,40 @@ function putConfig(
   desired: DatastoreConfig,
 ): Promise<Datastore> {
   return context.transport.retrying(spec, async (attempt) => {
-    try {
-      return await context.transport.send(spec, DatastoreSchema);
-    } catch (error) {
-      if (!attempt.earlierAttemptMayHaveActed || !isDfCloudError(error, "ConflictError")) throw error;
+    if (attempt.earlierAttemptMayHaveActed) {
       const stored = await context.transport.request({ method: "GET", path: spec.path }, DatastoreSchema);
-      if (sameConfig(stored.config, desired)) return stored;
-      throw error;
+      const applied = stored.status !== "active";
+      context.onReconcile?.({
+        ...context.transport.targetOf(spec),
+        adoptedId: applied ? stored.datastore_id : undefined,
+      });
+      if (applied && holdsConfig(stored, desired)) return stored;
+      if (applied) throw conflictBeforeSending(context, spec, stored);
     }
+    return context.transport.send(spec, DatastoreSchema);
   });
 }
 
 /**
- * Whether the server holds `desired`. `restore.loaded` is ignored: the server turns it true when the
+ * Whether the datastore holds `desired`. `restore.loaded` is ignored: the server turns it true when the
  * restore completes. The JSON round trip drops `undefined` fields, as the PUT body did.
  */
-function sameConfig(stored: DatastoreConfig, desired: DatastoreConfig): boolean {
+function holdsConfig(datastore: Datastore, desired: DatastoreConfig): boolean {
   const withoutRestoreProgress = (config: DatastoreConfig): unknown => ({
     ...config,
     restore: { ...config.restore, loaded: undefined },
   });
   const sent: DatastoreConfig = JSON.parse(JSON.stringify(desired));
-  return isDeepStrictEqual(withoutRestoreProgress(stored), withoutRestoreProgress(sent));
+  return isDeepStrictEqual(withoutRestoreProgress(datastore.config), withoutRestoreProgress(sent));
+}
+
+/** The ConflictError the server would answer to a PUT on a datastore that is not `active`. */
+function conflictBeforeSending(context: ClientContext, spec: RequestSpec<"PUT">, datastore: Datastore): ConflictError {
+  return new ConflictError({
+    ...context.transport.targetOf(spec),
+    status: 409,
+    serverMessage: `datastore ${datastore.datastore_id} is ${datastore.status}; wait until it is active (checked before sending)`,
+  });
 }
 
 /**

@@ -71,7 +71,7 @@ export class HttpTransport {
 
   /** Sends `spec` once, without retries, and returns the body parsed by `schema`. */
   async send<S extends z.ZodType>(spec: RequestSpec, schema: S): Promise<z.output<S>> {
-    const target = this.#targetOf(spec);
+    const target = this.targetOf(spec);
     const answer = await this.#exchange(spec, target);
     if (answer.status < 200 || answer.status > 299) throw this.#apiError(target, answer);
     return parseBody(target, schema, answer.text);
@@ -79,7 +79,7 @@ export class HttpTransport {
 
   /** Runs `attempt` under this client's retry policy (see {@link withRetries}). */
   retrying<T>(spec: RequestSpec, attempt: (context: Attempt) => Promise<T>): Promise<T> {
-    return withRetries(this.#targetOf(spec), attempt, this.#retrySettings);
+    return withRetries(this.targetOf(spec), attempt, this.#retrySettings);
   }
 
   /** Closes the connection pool; requests in flight finish first. Calling it again is harmless. */
@@ -130,8 +130,8 @@ export class HttpTransport {
     });
   }
 
-  /** The method and path as errors show them; the key is removed in case a caller passed it as an id. */
-  #targetOf(spec: RequestSpec): RequestTarget {
+  /** The method and path as errors and events show them; the key is removed in case a caller passed it as an id. */
+  targetOf(spec: RequestSpec): RequestTarget {
     return { method: spec.method, path: redactSecret(pathWithQuery(spec), this.#options.apiKey) };
   }
 }

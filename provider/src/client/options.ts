@@ -1,7 +1,14 @@
 import { isIP } from "node:net";
-import { API_KEY_HINT, ConfigurationError } from "./errors";
+import { API_KEY_HINT, ConfigurationError, type RequestTarget } from "./errors";
 import { DEFAULT_API_URL } from "./modelled";
-import { type Clock, DEFAULT_RETRY_POLICY, type RetryEvent, type RetryPolicy, systemClock } from "./retry";
+import {
+  type Clock,
+  DEFAULT_RETRY_POLICY,
+  type isAmbiguousFailure,
+  type RetryEvent,
+  type RetryPolicy,
+  systemClock,
+} from "./retry";
 
 /** Default per-request timeout: 15 s, as the official Terraform SDK uses. */
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -9,12 +16,16 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 /** `User-Agent` sent when the caller sets none. */
 export const DEFAULT_USER_AGENT = "pulumi-dfcloud";
 
-/** Reported when createBackup looked for the backup a lost POST may have created. */
-export interface ReconcileEvent {
-  /** Datastore the backup was requested for. */
-  readonly datastoreId: string;
-  /** Id of the backup adopted, or undefined when none matched and the POST is sent again. */
-  readonly adoptedBackupId: string | undefined;
+/**
+ * Reported when a write whose answer was lost (see {@link isAmbiguousFailure}) was checked on the server
+ * before being repeated: `POST /v1/backups` (createBackup) or `PUT /v1/datastores/{id}`.
+ */
+export interface ReconcileEvent extends RequestTarget {
+  /**
+   * Id of the object the lost attempt was found to have created or changed, which is returned instead of
+   * repeating the write; undefined when nothing was found and the write is sent again.
+   */
+  readonly adoptedId: string | undefined;
 }
 
 /** How to reach the API and how hard to try. Only `apiKey` is required. */
@@ -38,7 +49,7 @@ export interface DfCloudClientOptions {
   readonly userAgent?: string | undefined;
   /** Called before each retry, e.g. to log it; must not throw. */
   readonly onRetry?: ((event: RetryEvent) => void) | undefined;
-  /** Called after each reconciliation of a backup create whose answer was lost; must not throw. */
+  /** Called after each check of a write whose answer was lost (see {@link ReconcileEvent}); must not throw. */
   readonly onReconcile?: ((event: ReconcileEvent) => void) | undefined;
 }
 

@@ -1,6 +1,7 @@
 // Proves the policy pack lets a careful program through with its defaults: a daily schedule kept
 // two weeks, a protected safety backup, and a restore (in a non-production stack) that depends on
-// that backup. Config: `datastoreId` and `backupId` (an existing, ready backup of that datastore).
+// that backup. Config: `datastoreId`, `backupId` (an existing, ready backup of that datastore) and
+// `protectBackup` (default true; false leaves only the advisory `backup-protected` to report).
 import * as pulumi from "@pulumi/pulumi";
 import * as dfcloud from "pulumi-dfcloud";
 
@@ -9,7 +10,11 @@ const datastoreId = config.require("datastoreId");
 
 new dfcloud.BackupSchedule("nightly", { datastoreId, days: "every", hours: [3], retentionDays: 14 });
 
-const safety = new dfcloud.Backup("pre-restore", { datastoreId, retentionDays: 7 }, { protect: true });
+const safety = new dfcloud.Backup(
+  "pre-restore",
+  { datastoreId, retentionDays: 7 },
+  { protect: config.getBoolean("protectBackup") ?? true },
+);
 
 new dfcloud.Restore(
   "restore",
