@@ -112,7 +112,12 @@ describe("one-schedule-per-datastore", () => {
   });
 
   it("reports each crowded datastore once, with all of its schedules", async () => {
-    const crowded = [schedule("c", "ds-1"), schedule("a", "ds-1"), schedule("b", "ds-1"), schedule("d", "ds-2")];
+    const crowded = [
+      schedule("c", "ds-1"),
+      schedule("a", "ds-1"),
+      schedule("b", "ds-1"),
+      schedule("d", "ds-2"),
+    ];
     expect((await runStackPolicy(oneSchedulePerDatastore, crowded)).violations).toEqual([
       `Datastore "ds-1" must have at most one BackupSchedule, because each one overwrites the datastore's backup policy on every update, but it has 3: "a", "b", "c".`,
     ]);

@@ -5,7 +5,9 @@
  */
 import { DfCloudClient } from "./client/client";
 import { ConfigurationError } from "./client/errors";
-import type { ResourceApi, ResourceDeps } from "./resources/api";
+import type { ReconcileEvent } from "./client/options";
+import type { RetryEvent } from "./client/retry";
+import type { ResourceDeps } from "./resources/api";
 import { backupLogic } from "./resources/backup";
 import { backupScheduleLogic } from "./resources/backup-schedule";
 import type { ProviderConfig } from "./resources/contract";
@@ -18,7 +20,7 @@ export interface Credentials {
 }
 
 let configured: Credentials = {};
-let client: { key: string; api: ResourceApi } | undefined;
+let client: { key: string; api: DfCloudClient } | undefined;
 
 /**
  * Takes `dfcloud:apiKey` / `dfcloud:apiUrl` from the stack config the engine hands the provider.
@@ -26,6 +28,7 @@ let client: { key: string; api: ResourceApi } | undefined;
  */
 export function configure(config: ProviderConfig): void {
   configured = { apiKey: config.get("dfcloud:apiKey"), apiUrl: config.get("dfcloud:apiUrl") };
+  void client?.api.close();
   client = undefined;
 }
 
@@ -37,8 +40,11 @@ export function resolveCredentials(config: Credentials, env: NodeJS.ProcessEnv =
   };
 }
 
-/** Builds a client from credentials; a missing key is a ConfigurationError that says how to set it. */
-export function createClient(credentials: Credentials): DfCloudClient {
+/**
+ * Builds a client from credentials; a missing key is a ConfigurationError that says how to set it.
+ * @param log where retries and reconciliations of lost answers are reported (default: nowhere)
+ */
+export function createClient(credentials: Credentials, log?: (message: string) => void): DfCloudClient {
   if (!credentials.apiKey) {
     throw new ConfigurationError(
       "no Dragonfly Cloud API key: set it with `pulumi config set --secret dfcloud:apiKey <key>` or the DFCLOUD_API_KEY environment variable",
@@ -47,14 +53,36 @@ export function createClient(credentials: Credentials): DfCloudClient {
   return new DfCloudClient({
     apiKey: credentials.apiKey,
     ...(credentials.apiUrl ? { apiUrl: credentials.apiUrl } : {}),
+    ...(log
+      ? {
+          onRetry: (event: RetryEvent) => log(retryMessage(event)),
+          onReconcile: (event: ReconcileEvent) => log(reconcileMessage(event)),
+        }
+      : {}),
   });
 }
 
+function retryMessage(event: RetryEvent): string {
+  return `retrying ${event.method} ${event.path} in ${(event.delayMs / 1000).toFixed(1)} s: ${event.error.message}`;
+}
+
+function reconcileMessage(event: ReconcileEvent): string {
+  return event.adoptedId
+    ? `${event.method} ${event.path}: the answer was lost but the change was made (${event.adoptedId}); not sending it again`
+    : `${event.method} ${event.path}: the answer was lost and the change was not made; sending it again`;
+}
+
+const log = (message: string): void => console.log(message);
+
+/** One client per provider process, rebuilt only when the credentials change. */
 function deps(): ResourceDeps {
   const credentials = resolveCredentials(configured);
   const cacheKey = `${credentials.apiUrl ?? ""}|${credentials.apiKey ?? ""}`;
-  if (!client || client.key !== cacheKey) client = { key: cacheKey, api: createClient(credentials) };
-  return { api: client.api, now: Date.now, log: (message) => console.log(message) };
+  if (!client || client.key !== cacheKey) {
+    void client?.api.close();
+    client = { key: cacheKey, api: createClient(credentials, log) };
+  }
+  return { api: client.api, now: Date.now, log };
 }
 
 /** The logic of each resource kind, as the serialised provider calls it. */

@@ -26,17 +26,33 @@ interface Violation {
   message: string;
 }
 
-interface PolicyEvent {
+/** The engine events this test reads (streamed JSON preview, one event a line). */
+interface EngineEvent {
   policyEvent?: { policyName: string; enforcementLevel: string; resourceUrn?: string; message: string };
+  policyAnalyzeSummaryEvent?: { passed?: string[] };
+  policyAnalyzeStackSummaryEvent?: { passed?: string[] };
+}
+
+function eventsIn(stdout: string): EngineEvent[] {
+  return stdout
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as EngineEvent);
+}
+
+/** Names of the policies that ran and passed on at least one resource or on the stack, sorted. */
+function passedIn(stdout: string): string[] {
+  const passed = eventsIn(stdout).flatMap((event) => [
+    ...(event.policyAnalyzeSummaryEvent?.passed ?? []),
+    ...(event.policyAnalyzeStackSummaryEvent?.passed ?? []),
+  ]);
+  return [...new Set(passed)].sort();
 }
 
 /** The policy violations in the engine's streamed JSON events, sorted by policy name. */
 function violationsIn(stdout: string): Violation[] {
-  return stdout
-    .split("\n")
-    .filter((line) => line.startsWith("{"))
-    .flatMap((line) => {
-      const event = (JSON.parse(line) as PolicyEvent).policyEvent;
+  return eventsIn(stdout)
+    .flatMap(({ policyEvent: event }) => {
       if (!event) return [];
       const lines = event.message.trim().split("\n");
       return [
@@ -51,10 +67,11 @@ function violationsIn(stdout: string): Violation[] {
     .sort((a, b) => (a.policy < b.policy ? -1 : 1));
 }
 
-/** What a preview with the pack did: its exit code and the violations it reported. */
+/** What a preview with the pack did: its exit code, the violations and the passed policies. */
 interface PreviewResult {
   code: number;
   violations: Violation[];
+  passed: string[];
   output: string;
 }
 
@@ -111,15 +128,39 @@ describe("the dfcloud-backup-guardrails policy pack on the real engine", () => {
     });
     await pulumiOk(["stack", "init", stack], programDir, env);
     const config = { datastoreId, otherDatastoreId, backupId, ...options.config };
-    await pulumiOk(["config", "set-all", ...Object.entries(config).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`])], programDir, env);
+    await pulumiOk(
+      ["config", "set-all", ...Object.entries(config).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`])],
+      programDir,
+      env,
+    );
     const policyConfig = options.policyConfig ? ["--policy-pack-config", options.policyConfig] : [];
-    const result = await pulumi(["preview", "--json", "--policy-pack", POLICY_DIR, ...policyConfig], programDir, env);
-    return { code: result.code, violations: violationsIn(result.stdout), output: `${result.stdout}\n${result.stderr}` };
+    const result = await pulumi(
+      ["preview", "--json", "--policy-pack", POLICY_DIR, ...policyConfig],
+      programDir,
+      env,
+    );
+    return {
+      code: result.code,
+      violations: violationsIn(result.stdout),
+      passed: passedIn(result.stdout),
+      output: `${result.stdout}\n${result.stderr}`,
+    };
   }
 
-  it("passes the compliant program with the default config", async () => {
+  it("passes the compliant program with the default config: all nine policies ran and passed", async () => {
     const result = await preview("compliant", "dev");
     expect(result.violations, result.output).toEqual([]);
+    expect(result.passed, result.output).toEqual([
+      "backup-protected",
+      "datastore-has-schedule",
+      "one-schedule-per-datastore",
+      "restore-allowed-stacks",
+      "restore-needs-safety-backup",
+      "schedule-enabled",
+      "schedule-max-retention",
+      "schedule-min-frequency",
+      "schedule-min-retention",
+    ]);
     expect(result.code, result.output).toBe(0);
   });
 
@@ -151,7 +192,12 @@ describe("the dfcloud-backup-guardrails policy pack on the real engine", () => {
         resource: "restore",
         message: `Restore "restore" may only be declared in a stack that matches allowedStacks ["*"] and no pattern in deniedStacks ["prod*"], but this stack is "prod".`,
       },
-      { policy: "restore-needs-safety-backup", level: "mandatory", resource: "restore", message: restoreNeeds },
+      {
+        policy: "restore-needs-safety-backup",
+        level: "mandatory",
+        resource: "restore",
+        message: restoreNeeds,
+      },
       {
         policy: "schedule-enabled",
         level: "mandatory",
@@ -182,9 +228,10 @@ describe("the dfcloud-backup-guardrails policy pack on the real engine", () => {
 
   it("only warns about an advisory violation: the preview still succeeds", async () => {
     const result = await preview("compliant", "dev", { config: { protectBackup: "false" } });
-    expect(result.violations.map((v) => [v.policy, v.level, v.resource]), result.output).toEqual([
-      ["backup-protected", "advisory", "pre-restore"],
-    ]);
+    expect(
+      result.violations.map((v) => [v.policy, v.level, v.resource]),
+      result.output,
+    ).toEqual([["backup-protected", "advisory", "pre-restore"]]);
     expect(result.code, result.output).toBe(0);
   });
 
@@ -218,7 +265,10 @@ describe("the dfcloud-backup-guardrails policy pack on the real engine", () => {
       }),
     );
     const result = await preview("violating", "prod", { policyConfig: configFile });
-    expect(result.violations.map((v) => [v.policy, v.level]), result.output).toEqual([
+    expect(
+      result.violations.map((v) => [v.policy, v.level]),
+      result.output,
+    ).toEqual([
       ["backup-protected", "mandatory"],
       ["one-schedule-per-datastore", "mandatory"],
       ["restore-needs-safety-backup", "mandatory"],

@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import ts from "typescript";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_API_URL } from "../../provider/src/client/modelled";
+import { BackupSourceSchema, BackupStatusSchema } from "../../provider/src/client/schemas";
 import { backupLogic, backupRules } from "../../provider/src/resources/backup";
 import { backupScheduleLogic, backupScheduleRules } from "../../provider/src/resources/backup-schedule";
 import type { FieldRule } from "../../provider/src/resources/check";
@@ -19,8 +20,8 @@ import type { ResourceLogic } from "../../provider/src/resources/contract";
 import { restoreLogic, restoreRules } from "../../provider/src/resources/restore";
 import { WEEKDAYS } from "../../provider/src/resources/schedule-spec";
 import { configure, resolveCredentials } from "../../provider/src/runtime";
-import { BACKUP_SCHEDULE_TYPE, BACKUP_TYPE, RESTORE_TYPE } from "../../sdk/src/tokens";
 import schemaJson from "../../schema.json";
+import { BACKUP_SCHEDULE_TYPE, BACKUP_TYPE, RESTORE_TYPE } from "../../sdk/src/tokens";
 
 // gen-docs.js is a plain Node script (CommonJS), loaded as such.
 const genDocs = require("../../scripts/gen-docs.js") as {
@@ -139,7 +140,12 @@ function objectText(props: Props): string {
   return `{${fields.join(",")}}`;
 }
 
-function schemaProps(schema: PackageSchema, properties: Record<string, SchemaType>, required: string[], mode: Mode): Props {
+function schemaProps(
+  schema: PackageSchema,
+  properties: Record<string, SchemaType>,
+  required: string[],
+  mode: Mode,
+): Props {
   return new Map(
     Object.entries(properties).map(([name, spec]) => [
       name,
@@ -225,11 +231,10 @@ class TsModel {
 
   /** The properties of any named type (interface, alias, intersection), through the checker. */
   typeProps(file: string, name: string, mode: Mode): Props {
-    const symbol = this.checker
-      .getSymbolsInScope(this.sourceFile(file), ts.SymbolFlags.Type)
-      .find((candidate) => candidate.name === name);
-    if (!symbol) throw new Error(`${file} has no type ${name}`);
-    return this.propsOfType(this.checker.getDeclaredTypeOfSymbol(symbol), mode);
+    const isNamedType = (node: ts.Node): node is ts.InterfaceDeclaration | ts.TypeAliasDeclaration =>
+      ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node);
+    const declaration = this.declaration(file, name, isNamedType);
+    return this.propsOfType(this.checker.getTypeAtLocation(declaration.name), mode);
   }
 
   propsOfType(type: ts.Type, mode: Mode): Props {
@@ -237,7 +242,10 @@ class TsModel {
     for (const property of this.checker.getPropertiesOfType(type)) {
       const declaration = property.valueDeclaration ?? property.declarations?.[0];
       if (!declaration) continue;
-      const { text, optional } = this.typeText(this.checker.getTypeOfSymbolAtLocation(property, declaration), mode);
+      const { text, optional } = this.typeText(
+        this.checker.getTypeOfSymbolAtLocation(property, declaration),
+        mode,
+      );
       const isOptional = (property.flags & ts.SymbolFlags.Optional) !== 0 || optional;
       props.set(property.name, { required: !isOptional, type: text });
     }
@@ -327,7 +335,9 @@ class TsModel {
 
 /** What the zod rules say about each input: required when `required` is set. */
 function zodProps(rules: Record<string, FieldRule>): Map<string, { required: boolean }> {
-  return new Map(Object.entries(rules).map(([name, rule]) => [name, { required: rule.required !== undefined }]));
+  return new Map(
+    Object.entries(rules).map(([name, rule]) => [name, { required: rule.required !== undefined }]),
+  );
 }
 
 // ----- the comparison ----------------------------------------------------------------------------
@@ -366,7 +376,9 @@ function resourceDisagreements(schema: PackageSchema, sides: ResourceSides): str
       problems.push(`${name} input ${input}: required in ${JSON.stringify(required)}`);
     }
     if (where.schema?.type !== where.sdk?.type) {
-      problems.push(`${name} input ${input}: schema type ${where.schema?.type} but SDK type ${where.sdk?.type}`);
+      problems.push(
+        `${name} input ${input}: schema type ${where.schema?.type} but SDK type ${where.sdk?.type}`,
+      );
     }
   }
 
@@ -380,7 +392,9 @@ function resourceDisagreements(schema: PackageSchema, sides: ResourceSides): str
       continue;
     }
     if (fromSchema.required !== fromSdk.required) {
-      problems.push(`${name} output ${output}: always set in schema ${fromSchema.required}, in SDK ${fromSdk.required}`);
+      problems.push(
+        `${name} output ${output}: always set in schema ${fromSchema.required}, in SDK ${fromSdk.required}`,
+      );
     }
     if (fromSchema.type !== fromSdk.type) {
       problems.push(`${name} output ${output}: schema type ${fromSchema.type} but SDK type ${fromSdk.type}`);
@@ -397,7 +411,9 @@ function resourceDisagreements(schema: PackageSchema, sides: ResourceSides): str
       problems.push(`${name} output ${output}: always set in schema.json but optional in the provider`);
     }
     if (fromSchema.type !== produced.type) {
-      problems.push(`${name} output ${output}: schema type ${fromSchema.type} but provider type ${produced.type}`);
+      problems.push(
+        `${name} output ${output}: schema type ${fromSchema.type} but provider type ${produced.type}`,
+      );
     }
   }
   return problems;
@@ -481,7 +497,6 @@ beforeAll(() => {
   model = new TsModel([
     "sdk/src/index.ts",
     ...Object.values(RESOURCES).map((resource) => resource.providerFile),
-    "provider/src/resources/lookups.ts",
   ]);
   for (const name of RESOURCE_NAMES) {
     const { sdkFile, providerFile, rules } = RESOURCES[name];
@@ -524,8 +539,13 @@ describe("schema.json, the SDK and the zod rules of check agree", () => {
     });
     expect(schedule.sdkArgs.get("hours")).toEqual({ required: true, type: "array<number> | enum(every)" });
     expect(schedule.sdkArgs.get("enabled")).toEqual({ required: false, type: "boolean" });
-    expect(schedule.providerOutputs.get("days")?.type).toBe("array<enum(fri|mon|sat|sun|thu|tue|wed)> | enum(every)");
-    expect(sidesOf("Restore").sdkArgs.get("acknowledgeDataLoss")).toEqual({ required: true, type: "boolean" });
+    expect(schedule.providerOutputs.get("days")?.type).toBe(
+      "array<enum(fri|mon|sat|sun|thu|tue|wed)> | enum(every)",
+    );
+    expect(sidesOf("Restore").sdkArgs.get("acknowledgeDataLoss")).toEqual({
+      required: true,
+      type: "boolean",
+    });
     expect(sidesOf("Restore").sdkOutputs.get("trigger")).toEqual({ required: false, type: "string" });
   });
 
@@ -563,10 +583,16 @@ describe("schema.json, the SDK and the zod rules of check agree", () => {
       const rule = rules[input];
       if (!rule) throw new Error(`no zod rule for ${name}.${input}`);
       for (const value of validSamples(SCHEMA, property)) {
-        expect(rule.schema.safeParse(value).success, `${name}.${input} accepts ${JSON.stringify(value)}`).toBe(true);
+        expect(
+          rule.schema.safeParse(value).success,
+          `${name}.${input} accepts ${JSON.stringify(value)}`,
+        ).toBe(true);
       }
       for (const value of invalidSamples(SCHEMA, property)) {
-        expect(rule.schema.safeParse(value).success, `${name}.${input} refuses ${JSON.stringify(value)}`).toBe(false);
+        expect(
+          rule.schema.safeParse(value).success,
+          `${name}.${input} refuses ${JSON.stringify(value)}`,
+        ).toBe(false);
       }
       // The schema's default is what check fills in; no default means the input stays unset.
       if (!(spec.requiredInputs ?? []).includes(input)) {
@@ -577,27 +603,31 @@ describe("schema.json, the SDK and the zod rules of check agree", () => {
     });
   });
 
-  it.each(RESOURCE_NAMES)("%s: exactly the inputs marked willReplaceOnChanges replace the resource", async (name) => {
-    const spec = resourceSpec(name);
-    // diff never calls the API, so its dependencies are never resolved.
-    const logic = RESOURCES[name].logic(() => {
-      throw new Error("diff must not call the API");
-    });
-    const olds: Record<string, unknown> = {};
-    for (const [input, property] of Object.entries(spec.inputProperties)) olds[input] = validSamples(SCHEMA, property)[0];
-    // A backup adopted through existingBackupId has that id as its own.
-    if (name === "Backup") olds.backupId = olds.existingBackupId;
-    const replacing = Object.entries(spec.inputProperties)
-      .filter(([, property]) => property.willReplaceOnChanges)
-      .map(([input]) => input);
-    const seen: string[] = [];
-    for (const input of Object.keys(spec.inputProperties)) {
-      const news = { ...olds, [input]: changed(olds[input]) };
-      const result = await logic.diff("id-1", olds, news);
-      if (result.replaces?.includes(input)) seen.push(input);
-    }
-    expect(seen).toEqual(replacing);
-  });
+  it.each(RESOURCE_NAMES)(
+    "%s: exactly the inputs marked willReplaceOnChanges replace the resource",
+    async (name) => {
+      const spec = resourceSpec(name);
+      // diff never calls the API, so its dependencies are never resolved.
+      const logic = RESOURCES[name].logic(() => {
+        throw new Error("diff must not call the API");
+      });
+      const olds: Record<string, unknown> = {};
+      for (const [input, property] of Object.entries(spec.inputProperties))
+        olds[input] = validSamples(SCHEMA, property)[0];
+      // A backup adopted through existingBackupId has that id as its own.
+      if (name === "Backup") olds.backupId = olds.existingBackupId;
+      const replacing = Object.entries(spec.inputProperties)
+        .filter(([, property]) => property.willReplaceOnChanges)
+        .map(([input]) => input);
+      const seen: string[] = [];
+      for (const input of Object.keys(spec.inputProperties)) {
+        const news = { ...olds, [input]: changed(olds[input]) };
+        const result = await logic.diff("id-1", olds, news);
+        if (result.replaces?.includes(input)) seen.push(input);
+      }
+      expect(seen).toEqual(replacing);
+    },
+  );
 });
 
 describe("the SDK exposes every output schema.json documents", () => {
@@ -611,18 +641,26 @@ describe("the SDK exposes every output schema.json documents", () => {
     );
   });
 
-  it.each(RESOURCE_NAMES)("%s: built with only its required inputs, every output is an Output", async (name) => {
-    const spec = resourceSpec(name);
-    const module = (await import(path.join(ROOT, RESOURCES[name].sdkFile))) as Record<string, unknown>;
-    const ResourceClass = module[name] as new (resourceName: string, args: Record<string, unknown>) => object;
-    const args: Record<string, unknown> = {};
-    for (const input of spec.requiredInputs ?? []) {
-      args[input] = validSamples(SCHEMA, spec.inputProperties[input] as SchemaType)[0];
-    }
-    const resource = new ResourceClass(`agreement-${name}`, args) as Record<string, unknown>;
-    const missing = Object.keys(spec.properties ?? {}).filter((output) => !pulumi.Output.isInstance(resource[output]));
-    expect(missing).toEqual([]);
-  });
+  it.each(RESOURCE_NAMES)(
+    "%s: built with only its required inputs, every output is an Output",
+    async (name) => {
+      const spec = resourceSpec(name);
+      const module = (await import(path.join(ROOT, RESOURCES[name].sdkFile))) as Record<string, unknown>;
+      const ResourceClass = module[name] as new (
+        resourceName: string,
+        args: Record<string, unknown>,
+      ) => object;
+      const args: Record<string, unknown> = {};
+      for (const input of spec.requiredInputs ?? []) {
+        args[input] = validSamples(SCHEMA, spec.inputProperties[input] as SchemaType)[0];
+      }
+      const resource = new ResourceClass(`agreement-${name}`, args) as Record<string, unknown>;
+      const missing = Object.keys(spec.properties ?? {}).filter(
+        (output) => !pulumi.Output.isInstance(resource[output]),
+      );
+      expect(missing).toEqual([]);
+    },
+  );
 });
 
 describe("lookups: schema.json functions and types agree with the SDK's signatures", () => {
@@ -660,11 +698,13 @@ describe("lookups: schema.json functions and types agree with the SDK's signatur
     expect(signature.returns).toBe(schemaTypeText(SCHEMA, fn.outputs ?? {}, "strict"));
   });
 
-  it("the BackupFilter enums are the schema's BackupSource and BackupStatus", () => {
-    const filter = model.typeProps("provider/src/resources/lookups.ts", "BackupFilter", "strict");
-    expect(filter.get("source")?.type).toBe(schemaTypeText(SCHEMA, { $ref: "#/types/dfcloud:index:BackupSource" }, "strict"));
-    expect(filter.get("status")?.type).toBe(schemaTypeText(SCHEMA, { $ref: "#/types/dfcloud:index:BackupStatus" }, "strict"));
-    expect(filter.get("source")?.type).toBe("enum(manual|scheduled)");
+  it("the listBackups filter enums are the schema's BackupSource and BackupStatus, in TypeScript and zod", () => {
+    const filter = model.functionSignature(LOOKUPS, "listBackups", "strict").params.get("filter")?.type;
+    expect(filter).toContain("source?:enum(manual|scheduled)");
+    expect(filter).toContain("status?:enum(failed|pending|ready)");
+    const values = (token: string) => SCHEMA.types[token]?.enum?.map((member) => member.value);
+    expect(values("dfcloud:index:BackupSource")).toEqual(BackupSourceSchema.options);
+    expect(values("dfcloud:index:BackupStatus")).toEqual(BackupStatusSchema.options);
   });
 });
 
@@ -696,7 +736,10 @@ describe("provider configuration", () => {
     expect(asked).toEqual(Object.keys(SCHEMA.config.variables).map((key) => `${SCHEMA.name}:${key}`));
 
     const env = Object.fromEntries(
-      Object.entries(SCHEMA.config.variables).map(([key, spec]) => [spec.defaultInfo?.environment[0] ?? "", `from-env-${key}`]),
+      Object.entries(SCHEMA.config.variables).map(([key, spec]) => [
+        spec.defaultInfo?.environment[0] ?? "",
+        `from-env-${key}`,
+      ]),
     );
     expect(resolveCredentials({}, env)).toEqual({ apiKey: "from-env-apiKey", apiUrl: "from-env-apiUrl" });
     expect(resolveCredentials({ apiKey: "from-config" }, env).apiKey).toBe("from-config");
@@ -725,6 +768,8 @@ describe("docs/reference is generated from schema.json", () => {
     if (!restore) throw new Error("no Restore");
     restore.inputProperties.note = { type: "string", description: "A new input." };
     expect(genDocs.stalePages(genDocs.renderDocs(schema), genDocs.OUT_DIR)).toEqual(["restore.md"]);
-    expect(genDocs.renderDocs(schema).get("restore.md")).toContain("| `note` | `string` | no |  | no | A new input. |");
+    expect(genDocs.renderDocs(schema).get("restore.md")).toContain(
+      "| `note` | `string` | no |  | no | A new input. |",
+    );
   });
 });

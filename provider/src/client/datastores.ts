@@ -103,7 +103,11 @@ function holdsConfig(datastore: Datastore, desired: DatastoreConfig): boolean {
 }
 
 /** The ConflictError the server would answer to a PUT on a datastore that is not `active`. */
-function conflictBeforeSending(context: ClientContext, spec: RequestSpec<"PUT">, datastore: Datastore): ConflictError {
+function conflictBeforeSending(
+  context: ClientContext,
+  spec: RequestSpec<"PUT">,
+  datastore: Datastore,
+): ConflictError {
   return new ConflictError({
     ...context.transport.targetOf(spec),
     status: 409,

@@ -1,14 +1,7 @@
 import { isIP } from "node:net";
 import { API_KEY_HINT, ConfigurationError, type RequestTarget } from "./errors";
 import { DEFAULT_API_URL } from "./modelled";
-import {
-  type Clock,
-  DEFAULT_RETRY_POLICY,
-  type isAmbiguousFailure,
-  type RetryEvent,
-  type RetryPolicy,
-  systemClock,
-} from "./retry";
+import { type Clock, DEFAULT_RETRY_POLICY, type RetryEvent, type RetryPolicy, systemClock } from "./retry";
 
 /** Default per-request timeout: 15 s, as the official Terraform SDK uses. */
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -17,7 +10,7 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_USER_AGENT = "pulumi-dfcloud";
 
 /**
- * Reported when a write whose answer was lost (see {@link isAmbiguousFailure}) was checked on the server
+ * Reported when a write whose answer was lost (see isAmbiguousFailure in retry.ts) was checked on the server
  * before being repeated: `POST /v1/backups` (createBackup) or `PUT /v1/datastores/{id}`.
  */
 export interface ReconcileEvent extends RequestTarget {

@@ -24,10 +24,6 @@ export const DatastoreStatusSchema = z.enum([
 /** A datastore's `status`. */
 export type DatastoreStatus = z.infer<typeof DatastoreStatusSchema>;
 
-/**
- * `config.backup_policy`: the schedule of `scheduled` backups. `weekdays` 0–6 with 0 = Sunday, `hours`
- * 0–23 UTC, `retention` whole days. `enabled: false` or `null` means no scheduled backups.
- */
 const backupPolicyShape = {
   enabled: nullableBoolean,
   every_day: z.boolean().exactOptional(),
@@ -36,6 +32,10 @@ const backupPolicyShape = {
   hours: z.array(z.int()).nullable().exactOptional(),
   retention: z.int().exactOptional(),
 };
+/**
+ * `config.backup_policy`: the schedule of `scheduled` backups. `weekdays` 0–6 with 0 = Sunday, `hours`
+ * 0–23 UTC, `retention` whole days. `enabled: false` or `null` means no scheduled backups.
+ */
 export const BackupPolicySchema = z.looseObject(backupPolicyShape);
 /** A datastore's backup schedule (`config.backup_policy`); unknown fields are kept. */
 export type BackupPolicy = z.infer<typeof BackupPolicySchema>;

@@ -61,7 +61,7 @@ describe("createBackup", () => {
       description: request.description,
       retention: 7,
     });
-    expect(events).toEqual([{ datastoreId: DATASTORE, adoptedBackupId: "bkp_new0" }]);
+    expect(events).toEqual([{ method: "POST", path: "/v1/backups", adoptedId: "bkp_new0" }]);
   });
 
   it("sends the POST again, with the same Idempotency-Key, when no backup was created", async () => {
@@ -75,7 +75,7 @@ describe("createBackup", () => {
       .map((r) => r.headers["idempotency-key"]);
     expect(first).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(second).toBe(first);
-    expect(events).toEqual([{ datastoreId: DATASTORE, adoptedBackupId: undefined }]);
+    expect(events).toEqual([{ method: "POST", path: "/v1/backups", adoptedId: undefined }]);
     expect(api.stored).toHaveLength(1);
   });
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { isDfCloudError } from "../../src/client/errors";
+import type { ReconcileEvent } from "../../src/client/options";
 import type { Datastore, DatastoreConfig } from "../../src/client/schemas";
 import { datastoreFixture } from "./support/fixtures";
 import { connect, disconnectAll } from "./support/harness";
@@ -59,51 +60,53 @@ describe("updateDatastoreConfig", () => {
     },
   );
 
-  it("treats a 409 after a lost PUT as success when the server holds the config sent", async () => {
-    const { client, clock, server } = await connect(datastoreApi(datastoreFixture(), [1]));
-    const answer = await client.setBackupPolicy(ID, {
-      enabled: true,
-      every_day: true,
-      every_hour: true,
-      retention: 3,
+  it("after a lost answer, finds the PUT applied instead of repeating it", async () => {
+    const events: ReconcileEvent[] = [];
+    const { client, clock, server } = await connect(datastoreApi(datastoreFixture(), [1]), {
+      onReconcile: (event) => events.push(event),
     });
-    // GET, PUT (applied, answer lost), PUT (409: now updating), GET (holds what was sent)
-    expect(server.requests.map((r) => r.method)).toEqual(["GET", "PUT", "PUT", "GET"]);
+    const policy = { enabled: true, every_day: true, every_hour: true, retention: 3 };
+    const answer = await client.setBackupPolicy(ID, policy);
+    // GET, PUT (applied, answer lost), GET (updating, with the config sent): no second PUT
+    expect(server.requests.map((r) => r.method)).toEqual(["GET", "PUT", "GET"]);
     expect(answer.status).toBe("updating");
-    expect(answer.config.backup_policy).toEqual({
-      enabled: true,
-      every_day: true,
-      every_hour: true,
-      retention: 3,
-    });
+    expect(answer.config.backup_policy).toEqual(policy);
     expect(clock.sleeps).toEqual([50]);
+    expect(events).toEqual([{ method: "PUT", path: `/v1/datastores/${ID}`, adoptedId: ID }]);
   });
 
-  it("keeps the 409 when the stored config differs from the one sent", async () => {
-    const changedBySomeoneElse = {
+  it("after a lost answer, sends the PUT again when the datastore is still active", async () => {
+    const updating = withStatus("updating");
+    const { client, server } = await connect(
+      sequence(ok(datastoreFixture()), "drop", ok(datastoreFixture()), ok(updating)),
+    );
+    await expect(client.setBackupPolicy(ID, { enabled: false })).resolves.toEqual(updating);
+    expect(server.requests.map((r) => r.method)).toEqual(["GET", "PUT", "GET", "PUT"]);
+    expect(server.requests[3]?.body).toEqual(server.requests[1]?.body);
+  });
+
+  it("after a lost answer, refuses to repeat a PUT when another change is under way", async () => {
+    const busyWithOther = {
       ...withStatus("updating"),
       config: { ...datastoreFixture().config, name: "other" },
     };
-    const { client } = await connect(
-      sequence(
-        ok(datastoreFixture()),
-        "drop",
-        { status: 409, json: { error: "busy" } },
-        ok(changedBySomeoneElse),
-      ),
-    );
+    const { client, server } = await connect(sequence(ok(datastoreFixture()), "drop", ok(busyWithOther)));
     const error = await client.setBackupPolicy(ID, { enabled: false }).catch((e: unknown) => e);
     expect(isDfCloudError(error, "ConflictError")).toBe(true);
-    expect((error as Error).message).toBe(`PUT /v1/datastores/${ID} failed with 409 Conflict: busy`);
+    expect((error as Error).message).toBe(
+      `PUT /v1/datastores/${ID} failed with 409 Conflict: datastore ${ID} is updating; ` +
+        "wait until it is active (checked before sending)",
+    );
+    expect(server.requests.map((r) => r.method)).toEqual(["GET", "PUT", "GET"]);
   });
 
-  it("does not second-guess a 409 when no earlier attempt can have acted", async () => {
+  it("does not retry a 409 when no earlier attempt can have acted", async () => {
     const { client, server } = await connect(
       sequence(ok(datastoreFixture()), { status: 409, json: { error: "busy" } }),
     );
-    await expect(client.setBackupPolicy(ID, { enabled: false })).rejects.toMatchObject({
-      name: "ConflictError",
-    });
+    await expect(client.setBackupPolicy(ID, { enabled: false })).rejects.toThrow(
+      `PUT /v1/datastores/${ID} failed with 409 Conflict: busy`,
+    );
     expect(server.requests.map((r) => r.method)).toEqual(["GET", "PUT"]);
   });
 });

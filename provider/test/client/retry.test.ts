@@ -99,10 +99,10 @@ describe("backoff", () => {
     );
   });
 
-  it("retries a PUT of the whole config after a 500", async () => {
+  it("retries a PUT of the whole config after a 503", async () => {
     const datastore = datastoreFixture();
     const updating = { ...datastore, status: "updating" };
-    const { client, clock, server } = await connect(sequence(ok(datastore), fail(500), ok(updating)));
+    const { client, clock, server } = await connect(sequence(ok(datastore), fail(503), ok(updating)));
     await expect(client.setBackupPolicy(datastore.datastore_id, { enabled: false })).resolves.toEqual(
       updating,
     );

@@ -9,7 +9,13 @@ const config = new pulumi.Config();
 const datastoreId = config.require("datastoreId");
 
 // schedule-min-retention (3 < 7), schedule-min-frequency (1 a week < 7), schedule-enabled.
-new dfcloud.BackupSchedule("weekly", { datastoreId, enabled: false, days: ["mon"], hours: [3], retentionDays: 3 });
+new dfcloud.BackupSchedule("weekly", {
+  datastoreId,
+  enabled: false,
+  days: ["mon"],
+  hours: [3],
+  retentionDays: 3,
+});
 
 // schedule-max-retention (90 > 35), and a second schedule on the datastore: one-schedule-per-datastore.
 new dfcloud.BackupSchedule("forever", { datastoreId, days: "every", hours: [3], retentionDays: 90 });
@@ -18,4 +24,8 @@ new dfcloud.BackupSchedule("forever", { datastoreId, days: "every", hours: [3], 
 new dfcloud.Backup("unprotected", { datastoreId: config.require("otherDatastoreId"), retentionDays: 7 });
 
 // restore-allowed-stacks (a prod stack) and restore-needs-safety-backup (it depends on no Backup).
-new dfcloud.Restore("restore", { datastoreId, backupId: config.require("backupId"), acknowledgeDataLoss: true });
+new dfcloud.Restore("restore", {
+  datastoreId,
+  backupId: config.require("backupId"),
+  acknowledgeDataLoss: true,
+});
