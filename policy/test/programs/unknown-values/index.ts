@@ -1,0 +1,20 @@
+// Proves no policy fails on values that are unknown during preview: the schedule's retention and
+// the restore's backup both come from a Backup that does not exist yet. The schedule policies say
+// they could not check retentionDays yet; the restore depends on the Backup through `backupId`.
+// Config: `datastoreId`.
+import * as pulumi from "@pulumi/pulumi";
+import * as dfcloud from "pulumi-dfcloud";
+
+const config = new pulumi.Config();
+const datastoreId = config.require("datastoreId");
+
+const safety = new dfcloud.Backup("pre-restore", { datastoreId, retentionDays: 7 }, { protect: true });
+
+new dfcloud.BackupSchedule("nightly", {
+  datastoreId,
+  days: "every",
+  hours: [3],
+  retentionDays: safety.backupId.apply(() => 14),
+});
+
+new dfcloud.Restore("restore", { datastoreId, backupId: safety.backupId, acknowledgeDataLoss: true });
