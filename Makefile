@@ -45,9 +45,11 @@ node_modules/.install-stamp: package-lock.json
 build: install
 	npx tsc -b
 
+## lint: biome, the packages' types, and the test files' types (every test folder has a tsconfig)
 lint: install
 	npx biome check .
 	npx tsc -b
+	for project in provider/test sdk/test emulator/test policy/test tests tools/language-host; do npx tsc -p $$project; done
 
 format: install
 	npx biome check --write .

@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PulumiCommand } from "@pulumi/pulumi/automation";
+import { type EngineEvent, LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 
 /** The repository root. */
 export const ROOT = path.resolve(__dirname, "../..");
@@ -134,4 +134,47 @@ export function writeFile(dir: string, name: string, content: string): void {
   const file = path.join(dir, name);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, content);
+}
+
+/**
+ * A stack of an inline Automation API program with its state in a fresh work folder under
+ * `.test-work/`, run by our engine, fully offline. The folder sits inside the repository, so the
+ * dynamic-provider process resolves `@pulumi/pulumi` and `pulumi-dfcloud` from the root node_modules.
+ */
+export async function inlineStack(
+  name: string,
+  program: PulumiFn,
+): Promise<{ stack: Stack; workDir: string }> {
+  const workDir = newWorkDir(name);
+  const env = engineEnv(workDir);
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName: name, projectName: `dfcloud-${name}`, program },
+    {
+      workDir,
+      pulumiCommand: await pulumiCommand(),
+      pulumiHome: path.join(workDir, ".pulumi-home"),
+      envVars: {
+        PULUMI_BACKEND_URL: `file://${path.join(workDir, ".pulumi-state")}`,
+        PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PATH: env.PATH ?? "",
+      },
+    },
+  );
+  return { stack, workDir };
+}
+
+/**
+ * Counts the engine's resource steps per operation from Automation API events, without the stack,
+ * provider resources and `same` steps: pass `onEvent` to preview/up/refresh/destroy, read `counts`.
+ */
+export function stepRecorder(): { counts: ChangeCounts; onEvent: (event: EngineEvent) => void } {
+  const counts: ChangeCounts = {};
+  const onEvent = (event: EngineEvent) => {
+    const metadata = event.resourcePreEvent?.metadata;
+    if (!metadata || isInfrastructure(metadata.type) || metadata.op === "same") return;
+    counts[metadata.op] = (counts[metadata.op] ?? 0) + 1;
+  };
+  return { counts, onEvent };
 }

@@ -7,11 +7,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type EngineEvent, LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { type RunningEmulator, startEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineEnv, isInfrastructure, newWorkDir, PASSPHRASE, pulumiCommand } from "./harness";
+import { inlineStack, stepRecorder } from "./harness";
 
 const API_KEY = "dragonflydb_engine_test_key_0123456789";
 
@@ -50,16 +50,6 @@ function program() {
     backupId: safety.backupId,
     backupStatus: safety.status,
   });
-}
-
-function steps() {
-  const counts: Record<string, number> = {};
-  const onEvent = (event: EngineEvent) => {
-    const metadata = event.resourcePreEvent?.metadata;
-    if (!metadata || isInfrastructure(metadata.type) || metadata.op === "same") return;
-    counts[metadata.op] = (counts[metadata.op] ?? 0) + 1;
-  };
-  return { counts, onEvent };
 }
 
 describe("BackupSchedule, Backup and Restore on the real engine", () => {
@@ -105,23 +95,7 @@ describe("BackupSchedule, Backup and Restore on the real engine", () => {
     datastoreId = seeded.datastore_id;
     await emulator.admin.setData(datastoreId, { order: "A" });
 
-    workDir = newWorkDir("resources");
-    const env = engineEnv(workDir);
-    stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: "resources", projectName: "dfcloud-resources", program },
-      {
-        workDir,
-        pulumiCommand: await pulumiCommand(),
-        pulumiHome: env.PULUMI_HOME,
-        envVars: {
-          PULUMI_BACKEND_URL: env.PULUMI_BACKEND_URL ?? "",
-          PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-          PULUMI_SKIP_UPDATE_CHECK: "true",
-          PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-          PATH: env.PATH ?? "",
-        },
-      },
-    );
+    ({ stack, workDir } = await inlineStack("resources", program));
     await stack.setConfig("dfcloud:apiKey", { value: API_KEY, secret: true });
     await stack.setConfig("dfcloud:apiUrl", { value: emulator.url });
     await apiCalls();
@@ -132,7 +106,7 @@ describe("BackupSchedule, Backup and Restore on the real engine", () => {
   });
 
   it("previews two creates and writes nothing", async () => {
-    const preview = steps();
+    const preview = stepRecorder();
     await stack.preview({ onEvent: preview.onEvent, onOutput });
     expect(preview.counts).toEqual({ create: 2 });
     expect((await apiCalls()).filter((call) => !call.startsWith("GET"))).toEqual([]);
@@ -163,11 +137,11 @@ describe("BackupSchedule, Backup and Restore on the real engine", () => {
   });
 
   it("previews no change, also after reordering and re-casing the days", async () => {
-    const same = steps();
+    const same = stepRecorder();
     await stack.preview({ onEvent: same.onEvent });
     expect(same.counts).toEqual({});
     scenario = { ...scenario, days: ["THU", "Monday"], hours: [14, 2] };
-    const reordered = steps();
+    const reordered = stepRecorder();
     await stack.preview({ onEvent: reordered.onEvent });
     expect(reordered.counts).toEqual({});
     expect(await apiCalls()).toEqual([]);

@@ -4,52 +4,24 @@
  * and each step reports exactly the expected change (not merely exit code 0).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type EngineEvent, LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { beforeAll, describe, expect, it } from "vitest";
-import { engineEnv, isInfrastructure, newWorkDir, PASSPHRASE, pulumiCommand } from "./harness";
-
-/** Counts the engine's resource steps per operation, without the stack resource and `same`. */
-function stepRecorder() {
-  const counts: Record<string, number> = {};
-  const onEvent = (event: EngineEvent) => {
-    const metadata = event.resourcePreEvent?.metadata;
-    if (!metadata || isInfrastructure(metadata.type) || metadata.op === "same") return;
-    counts[metadata.op] = (counts[metadata.op] ?? 0) + 1;
-  };
-  return { counts, onEvent };
-}
+import { inlineStack, stepRecorder } from "./harness";
 
 describe("the real engine through the Automation API (inline program)", () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    const workDir = newWorkDir("smoke-automation");
-    const env = engineEnv(workDir);
-    const command = await pulumiCommand();
-    const program = async () => {
-      const provider: pulumi.dynamic.ResourceProvider = {
-        async create(inputs) {
-          return { id: `thing-${inputs.name}`, outs: { name: inputs.name } };
-        },
-      };
-      const thing = new pulumi.dynamic.Resource(provider, "thing", { name: "one" });
-      return { id: thing.id };
-    };
-    stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: "smoke", projectName: "smoke-automation", program },
-      {
-        workDir,
-        pulumiCommand: command,
-        pulumiHome: env.PULUMI_HOME,
-        envVars: {
-          PULUMI_BACKEND_URL: env.PULUMI_BACKEND_URL ?? "",
-          PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-          PULUMI_SKIP_UPDATE_CHECK: "true",
-          PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-          PATH: env.PATH ?? "",
-        },
+    const provider: pulumi.dynamic.ResourceProvider = {
+      async create(inputs) {
+        return { id: `thing-${inputs.name}`, outs: { name: inputs.name } };
       },
-    );
+    };
+    class Thing extends pulumi.dynamic.Resource {}
+    ({ stack } = await inlineStack("smoke", async () => {
+      const thing = new Thing(provider, "thing", { name: "one" });
+      return { id: thing.id };
+    }));
   });
 
   it("previews one create, creates it, then sees no change, refreshes and destroys it", async () => {
