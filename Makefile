@@ -34,6 +34,7 @@ node:
 engine: install
 	@scripts/build-engine.sh
 	@scripts/link-plugins.sh
+	@tools/codegen-host/build.sh
 
 ## install: npm packages, exactly as package-lock.json says (re-run only when the lock changes)
 install: node node_modules/.install-stamp
@@ -73,6 +74,14 @@ demo: tools build
 ## emulator: run the local Dragonfly Cloud API in the foreground (Ctrl-C stops it)
 emulator: build
 	node emulator/dist/cli.js $(EMULATOR_ARGS)
+
+## docs: regenerate docs/reference/ from schema.json (the agreement test fails when they are stale)
+docs:
+	node scripts/gen-docs.js
+
+## gen: generate a Node.js SDK from schema.json into sdk/generated/ (the contract a plugin would serve)
+gen: tools
+	PATH=$(ROOT)/.tools/codegen/bin:$$PATH pulumi package gen-sdk schema.json --language nodejs --out sdk/generated
 
 clean:
 	rm -rf node_modules */dist examples/*/node_modules .test-work .pulumi-state .pulumi-home

@@ -48,6 +48,7 @@ export class BackupSchedule extends pulumi.dynamic.Resource {
    * @param opts resource options
    */
   constructor(name: string, args: BackupScheduleArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args }, opts, "dfcloud", "BackupSchedule");
+    // Keys absent from props get no Output, so optional inputs are listed to expose their outputs.
+    super(provider, name, { enabled: undefined, waitTimeoutMinutes: undefined, ...args }, opts, "dfcloud", "BackupSchedule");
   }
 }

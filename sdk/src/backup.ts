@@ -64,6 +64,9 @@ export class Backup extends pulumi.dynamic.Resource {
       provider,
       name,
       {
+        // Keys absent from props get no Output, so optional inputs and outputs are listed.
+        description: undefined,
+        waitTimeoutMinutes: undefined,
         ...args,
         backupId: undefined,
         status: undefined,

@@ -39,6 +39,14 @@ export class Restore extends pulumi.dynamic.Resource {
    * @param opts resource options
    */
   constructor(name: string, args: RestoreArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, restoredAt: undefined }, opts, "dfcloud", "Restore");
+    // Keys absent from props get no Output, so optional inputs and outputs are listed.
+    super(
+      provider,
+      name,
+      { trigger: undefined, waitTimeoutMinutes: undefined, ...args, restoredAt: undefined },
+      opts,
+      "dfcloud",
+      "Restore",
+    );
   }
 }

@@ -288,7 +288,10 @@ class TsModel {
     if (type.flags & ts.TypeFlags.StringLike) return ["string"];
     if (type.flags & ts.TypeFlags.NumberLike) return ["number"];
     if (type.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void)) return ["undefined"];
-    if (type.isIntersection()) return ["open-string"];
+    // `string & {}`: any string, written so that editors still suggest the literals beside it.
+    if (type.isIntersection() && type.types.some((member) => member.flags & ts.TypeFlags.String)) {
+      return ["open-string"];
+    }
     if (this.checker.isArrayType(type)) {
       const [element] = this.checker.getTypeArguments(type as ts.TypeReference);
       return [`array<${element ? this.typeText(element, mode).text : "?"}>`];
@@ -313,7 +316,7 @@ class TsModel {
     return { params, returns: this.nodeText(declaration.type, mode).text };
   }
 
-  /** The SDK's type token constants and the (module, type) each resource class registers with. */
+  /** The `module:Type` a resource class passes to its base class constructor. */
   registeredType(file: string, className: string): string {
     const declaration = this.declaration(file, className, ts.isClassDeclaration);
     let registered = "";

@@ -1,0 +1,570 @@
+/**
+ * The examples, as a user runs them: the real `pulumi` CLI in examples/<name>, against the
+ * emulator. Each test creates a stack, sets the config the example's README names, runs `up`,
+ * checks what the engine did (its JSON events) and what the API now holds (the emulator's state),
+ * then destroys and checks the API again.
+ *
+ * - quickstart: a schedule and a manual backup appear, and `destroy` disables the one and deletes the other.
+ * - restore-drill: stage `backup` takes the safety backup of data A; the test overwrites A with B;
+ *   stage `restore` restores the safety backup, and the datastore holds A again.
+ * - guarded-pipeline: the steps of ci-workflow.yml themselves, read from the file and run like a
+ *   runner would, for a pull request (preview with the policy pack) and a push to main (up), first
+ *   without an API key (the workflow starts its own emulator) and then with one.
+ */
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { type RunningEmulator, type StateView, startEmulator } from "dfcloud-emulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type ChangeCounts,
+  engineEnv,
+  isInfrastructure,
+  newWorkDir,
+  pulumi,
+  pulumiOk,
+  ROOT,
+} from "./harness";
+
+const API_KEY = "dragonflydb_examples_test_key_0123456789";
+const EXAMPLES = path.join(ROOT, "examples");
+
+/** One engine event of `--json` output, as far as these tests read it. */
+interface EngineEvent {
+  resOutputsEvent?: { metadata: { op: string; type: string } };
+}
+
+/**
+ * What an `up` or `destroy` with `--json` did: the steps it completed per operation, without the
+ * stack, providers and `same` steps (so `{create: 2}` means two resources of the program). The
+ * output is the preview's JSON document, if any, followed by one JSON event per line.
+ */
+function completedSteps(stdout: string): ChangeCounts {
+  const counts: ChangeCounts = {};
+  for (const event of eventsIn(stdout)) {
+    const metadata = event.resOutputsEvent?.metadata;
+    if (!metadata || isInfrastructure(metadata.type) || metadata.op === "same") continue;
+    counts[metadata.op] = (counts[metadata.op] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function eventsIn(stdout: string): EngineEvent[] {
+  return stdout
+    .split("\n")
+    .filter((line) => line.startsWith('{"sequence"'))
+    .map((line) => JSON.parse(line) as EngineEvent);
+}
+
+/** A stack of one example, in place in examples/<name>, with its own state backend. */
+class ExampleStack {
+  readonly dir: string;
+  readonly stack = `test-${randomBytes(4).toString("hex")}`;
+  readonly env: NodeJS.ProcessEnv;
+
+  constructor(example: string, extraEnv: Record<string, string> = {}) {
+    this.dir = path.join(EXAMPLES, example);
+    this.env = engineEnv(newWorkDir(`example-${example}`), extraEnv);
+  }
+
+  /** `pulumi stack init`, then each config value (`secret` ones with --secret). */
+  async init(config: Record<string, string>, secret: Record<string, string> = {}): Promise<void> {
+    await pulumiOk(["stack", "init", this.stack], this.dir, this.env);
+    for (const [key, value] of Object.entries(config)) await this.run("config", "set", key, value);
+    for (const [key, value] of Object.entries(secret))
+      await this.run("config", "set", "--secret", key, value);
+  }
+
+  /** Runs `pulumi <args> --stack <stack>`; throws with the output when it fails. */
+  async run(...args: string[]): Promise<string> {
+    return (await pulumiOk([...args, "--stack", this.stack], this.dir, this.env)).stdout;
+  }
+
+  async up(): Promise<ChangeCounts> {
+    return completedSteps(await this.run("up", "--yes", "--json"));
+  }
+
+  async destroy(): Promise<ChangeCounts> {
+    return completedSteps(await this.run("destroy", "--yes", "--json"));
+  }
+
+  async outputs(): Promise<Record<string, unknown>> {
+    return JSON.parse(await this.run("stack", "output", "--json")) as Record<string, unknown>;
+  }
+
+  /** Removes the stack and the `Pulumi.<stack>.yaml` it left in the example's folder. */
+  async remove(): Promise<void> {
+    await pulumi(["stack", "rm", "--yes", "--force", "--stack", this.stack], this.dir, this.env);
+    fs.rmSync(path.join(this.dir, `Pulumi.${this.stack}.yaml`), { force: true });
+  }
+}
+
+/** The datastore every example protects: single shard, aws eu-west-1. */
+const DATASTORE_CONFIG = {
+  name: "orders",
+  location: { provider: "aws", region: "eu-west-1", availability_zones: ["euw1-az1"] },
+  tier: { max_memory_bytes: 6_250_000_000, performance_tier: "standard", replicas: 1 },
+  cluster: { enabled: false },
+};
+
+function datastoreIn(state: StateView, id: string) {
+  const datastore = state.datastores.find((candidate) => candidate.datastore_id === id);
+  if (!datastore) throw new Error(`the emulator has no datastore ${id}`);
+  return datastore;
+}
+
+function manualBackupsIn(state: StateView, datastoreId: string) {
+  return state.backups.filter((backup) => backup.datastore_id === datastoreId && backup.source === "manual");
+}
+
+describe("the examples on the real engine, against the emulator", () => {
+  let emulator: RunningEmulator;
+  const stacks: ExampleStack[] = [];
+
+  beforeAll(async () => {
+    // Frozen emulator time and instant transitions: every wait completes on its next poll, and the
+    // scheduler never takes a scheduled backup behind the tests' backs.
+    emulator = await startEmulator({
+      apiKeys: [API_KEY],
+      timeScale: 0,
+      durations: { datastoreCreate: 0, datastoreUpdate: 0, datastoreDelete: 0, restore: 0, backup: 0 },
+    });
+  });
+
+  afterAll(async () => {
+    for (const stack of stacks) await stack.remove();
+    await emulator?.close();
+  });
+
+  /** A fresh datastore holding `data`, and a stack of `example` configured for it. */
+  async function setUp(example: string, data: Record<string, string>, config: Record<string, string> = {}) {
+    const datastoreId = (await emulator.admin.seedDatastore(API_KEY, DATASTORE_CONFIG)).datastore_id;
+    await emulator.admin.setData(datastoreId, data);
+    const stack = new ExampleStack(example);
+    stacks.push(stack);
+    await stack.init(
+      { "dfcloud:apiUrl": emulator.url, datastoreId, ...config },
+      { "dfcloud:apiKey": API_KEY },
+    );
+    return { stack, datastoreId };
+  }
+
+  it("quickstart: up creates the schedule and a ready backup; destroy disables and deletes them", async () => {
+    const { stack, datastoreId } = await setUp("quickstart", { cart: "1" });
+
+    expect(await stack.up()).toEqual({ create: 2 });
+    let state = await emulator.admin.state();
+    expect(datastoreIn(state, datastoreId).config.backup_policy).toEqual({
+      enabled: true,
+      every_day: true,
+      every_hour: false,
+      hours: [2, 14],
+      retention: 7,
+    });
+    const backups = manualBackupsIn(state, datastoreId);
+    expect(backups.map(({ description, retention, status }) => ({ description, retention, status }))).toEqual(
+      [{ description: "before schema migration", retention: 14, status: "ready" }],
+    );
+    expect(await stack.outputs()).toMatchObject({
+      scheduleDays: "every",
+      scheduleHours: [2, 14],
+      backupId: backups[0]?.backup_id,
+      backupStatus: "ready",
+    });
+
+    expect(await stack.destroy()).toEqual({ delete: 2 });
+    state = await emulator.admin.state();
+    expect(datastoreIn(state, datastoreId).config.backup_policy).toMatchObject({ enabled: false });
+    expect(manualBackupsIn(state, datastoreId)).toEqual([]);
+    expect(datastoreIn(state, datastoreId).data).toEqual({ cart: "1" });
+  });
+
+  it("restore-drill: the restore brings back the data the safety backup holds", async () => {
+    const before = { order: "A", customer: "alice" };
+    const { stack, datastoreId } = await setUp("restore-drill", before, { stage: "backup" });
+
+    // Stage 1: only the safety backup, of data A.
+    expect(await stack.up()).toEqual({ create: 1 });
+    let state = await emulator.admin.state();
+    const [safety] = manualBackupsIn(state, datastoreId);
+    expect(safety).toMatchObject({
+      description: "restore drill: safety backup",
+      retention: 7,
+      status: "ready",
+    });
+    expect(await stack.outputs()).toEqual({
+      safetyBackupId: safety?.backup_id,
+      safetyBackupStatus: "ready",
+      safetyBackupExpiresAt: new Date(((safety?.created_at ?? 0) + 7 * 86_400) * 1000).toISOString(),
+    });
+
+    // Between the stages the data changes: this is what the restore must undo.
+    await emulator.admin.setData(datastoreId, { order: "B" });
+
+    // Stage 2: the restore of that backup, and nothing else.
+    await stack.run("config", "set", "stage", "restore");
+    await stack.run("config", "set", "trigger", "drill-2026-11-27");
+    expect(await stack.up()).toEqual({ create: 1 });
+    state = await emulator.admin.state();
+    expect(datastoreIn(state, datastoreId).data).toEqual(before);
+    expect(datastoreIn(state, datastoreId).config.restore).toEqual({
+      backup_id: safety?.backup_id,
+      loaded: true,
+    });
+    const outputs = await stack.outputs();
+    expect(outputs.restoredBackupId).toBe(safety?.backup_id);
+    expect(Date.parse(String(outputs.restoredAt))).not.toBeNaN();
+    expect(manualBackupsIn(state, datastoreId)).toHaveLength(1);
+
+    // The drill ran once: an unchanged trigger runs nothing again, even after the data changed.
+    await emulator.admin.setData(datastoreId, { order: "C" });
+    expect(await stack.up()).toEqual({});
+    expect(await emulator.admin.getData(datastoreId)).toEqual({ order: "C" });
+
+    // destroy deletes the safety backup and leaves the datastore's data alone.
+    expect(await stack.destroy()).toEqual({ delete: 2 });
+    state = await emulator.admin.state();
+    expect(manualBackupsIn(state, datastoreId)).toEqual([]);
+    expect(datastoreIn(state, datastoreId).data).toEqual({ order: "C" });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// guarded-pipeline: ci-workflow.yml, run step by step like a GitHub Actions runner would.
+// ---------------------------------------------------------------------------------------------
+
+const PIPELINE_DIR = path.join(EXAMPLES, "guarded-pipeline");
+
+/** A step of the workflow as far as a runner of `run:` steps needs it. */
+interface WorkflowStep {
+  name?: string;
+  id?: string;
+  if?: string;
+  uses?: string;
+  run?: string;
+  "working-directory"?: string;
+}
+interface Workflow {
+  on: Record<string, { branches?: string[] } | null>;
+  env: Record<string, string>;
+  jobs: Record<string, { defaults?: { run?: { "working-directory"?: string } }; steps: WorkflowStep[] }>;
+}
+
+// js-yaml comes with @pulumi/pulumi; it has no type declarations here.
+const yaml = require("js-yaml") as { load(text: string): unknown };
+
+function readWorkflow(): Workflow {
+  return yaml.load(fs.readFileSync(path.join(PIPELINE_DIR, "ci-workflow.yml"), "utf8")) as Workflow;
+}
+
+/** The contexts of a run: the event, the repository settings and the environment so far. */
+interface RunContext {
+  github: Record<string, string>;
+  secrets: Record<string, string>;
+  vars: Record<string, string>;
+  env: Record<string, string>;
+}
+
+/** Replaces `${{ secrets.X }}`, `${{ vars.X }}`, `${{ github.X }}` and `${{ env.X }}` (unset: ""). */
+function interpolate(text: string, context: RunContext): string {
+  return text.replace(/\$\{\{\s*(\w+)\.(\w+)\s*\}\}/g, (_, scope: string, name: string) => {
+    const values = context[scope as keyof RunContext];
+    if (!values) throw new Error(`the workflow uses the ${scope} context, which this runner does not know`);
+    return values[name] ?? "";
+  });
+}
+
+/**
+ * Evaluates a step's `if:`, for the subset of the expression language the workflow uses:
+ * comparisons (`==`, `!=`) of `env.X`, `github.X` and 'strings', joined by `&&` and `||`.
+ * Anything else throws, so the workflow cannot outgrow this runner unnoticed.
+ */
+function evaluateIf(expression: string, context: RunContext): boolean {
+  const operand = (text: string): string => {
+    const literal = /^'([^']*)'$/.exec(text);
+    if (literal) return literal[1] ?? "";
+    const reference = /^(env|github)\.(\w+)$/.exec(text);
+    if (reference?.[1] && reference[2]) return context[reference[1] as "env" | "github"][reference[2]] ?? "";
+    throw new Error(`unsupported operand in if: ${text}`);
+  };
+  return expression.split("||").some((any) =>
+    any.split("&&").every((all) => {
+      const comparison = /^\s*(\S+)\s*(==|!=)\s*(\S+)\s*$/.exec(all);
+      if (!comparison?.[1] || !comparison[3]) throw new Error(`unsupported if: ${expression}`);
+      const equal = operand(comparison[1]) === operand(comparison[3]);
+      return comparison[2] === "==" ? equal : !equal;
+    }),
+  );
+}
+
+function bash(
+  script: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      "bash",
+      ["-eo", "pipefail", "-c", script],
+      { cwd, env, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        resolve({ code, output: `${stdout}\n${stderr}` });
+      },
+    );
+  });
+}
+
+/** What one run of the workflow's job did. */
+interface JobRun {
+  /** Names of the steps that ran, in order. */
+  ran: string[];
+  /** Exit code of the first failing step, or 0. */
+  code: number;
+  /** Output of every step that ran. */
+  output: string;
+  /** The environment after the job (what `$GITHUB_ENV` added included). */
+  env: Record<string, string>;
+}
+
+/**
+ * Runs the job's `run:` steps for one event, in examples/guarded-pipeline: `if:` evaluated,
+ * `$GITHUB_ENV` applied between steps, `uses:` steps and the tools step skipped (`make test` has
+ * already built what `make tools build` would). `beforeStep` may change the environment first.
+ */
+async function runJob(
+  context: Omit<RunContext, "env">,
+  baseEnv: NodeJS.ProcessEnv,
+  beforeStep: (step: WorkflowStep, env: Record<string, string>) => Promise<void> = async () => {},
+): Promise<JobRun> {
+  const workflow = readWorkflow();
+  const [job] = Object.values(workflow.jobs);
+  if (!job) throw new Error("ci-workflow.yml has no job");
+  const runnerTemp = newWorkDir("pipeline-runner");
+  const envFile = path.join(runnerTemp, "github-env");
+  const partial: RunContext = { ...context, env: {} };
+  const env: Record<string, string> = {
+    ...Object.fromEntries(
+      Object.entries(workflow.env).map(([key, value]) => [key, interpolate(value, partial)]),
+    ),
+    GITHUB_SHA: context.github.sha ?? "",
+    GITHUB_ENV: envFile,
+    RUNNER_TEMP: runnerTemp,
+  };
+  const run: JobRun = { ran: [], code: 0, output: "", env };
+  for (const step of job.steps) {
+    if (step.uses || step.id === "tools" || !step.run) continue;
+    if (step.if && !evaluateIf(step.if, { ...context, env })) continue;
+    await beforeStep(step, env);
+    fs.writeFileSync(envFile, "");
+    const cwd = path.join(ROOT, step["working-directory"] ?? job.defaults?.run?.["working-directory"] ?? ".");
+    const result = await bash(step.run, cwd, { ...baseEnv, ...env });
+    run.ran.push(step.name ?? step.run);
+    run.output += `\n--- ${step.name}\n${result.output}`;
+    for (const line of fs.readFileSync(envFile, "utf8").split("\n")) {
+      const eq = line.indexOf("=");
+      if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1);
+    }
+    if (result.code !== 0) {
+      run.code = result.code;
+      break;
+    }
+  }
+  return run;
+}
+
+const PULL_REQUEST = { event_name: "pull_request", ref: "refs/pull/7/merge", sha: "1111111aaaaaaa" };
+const PUSH_TO_MAIN = { event_name: "push", ref: "refs/heads/main", sha: "2222222bbbbbbb" };
+const STEP = {
+  account: "Dragonfly Cloud account and state backend",
+  local: "Local Dragonfly Cloud API and throwaway state (no DFCLOUD_API_KEY secret)",
+  config: "Stack and config",
+  preview: "Preview with the policy pack",
+  deploy: "Deploy with the policy pack",
+};
+
+describe("guarded-pipeline: ci-workflow.yml on the real engine", () => {
+  /** Emulators the workflow started (local-api.js), stopped by their process ids. */
+  const startedPids: number[] = [];
+  const stackFile = () => path.join(PIPELINE_DIR, `Pulumi.${readWorkflow().env.STACK}.yaml`);
+  let baseEnv: NodeJS.ProcessEnv;
+
+  beforeAll(() => {
+    if (
+      !fs.existsSync(path.join(ROOT, "policy/dist/index.js")) ||
+      !fs.existsSync(path.join(ROOT, "emulator/dist/cli.js"))
+    ) {
+      throw new Error("policy/dist or emulator/dist is missing: build first (`make build` or `npx tsc -b`)");
+    }
+    // The runner's environment: our engine and Node on PATH (what the tools step adds), no
+    // credentials of the developer's own.
+    baseEnv = engineEnv(newWorkDir("pipeline"));
+    for (const key of [
+      "DFCLOUD_API_KEY",
+      "DFCLOUD_API_URL",
+      "PULUMI_BACKEND_URL",
+      "PULUMI_CONFIG_PASSPHRASE",
+    ]) {
+      delete baseEnv[key];
+    }
+  });
+
+  afterAll(() => {
+    for (const pid of startedPids) {
+      try {
+        process.kill(pid);
+      } catch {
+        // Already gone.
+      }
+    }
+    fs.rmSync(stackFile(), { force: true });
+  });
+
+  /** Runs the job and remembers the emulator it started, if any; each run starts from a clean stack file. */
+  async function job(...args: Parameters<typeof runJob>): Promise<JobRun> {
+    fs.rmSync(stackFile(), { force: true });
+    const run = await runJob(...args);
+    if (run.env.DFCLOUD_EMULATOR_PID) startedPids.push(Number(run.env.DFCLOUD_EMULATOR_PID));
+    return run;
+  }
+
+  it("triggers on pull requests and pushes to main, previewing and deploying with ../../policy", () => {
+    const workflow = readWorkflow();
+    expect(workflow.on).toEqual({ pull_request: null, push: { branches: ["main"] } });
+    const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+    const byName = (name: string) => steps.find((step) => step.name === name);
+    expect(byName(STEP.preview)).toMatchObject({ if: "github.event_name == 'pull_request'" });
+    expect(byName(STEP.preview)?.run).toMatch(/^pulumi preview .*--policy-pack \.\.\/\.\.\/policy/);
+    expect(byName(STEP.deploy)).toMatchObject({
+      if: "github.event_name == 'push' && github.ref == 'refs/heads/main'",
+    });
+    expect(byName(STEP.deploy)?.run).toMatch(/^pulumi up .*--policy-pack \.\.\/\.\.\/policy .*--yes/);
+    expect(byName(STEP.local)).toMatchObject({ if: "env.SECRET_API_KEY == ''" });
+    expect(steps.find((step) => step.id === "tools")?.run).toContain("make tools build");
+  });
+
+  it("without an API key: a pull request previews against its own emulator, with only the advisory warning", async () => {
+    const run = await job({ github: PULL_REQUEST, secrets: {}, vars: {} }, baseEnv);
+    expect(run.ran, run.output).toEqual([STEP.local, STEP.config, STEP.preview]);
+    expect(run.code, run.output).toBe(0);
+    expect(run.env.DFCLOUD_API_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // The stack and its two resources would be created; the pack only advises protecting the backup.
+    expect(run.output).toMatch(/\+ 3 to create/);
+    expect(run.output).toContain("[advisory] [severity: low]  backup-protected");
+    expect(run.output).not.toContain("[mandatory]");
+    // A preview changes nothing in the API.
+    const state = await fetch(`${run.env.DFCLOUD_API_URL}/_emulator/state`, {
+      headers: { authorization: `Bearer ${run.env.DFCLOUD_EMULATOR_ADMIN_TOKEN}` },
+    }).then((response) => response.json() as Promise<StateView>);
+    expect(datastoreIn(state, run.env.DATASTORE_ID ?? "").config.backup_policy ?? null).toBeNull();
+    expect(manualBackupsIn(state, run.env.DATASTORE_ID ?? "")).toEqual([]);
+  });
+
+  it("without an API key: a push to main deploys the schedule and the pre-deploy backup to its own emulator", async () => {
+    const run = await job({ github: PUSH_TO_MAIN, secrets: {}, vars: {} }, baseEnv);
+    expect(run.ran, run.output).toEqual([STEP.local, STEP.config, STEP.deploy]);
+    expect(run.code, run.output).toBe(0);
+    const state = await fetch(`${run.env.DFCLOUD_API_URL}/_emulator/state`, {
+      headers: { authorization: `Bearer ${run.env.DFCLOUD_EMULATOR_ADMIN_TOKEN}` },
+    }).then((response) => response.json() as Promise<StateView>);
+    const datastoreId = run.env.DATASTORE_ID ?? "";
+    expect(datastoreIn(state, datastoreId).config.backup_policy).toEqual({
+      enabled: true,
+      every_day: true,
+      every_hour: false,
+      hours: [3],
+      retention: 14,
+    });
+    expect(manualBackupsIn(state, datastoreId).map((backup) => [backup.description, backup.status])).toEqual([
+      [`before release ${PUSH_TO_MAIN.sha}`, "ready"],
+    ]);
+  });
+
+  describe("with an API key and a state backend", () => {
+    let emulator: RunningEmulator;
+    let datastoreId = "";
+    let settings: Pick<RunContext, "secrets" | "vars">;
+    let env: NodeJS.ProcessEnv;
+
+    beforeAll(async () => {
+      emulator = await startEmulator({
+        apiKeys: [API_KEY],
+        timeScale: 0,
+        durations: { datastoreCreate: 0, datastoreUpdate: 0, datastoreDelete: 0, restore: 0, backup: 0 },
+      });
+      datastoreId = (await emulator.admin.seedDatastore(API_KEY, DATASTORE_CONFIG)).datastore_id;
+      const stateDir = path.join(newWorkDir("pipeline-state"), "state");
+      fs.mkdirSync(stateDir);
+      settings = {
+        secrets: { DFCLOUD_API_KEY: API_KEY, PULUMI_CONFIG_PASSPHRASE: "pipeline-passphrase" },
+        vars: { DFCLOUD_DATASTORE_ID: datastoreId, PULUMI_BACKEND_URL: `file://${stateDir}` },
+      };
+      // The stand-in for Dragonfly Cloud: the workflow itself never sets DFCLOUD_API_URL with a real key.
+      env = { ...baseEnv, DFCLOUD_API_URL: emulator.url };
+    });
+
+    afterAll(async () => {
+      await emulator?.close();
+    });
+
+    it("refuses to deploy for real without a state backend", async () => {
+      const run = await job(
+        { github: PUSH_TO_MAIN, secrets: settings.secrets, vars: { DFCLOUD_DATASTORE_ID: datastoreId } },
+        env,
+      );
+      expect(run.ran).toEqual([STEP.account]);
+      expect(run.code).toBe(1);
+      expect(run.output).toContain("vars.PULUMI_BACKEND_URL and vars.DFCLOUD_DATASTORE_ID are needed too");
+    });
+
+    it("deploys on main, replaces the pre-deploy backup per release, and blocks a pull request that weakens the schedule", async () => {
+      const first = await job({ github: PUSH_TO_MAIN, ...settings }, env);
+      expect(first.ran, first.output).toEqual([STEP.account, STEP.config, STEP.deploy]);
+      expect(first.code, first.output).toBe(0);
+
+      // The next release: a new pre-deploy backup; the previous one stays (retainOnDelete).
+      const next = await job({ github: { ...PUSH_TO_MAIN, sha: "3333333ccccccc" }, ...settings }, env);
+      expect(next.code, next.output).toBe(0);
+      let state = await emulator.admin.state();
+      expect(
+        manualBackupsIn(state, datastoreId)
+          .map((backup) => backup.description)
+          .sort(),
+      ).toEqual([`before release ${PUSH_TO_MAIN.sha}`, "before release 3333333ccccccc"]);
+
+      // A pull request that keeps nightly backups only 3 days: the pack's mandatory rule fails the check.
+      const weakened = await job({ github: PULL_REQUEST, ...settings }, env, async (step, stepEnv) => {
+        if (step.name === STEP.preview) {
+          await pulumiOk(
+            ["config", "set", "retentionDays", "3", "--stack", stepEnv.STACK ?? ""],
+            PIPELINE_DIR,
+            {
+              ...env,
+              ...stepEnv,
+            },
+          );
+        }
+      });
+      expect(weakened.ran, weakened.output).toEqual([STEP.account, STEP.config, STEP.preview]);
+      expect(weakened.code, weakened.output).not.toBe(0);
+      expect(weakened.output).toContain(
+        `BackupSchedule "nightly" must keep backups for at least 7 days (minRetentionDays), but its retentionDays is 3.`,
+      );
+      state = await emulator.admin.state();
+      expect(datastoreIn(state, datastoreId).config.backup_policy).toMatchObject({ retention: 14 });
+
+      // Tearing the stack down disables the schedule and, by retainOnDelete, keeps every backup.
+      const stack = { ...env, ...first.env };
+      const destroyed = await pulumiOk(
+        ["destroy", "--yes", "--json", "--stack", first.env.STACK ?? ""],
+        PIPELINE_DIR,
+        stack,
+      );
+      expect(completedSteps(destroyed.stdout)).toEqual({ delete: 2 });
+      state = await emulator.admin.state();
+      expect(datastoreIn(state, datastoreId).config.backup_policy).toMatchObject({ enabled: false });
+      expect(manualBackupsIn(state, datastoreId)).toHaveLength(2);
+    });
+  });
+});
