@@ -45,7 +45,7 @@ export function rawProp(props: Record<string, unknown>, key: string): unknown {
 }
 
 /** The reason for a value that is (or contains) a preview-time unknown. */
-export function unknownReason(key: string): string {
+function unknownReason(key: string): string {
   return `${key} is not known during preview (checked again during \`pulumi up\`)`;
 }
 

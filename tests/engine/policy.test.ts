@@ -2,8 +2,9 @@
  * The `dfcloud-backup-guardrails` policy pack under the real engine: `pulumi preview --policy-pack
  * policy` on the programs in policy/test/programs, against the emulator (a Restore's preview looks
  * its backup up). A compliant program passes; a violating one fails with all nine violations, the
- * mandatory ones blocking and the advisory one only warning; a `--policy-pack-config` file moves
- * thresholds and enforcement levels. Violations are read from the engine's streamed JSON events.
+ * mandatory ones blocking and the advisory one only warning; values unknown during preview fail
+ * nothing; a `--policy-pack-config` file moves thresholds and enforcement levels. Violations and
+ * passed policies are read from the engine's streamed JSON events.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -29,9 +30,12 @@ interface Violation {
 /** The engine events this test reads (streamed JSON preview, one event a line). */
 interface EngineEvent {
   policyEvent?: { policyName: string; enforcementLevel: string; resourceUrn?: string; message: string };
-  policyAnalyzeSummaryEvent?: { passed?: string[] };
+  policyAnalyzeSummaryEvent?: { resourceUrn: string; passed?: string[] };
   policyAnalyzeStackSummaryEvent?: { passed?: string[] };
 }
+
+/** The key of stack policies in {@link PreviewResult.passed}. */
+const STACK = "(stack)";
 
 function eventsIn(stdout: string): EngineEvent[] {
   return stdout
@@ -40,13 +44,23 @@ function eventsIn(stdout: string): EngineEvent[] {
     .map((line) => JSON.parse(line) as EngineEvent);
 }
 
-/** Names of the policies that ran and passed on at least one resource or on the stack, sorted. */
-function passedIn(stdout: string): string[] {
-  const passed = eventsIn(stdout).flatMap((event) => [
-    ...(event.policyAnalyzeSummaryEvent?.passed ?? []),
-    ...(event.policyAnalyzeStackSummaryEvent?.passed ?? []),
-  ]);
-  return [...new Set(passed)].sort();
+function resourceName(urn: string | undefined): string {
+  return urn?.split("::").at(-1) ?? "";
+}
+
+/**
+ * The policies that ran and passed, sorted, per resource name (and {@link STACK}). A policy that
+ * does not apply to a resource (another type, or a value unknown during preview) is not listed.
+ */
+function passedIn(stdout: string): Record<string, string[]> {
+  const passed: Record<string, string[]> = {};
+  for (const event of eventsIn(stdout)) {
+    const resource = event.policyAnalyzeSummaryEvent;
+    if (resource?.passed?.length) passed[resourceName(resource.resourceUrn)] = [...resource.passed].sort();
+    const stack = event.policyAnalyzeStackSummaryEvent;
+    if (stack?.passed?.length) passed[STACK] = [...stack.passed].sort();
+  }
+  return passed;
 }
 
 /** The policy violations in the engine's streamed JSON events, sorted by policy name. */
@@ -59,7 +73,7 @@ function violationsIn(stdout: string): Violation[] {
         {
           policy: event.policyName,
           level: event.enforcementLevel,
-          resource: event.resourceUrn?.split("::").at(-1) ?? "",
+          resource: resourceName(event.resourceUrn),
           message: lines.at(-1) ?? "",
         },
       ];
@@ -71,7 +85,8 @@ function violationsIn(stdout: string): Violation[] {
 interface PreviewResult {
   code: number;
   violations: Violation[];
-  passed: string[];
+  /** See {@link passedIn}. */
+  passed: Record<string, string[]>;
   output: string;
 }
 
@@ -113,7 +128,7 @@ describe("the dfcloud-backup-guardrails policy pack on the real engine", () => {
    * stack `stack` with the program's config, and previews it with the pack and `policyConfig`.
    */
   async function preview(
-    program: "compliant" | "violating",
+    program: "compliant" | "violating" | "unknown-values",
     stack: string,
     options: { config?: Record<string, string>; policyConfig?: string } = {},
   ): Promise<PreviewResult> {
@@ -150,17 +165,17 @@ describe("the dfcloud-backup-guardrails policy pack on the real engine", () => {
   it("passes the compliant program with the default config: all nine policies ran and passed", async () => {
     const result = await preview("compliant", "dev");
     expect(result.violations, result.output).toEqual([]);
-    expect(result.passed, result.output).toEqual([
-      "backup-protected",
-      "datastore-has-schedule",
-      "one-schedule-per-datastore",
-      "restore-allowed-stacks",
-      "restore-needs-safety-backup",
-      "schedule-enabled",
-      "schedule-max-retention",
-      "schedule-min-frequency",
-      "schedule-min-retention",
-    ]);
+    expect(result.passed, result.output).toEqual({
+      "pre-restore": ["backup-protected"],
+      nightly: [
+        "schedule-enabled",
+        "schedule-max-retention",
+        "schedule-min-frequency",
+        "schedule-min-retention",
+      ],
+      restore: ["restore-allowed-stacks"],
+      [STACK]: ["datastore-has-schedule", "one-schedule-per-datastore", "restore-needs-safety-backup"],
+    });
     expect(result.code, result.output).toBe(0);
   });
 
@@ -224,6 +239,20 @@ describe("the dfcloud-backup-guardrails policy pack on the real engine", () => {
       },
     ]);
     expect(result.code, result.output).not.toBe(0);
+  });
+
+  it("never fails on values unknown during preview: those checks wait for `pulumi up`", async () => {
+    const result = await preview("unknown-values", "dev");
+    expect(result.violations, result.output).toEqual([]);
+    // retentionDays comes from an output not known yet: both retention policies do not apply yet.
+    expect(result.passed.nightly, result.output).toEqual(["schedule-enabled", "schedule-min-frequency"]);
+    // The Restore's backupId is the new Backup's id, a property dependency on the safety backup.
+    expect(result.passed[STACK], result.output).toEqual([
+      "datastore-has-schedule",
+      "one-schedule-per-datastore",
+      "restore-needs-safety-backup",
+    ]);
+    expect(result.code, result.output).toBe(0);
   });
 
   it("only warns about an advisory violation: the preview still succeeds", async () => {

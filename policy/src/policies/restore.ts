@@ -107,13 +107,14 @@ export const restoreNeedsSafetyBackup: StackValidationPolicy = stackPolicy<Resto
         for (const reason of undecided) couldNotCheck(reason);
         continue;
       }
+      const adopted = sameDatastore
+        .sort(byName)
+        .map((backup) => `"${backup.name}"`)
+        .join(", ");
       const actual =
         sameDatastore.length === 0
           ? "it depends on no Backup of that datastore"
-          : `its Backups of that datastore (${sameDatastore
-              .sort(byName)
-              .map((b) => `"${b.name}"`)
-              .join(", ")}) only adopt existing backups (existingBackupId) and allowExistingBackup is false`;
+          : `its Backups of that datastore (${adopted}) only adopt existing backups (existingBackupId) and allowExistingBackup is false`;
       reportViolation(
         `${label(restore)} must depend on a Backup of datastore "${datastore.value}" in this stack, so that a safety backup is taken before the restore overwrites the data, but ${actual}.`,
         restore.urn,
