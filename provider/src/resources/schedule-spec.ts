@@ -32,52 +32,56 @@ export function weekdayNumber(name: string): number | undefined {
   return full >= 0 ? full : undefined;
 }
 
-const daysSchema = z
-  .union([z.literal("every"), z.array(z.unknown())], { error: () => `must be ${ALLOWED_DAYS}` })
-  .transform((value, ctx): "every" | Weekday[] => {
-    if (value === "every") return value;
-    if (value.length === 0) {
-      ctx.addIssue({ code: "custom", message: `must be ${ALLOWED_DAYS}; got an empty list` });
-      return z.NEVER;
-    }
-    const numbers = new Set<number>();
-    for (const [index, day] of value.entries()) {
-      const number = typeof day === "string" ? weekdayNumber(day) : undefined;
-      if (number === undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: [index],
-          message: `${JSON.stringify(day)} is not a weekday; allowed: ${ALLOWED_DAYS}`,
-        });
-      } else {
-        numbers.add(number);
+/**
+ * `"every"`, or a non-empty list whose items `toNumber` maps to the API's integers; the result is
+ * deduplicated and sorted, so order, repeats and spelling are never a diff.
+ * @param what the item's name in messages ("a weekday", "an hour")
+ */
+function everyOrList<T>(
+  allowed: string,
+  what: string,
+  toNumber: (item: unknown) => number | undefined,
+  fromNumber: (n: number) => T,
+) {
+  return z
+    .union([z.literal("every"), z.array(z.unknown())], { error: () => `must be ${allowed}` })
+    .transform((value, ctx): "every" | T[] => {
+      if (value === "every") return value;
+      if (value.length === 0) {
+        ctx.addIssue({ code: "custom", message: `must be ${allowed}; got an empty list` });
+        return z.NEVER;
       }
-    }
-    return [...numbers].sort((a, b) => a - b).map((n) => WEEKDAYS[n] as Weekday);
-  });
+      const numbers = new Set<number>();
+      for (const [index, item] of value.entries()) {
+        const number = toNumber(item);
+        if (number === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: [index],
+            message: `${JSON.stringify(item)} is not ${what}; allowed: ${allowed}`,
+          });
+        } else {
+          numbers.add(number);
+        }
+      }
+      return [...numbers].sort((a, b) => a - b).map(fromNumber);
+    });
+}
 
-const hoursSchema = z
-  .union([z.literal("every"), z.array(z.unknown())], { error: () => `must be ${ALLOWED_HOURS}` })
-  .transform((value, ctx): "every" | number[] => {
-    if (value === "every") return value;
-    if (value.length === 0) {
-      ctx.addIssue({ code: "custom", message: `must be ${ALLOWED_HOURS}; got an empty list` });
-      return z.NEVER;
-    }
-    const hours = new Set<number>();
-    for (const [index, hour] of value.entries()) {
-      if (typeof hour === "number" && Number.isInteger(hour) && hour >= 0 && hour <= 23) {
-        hours.add(hour);
-      } else {
-        ctx.addIssue({
-          code: "custom",
-          path: [index],
-          message: `${JSON.stringify(hour)} is not an hour; allowed: ${ALLOWED_HOURS}`,
-        });
-      }
-    }
-    return [...hours].sort((a, b) => a - b);
-  });
+const daysSchema = everyOrList(
+  ALLOWED_DAYS,
+  "a weekday",
+  (day) => (typeof day === "string" ? weekdayNumber(day) : undefined),
+  (n) => WEEKDAYS[n] as Weekday,
+);
+
+const hoursSchema = everyOrList(
+  ALLOWED_HOURS,
+  "an hour",
+  (hour) =>
+    typeof hour === "number" && Number.isInteger(hour) && hour >= 0 && hour <= 23 ? hour : undefined,
+  (n) => n,
+);
 
 /** Whole days, at least 1 (an API limit of 365 is a modelled choice, see docs/api-model.md). */
 export const MAX_RETENTION_DAYS = 365;
