@@ -28,8 +28,6 @@ let client: { key: string; api: DfCloudClient } | undefined;
  */
 export function configure(config: ProviderConfig): void {
   configured = { apiKey: config.get("dfcloud:apiKey"), apiUrl: config.get("dfcloud:apiUrl") };
-  void client?.api.close();
-  client = undefined;
 }
 
 /** Resolves credentials: explicit config first, then DFCLOUD_API_KEY / DFCLOUD_API_URL. */
@@ -78,10 +76,9 @@ const log = (message: string): void => console.log(message);
 function deps(): ResourceDeps {
   const credentials = resolveCredentials(configured);
   const cacheKey = `${credentials.apiUrl ?? ""}|${credentials.apiKey ?? ""}`;
-  if (!client || client.key !== cacheKey) {
-    void client?.api.close();
-    client = { key: cacheKey, api: createClient(credentials, log) };
-  }
+  // Each resource kind's provider calls configure, and operations of other resources may be using
+  // the client at that moment: a client is never closed here, only replaced when credentials change.
+  if (!client || client.key !== cacheKey) client = { key: cacheKey, api: createClient(credentials, log) };
   return { api: client.api, now: Date.now, log };
 }
 
