@@ -50,7 +50,7 @@ build: install
 lint: install
 	npx biome check .
 	npx tsc -b
-	for project in provider/test sdk/test emulator/test policy/test tests tools/language-host; do npx tsc -p $$project; done
+	for project in provider/test sdk/test emulator/test policy/test tests bench tools/language-host; do npx tsc -p $$project; done
 
 format: install
 	npx biome check --write .
@@ -74,6 +74,14 @@ demo: tools build
 ## emulator: run the local Dragonfly Cloud API in the foreground (Ctrl-C stops it)
 emulator: build
 	node emulator/dist/cli.js $(EMULATOR_ARGS)
+
+## bench: real engine vs emulator: overhead, API calls, wait latency, size, memory → bench/results.{json,md}
+bench: tools build
+	npx vitest run --config bench/vitest.config.mts bench/bench.ts
+
+## soak: up/refresh/destroy under 20% injected API faults (3 seeds), then interrupted ups (SIGINT, SIGKILL)
+soak: tools build
+	npx vitest run --config bench/vitest.config.mts bench/soak.ts
 
 ## docs: regenerate docs/reference/ from schema.json (the agreement test fails when they are stale)
 docs:

@@ -9,6 +9,7 @@ import {
   minutesToMs,
   progressReporter,
   waitTimeoutRule,
+  whenDatastoreIdle,
   withOperation,
 } from "./common";
 import type { CheckResult, DiffResult, ResourceLogic } from "./contract";
@@ -59,7 +60,8 @@ export function backupScheduleLogic(
 ): ResourceLogic<BackupScheduleInputs, BackupScheduleOutputs> {
   /** Writes the schedule unless the datastore already has exactly it; then confirms it took. */
   async function apply(inputs: BackupScheduleInputs, operation: string): Promise<BackupScheduleOutputs> {
-    const { api, log } = deps();
+    const given = deps();
+    const { api, log } = given;
     const id = inputs.datastoreId;
     const timeoutMs = minutesToMs(inputs.waitTimeoutMinutes);
     try {
@@ -68,7 +70,9 @@ export function backupScheduleLogic(
       if (live && sameSchedule(live, inputs)) return inputs;
       const onProgress = progressReporter(log, `datastore ${id}`);
       if (!isActive(current)) await api.waitForDatastore(id, isActive, { timeoutMs, onProgress });
-      await api.setBackupPolicy(id, toBackupPolicy(inputs));
+      await whenDatastoreIdle(given, id, given.now() + timeoutMs, () =>
+        api.setBackupPolicy(id, toBackupPolicy(inputs)),
+      );
       const settled = await api.waitForDatastore(id, isActive, { timeoutMs, onProgress });
       confirm(settled, inputs);
       return inputs;
@@ -117,7 +121,8 @@ export function backupScheduleLogic(
     },
 
     async delete(id, props) {
-      const { api, log } = deps();
+      const given = deps();
+      const { api, log } = given;
       try {
         const current = await api.getDatastore(id);
         if (isGone(current) || current.config.backup_policy?.enabled !== true) return;
@@ -125,7 +130,8 @@ export function backupScheduleLogic(
         const onProgress = progressReporter(log, `datastore ${id}`);
         if (!isActive(current)) await api.waitForDatastore(id, isActive, { timeoutMs, onProgress });
         // Disable, keep the rest of the policy as it was: the datastore and its backups stay.
-        await api.setBackupPolicy(id, { ...toBackupPolicy(props), enabled: false });
+        const disabled = { ...toBackupPolicy(props), enabled: false };
+        await whenDatastoreIdle(given, id, given.now() + timeoutMs, () => api.setBackupPolicy(id, disabled));
         await api.waitForDatastore(id, isActive, { timeoutMs, onProgress });
       } catch (error) {
         if (isNotFound(error)) return;

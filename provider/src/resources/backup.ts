@@ -10,6 +10,7 @@ import {
   minutesToMs,
   progressReporter,
   waitTimeoutRule,
+  whenDatastoreIdle,
   withOperation,
 } from "./common";
 import type { CheckResult, DiffResult, ResourceLogic } from "./contract";
@@ -193,9 +194,13 @@ export function backupLogic(deps: () => ResourceDeps): ResourceLogic<BackupInput
         : `creating a backup of datastore ${inputs.datastoreId}`;
       let backup: Backup;
       try {
+        const given = deps();
+        const deadline = given.now() + minutesToMs(inputs.waitTimeoutMinutes);
         backup = inputs.existingBackupId
           ? await adopt(inputs, inputs.existingBackupId)
-          : await deps().api.createBackup(inputs);
+          : await whenDatastoreIdle(given, inputs.datastoreId, deadline, () =>
+              given.api.createBackup(inputs),
+            );
       } catch (error) {
         throw withOperation(operation, error);
       }
@@ -204,7 +209,18 @@ export function backupLogic(deps: () => ResourceDeps): ResourceLogic<BackupInput
 
     async update(_id, olds, news) {
       // Only non-replacing inputs (the wait timeout) reach here; nothing to send.
-      return { outs: { ...olds, waitTimeoutMinutes: news.waitTimeoutMinutes } };
+      const outs = { ...olds, waitTimeoutMinutes: news.waitTimeoutMinutes };
+      // A create that gave up waiting recorded the backup still pending (PartialCreateError); the engine
+      // then runs an update with no change to "continue awaiting" it. Waiting here is what makes
+      // `pulumi up` again keep waiting, as that error tells the user.
+      if (olds.status !== "pending") return { outs };
+      let backup: Backup;
+      try {
+        backup = await deps().api.getBackup(olds.backupId);
+      } catch (error) {
+        throw withOperation(`reading backup ${olds.backupId}`, error);
+      }
+      return { outs: await waitUntilReady(inputsOf(outs), backup) };
     },
 
     async read(id, props) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Datastore } from "../client/schemas";
+import type { ResourceDeps } from "./api";
 import type { FieldRule } from "./check";
 
 /** Default for every resource's `waitTimeoutMinutes`: how long `up` waits for the API. */
@@ -51,6 +52,35 @@ export function isActive(datastore: Datastore): boolean {
 /** True when `error` is the client's 404 (works across copies of the client module). */
 export function isNotFound(error: unknown): boolean {
   return error instanceof Error && error.name === "NotFoundError";
+}
+
+/** True when `error` is the client's 409: the object is in a state that forbids the call. */
+export function isConflict(error: unknown): boolean {
+  return error instanceof Error && error.name === "ConflictError";
+}
+
+/**
+ * Runs `write`, a change to datastore `datastoreId`; when the API refuses it with 409 because the
+ * datastore is busy, waits until the datastore is `active` again and runs it once more, until
+ * `deadlineMs`. Pulumi applies the resources of one `up` in parallel, so a Backup or Restore often
+ * meets its datastore `updating` for the BackupSchedule written a moment before. A 409 means the
+ * write was not applied, so running it again cannot apply it twice.
+ */
+export async function whenDatastoreIdle<T>(
+  deps: ResourceDeps,
+  datastoreId: string,
+  deadlineMs: number,
+  write: () => Promise<T>,
+): Promise<T> {
+  const onProgress = progressReporter(deps.log, `datastore ${datastoreId}`);
+  for (;;) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isConflict(error) || deps.now() >= deadlineMs) throw error;
+      await deps.api.waitForDatastore(datastoreId, isActive, { deadlineMs, onProgress });
+    }
+  }
 }
 
 /** Milliseconds in `minutes`. */

@@ -11,6 +11,7 @@ import {
   minutesToMs,
   progressReporter,
   waitTimeoutRule,
+  whenDatastoreIdle,
   withOperation,
 } from "./common";
 import type { CheckFailure, CheckResult, DiffResult, ResourceLogic } from "./contract";
@@ -150,13 +151,15 @@ export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInp
     },
 
     async create(inputs) {
-      const { api, log, now } = deps();
+      const given = deps();
+      const { api, log, now } = given;
       const id = inputs.datastoreId;
       const timeoutMs = minutesToMs(inputs.waitTimeoutMinutes);
       const onProgress = progressReporter(log, `restore of backup ${inputs.backupId} into datastore ${id}`);
       try {
-        await api.waitForDatastore(id, isActive, { timeoutMs, onProgress });
-        await api.startRestore(id, inputs.backupId);
+        // startRestore reads the datastore first and refuses (409) unless it is active; whenDatastoreIdle
+        // then waits for it. A separate wait before would read the datastore once more on every restore.
+        await whenDatastoreIdle(given, id, now() + timeoutMs, () => api.startRestore(id, inputs.backupId));
         await api.waitForDatastore(
           id,
           (d) =>

@@ -1,0 +1,569 @@
+/**
+ * `make bench`: what pulumi-dfcloud costs its users, measured against the emulator with the real
+ * engine, the same way every time. Five sections (bench/README.md explains each method):
+ * engine overhead against a no-op dynamic resource, API calls per operation against the minimum,
+ * wait latency of Backup and Restore, state size, and the provider process's memory.
+ * Writes bench/results.json (every sample) and bench/results.md (the table the README quotes).
+ *
+ * BENCH_RUNS (default 3) sets the runs per figure; BENCH_SIZES (default "20,100") the N of the
+ * overhead section.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Stack } from "@pulumi/pulumi/automation";
+import {
+  DfCloudClient,
+  POLL_FIRST_INTERVAL_MS,
+  POLL_INTERVAL_GROWTH,
+  POLL_MAX_INTERVAL_MS,
+} from "@pulumi-dfcloud/provider";
+import { type RequestLogEntry, type RunningEmulator, startEmulator } from "dfcloud-emulator";
+import * as dfcloud from "pulumi-dfcloud";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  API_KEY,
+  BENCH_DIR,
+  callKind,
+  countCalls,
+  emulatorStack,
+  exportState,
+  INSTANT,
+  median,
+  NoopResource,
+  ProviderSampler,
+  seedDatastores,
+  timed,
+} from "./lib";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SIZES = (process.env.BENCH_SIZES ?? "20,100").split(",").map(Number);
+/** The engine commands timed in the overhead section, in the order they run. */
+const STEPS = ["preview", "up", "refresh", "destroy"] as const;
+type Step = (typeof STEPS)[number];
+
+/** Everything measured; written to bench/results.json. */
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+  node: process.version,
+  runs: RUNS,
+};
+/** Table sections of bench/results.md, in order. */
+const tables: string[] = [];
+
+afterAll(() => {
+  fs.writeFileSync(path.join(BENCH_DIR, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  const header = `Measured ${results.date} on ${results.machine}, Node ${results.node}; medians of ${RUNS} runs.\n`;
+  const table = [header, ...tables].join("\n");
+  fs.writeFileSync(path.join(BENCH_DIR, "results.md"), table);
+  console.log(table);
+});
+
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+const ratio = (value: number) => value.toFixed(2);
+
+/** The arguments of schedule `i`: the same for ours and the no-op, so the engine's work is the same. */
+function scheduleArgs(datastoreId: string) {
+  return { datastoreId, days: ["mon", "thu"], hours: [2, 14], retentionDays: 7 };
+}
+
+/**
+ * The variants of the overhead section: ours, the no-op baseline, and the no-op with a padding input
+ * that brings its state to our size (the control that shows how much of our overhead is state size).
+ */
+const VARIANTS = ["noop", "padded", "ours"] as const;
+type Variant = (typeof VARIANTS)[number];
+/**
+ * Characters of padding: a no-op resource's inputs are also its outputs, so this adds twice as many
+ * bytes to its state, about what our larger `__provider` (also stored twice) adds to ours.
+ */
+const PADDING = 2_100;
+
+describe("engine overhead: N BackupSchedules against N no-op dynamic resources", () => {
+  let emulator: RunningEmulator;
+  let datastores: string[] = [];
+  const sizeSamples: Record<string, { provider: number; state: number }> = {};
+
+  beforeAll(async () => {
+    // Frozen time and instant transitions: every wait ends on its first poll, so what is timed is
+    // the engine, the provider process and the API round trips, not the emulator's durations.
+    emulator = await startEmulator({ apiKeys: [API_KEY], timeScale: 0, durations: INSTANT });
+    datastores = await seedDatastores(emulator, Math.max(...SIZES), "overhead");
+  });
+  afterAll(() => emulator?.close());
+
+  /** One pass of preview, up, refresh and destroy on a fresh stack: ms per step, provider RSS and CPU of `up`. */
+  async function pass(variant: Variant, n: number, run: number) {
+    const program = async () => {
+      for (let i = 0; i < n; i++) {
+        const args = scheduleArgs(datastores[i] as string);
+        if (variant === "ours") new dfcloud.BackupSchedule(`schedule-${i}`, args);
+        else
+          new NoopResource(
+            `schedule-${i}`,
+            variant === "padded" ? { ...args, padding: "x".repeat(PADDING) } : args,
+          );
+      }
+    };
+    const { stack } = await emulatorStack(`overhead-${variant}-${n}-${run}`, program, emulator);
+    const ms: Partial<Record<Step, number>> = {};
+    ms.preview = (await timed(() => stack.preview())).ms;
+    const sampler = new ProviderSampler();
+    const up = await timed(() => stack.up());
+    const provider = sampler.stop();
+    expect(up.result.summary.resourceChanges).toMatchObject({ create: n + 1 });
+    ms.up = up.ms;
+    if (run === 0) sizeSamples[VARIANT_NAMES[variant]] = await stateSizes(stack, n);
+    ms.refresh = (await timed(() => stack.refresh())).ms;
+    ms.destroy = (await timed(() => stack.destroy())).ms;
+    return { ms: ms as Record<Step, number>, ...provider };
+  }
+
+  it("times preview, up, refresh and destroy side by side", async () => {
+    const overhead: Record<string, unknown> = {};
+    const rows: string[] = [];
+    const processRows: string[] = [];
+    for (const n of SIZES) {
+      const samples: Record<Variant, Awaited<ReturnType<typeof pass>>>[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        // Rotate which goes first, so drift of a noisy machine favours none of them.
+        const order = VARIANTS.map((_, i) => VARIANTS[(i + run) % VARIANTS.length] as Variant);
+        const sample: Partial<Record<Variant, Awaited<ReturnType<typeof pass>>>> = {};
+        for (const variant of order) sample[variant] = await pass(variant, n, run);
+        samples.push(sample as Record<Variant, Awaited<ReturnType<typeof pass>>>);
+      }
+      const perStep = Object.fromEntries(
+        STEPS.map((step) => {
+          const of = (variant: Variant) => median(samples.map((s) => s[variant].ms[step]));
+          // The ratio of each run's pair, then the median: both ran back to back on the same machine.
+          const ratioOf = (variant: Variant) =>
+            median(samples.map((s) => s[variant].ms[step] / s.noop.ms[step]));
+          const figures = {
+            noopMs: of("noop"),
+            paddedMs: of("padded"),
+            oursMs: of("ours"),
+            paddedRatio: ratioOf("padded"),
+            ratio: ratioOf("ours"),
+          };
+          rows.push(
+            `| ${n} | \`${step}\` | ${seconds(figures.noopMs)} | ${seconds(figures.oursMs)} | **${ratio(figures.ratio)}** | ` +
+              `${seconds(figures.paddedMs)} | ${ratio(figures.paddedRatio)} |`,
+          );
+          return [step, figures];
+        }),
+      );
+      const usage = Object.fromEntries(
+        VARIANTS.map((variant) => [
+          variant,
+          {
+            peakRssMiB: median(samples.map((s) => s[variant].peakRssMiB)),
+            cpuMs: median(samples.map((s) => s[variant].cpuMs)),
+          },
+        ]),
+      ) as Record<Variant, { peakRssMiB: number; cpuMs: number }>;
+      processRows.push(
+        `| ${n} | ${usage.noop.peakRssMiB.toFixed(0)} | ${usage.ours.peakRssMiB.toFixed(0)} | ${ratio(usage.ours.peakRssMiB / usage.noop.peakRssMiB)} | ` +
+          `${seconds(usage.noop.cpuMs)} | ${seconds(usage.ours.cpuMs)} |`,
+      );
+      overhead[`n${n}`] = { ...perStep, provider: usage, samples };
+    }
+    results.overhead = overhead;
+    tables.push(
+      [
+        "### Engine overhead (seconds, wall clock of the Automation API call)",
+        "",
+        "| N | step | N no-op resources | N BackupSchedules | ours / no-op | N no-op, padded to our state size | padded / no-op |",
+        "|---|---|---|---|---|---|---|",
+        ...rows,
+        "",
+      ].join("\n"),
+    );
+    tables.push(
+      [
+        "### The dynamic-provider process during `up`: peak RSS (VmHWM, MiB) and CPU time (s)",
+        "",
+        "| N | RSS no-op | RSS BackupSchedule | ours / no-op | CPU no-op | CPU BackupSchedule |",
+        "|---|---|---|---|---|---|",
+        ...processRows,
+        "",
+      ].join("\n"),
+    );
+    results.sizes = { ...((results.sizes as object) ?? {}), ...sizeSamples };
+  });
+});
+
+/** How the variants are named in tables. */
+const VARIANT_NAMES: Record<Variant, string> = {
+  noop: "no-op",
+  padded: "no-op, padded",
+  ours: "BackupSchedule",
+};
+
+/** Mean `__provider` bytes and state bytes (the resource's JSON in the checkpoint) per resource of the stack's program. */
+async function stateSizes(stack: Stack, expected: number): Promise<{ provider: number; state: number }> {
+  const { resources } = await exportState(stack);
+  const ours = resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+  expect(ours).toHaveLength(expected);
+  const mean = (values: number[]) => Math.round(values.reduce((a, b) => a + b, 0) / values.length);
+  return {
+    provider: mean(ours.map((r) => Buffer.byteLength(String(r.inputs?.__provider ?? "")))),
+    state: mean(ours.map((r) => Buffer.byteLength(JSON.stringify(r)))),
+  };
+}
+
+/** Why each operation needs at least this many calls (bench/README.md repeats the table). */
+const MINIMUM: Record<string, Record<string, { calls: number; why: string }>> = {
+  BackupSchedule: {
+    "preview (create)": { calls: 0, why: "inputs are checked locally" },
+    create: { calls: 3, why: "GET the config, PUT it back with the schedule, GET until active" },
+    "unchanged preview": { calls: 0, why: "diff compares inputs with state" },
+    update: { calls: 3, why: "as create" },
+    refresh: { calls: 1, why: "GET the datastore" },
+    destroy: { calls: 3, why: "GET, PUT with the schedule disabled, GET until active" },
+  },
+  Backup: {
+    "preview (create)": { calls: 0, why: "inputs are checked locally" },
+    create: { calls: 2, why: "POST, GET until ready" },
+    "unchanged preview": { calls: 0, why: "diff compares inputs with state" },
+    update: { calls: 3, why: "a new description replaces: create (2) and DELETE the old one (1)" },
+    refresh: { calls: 1, why: "GET the backup" },
+    destroy: { calls: 1, why: "DELETE" },
+  },
+  Restore: {
+    "preview (create)": {
+      calls: 2,
+      why: "GET the backup and the datastore: the preview refuses a restore that cannot work (a design choice)",
+    },
+    create: {
+      calls: 5,
+      why: "the check at up (2), GET the config, PUT it with the restore, GET until loaded",
+    },
+    "unchanged preview": { calls: 0, why: "a restore that ran is not checked again" },
+    update: {
+      calls: 7,
+      why: "a new trigger runs it again: as create, plus the engine checks a replacement a second time (2)",
+    },
+    refresh: { calls: 1, why: "GET the datastore (gone datastore drops the restore)" },
+    destroy: { calls: 0, why: "a restore cannot be undone; nothing to call" },
+  },
+};
+
+describe("API calls per operation, counted by the emulator", () => {
+  let emulator: RunningEmulator;
+  let datastores: string[] = [];
+  let client: DfCloudClient;
+  const sizes: Record<string, { provider: number; state: number }> = {};
+
+  beforeAll(async () => {
+    // Instant transitions show each operation's calls on the happy path, where every wait ends on
+    // its first poll: the count to hold against the minimum.
+    emulator = await startEmulator({ apiKeys: [API_KEY], timeScale: 0, durations: INSTANT });
+    datastores = await seedDatastores(emulator, 3, "calls");
+    client = new DfCloudClient({ apiKey: API_KEY, apiUrl: emulator.url });
+  });
+  afterAll(async () => {
+    await client?.close();
+    await emulator?.close();
+  });
+
+  /** The calls the emulator saw since the last call of this function. */
+  async function calls(): Promise<RequestLogEntry[]> {
+    const log = await emulator.admin.requests();
+    await emulator.admin.clearRequests();
+    return log;
+  }
+
+  /** Runs the six operations of one resource kind on its own stack (one kind per provider process). */
+  async function operations(
+    kind: string,
+    declare: (version: 1 | 2) => void,
+  ): Promise<Record<string, RequestLogEntry[]>> {
+    let version: 1 | 2 = 1;
+    const { stack } = await emulatorStack(`calls-${kind}`, async () => declare(version), emulator);
+    await calls();
+    const seen: Record<string, RequestLogEntry[]> = {};
+    await stack.preview();
+    seen["preview (create)"] = await calls();
+    await stack.up();
+    seen.create = await calls();
+    sizes[kind] = await stateSizes(stack, 1);
+    await stack.preview();
+    seen["unchanged preview"] = await calls();
+    version = 2;
+    await stack.up();
+    seen.update = await calls();
+    await stack.refresh();
+    seen.refresh = await calls();
+    await stack.destroy();
+    seen.destroy = await calls();
+    return seen;
+  }
+
+  it("counts each resource's calls for create, update, unchanged preview, refresh and destroy", async () => {
+    const [scheduled, backedUp, restored] = datastores as [string, string, string];
+    const source = await client.createBackup({
+      datastoreId: backedUp,
+      description: "restore source",
+      retentionDays: 7,
+    });
+    await client.waitForBackup(source.backup_id);
+    const kinds: Record<string, (version: 1 | 2) => void> = {
+      BackupSchedule: (version) =>
+        new dfcloud.BackupSchedule("schedule", {
+          ...scheduleArgs(scheduled),
+          hours: version === 1 ? [2, 14] : [3],
+        }),
+      Backup: (version) =>
+        new dfcloud.Backup("backup", {
+          datastoreId: backedUp,
+          description: `version ${version}`,
+          retentionDays: 7,
+        }),
+      Restore: (version) =>
+        new dfcloud.Restore("restore", {
+          datastoreId: restored,
+          backupId: source.backup_id,
+          acknowledgeDataLoss: true,
+          trigger: `run ${version}`,
+        }),
+    };
+    const counted: Record<string, unknown> = {};
+    const rows: string[] = [];
+    for (const [kind, declare] of Object.entries(kinds)) {
+      const seen = await operations(kind, declare);
+      const perOperation: Record<string, unknown> = {};
+      for (const [operation, entries] of Object.entries(seen)) {
+        const minimum = MINIMUM[kind]?.[operation];
+        const detail = Object.entries(countCalls(entries))
+          .map(([call, count]) => `${count}× ${call}`)
+          .join(", ");
+        perOperation[operation] = {
+          calls: entries.length,
+          minimum: minimum?.calls,
+          detail: entries.map(callKind),
+        };
+        rows.push(
+          `| ${kind} | ${operation} | ${entries.length} | ${minimum?.calls ?? "?"} | ${detail || "—"} | ${minimum?.why ?? ""} |`,
+        );
+      }
+      counted[kind] = perOperation;
+    }
+    results.apiCalls = counted;
+    results.sizes = { ...((results.sizes as object) ?? {}), ...sizes };
+    tables.push(
+      [
+        "### API calls per operation (instant transitions: every wait ends on its first poll)",
+        "",
+        "| resource | operation | calls | minimum | calls made | why the minimum |",
+        "|---|---|---|---|---|---|",
+        ...rows,
+        "",
+      ].join("\n"),
+    );
+  });
+});
+
+/** The polls and the latency a poll schedule gives for an operation of `durationMs`: the first poll at or after it. */
+function pollModel(
+  durationMs: number,
+  intervals: (poll: number) => number,
+): { latencyMs: number; polls: number } {
+  let at = 0;
+  for (let poll = 1; ; poll++) {
+    if (at >= durationMs) return { latencyMs: at - durationMs, polls: poll };
+    at += intervals(poll);
+  }
+}
+/**
+ * What a poll schedule costs on average for operations taking 75% to 125% of `durationMs`: where the
+ * end falls between two polls is chance, and a single duration can land right on a poll.
+ */
+function expectedPollModel(
+  durationMs: number,
+  intervals: (poll: number) => number,
+): { latencyMs: number; polls: number } {
+  const samples = Array.from({ length: 201 }, (_, i) => pollModel(durationMs * (0.75 + i / 400), intervals));
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  return { latencyMs: mean(samples.map((m) => m.latencyMs)), polls: mean(samples.map((m) => m.polls)) };
+}
+const modelCell = (model: { latencyMs: number; polls: number }) =>
+  `${Math.round(model.latencyMs)} ms, ${Number(model.polls.toFixed(1))}`;
+/** Our schedule (provider/src/client/wait.ts): 250 ms, growing ×1.5, at most 5 s. */
+const oursSchedule = (poll: number) =>
+  Math.min(POLL_FIRST_INTERVAL_MS * POLL_INTERVAL_GROWTH ** (poll - 1), POLL_MAX_INTERVAL_MS);
+/** The official Terraform provider's: every 5 s. */
+const terraformSchedule = () => 5_000;
+
+describe("wait latency of Backup and Restore", () => {
+  /** The two cases: emulator seconds of the transition and the time scale that runs it. */
+  const CASES = [
+    { name: "short", seconds: 2, timeScale: 1 },
+    { name: "long", seconds: 120, timeScale: 30 },
+  ] as const;
+
+  it("measures how long after the emulator finished the provider returned, and its polls", async () => {
+    const latency: Record<string, unknown> = {};
+    const rows: string[] = [];
+    for (const { name, seconds: emulatorSeconds, timeScale } of CASES) {
+      const emulator = await startEmulator({
+        apiKeys: [API_KEY],
+        timeScale,
+        durations: { ...INSTANT, backup: emulatorSeconds, restore: emulatorSeconds },
+      });
+      const client = new DfCloudClient({ apiKey: API_KEY, apiUrl: emulator.url });
+      try {
+        const [backedUp, restored] = (await seedDatastores(emulator, 2, "latency")) as [string, string];
+        const source = await client.createBackup({
+          datastoreId: backedUp,
+          description: "source",
+          retentionDays: 7,
+        });
+        await client.waitForBackup(source.backup_id);
+        const realMs = (emulatorSeconds * 1000) / timeScale;
+        const samples = { Backup: [] as WaitSample[], Restore: [] as WaitSample[] };
+        for (let run = 0; run < RUNS; run++) {
+          samples.Backup.push(
+            await measureWait(
+              emulator,
+              `latency-backup-${name}-${run}`,
+              timeScale,
+              emulatorSeconds,
+              "Backup",
+              () => {
+                new dfcloud.Backup("backup", {
+                  datastoreId: backedUp,
+                  description: `run ${run}`,
+                  retentionDays: 1,
+                });
+              },
+            ),
+          );
+          samples.Restore.push(
+            await measureWait(
+              emulator,
+              `latency-restore-${name}-${run}`,
+              timeScale,
+              emulatorSeconds,
+              "Restore",
+              () => {
+                new dfcloud.Restore("restore", {
+                  datastoreId: restored,
+                  backupId: source.backup_id,
+                  acknowledgeDataLoss: true,
+                  trigger: `run ${run}`,
+                });
+              },
+            ),
+          );
+        }
+        // The model at the measured real duration checks the model against the measurement; the
+        // expected cost at the emulator duration is what an operation that long costs for real.
+        const ours = pollModel(realMs, oursSchedule);
+        const oursReal = expectedPollModel(emulatorSeconds * 1000, oursSchedule);
+        const terraformReal = expectedPollModel(emulatorSeconds * 1000, terraformSchedule);
+        for (const kind of ["Backup", "Restore"] as const) {
+          const latencyMs = median(samples[kind].map((s) => s.latencyMs));
+          const polls = median(samples[kind].map((s) => s.polls));
+          latency[`${kind} ${name}`] = {
+            emulatorSeconds,
+            timeScale,
+            realMs,
+            latencyMs,
+            polls,
+            modelAtRealDuration: ours,
+            expectedAtEmulatorDuration: { ours: oursReal, terraform: terraformReal },
+            samples: samples[kind],
+          };
+          rows.push(
+            `| ${kind} | ${emulatorSeconds} s (${seconds(realMs)} s real) | ${Math.round(latencyMs)} ms | ${polls} | ` +
+              `${modelCell(ours)} | ${modelCell(oursReal)} | ${modelCell(terraformReal)} |`,
+          );
+        }
+      } finally {
+        await client.close();
+        await emulator.close();
+      }
+    }
+    results.waitLatency = latency;
+    tables.push(
+      [
+        "### Wait latency: from the moment the emulator finished to the provider's poll that saw it",
+        "",
+        "Measured at the real duration shown. The model applies our poll schedule to that duration (it checks the",
+        "model); the expected columns apply each schedule to operations of the emulator duration taken as real",
+        "(75% to 125% of it, averaged): what a real 2-second and 2-minute operation costs.",
+        "",
+        "| resource | operation takes | latency, measured | polls, measured | ours, model | ours, expected | Terraform's every 5 s, expected |",
+        "|---|---|---|---|---|---|---|",
+        ...rows,
+        "",
+      ].join("\n"),
+    );
+  });
+});
+
+/** What one wait cost. */
+interface WaitSample {
+  /** Real ms from the transition's end to the request of the poll that saw it. */
+  latencyMs: number;
+  /** GETs of the awaited object from the start of the transition to the end of the wait. */
+  polls: number;
+  /** Real ms of the whole `up`. */
+  upMs: number;
+}
+
+/**
+ * Runs `up` of a one-resource program and reads the request log: the write that started the
+ * transition (the backup's POST, the restore's PUT) gives its end in emulator time (start +
+ * duration), converted to real time by the time scale; the first GET at or after it is the poll
+ * that saw the end, and the provider returns on its answer.
+ */
+async function measureWait(
+  emulator: RunningEmulator,
+  name: string,
+  timeScale: number,
+  durationSeconds: number,
+  kind: "Backup" | "Restore",
+  declare: () => void,
+): Promise<WaitSample> {
+  const { stack } = await emulatorStack(name, async () => declare(), emulator);
+  await emulator.admin.clearRequests();
+  const up = await timed(() => stack.up());
+  const log = await emulator.admin.requests();
+  const start = log.find(
+    (e) => e.status === 200 && (kind === "Backup" ? e.method === "POST" : e.method === "PUT"),
+  );
+  if (!start) throw new Error(`${name}: no ${kind === "Backup" ? "POST" : "PUT"} in the request log`);
+  const awaited =
+    kind === "Backup"
+      ? (e: RequestLogEntry) => e.method === "GET" && /^\/v1\/backups\/bkp_/.test(e.path)
+      : (e: RequestLogEntry) => e.method === "GET" && e.path === start.path;
+  const polls = log.filter((e) => awaited(e) && e.time >= start.time);
+  const doneAt = start.time + durationSeconds * 1000;
+  const seen = polls.find((e) => e.time >= doneAt);
+  if (!seen) throw new Error(`${name}: no poll after the ${kind} finished`);
+  const doneAtReal = start.realTime + (doneAt - start.time) / timeScale;
+  await stack.destroy();
+  return { latencyMs: seen.realTime - doneAtReal, polls: polls.length, upMs: up.ms };
+}
+
+describe("size in state", () => {
+  it("reports __provider and state bytes per resource", () => {
+    const sizes = results.sizes as Record<string, { provider: number; state: number }> | undefined;
+    expect(sizes).toBeDefined();
+    const rows = Object.entries(sizes ?? {}).map(
+      ([kind, { provider, state }]) => `| ${kind} | ${provider} | ${state} |`,
+    );
+    tables.push(
+      [
+        "### Size in state, bytes per resource",
+        "",
+        "| resource | `__provider` | whole resource in the checkpoint |",
+        "|---|---|---|",
+        ...rows,
+        "",
+      ].join("\n"),
+    );
+  });
+});

@@ -1,0 +1,243 @@
+/**
+ * What the benchmark (bench.ts) and the soak (soak.ts, tests/engine/soak-short.test.ts) share: an
+ * emulator account with seeded datastores, inline-program stacks on the real engine, the no-op
+ * dynamic resource that is the baseline, process sampling, request-log accounting and statistics.
+ * Everything runs offline against an in-process emulator on loopback.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import type { Durations, RequestLogEntry, RunningEmulator } from "dfcloud-emulator";
+import { inlineStack, ROOT } from "../tests/engine/harness";
+
+/** The API key (and so the account) of every bench and soak run. */
+export const API_KEY = "dragonflydb_bench_key_0123456789abcdef";
+
+/** Every seeded datastore lives here, so any backup fits any datastore for a restore. */
+const LOCATION = { provider: "aws", region: "eu-west-1", availability_zones: ["euw1-az1"] };
+
+/** Instant transitions: every wait ends on its first poll, so timings measure overhead alone. */
+export const INSTANT: Durations = {
+  datastoreCreate: 0,
+  datastoreUpdate: 0,
+  datastoreDelete: 0,
+  restore: 0,
+  backup: 0,
+};
+
+/** Seeds `count` active, single-shard datastores in {@link API_KEY}'s account; returns their ids. */
+export async function seedDatastores(
+  emulator: RunningEmulator,
+  count: number,
+  prefix: string,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const datastore = await emulator.admin.seedDatastore(API_KEY, {
+      name: `${prefix}-${i}`,
+      location: LOCATION,
+      tier: { max_memory_bytes: 6_250_000_000, performance_tier: "standard", replicas: 1 },
+      cluster: { enabled: false },
+    });
+    ids.push(datastore.datastore_id);
+  }
+  return ids;
+}
+
+/**
+ * A stack of an inline program (tests/engine/harness.ts `inlineStack`); with `emulator`, its config
+ * points the provider at that emulator, the key set as a secret as users set it.
+ */
+export async function emulatorStack(
+  name: string,
+  program: PulumiFn,
+  emulator?: RunningEmulator,
+): Promise<{ stack: Stack; workDir: string }> {
+  const created = await inlineStack(name, program);
+  if (emulator) {
+    await created.stack.setAllConfig({
+      "dfcloud:apiKey": { value: API_KEY, secret: true },
+      "dfcloud:apiUrl": { value: emulator.url },
+    });
+  }
+  return created;
+}
+
+/**
+ * The baseline: a dynamic provider that does nothing but answer. Same engine path as ours (the
+ * same `pulumi-nodejs` provider process, serialised provider, check/diff/create/read/delete RPCs),
+ * no API calls, so `ours / no-op` is what our provider adds on top of Pulumi itself.
+ */
+const noopProvider: pulumi.dynamic.ResourceProvider = {
+  async create(inputs) {
+    return { id: `noop-${inputs.datastoreId}`, outs: inputs };
+  },
+};
+
+/** A no-op dynamic resource with the same inputs as a BackupSchedule (so state sizes compare). */
+export class NoopResource extends pulumi.dynamic.Resource {
+  /**
+   * @param name the unique name of the resource
+   * @param props what a BackupSchedule would get
+   */
+  constructor(name: string, props: Record<string, unknown>) {
+    super(noopProvider, name, props, undefined, "bench", "Noop");
+  }
+}
+
+/** The resources of an exported stack (`pulumi stack export`), as far as the bench reads them. */
+export interface StateResource {
+  urn: string;
+  type: string;
+  id?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+/** A stack's deployment: its resources and the operations an interrupted run left pending. */
+export interface StateSnapshot {
+  resources: StateResource[];
+  pendingOperations: { type: string; resource: StateResource }[];
+}
+
+/** Exports the stack's state. */
+export async function exportState(stack: Stack): Promise<StateSnapshot> {
+  const deployment = (await stack.exportStack()).deployment as {
+    resources?: StateResource[];
+    pending_operations?: { type: string; resource: StateResource }[];
+  };
+  return { resources: deployment.resources ?? [], pendingOperations: deployment.pending_operations ?? [] };
+}
+
+/** The last segment of a type token: `pulumi-nodejs:dynamic/dfcloud:Backup` → `Backup`. */
+export function kindOf(type: string): string {
+  return type.split(":").pop() ?? type;
+}
+
+/** `GET /v1/backups/bkp_x?datastore_id=…` → `GET /v1/backups/{id}`: calls of one kind count together. */
+export function callKind(entry: Pick<RequestLogEntry, "method" | "path">): string {
+  const bare = entry.path.replace(/[?].*$/, "").replace(/\/(dst|bkp)_[a-z0-9]+/g, "/{id}");
+  return `${entry.method} ${bare}`;
+}
+
+/** Counts per call kind, e.g. `{"GET /v1/datastores/{id}": 2, "PUT /v1/datastores/{id}": 1}`. */
+export function countCalls(entries: readonly RequestLogEntry[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const entry of entries) counts[callKind(entry)] = (counts[callKind(entry)] ?? 0) + 1;
+  return counts;
+}
+
+/** The median (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** Milliseconds `run` took, and its result. */
+export async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const started = performance.now();
+  const result = await run();
+  return { ms: performance.now() - started, result };
+}
+
+/** A process found under this one: its pid and command line. */
+interface ProcessInfo {
+  pid: number;
+  cmdline: string;
+}
+
+/**
+ * The processes below `root` in the process tree (children, grandchildren, …), read from /proc.
+ * Scoped to our own tree because other engine runs may share the machine.
+ */
+export function descendants(root: number = process.pid): ProcessInfo[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      // Field 4 is the parent pid; field 2 (the command) is in parentheses and may contain spaces.
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      parentOf.set(Number(entry), Number(fields[1]));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const found: ProcessInfo[] = [];
+  const under = new Set([root]);
+  // Parents have lower pids except after pid wrap-around, so repeat until nothing new turns up.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, parent] of parentOf) {
+      if (under.has(parent) && !under.has(pid)) {
+        under.add(pid);
+        grew = true;
+        try {
+          found.push({ pid, cmdline: fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ") });
+        } catch {
+          // Ended meanwhile.
+        }
+      }
+    }
+  }
+  return found;
+}
+
+/** Peak resident memory (VmHWM) in KiB and CPU time used so far in ms, or undefined once the process is gone. */
+function processUsage(pid: number): { peakKiB: number; cpuMs: number } | undefined {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields 14 and 15 (utime, stime) in clock ticks, counted after the parenthesised command.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    const peak = /^VmHWM:\s+(\d+) kB/m.exec(status);
+    return peak ? { peakKiB: Number(peak[1]), cpuMs: (ticks * 1000) / CLOCK_TICKS_PER_SECOND } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** USER_HZ: Linux reports CPU times in /proc in hundredths of a second on every architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * Samples the Pulumi dynamic-provider processes below this one while an engine command runs: the
+ * peak resident memory (VmHWM, the kernel's own high-water mark, so sampling only has to catch the
+ * process alive, not at its peak) and the CPU time they used (as of the last sample).
+ */
+export class ProviderSampler {
+  readonly #seen = new Map<number, { peakKiB: number; cpuMs: number }>();
+  readonly #timer: NodeJS.Timeout;
+
+  /** Starts sampling every `everyMs` milliseconds. */
+  constructor(everyMs = 50) {
+    this.#timer = setInterval(() => this.#sample(), everyMs);
+  }
+
+  #sample(): void {
+    for (const { pid, cmdline } of descendants()) {
+      if (!cmdline.includes("dynamic-provider")) continue;
+      const usage = processUsage(pid);
+      if (usage) this.#seen.set(pid, usage);
+    }
+  }
+
+  /** Stops sampling: the largest peak RSS of any provider process in MiB, and their CPU time in ms (0 when none was seen). */
+  stop(): { peakRssMiB: number; cpuMs: number } {
+    clearInterval(this.#timer);
+    const usages = [...this.#seen.values()];
+    return {
+      peakRssMiB: Math.max(0, ...usages.map((u) => u.peakKiB)) / 1024,
+      cpuMs: usages.reduce((sum, u) => sum + u.cpuMs, 0),
+    };
+  }
+}
+
+/** Where bench and soak results go (bench/results.json, bench/results.md, bench/soak-results.json). */
+export const BENCH_DIR = path.join(ROOT, "bench");
