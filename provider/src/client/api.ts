@@ -1,5 +1,10 @@
 import type { CreateBackupRequest, DeleteBackupResult, ListBackupsFilter } from "./backups";
-import type { ConfigMutation, DatastorePredicate, WaitForDatastoreOptions } from "./datastores";
+import type {
+  ConfigMutation,
+  DatastorePredicate,
+  SetBackupPolicyOptions,
+  WaitForDatastoreOptions,
+} from "./datastores";
 import type { Backup, BackupPolicySettings, Datastore, DatastoreStatus } from "./schemas";
 import type { WaitForOptions } from "./wait";
 
@@ -32,7 +37,11 @@ export interface DfCloudApi {
    * Sets `config.backup_policy` (read-modify-write). Fields of `policy` replace the modelled ones;
    * unmodelled fields stored on the server are kept. Disable with `{enabled: false}`.
    */
-  setBackupPolicy(datastoreId: string, policy: BackupPolicySettings): Promise<Datastore>;
+  setBackupPolicy(
+    datastoreId: string,
+    policy: BackupPolicySettings,
+    options?: SetBackupPolicyOptions,
+  ): Promise<Datastore>;
 
   /**
    * Starts restoring a backup into the datastore, replacing all its data. Returns at once; wait until

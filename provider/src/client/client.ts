@@ -15,6 +15,7 @@ import {
   type DatastorePredicate,
   getDatastore,
   listDatastores,
+  type SetBackupPolicyOptions,
   setBackupPolicy,
   startRestore,
   updateDatastoreConfig,
@@ -59,8 +60,12 @@ export class DfCloudClient implements DfCloudApi {
     return updateDatastoreConfig(this.#context, datastoreId, mutate);
   }
 
-  setBackupPolicy(datastoreId: string, policy: BackupPolicySettings): Promise<Datastore> {
-    return setBackupPolicy(this.#context, datastoreId, policy);
+  setBackupPolicy(
+    datastoreId: string,
+    policy: BackupPolicySettings,
+    options?: SetBackupPolicyOptions,
+  ): Promise<Datastore> {
+    return setBackupPolicy(this.#context, datastoreId, policy, options);
   }
 
   startRestore(datastoreId: string, backupId: string): Promise<Datastore> {

@@ -6,6 +6,7 @@ import type { RequestSpec } from "./http";
 import { DATASTORES_PATH } from "./modelled";
 import { path } from "./path";
 import {
+  type BackupPolicy,
   BackupPolicySchema,
   type BackupPolicySettings,
   type Datastore,
@@ -16,7 +17,8 @@ import {
 import { pollUntil, type WaitForOptions } from "./wait";
 
 /** Changes a copy of a datastore's config; gets a deep copy, so it may modify it in place and return it. */
-export type ConfigMutation = (config: DatastoreConfig) => DatastoreConfig;
+/** Changes a copy of the config; returning `undefined` means "nothing to change": no PUT is sent. */
+export type ConfigMutation = (config: DatastoreConfig) => DatastoreConfig | undefined;
 
 /** A condition a datastore is awaited to meet. */
 export type DatastorePredicate = (datastore: Datastore) => boolean;
@@ -55,10 +57,11 @@ export async function updateDatastoreConfig(
   mutate: ConfigMutation,
 ): Promise<Datastore> {
   const current = await getDatastore(context, datastoreId);
+  const desired = mutate(structuredClone(current.config));
+  if (desired === undefined) return current;
   const spec = { method: "PUT", path: datastorePath(datastoreId) } as const;
   // The server would answer 409 (docs/api-model.md); checking first avoids a doomed PUT.
   if (current.status !== "active") throw conflictBeforeSending(context, spec, current);
-  const desired = mutate(structuredClone(current.config));
   return putConfig(context, { ...spec, body: desired }, desired);
 }
 
@@ -115,6 +118,15 @@ function conflictBeforeSending(
   });
 }
 
+/** Options of setBackupPolicy. */
+export interface SetBackupPolicyOptions {
+  /**
+   * Called with the stored policy; when it answers true nothing is sent and the datastore is returned
+   * as read (one GET), whatever its status. Lets a caller skip a write the datastore already holds.
+   */
+  readonly skipIf?: ((current: BackupPolicy | null | undefined) => boolean) | undefined;
+}
+
 /**
  * Replaces the modelled fields of `config.backup_policy` with `policy` (read-modify-write). Fields of the
  * stored policy this client does not model are kept; modelled fields absent from `policy` are removed.
@@ -123,8 +135,10 @@ export function setBackupPolicy(
   context: ClientContext,
   datastoreId: string,
   policy: BackupPolicySettings,
+  options: SetBackupPolicyOptions = {},
 ): Promise<Datastore> {
   return updateDatastoreConfig(context, datastoreId, (config) => {
+    if (options.skipIf?.(config.backup_policy)) return undefined;
     const unmodelledFields = Object.entries(config.backup_policy ?? {}).filter(
       ([field]) => !MODELLED_POLICY_FIELDS.has(field),
     );

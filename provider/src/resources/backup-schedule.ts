@@ -1,4 +1,4 @@
-import type { Datastore } from "../client/schemas";
+import type { BackupPolicy, Datastore } from "../client/schemas";
 import type { ResourceDeps } from "./api";
 import { checkFields, type FieldRule } from "./check";
 import {
@@ -65,14 +65,17 @@ export function backupScheduleLogic(
     const id = inputs.datastoreId;
     const timeoutMs = minutesToMs(inputs.waitTimeoutMinutes);
     try {
-      const current = await api.getDatastore(id);
-      const live = fromBackupPolicy(current.config.backup_policy);
-      if (live && sameSchedule(live, inputs)) return inputs;
-      const onProgress = progressReporter(log, `datastore ${id}`);
-      if (!isActive(current)) await api.waitForDatastore(id, isActive, { timeoutMs, onProgress });
-      await whenDatastoreIdle(given, id, given.now() + timeoutMs, () =>
-        api.setBackupPolicy(id, toBackupPolicy(inputs)),
+      // One read-modify-write: it sends nothing when the datastore already has this schedule, and
+      // refuses (409, nothing sent) while the datastore is busy, which whenDatastoreIdle waits out.
+      const holdsSchedule = (policy: BackupPolicy | null | undefined) => {
+        const live = fromBackupPolicy(policy);
+        return live !== undefined && sameSchedule(live, inputs);
+      };
+      const written = await whenDatastoreIdle(given, id, given.now() + timeoutMs, () =>
+        api.setBackupPolicy(id, toBackupPolicy(inputs), { skipIf: holdsSchedule }),
       );
+      if (holdsSchedule(written.config.backup_policy) && isActive(written)) return inputs;
+      const onProgress = progressReporter(log, `datastore ${id}`);
       const settled = await api.waitForDatastore(id, isActive, { timeoutMs, onProgress });
       confirm(settled, inputs);
       return inputs;

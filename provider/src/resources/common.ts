@@ -59,6 +59,9 @@ export function isConflict(error: unknown): boolean {
   return error instanceof Error && error.name === "ConflictError";
 }
 
+/** How often a write refused with 409 while its datastore is `active` is tried again. */
+const MAX_CONFLICTS_WHILE_ACTIVE = 2;
+
 /**
  * Runs `write`, a change to datastore `datastoreId`; when the API refuses it with 409 because the
  * datastore is busy, waits until the datastore is `active` again and runs it once more, until
@@ -73,12 +76,21 @@ export async function whenDatastoreIdle<T>(
   write: () => Promise<T>,
 ): Promise<T> {
   const onProgress = progressReporter(deps.log, `datastore ${datastoreId}`);
+  // A 409 while the datastore is already active is about something else (a backup that is not
+  // ready, say) or a transition that ended a moment ago: try again, but not in a loop.
+  let conflictsWhileActive = 0;
   for (;;) {
     try {
       return await write();
     } catch (error) {
       if (!isConflict(error) || deps.now() >= deadlineMs) throw error;
-      await deps.api.waitForDatastore(datastoreId, isActive, { deadlineMs, onProgress });
+      const current = await deps.api.getDatastore(datastoreId);
+      if (isActive(current)) {
+        conflictsWhileActive += 1;
+        if (conflictsWhileActive > MAX_CONFLICTS_WHILE_ACTIVE) throw error;
+      } else {
+        await deps.api.waitForDatastore(datastoreId, isActive, { deadlineMs, onProgress });
+      }
     }
   }
 }

@@ -44,6 +44,24 @@ describe("read-modify-write", () => {
 });
 
 describe("setBackupPolicy", () => {
+  it("sends nothing when skipIf accepts the stored policy, even while the datastore is busy", async () => {
+    const id = await harness.seed(
+      datastoreConfig({ backup_policy: { enabled: true, every_day: true, hours: [1], retention: 2 } }),
+    );
+    const client = harness.client();
+    await client.updateDatastoreConfig(id, (config) => ({ ...config, name: "busy" }));
+    await harness.emulator.admin.clearRequests();
+    const seen: unknown[] = [];
+    const answer = await client.setBackupPolicy(
+      id,
+      { enabled: false },
+      { skipIf: (current) => seen.push(current) > 0 },
+    );
+    expect(seen).toEqual([{ enabled: true, every_day: true, hours: [1], retention: 2 }]);
+    expect(answer.status).toBe("updating");
+    expect((await harness.emulator.admin.requests()).map((entry) => entry.method)).toEqual(["GET"]);
+  });
+
   it("writes the schedule, which the emulator then runs", async () => {
     const id = await harness.seed();
     const client = harness.client();

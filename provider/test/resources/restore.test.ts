@@ -153,3 +153,26 @@ describe("Restore checks the backup against the datastore at preview", () => {
     ]);
   });
 });
+
+describe("Restore gives up on a conflict that waiting cannot fix", () => {
+  it("stops after a few tries when the API refuses with 409 while the datastore is active", async () => {
+    const id = await harness().seed();
+    await harness().emulator.admin.setDurations({ backup: 3600 });
+    const pending = await harness().deps.api.createBackup({
+      datastoreId: id,
+      description: "",
+      retentionDays: 1,
+    });
+    await harness().emulator.admin.clearRequests();
+    const inputs = {
+      datastoreId: id,
+      backupId: pending.backup_id,
+      acknowledgeDataLoss: true,
+      waitTimeoutMinutes: 30,
+    } as const;
+    await expect(logic().create(inputs)).rejects.toThrow(
+      `restoring backup ${pending.backup_id} into datastore ${id}: PUT /v1/datastores/${id} failed with 409 Conflict: `,
+    );
+    expect(await harness().writes()).toEqual(Array(3).fill(`PUT /v1/datastores/${id}`));
+  });
+});
