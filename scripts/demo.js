@@ -2,7 +2,6 @@
 // `make demo`: starts the local Dragonfly Cloud API (the emulator), gives it one datastore, runs
 // `pulumi up` of examples/quickstart with the real engine against it, and prints what was created —
 // from Pulumi's side (stack outputs) and from the API's side (the datastore's schedule, the backups).
-"use strict";
 const { spawn, execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
@@ -16,12 +15,18 @@ const STACK = "demo";
 /** Starts the emulator CLI and resolves with its ready line `{url, apiKeys, adminToken}`. */
 function startEmulator() {
   // Emulator time runs 30x faster, so waits that take minutes in the cloud take seconds here.
-  const child = spawn(process.execPath, [path.join(ROOT, "emulator/dist/cli.js"), "--port", "0", "--time-scale", "30"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, "emulator/dist/cli.js"), "--port", "0", "--time-scale", "30"],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   return new Promise((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`the emulator exited with ${code} before it was ready`)));
-    readline.createInterface({ input: child.stdout }).once("line", (line) => resolve({ child, ...JSON.parse(line) }));
+    readline
+      .createInterface({ input: child.stdout })
+      .once("line", (line) => resolve({ child, ...JSON.parse(line) }));
   });
 }
 
@@ -31,12 +36,15 @@ async function admin(emulator, method, route, body) {
     headers: { authorization: `Bearer ${emulator.adminToken}`, "content-type": "application/json" },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  if (!response.ok) throw new Error(`${method} /_emulator/${route}: ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`${method} /_emulator/${route}: ${response.status} ${await response.text()}`);
   return response.json();
 }
 
 async function api(emulator, route) {
-  const response = await fetch(`${emulator.url}${route}`, { headers: { authorization: `Bearer ${emulator.apiKeys[0]}` } });
+  const response = await fetch(`${emulator.url}${route}`, {
+    headers: { authorization: `Bearer ${emulator.apiKeys[0]}` },
+  });
   return response.json();
 }
 
@@ -53,7 +61,11 @@ async function main() {
   fs.rmSync(WORK, { recursive: true, force: true });
   fs.mkdirSync(path.join(WORK, "state"), { recursive: true });
   fs.rmSync(path.join(PROGRAM, `Pulumi.${STACK}.yaml`), { force: true });
-  const env = { ...process.env, PULUMI_BACKEND_URL: `file://${path.join(WORK, "state")}`, PULUMI_CONFIG_PASSPHRASE: "demo" };
+  const env = {
+    ...process.env,
+    PULUMI_BACKEND_URL: `file://${path.join(WORK, "state")}`,
+    PULUMI_CONFIG_PASSPHRASE: "demo",
+  };
 
   const emulator = await startEmulator();
   try {
@@ -68,7 +80,11 @@ async function main() {
     });
     console.log(`▶ Datastore ${datastore.datastore_id} (demo-cache, aws eu-west-1)\n`);
 
-    execFileSync("pulumi", ["stack", "init", STACK, "--non-interactive"], { cwd: PROGRAM, env, stdio: "inherit" });
+    execFileSync("pulumi", ["stack", "init", STACK, "--non-interactive"], {
+      cwd: PROGRAM,
+      env,
+      stdio: "inherit",
+    });
     pulumi(["config", "set", "datastoreId", datastore.datastore_id], env);
     pulumi(["config", "set", "dfcloud:apiUrl", emulator.url], env);
     pulumi(["config", "set", "--secret", "dfcloud:apiKey", emulator.apiKeys[0]], env);
@@ -81,7 +97,9 @@ async function main() {
     console.log(JSON.stringify(live.config.backup_policy, null, 2));
     console.log("\n▶ Backups in the account (the API's view)");
     for (const backup of await api(emulator, "/v1/backups")) {
-      console.log(`  ${backup.backup_id}  ${backup.status}  ${backup.source}  "${backup.description}"  retention ${backup.retention} d`);
+      console.log(
+        `  ${backup.backup_id}  ${backup.status}  ${backup.source}  "${backup.description}"  retention ${backup.retention} d`,
+      );
     }
     console.log(
       "\nDone. The emulator stops now; `make emulator` keeps one running for your own programs " +

@@ -2,7 +2,6 @@
 // Prints vitest's JSON report as one closing line `tests: N passed, N failed, N skipped` — the
 // plain form our CI reads — and fails when no test ran, so a run that silently collected nothing
 // can never look green.
-"use strict";
 const fs = require("node:fs");
 const file = process.argv[2];
 if (!file || !fs.existsSync(file)) {

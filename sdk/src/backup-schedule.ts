@@ -49,6 +49,13 @@ export class BackupSchedule extends pulumi.dynamic.Resource {
    */
   constructor(name: string, args: BackupScheduleArgs, opts?: pulumi.CustomResourceOptions) {
     // Keys absent from props get no Output, so optional inputs are listed to expose their outputs.
-    super(provider, name, { enabled: undefined, waitTimeoutMinutes: undefined, ...args }, opts, "dfcloud", "BackupSchedule");
+    super(
+      provider,
+      name,
+      { enabled: undefined, waitTimeoutMinutes: undefined, ...args },
+      opts,
+      "dfcloud",
+      "BackupSchedule",
+    );
   }
 }
