@@ -68,12 +68,15 @@ const MAX_CONFLICTS_WHILE_ACTIVE = 2;
  * `deadlineMs`. Pulumi applies the resources of one `up` in parallel, so a Backup or Restore often
  * meets its datastore `updating` for the BackupSchedule written a moment before. A 409 means the
  * write was not applied, so running it again cannot apply it twice.
+ * @param alreadyUnderway says whether the busy datastore is busy with this very write (started by
+ *   an earlier, interrupted run); then the write is not repeated and that datastore is returned
  */
 export async function whenDatastoreIdle<T>(
   deps: ResourceDeps,
   datastoreId: string,
   deadlineMs: number,
   write: () => Promise<T>,
+  alreadyUnderway?: (busy: Datastore) => T | undefined,
 ): Promise<T> {
   const onProgress = progressReporter(deps.log, `datastore ${datastoreId}`);
   // A 409 while the datastore is already active is about something else (a backup that is not
@@ -85,6 +88,8 @@ export async function whenDatastoreIdle<T>(
     } catch (error) {
       if (!isConflict(error) || deps.now() >= deadlineMs) throw error;
       const current = await deps.api.getDatastore(datastoreId);
+      const underway = isActive(current) ? undefined : alreadyUnderway?.(current);
+      if (underway !== undefined) return underway;
       if (isActive(current)) {
         conflictsWhileActive += 1;
         if (conflictsWhileActive > MAX_CONFLICTS_WHILE_ACTIVE) throw error;

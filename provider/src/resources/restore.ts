@@ -159,7 +159,22 @@ export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInp
       try {
         // startRestore reads the datastore first and refuses (409) unless it is active; whenDatastoreIdle
         // then waits for it. A separate wait before would read the datastore once more on every restore.
-        await whenDatastoreIdle(given, id, now() + timeoutMs, () => api.startRestore(id, inputs.backupId));
+        // A datastore already restoring this backup is an `up` that was killed mid-restore: wait for
+        // that restore instead of running a second one.
+        await whenDatastoreIdle(
+          given,
+          id,
+          now() + timeoutMs,
+          () => api.startRestore(id, inputs.backupId),
+          (busy) => {
+            if (busy.status !== "restoring" || busy.config.restore?.backup_id !== inputs.backupId)
+              return undefined;
+            log(
+              `datastore ${id} is already restoring backup ${inputs.backupId} (an interrupted run?); waiting for that restore`,
+            );
+            return busy;
+          },
+        );
         await api.waitForDatastore(
           id,
           (d) =>

@@ -176,3 +176,29 @@ describe("Restore gives up on a conflict that waiting cannot fix", () => {
     expect(await harness().writes()).toEqual(Array(3).fill(`PUT /v1/datastores/${id}`));
   });
 });
+
+describe("Restore after an interrupted run", () => {
+  it("waits for a restore of the same backup that is already running instead of starting another", async () => {
+    const { emulator, deps } = harness();
+    const id = await harness().seed();
+    await emulator.admin.setData(id, { v: "A" });
+    const backupId = await readyBackup(id);
+    await emulator.admin.setData(id, { v: "B" });
+    await emulator.admin.setDurations({ restore: 600 });
+    await deps.api.startRestore(id, backupId);
+    await emulator.admin.clearRequests();
+
+    const { outs } = await logic().create({
+      datastoreId: id,
+      backupId,
+      acknowledgeDataLoss: true,
+      waitTimeoutMinutes: 30,
+    });
+    expect(outs.backupId).toBe(backupId);
+    expect(await harness().writes()).toEqual([]);
+    expect(await emulator.admin.getData(id)).toEqual({ v: "A" });
+    expect(harness().logLines).toContain(
+      `datastore ${id} is already restoring backup ${backupId} (an interrupted run?); waiting for that restore`,
+    );
+  });
+});
