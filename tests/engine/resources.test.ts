@@ -22,6 +22,16 @@ interface Scenario {
   restore?: { backupId?: string; trigger: string };
 }
 
+/** The API policy the program's schedule (Mon and Thu, 02:00 and 14:00 UTC, 7 days) stands for. */
+const DECLARED_POLICY = {
+  enabled: true,
+  every_day: false,
+  weekdays: [1, 4],
+  every_hour: false,
+  hours: [2, 14],
+  retention: 7,
+};
+
 let scenario: Scenario = { days: ["mon", "thu"], hours: [2, 14] };
 let datastoreId = "";
 
@@ -115,14 +125,7 @@ describe("BackupSchedule, Backup and Restore on the real engine", () => {
   it("creates the schedule and a ready backup", async () => {
     const up = await stack.up({ onOutput });
     expect(up.summary.resourceChanges).toMatchObject({ create: 3 }); // the stack, the schedule, the backup
-    expect(await livePolicy()).toEqual({
-      enabled: true,
-      every_day: false,
-      weekdays: [1, 4],
-      every_hour: false,
-      hours: [2, 14],
-      retention: 7,
-    });
+    expect(await livePolicy()).toEqual(DECLARED_POLICY);
     const backups = await manualBackups();
     expect(backups).toHaveLength(1);
     expect(backups[0]?.status).toBe("ready");
@@ -166,14 +169,7 @@ describe("BackupSchedule, Backup and Restore on the real engine", () => {
     expect(refresh.summary.resourceChanges).toMatchObject({ update: 1 });
     const up = await stack.up({ onOutput });
     expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
-    expect(await livePolicy()).toEqual({
-      enabled: true,
-      every_day: false,
-      weekdays: [1, 4],
-      every_hour: false,
-      hours: [2, 14],
-      retention: 7,
-    });
+    expect(await livePolicy()).toEqual(DECLARED_POLICY);
   });
 
   it("restores the backed-up data into the datastore, once", async () => {

@@ -8,6 +8,7 @@ export type ResourceApi = Pick<
   DfCloudApi,
   | "getDatastore"
   | "setBackupPolicy"
+  | "updateDatastoreConfig"
   | "startRestore"
   | "waitForDatastore"
   | "getBackup"

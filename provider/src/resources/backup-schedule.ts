@@ -6,6 +6,7 @@ import {
   isActive,
   isGone,
   isNotFound,
+  isTerminal,
   minutesToMs,
   progressReporter,
   waitTimeoutRule,
@@ -126,18 +127,26 @@ export function backupScheduleLogic(
     async delete(id, props) {
       const given = deps();
       const { api, log } = given;
+      const timeoutMs = minutesToMs(props.waitTimeoutMinutes);
       try {
-        const current = await api.getDatastore(id);
-        if (isGone(current) || current.config.backup_policy?.enabled !== true) return;
-        const timeoutMs = minutesToMs(props.waitTimeoutMinutes);
-        const onProgress = progressReporter(log, `datastore ${id}`);
-        if (!isActive(current)) await api.waitForDatastore(id, isActive, { timeoutMs, onProgress });
-        // Disable, keep the rest of the policy as it was: the datastore and its backups stay.
-        const disabled = { ...toBackupPolicy(props), enabled: false };
-        await whenDatastoreIdle(given, id, given.now() + timeoutMs, () => api.setBackupPolicy(id, disabled));
-        await api.waitForDatastore(id, isActive, { timeoutMs, onProgress });
+        // One read-modify-write that flips only `enabled`, keeping the rest of the live policy (and
+        // sending nothing when it is already off): the datastore and its backups stay.
+        const written = await whenDatastoreIdle(given, id, given.now() + timeoutMs, () =>
+          api.updateDatastoreConfig(id, (config) =>
+            config.backup_policy?.enabled === true
+              ? { ...config, backup_policy: { ...config.backup_policy, enabled: false } }
+              : undefined,
+          ),
+        );
+        if (written.status === "updating") {
+          await api.waitForDatastore(id, isActive, {
+            timeoutMs,
+            onProgress: progressReporter(log, `datastore ${id}`),
+          });
+        }
       } catch (error) {
-        if (isNotFound(error)) return;
+        // A deleted datastore has no schedule left to disable.
+        if (isNotFound(error) || isTerminal(error)) return;
         throw withOperation(`disabling the backup schedule of datastore ${id}`, error);
       }
     },

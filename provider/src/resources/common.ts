@@ -54,6 +54,11 @@ export function isNotFound(error: unknown): boolean {
   return error instanceof Error && error.name === "NotFoundError";
 }
 
+/** True when a wait ended because the object can no longer get there (a `deleted` datastore). */
+export function isTerminal(error: unknown): boolean {
+  return error instanceof Error && error.name === "TerminalStateError";
+}
+
 /** True when `error` is the client's 409: the object is in a state that forbids the call. */
 export function isConflict(error: unknown): boolean {
   return error instanceof Error && error.name === "ConflictError";

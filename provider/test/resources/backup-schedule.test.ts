@@ -168,6 +168,41 @@ describe("BackupSchedule lifecycle", () => {
     expect(await harness().writes()).toEqual([`PUT /v1/datastores/${id}`]);
   });
 
+  it("disables whatever schedule is live on delete, keeping its days and hours", async () => {
+    const id = await harness().seed();
+    const { outs } = await logic().create(
+      await checked({ datastoreId: id, days: ["mon"], hours: [2], retentionDays: 7 }),
+    );
+    await harness().deps.api.setBackupPolicy(id, {
+      enabled: true,
+      every_day: true,
+      every_hour: false,
+      hours: [5],
+      retention: 3,
+    });
+    await harness().deps.api.waitForDatastore(id, "active");
+    await logic().delete(id, outs);
+    expect(await livePolicy(id)).toEqual({
+      enabled: false,
+      every_day: true,
+      every_hour: false,
+      hours: [5],
+      retention: 3,
+    });
+  });
+
+  it("treats a deleted datastore as nothing left to disable", async () => {
+    const id = await harness().seed();
+    const { outs } = await logic().create(
+      await checked({ datastoreId: id, days: "every", hours: [1], retentionDays: 2 }),
+    );
+    await fetch(`${harness().emulator.url}/v1/datastores/${id}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${harness().emulator.apiKeys[0]}` },
+    });
+    await expect(logic().delete(id, outs)).resolves.toBeUndefined();
+  });
+
   it("names the operation, the datastore and the server's answer in errors", async () => {
     const inputs = await checked({ datastoreId: "dst_missing", days: "every", hours: [1], retentionDays: 2 });
     await expect(logic().create(inputs)).rejects.toThrow(
