@@ -19,8 +19,6 @@ import {
 export const ROOT = path.resolve(__dirname, "../..");
 /** Folder of the Pulumi CLI that `make tools` builds, with its plugins linked beside it. */
 export const BUILT_ENGINE_BIN = path.join(ROOT, ".tools/pulumi/bin");
-/** @deprecated name kept for older tests; same as {@link BUILT_ENGINE_BIN}. */
-export const ENGINE_BIN = BUILT_ENGINE_BIN;
 /**
  * The `pulumi` to run: the one `make tools` built or, on a machine where it found a real Pulumi CLI
  * at or above the pinned version and built nothing, that one from PATH.

@@ -9,7 +9,16 @@ import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENGINE_BIN, engineEnv, newWorkDir, pulumi, pulumiOk, ROOT, stepCounts, writeFile } from "./harness";
+import {
+  BUILT_ENGINE_BIN,
+  engineEnv,
+  newWorkDir,
+  pulumi,
+  pulumiOk,
+  ROOT,
+  stepCounts,
+  writeFile,
+} from "./harness";
 
 const THING_TYPE = "pulumi-nodejs:dynamic/test/thing:Resource";
 
@@ -117,8 +126,10 @@ describe("our pulumi-language-nodejs with the real engine", () => {
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(ENGINE_BIN, "pulumi"))) {
-      throw new Error(`${ENGINE_BIN}/pulumi is missing: build the engine first (scripts/build-engine.sh)`);
+    if (!fs.existsSync(path.join(BUILT_ENGINE_BIN, "pulumi"))) {
+      throw new Error(
+        `${BUILT_ENGINE_BIN}/pulumi is missing: build the engine first (scripts/build-engine.sh)`,
+      );
     }
     workDir = newWorkDir("language-host");
     program = path.join(workDir, "program");
