@@ -1,30 +1,22 @@
 /**
- * Test set-up for the resource logic: a real emulator over loopback whose clock moves only when the
- * client "sleeps" (a linked clock), so waits of minutes take milliseconds and no test ever sleeps.
+ * Test set-up for the resource logic, on top of the client tests' emulator harness (a real emulator
+ * over loopback whose clock moves only when the client "sleeps"): deps for the logic, the progress
+ * lines it printed, seeding in either account, and the writes the emulator saw.
  */
-import { type EmulatorOptions, type RunningEmulator, startEmulator } from "dfcloud-emulator";
+import type { RunningEmulator } from "dfcloud-emulator";
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { type Clock, DfCloudClient } from "../../src";
+import type { Clock } from "../../src";
+import type { DatastoreConfig } from "../../src/client/schemas";
 import type { ResourceDeps } from "../../src/resources/api";
+import {
+  API_KEY,
+  datastoreConfig,
+  type EmulatorHarness,
+  OTHER_API_KEY,
+  startEmulatorHarness,
+} from "../client/support/emulator";
 
-/** Emulator and client start time: Monday 2026-01-05 10:30:00 UTC. */
-export const START = Date.UTC(2026, 0, 5, 10, 30, 0);
-/** The account the tests act as, and a second one for isolation cases. */
-export const API_KEY = "dragonflydb_resources_test_key_a";
-export const OTHER_API_KEY = "dragonflydb_resources_test_key_b";
-
-/** A config the emulator accepts, in aws eu-west-1, single shard. */
-export function datastoreConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    name: "orders-cache",
-    location: { provider: "aws", region: "eu-west-1", availability_zones: ["euw1-az1"] },
-    tier: { max_memory_bytes: 12_500_000_000, performance_tier: "standard", replicas: 1 },
-    cluster: { enabled: false },
-    dragonfly: { cache_mode: false, tls: true },
-    maintenance_window: { weekday: 2, hour: 3, duration_hours: 2 },
-    ...overrides,
-  };
-}
+export { API_KEY, OTHER_API_KEY };
 
 /** A test harness: the emulator, a linked clock, deps for the logic and a log of progress lines. */
 export interface Harness {
@@ -33,39 +25,25 @@ export interface Harness {
   deps: ResourceDeps;
   logLines: string[];
   /** Seeds an active datastore in the test account (or `apiKey`'s) and returns its id. */
-  seed(overrides?: Record<string, unknown>, apiKey?: string): Promise<string>;
+  seed(overrides?: Partial<DatastoreConfig>, apiKey?: string): Promise<string>;
   /** Writes requests (POST, PUT, DELETE) in the emulator's log since the last reset. */
   writes(): Promise<string[]>;
 }
 
-/**
- * One emulator per test file, reset before each test. Emulator time is frozen; the client's clock
- * advances it on every sleep, so a poll after a 250 ms sleep sees 250 ms more of emulator time.
- */
-export function useHarness(options: EmulatorOptions = {}): () => Harness {
+/** One emulator per test file, reset before each test. */
+export function useHarness(): () => Harness {
+  let base: EmulatorHarness | undefined;
   let harness: Harness | undefined;
-  let now = START;
   beforeAll(async () => {
-    const emulator = await startEmulator({
-      timeScale: 0,
-      startTime: START,
-      apiKeys: [API_KEY, OTHER_API_KEY],
-      ...options,
-    });
-    const clock: Clock = {
-      now: () => now,
-      sleep: async (ms) => {
-        now += ms;
-        await emulator.admin.advance(ms / 1000);
-      },
-    };
-    const api = new DfCloudClient({ apiKey: API_KEY, apiUrl: emulator.url, clock, random: () => 0.5 });
+    const started = await startEmulatorHarness();
+    const { emulator, clock } = started;
     const logLines: string[] = [];
+    base = started;
     harness = {
       emulator,
       clock,
       logLines,
-      deps: { api, now: () => now, log: (line) => logLines.push(line) },
+      deps: { api: started.client(), now: () => clock.now(), log: (line) => logLines.push(line) },
       async seed(overrides = {}, apiKey = API_KEY) {
         const datastore = await emulator.admin.seedDatastore(apiKey, datastoreConfig(overrides) as never);
         return datastore.datastore_id;
@@ -77,13 +55,11 @@ export function useHarness(options: EmulatorOptions = {}): () => Harness {
     };
   });
   afterAll(async () => {
-    await harness?.emulator.close();
+    await base?.close();
   });
   beforeEach(async () => {
     await harness?.emulator.admin.reset();
     harness?.logLines.splice(0);
-    const clock = await harness?.emulator.admin.clock();
-    if (clock) now = clock.now;
   });
   return () => {
     if (!harness) throw new Error("the harness is not started yet");
