@@ -27,6 +27,16 @@ async function livePolicy(datastoreId: string): Promise<unknown> {
   return (await liveConfig(datastoreId)).backup_policy;
 }
 
+/** Normalised inputs of a schedule on Monday and Thursday at 02:00 and 14:00 UTC, kept 7 days. */
+const MON_THU: BackupScheduleInputs = {
+  datastoreId: "dst_1",
+  days: ["mon", "thu"],
+  hours: [2, 14],
+  retentionDays: 7,
+  enabled: true,
+  waitTimeoutMinutes: 30,
+};
+
 describe("BackupSchedule check", () => {
   it("normalises order, duplicates, case and full names, and fills defaults", async () => {
     const inputs = await checked({
@@ -35,14 +45,7 @@ describe("BackupSchedule check", () => {
       hours: [14, 2, 2],
       retentionDays: 7,
     });
-    expect(inputs).toEqual({
-      datastoreId: "dst_1",
-      days: ["mon", "thu"],
-      hours: [2, 14],
-      retentionDays: 7,
-      enabled: true,
-      waitTimeoutMinutes: 30,
-    });
+    expect(inputs).toEqual(MON_THU);
   });
 
   it("passes a datastore id that is unknown during preview through untouched", async () => {
@@ -52,14 +55,7 @@ describe("BackupSchedule check", () => {
 });
 
 describe("BackupSchedule diff", () => {
-  const base: BackupScheduleInputs = {
-    datastoreId: "dst_1",
-    days: ["mon", "thu"],
-    hours: [2, 14],
-    retentionDays: 7,
-    enabled: true,
-    waitTimeoutMinutes: 30,
-  };
+  const base = MON_THU;
 
   it("sees no change after reordering and re-casing days", async () => {
     const news = await checked({
