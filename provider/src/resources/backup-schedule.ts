@@ -1,3 +1,4 @@
+import { isDfCloudError } from "../client/errors";
 import type { BackupPolicy, Datastore } from "../client/schemas";
 import type { ResourceDeps } from "./api";
 import { checkFields, type FieldRule } from "./check";
@@ -5,8 +6,6 @@ import {
   datastoreIdRule,
   isActive,
   isGone,
-  isNotFound,
-  isTerminal,
   minutesToMs,
   progressReporter,
   waitTimeoutRule,
@@ -112,7 +111,7 @@ export function backupScheduleLogic(
         datastore = await api.getDatastore(id);
       } catch (error) {
         // The datastore is gone, so is its schedule: drop the resource from state.
-        if (isNotFound(error)) return { id: "" };
+        if (isDfCloudError(error, "NotFoundError")) return { id: "" };
         throw withOperation(`reading the backup schedule of datastore ${id}`, error);
       }
       if (isGone(datastore)) return { id: "" };
@@ -146,7 +145,7 @@ export function backupScheduleLogic(
         }
       } catch (error) {
         // A deleted datastore has no schedule left to disable.
-        if (isNotFound(error) || isTerminal(error)) return;
+        if (isDfCloudError(error, "NotFoundError") || isDfCloudError(error, "TerminalStateError")) return;
         throw withOperation(`disabling the backup schedule of datastore ${id}`, error);
       }
     },

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { backupExpiresAt } from "../client/derived";
+import { isDfCloudError } from "../client/errors";
 import { TIMESTAMP_UNIT_MS } from "../client/modelled";
 import type { Backup } from "../client/schemas";
 import type { ResourceDeps } from "./api";
 import { checkFields, type FieldRule } from "./check";
 import {
   datastoreIdRule,
-  isNotFound,
   minutesToMs,
   progressReporter,
   waitTimeoutRule,
@@ -229,7 +229,7 @@ export function backupLogic(deps: () => ResourceDeps): ResourceLogic<BackupInput
         const backup = await api.getBackup(id);
         return { id, props: backupOutputs(inputsOf(props), backup), inputs: inputsOf(props) };
       } catch (error) {
-        if (!isNotFound(error)) throw withOperation(`reading backup ${id}`, error);
+        if (!isDfCloudError(error, "NotFoundError")) throw withOperation(`reading backup ${id}`, error);
         // Gone after its expiry: deleted by design; keep it so `up` does not make a new one.
         if (props.expiresAt && now() >= Date.parse(props.expiresAt)) {
           return { id, props: { ...props, status: "expired", sizeBytes: 0 }, inputs: inputsOf(props) };
@@ -243,7 +243,7 @@ export function backupLogic(deps: () => ResourceDeps): ResourceLogic<BackupInput
       try {
         await deps().api.deleteBackup(id);
       } catch (error) {
-        if (isNotFound(error)) return;
+        if (isDfCloudError(error, "NotFoundError")) return;
         throw withOperation(`deleting backup ${id}`, error);
       }
     },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isDfCloudError } from "../client/errors";
 import type { Datastore } from "../client/schemas";
 import type { ResourceDeps } from "./api";
 import type { FieldRule } from "./check";
@@ -49,21 +50,6 @@ export function isActive(datastore: Datastore): boolean {
   return datastore.status === "active";
 }
 
-/** True when `error` is the client's 404 (works across copies of the client module). */
-export function isNotFound(error: unknown): boolean {
-  return error instanceof Error && error.name === "NotFoundError";
-}
-
-/** True when a wait ended because the object can no longer get there (a `deleted` datastore). */
-export function isTerminal(error: unknown): boolean {
-  return error instanceof Error && error.name === "TerminalStateError";
-}
-
-/** True when `error` is the client's 409: the object is in a state that forbids the call. */
-export function isConflict(error: unknown): boolean {
-  return error instanceof Error && error.name === "ConflictError";
-}
-
 /** How often a write refused with 409 while its datastore is `active` is tried again. */
 const MAX_CONFLICTS_WHILE_ACTIVE = 2;
 
@@ -91,7 +77,7 @@ export async function whenDatastoreIdle<T>(
     try {
       return await write();
     } catch (error) {
-      if (!isConflict(error) || deps.now() >= deadlineMs) throw error;
+      if (!isDfCloudError(error, "ConflictError") || deps.now() >= deadlineMs) throw error;
       const current = await deps.api.getDatastore(datastoreId);
       const underway = isActive(current) ? undefined : alreadyUnderway?.(current);
       if (underway !== undefined) return underway;

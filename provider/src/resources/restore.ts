@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { shardCount } from "../client/derived";
+import { isDfCloudError } from "../client/errors";
 import type { Backup, Datastore } from "../client/schemas";
 import type { ResourceDeps } from "./api";
 import { checkFields, type FieldRule } from "./check";
@@ -7,7 +8,6 @@ import {
   datastoreIdRule,
   isActive,
   isGone,
-  isNotFound,
   minutesToMs,
   progressReporter,
   waitTimeoutRule,
@@ -93,10 +93,14 @@ export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInp
     const [backup, datastore] = await Promise.all([
       api
         .getBackup(inputs.backupId)
-        .catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error))),
+        .catch((error: unknown) =>
+          isDfCloudError(error, "NotFoundError") ? undefined : Promise.reject(error),
+        ),
       api
         .getDatastore(inputs.datastoreId)
-        .catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error))),
+        .catch((error: unknown) =>
+          isDfCloudError(error, "NotFoundError") ? undefined : Promise.reject(error),
+        ),
     ]);
     if (!backup)
       return [
@@ -200,7 +204,7 @@ export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInp
         const datastore = await deps().api.getDatastore(props.datastoreId);
         return isGone(datastore) ? { id: "" } : { id, props };
       } catch (error) {
-        if (isNotFound(error)) return { id: "" };
+        if (isDfCloudError(error, "NotFoundError")) return { id: "" };
         throw withOperation(`reading datastore ${props.datastoreId}`, error);
       }
     },
