@@ -21,7 +21,7 @@ export NODE_VERSION PULUMI_ENGINE_VERSION
 
 VITEST_REPORT := .test-work/vitest.json
 
-.PHONY: all tools node engine install build lint format test test-unit test-engine demo emulator gen docs bench soak clean
+.PHONY: all tools node engine install build lint format test test-unit test-engine vitest demo emulator gen docs bench soak clean
 
 all: build
 
@@ -66,6 +66,10 @@ test-unit: build
 
 test-engine: tools build
 	npx vitest run --project engine
+
+## vitest: run chosen test files with the Makefile's environment, e.g. make vitest ARGS=provider/test/resources
+vitest: build
+	npx vitest run $(ARGS)
 
 ## demo: start the local Dragonfly Cloud API and `pulumi up` examples/quickstart against it
 demo: tools build
