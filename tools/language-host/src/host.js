@@ -23,6 +23,7 @@ const {
   OomSniffer,
   constructConfig,
   envFromList,
+  envMs,
   findNextAvailablePort,
   locateModule,
   lookPath,
@@ -32,6 +33,12 @@ const {
 
 const DEFAULT_RUN_PATH = "@pulumi/pulumi/cmd/run";
 const PREFERRED_DEBUG_PORT = 9229;
+
+/**
+ * Milliseconds a child gets to exit after it is asked to stop, before SIGKILL: 5 s as in the Go
+ * host. LANGUAGE_HOST_GRACE_MS overrides it so tests need not wait that long.
+ */
+const DEFAULT_GRACE_MS = 5000;
 
 /**
  * @typedef {import("node:child_process").ChildProcessByStdio<null, import("node:stream").Readable, import("node:stream").Readable>} Child
@@ -96,24 +103,119 @@ function waitForExit(child) {
   });
 }
 
+/** @param {import("node:child_process").ChildProcess} child */
+function isRunning(child) {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+/**
+ * Sends `signal` to a child that is still running. A failed kill (the child exited meanwhile) is
+ * not an error: the child emits it as an "error" event, which {@link NodeLanguageHost.track}
+ * listens for.
+ * @param {import("node:child_process").ChildProcess} child
+ * @param {NodeJS.Signals} signal
+ */
+function signalChild(child, signal) {
+  if (isRunning(child)) {
+    child.kill(signal);
+  }
+}
+
 class NodeLanguageHost {
   /**
-   * @param {{ engineAddress: string, tracing: string, onHandshake?: (engineAddress: string) => void }} opts
+   * @param {{ engineAddress: string, tracing: string, onHandshake?: (engineAddress: string) => void, graceMs?: number }} opts
+   *   graceMs: how long a child may take to exit after being asked to stop, before SIGKILL
+   *   (default LANGUAGE_HOST_GRACE_MS, else 5000)
    */
   constructor(opts) {
     this.engineAddress = opts.engineAddress;
     this.tracing = opts.tracing;
     this.onHandshake = opts.onHandshake;
-    /** Cancels every running program/plugin (the `Cancel` RPC, or the host shutting down). */
+    this.graceMs = opts.graceMs ?? envMs("LANGUAGE_HOST_GRACE_MS", DEFAULT_GRACE_MS);
+    /** Cancels every running program/plugin (the `Cancel` RPC). */
     /** @type {Set<() => void>} */
     this.cancellers = new Set();
+    /**
+     * Every program and plugin process this host started that has not exited yet, with a promise
+     * of its exit: a shutdown must not leave any of them behind.
+     * @type {Map<import("node:child_process").ChildProcess, Promise<void>>}
+     */
+    this.children = new Map();
+    /** Set once {@link stopAll} began; from then on nothing new is started. */
+    this.stopping = false;
+    /** Set by {@link escalate}: no more grace for anyone. */
+    this.insist = false;
+    /** Ends a running {@link stopAll}'s grace period early. */
+    /** @type {(() => void) | undefined} */
+    this.endGrace = undefined;
   }
 
-  /** Interrupts every program and plugin this host started. */
+  /**
+   * Records a child just spawned until it exits. "exit" rather than "close": what matters is that
+   * the process is gone, not that a grandchild still holds its output pipes.
+   * @param {import("node:child_process").ChildProcess} child
+   */
+  track(child) {
+    const gone = new Promise((resolve) => {
+      child.once("exit", () => resolve(undefined));
+      // A child that could not be spawned has no pid and never emits "exit".
+      child.on("error", () => {
+        if (child.pid === undefined) {
+          resolve(undefined);
+        }
+      });
+    }).then(() => {
+      this.children.delete(child);
+    });
+    this.children.set(child, gone);
+  }
+
+  /** Interrupts every program and plugin this host started (the `Cancel` RPC). */
   cancelAll() {
     for (const cancel of [...this.cancellers]) {
       cancel();
     }
+  }
+
+  /**
+   * Stops every child for a host shutdown: `signal` first; SIGKILL for those still running once
+   * the grace period is over, or at once when {@link escalate} is called. Resolves when all of
+   * them have exited; a SIGKILLed child that is not gone after another grace period (stuck in the
+   * kernel) is given up on. Run and RunPlugin refuse to start anything from here on, so no child
+   * outlives the host.
+   * @param {NodeJS.Signals} signal
+   * @returns {Promise<void>}
+   */
+  async stopAll(signal) {
+    this.stopping = true;
+    if (this.children.size === 0) {
+      return;
+    }
+    const allGone = Promise.all(this.children.values());
+    for (const child of this.children.keys()) {
+      signalChild(child, signal);
+    }
+    /** @type {NodeJS.Timeout | undefined} */
+    let timer;
+    const graceOver = new Promise((resolve) => {
+      this.endGrace = () => resolve(undefined);
+      timer = setTimeout(resolve, this.insist ? 0 : this.graceMs);
+    });
+    await Promise.race([allGone, graceOver]);
+    clearTimeout(timer);
+    if (this.children.size === 0) {
+      return;
+    }
+    for (const child of this.children.keys()) {
+      signalChild(child, "SIGKILL");
+    }
+    await Promise.race([allGone, new Promise((resolve) => setTimeout(resolve, this.graceMs))]);
+  }
+
+  /** Ends {@link stopAll}'s grace period now (a second signal: the user insists). */
+  escalate() {
+    this.insist = true;
+    this.endGrace?.();
   }
 
   /** @returns {import("@pulumi/pulumi/proto/language_grpc_pb").ILanguageRuntimeServer} */
@@ -277,8 +379,12 @@ class NodeLanguageHost {
       runtimeArgs.push(`--inspect-brk=${debugPort}`, "--inspect-publish-uid=http");
     }
 
+    if (this.stopping) {
+      return fail("the language host is shutting down");
+    }
     /** @type {Child} */
     const child = spawn(nodeBin, [...runtimeArgs, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    this.track(child);
     const exited = waitForExit(child);
     const sniffer = new OomSniffer();
     child.stdout.on("data", (/** @type {Buffer} */ d) => process.stdout.write(d));
@@ -290,9 +396,9 @@ class NodeLanguageHost {
     // Go: the child is interrupted (then killed 5 s later) when the Cancel RPC fires or the
     // Run call itself goes away.
     const cancel = () => {
-      if (child.exitCode === null && child.signalCode === null) {
+      if (isRunning(child)) {
         child.kill("SIGINT");
-        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+        setTimeout(() => signalChild(child, "SIGKILL"), this.graceMs).unref();
       }
     };
     this.cancellers.add(cancel);
@@ -364,8 +470,8 @@ class NodeLanguageHost {
     /** @type {Child | undefined} */
     let child;
     const kill = () => {
-      if (child && child.exitCode === null && child.signalCode === null) {
-        child.kill("SIGKILL");
+      if (child) {
+        signalChild(child, "SIGKILL");
       }
       proxy?.close();
     };
@@ -439,6 +545,9 @@ class NodeLanguageHost {
       if (call.cancelled) {
         throw new Error("RunPlugin was cancelled");
       }
+      if (this.stopping) {
+        throw new Error("the language host is shutting down");
+      }
 
       // Node policy packs always ran with the policy pack directory as working directory.
       child = spawn(nodeBin, args, {
@@ -446,6 +555,7 @@ class NodeLanguageHost {
         env,
         stdio: ["ignore", "pipe", "pipe"],
       });
+      this.track(child);
       const exited = waitForExit(child);
       child.stderr.on("data", stderr);
       if (req.getAttachDebugger()) {

@@ -4,13 +4,18 @@
 // on stdout (everything else a program prints goes to stdout later, through the engine).
 "use strict";
 
+const os = require("node:os");
+
 const grpc = require("@grpc/grpc-js");
 const langGrpc = require("@pulumi/pulumi/proto/language_grpc_pb.js");
 const { NodeLanguageHost } = require("./host.js");
-const { GRPC_OPTIONS, HOST_VERSION } = require("./util.js");
+const { ENGINE_VERSION_FILE, GRPC_OPTIONS, HOST_VERSION, envMs } = require("./util.js");
 
-/** How often the engine's health is checked (Go: rpcutil.Healthcheck(ctx, addr, 5*time.Minute, …)). */
-const HEALTHCHECK_INTERVAL_MS = 5 * 60 * 1000;
+/**
+ * How often the engine's health is checked (Go: rpcutil.Healthcheck(ctx, addr, 5*time.Minute, …)).
+ * LANGUAGE_HOST_HEALTHCHECK_MS overrides it so a test can see the host notice a vanished engine.
+ */
+const HEALTHCHECK_INTERVAL_MS = envMs("LANGUAGE_HOST_HEALTHCHECK_MS", 5 * 60 * 1000);
 
 /**
  * Go `flag` style parsing: `-name=value`, `--name=value`, `-name value` for the value flags we
@@ -81,6 +86,9 @@ function startHealthcheck(address, onGone) {
 async function main() {
   const { flags, positional } = parseArgs(process.argv.slice(2));
   if (flags.version === "true") {
+    if (!HOST_VERSION) {
+      exitWithError(`no engine version: neither ${ENGINE_VERSION_FILE} nor the Makefile names one`);
+    }
     process.stdout.write(`${HOST_VERSION}\n`);
     return;
   }
@@ -98,16 +106,41 @@ async function main() {
     tracing: flags.tracing ?? "",
     onHandshake: (addr) => watch(addr),
   });
-  const shutdown = () => {
-    host.cancelAll();
-    server.forceShutdown();
-    process.exit(0);
+  let stopping = false;
+  /**
+   * Ends the host without orphaning what it started: every child is asked to stop with `signal`
+   * and SIGKILLed if it is still running after the grace period (see NodeLanguageHost.stopAll);
+   * only then does the host exit. A second signal (another Ctrl-C) skips the rest of the grace.
+   * @param {NodeJS.Signals} signal
+   * @param {number} code exit code once the children are gone
+   * @param {boolean} bySignal whether a signal asked for this, rather than the engine vanishing
+   */
+  const shutdown = (signal, code, bySignal) => {
+    if (stopping) {
+      if (bySignal) {
+        host.escalate();
+      }
+      return;
+    }
+    stopping = true;
+    host.stopAll(signal).finally(() => {
+      server.forceShutdown();
+      process.exit(code);
+    });
   };
+  // Exit code 128 + signal number, as a shell reports a command a signal ended (130 for SIGINT,
+  // 143 for SIGTERM): the host did not finish its work, so whoever started it must not read
+  // success. The children are asked to stop with the same signal the host received.
+  for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) {
+    process.on(signal, () => shutdown(signal, 128 + os.constants.signals[signal], true));
+  }
   /** @param {string} addr */
   const watch = (addr) => {
     if (!watched.has(addr)) {
       watched.add(addr);
-      startHealthcheck(addr, shutdown);
+      // The engine is gone, so nobody needs these programs any more: stop them as the Cancel RPC
+      // would (SIGINT). Exit 0: no signal ended the host, it shut down because its client left.
+      startHealthcheck(addr, () => shutdown("SIGINT", 0, false));
     }
   };
   if (engineAddress) {
@@ -120,8 +153,6 @@ async function main() {
       err ? reject(err) : resolve(p),
     );
   });
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
   // The spawner reads this line to learn where to connect.
   process.stdout.write(`${port}\n`);
 }

@@ -9,8 +9,61 @@ const fs = require("node:fs");
 const net = require("node:net");
 const path = require("node:path");
 
-/** The version this host reports: the engine it is paired with (scripts/build-engine.sh). */
-const HOST_VERSION = "3.274.1";
+/** Where this host's folder (tools/language-host) is, wherever the launcher was linked to. */
+const HOST_DIR = path.resolve(__dirname, "..");
+
+/**
+ * The engine version scripts/link-plugins.sh recorded when it linked this host next to the engine
+ * (generated, ignored by git). It wins over the Makefile because it names the engine actually
+ * linked, also when make was run with `PULUMI_ENGINE_VERSION=…` on its command line.
+ */
+const ENGINE_VERSION_FILE = path.join(HOST_DIR, "engine-version.generated.txt");
+
+/** The one place the engine version is pinned: `PULUMI_ENGINE_VERSION := vX.Y.Z` in the Makefile. */
+const MAKEFILE = path.join(HOST_DIR, "..", "..", "Makefile");
+
+/**
+ * The version this host reports (`-version`, GetPluginInfo): that of the engine it is paired with,
+ * verbatim (`v3.274.1`), as the Go host reports its build's `version.Version`; the engine parses it
+ * with semver.ParseTolerant. Read from {@link ENGINE_VERSION_FILE}, or on a fresh clone where
+ * nothing was linked yet, from the Makefile. The environment is not consulted: the engine starts
+ * the host from whatever shell the user has, without the Makefile's exports.
+ * @returns {string | undefined} undefined when neither file names a version
+ */
+function engineVersion() {
+  try {
+    const line = fs
+      .readFileSync(ENGINE_VERSION_FILE, "utf8")
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l !== "" && !l.startsWith("#"));
+    if (line) {
+      return line;
+    }
+  } catch {
+    // not linked yet: fall back to the Makefile
+  }
+  try {
+    const match = /^PULUMI_ENGINE_VERSION[ \t]*[:?]?=[ \t]*(\S+)/m.exec(fs.readFileSync(MAKEFILE, "utf8"));
+    return match?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** {@link engineVersion}, read once at start-up. */
+const HOST_VERSION = engineVersion() ?? "";
+
+/**
+ * Milliseconds from a `name` environment variable, or `fallback` when it is unset or not a
+ * non-negative integer.
+ * @param {string} name
+ * @param {number} fallback
+ */
+function envMs(name, fallback) {
+  const raw = process.env[name];
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : fallback;
+}
 
 /**
  * Exit code `@pulumi/pulumi/cmd/run` uses for "the user already got an actionable message"
@@ -328,13 +381,16 @@ class OomSniffer {
 }
 
 module.exports = {
+  ENGINE_VERSION_FILE,
   EXIT_CODE_ALREADY_REPORTED,
   GRPC_OPTIONS,
   HOST_VERSION,
   MAX_RPC_MESSAGE_SIZE,
   OomSniffer,
   constructConfig,
+  engineVersion,
   envFromList,
+  envMs,
   findNextAvailablePort,
   locateModule,
   lookPath,
