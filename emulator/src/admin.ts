@@ -6,7 +6,22 @@ import type { ClockView, StateView } from "./adminApi.ts";
 import type { FaultConfig, FaultKind } from "./faults.ts";
 import type { JsonObject } from "./json.ts";
 import type { RequestLogEntry } from "./requestLog.ts";
-import type { Datastore, DatastoreStatus, Durations } from "./types.ts";
+import type { Backup, BackupSource, BackupStatus, Datastore, DatastoreStatus, Durations } from "./types.ts";
+
+/** What {@link EmulatorAdmin.seedBackup} makes; every field is optional. */
+export interface SeedBackupOptions {
+  /** Default "". At most 256 characters. */
+  description?: string;
+  /** Whole days until the backup expires, 1 to 365. Default 7. */
+  retention?: number;
+  /** Default "manual". */
+  source?: BackupSource;
+  /**
+   * `ready` (default) captures the datastore's data now; `pending` becomes ready after the `backup`
+   * duration, like a new backup; `failed` is failed at once.
+   */
+  status?: BackupStatus;
+}
 
 /** Fault settings as {@link EmulatorAdmin.setFaults} takes them; optional fields have the defaults shown. */
 export interface FaultSettings {
@@ -76,6 +91,14 @@ export class EmulatorAdmin {
       "/datastores",
       status === undefined ? { apiKey, config } : { apiKey, config, status },
     );
+  }
+
+  /**
+   * Makes a backup of any account's datastore (in that datastore's account), `ready` at once with the
+   * datastore's data unless `options.status` says otherwise. Works with `backupEndpoints: false` too.
+   */
+  seedBackup(datastoreId: string, options: SeedBackupOptions = {}): Promise<Backup> {
+    return this.call("POST", "/backups", { datastoreId, ...options });
   }
 
   /** The data (keys and values) of any account's datastore. */

@@ -2,18 +2,26 @@
  * The admin API under `/_emulator/` (docs/api-model.md, "Emulator admin API"): the hooks tests need
  * to control time, seed state, inject faults and inspect what happened. Not part of Dragonfly Cloud.
  */
-import { backupView } from "./backups.ts";
+import { backupView, seedBackup } from "./backups.ts";
 import type { EmulatorClock } from "./clock.ts";
 import { createDatastore, datastoreView } from "./datastores.ts";
 import { badRequest, notFound } from "./errors.ts";
 import { FAULT_DEFAULTS, FAULT_KINDS, type FaultConfig, type FaultInjector } from "./faults.ts";
 import { ok, type Reply, type Route } from "./http.ts";
 import { copyStringMap, type JsonObject, type JsonValue } from "./json.ts";
-import { MAX_ADVANCE_SECONDS } from "./modelled.ts";
+import {
+  DESCRIPTION_MAX_LENGTH,
+  MAX_ADVANCE_SECONDS,
+  RETENTION_MAX_DAYS,
+  RETENTION_MIN_DAYS,
+  SEEDED_BACKUP_RETENTION_DAYS,
+} from "./modelled.ts";
 import type { RequestLog } from "./requestLog.ts";
 import { check, type Field, type Rule } from "./schema.ts";
 import {
   type Backup,
+  type BackupSource,
+  type BackupStatus,
   DATASTORE_STATUSES,
   type Datastore,
   type DatastoreRecord,
@@ -84,6 +92,17 @@ const seedRule: Rule = {
   },
 };
 
+const seedBackupRule: Rule = {
+  type: "object",
+  fields: {
+    datastoreId: { rule: { type: "string", minLength: 1 }, required: true },
+    description: { rule: { type: "string", maxLength: DESCRIPTION_MAX_LENGTH } },
+    retention: { rule: { type: "integer", min: RETENTION_MIN_DAYS, max: RETENTION_MAX_DAYS } },
+    source: { rule: { type: "string", oneOf: ["manual", "scheduled"] } },
+    status: { rule: { type: "string", oneOf: ["pending", "ready", "failed"] } },
+  },
+};
+
 function clockView({ world, clock }: AdminContext): ClockView {
   return { now: world.now, timeScale: clock.timeScale };
 }
@@ -135,6 +154,30 @@ function seedDatastore({ world, body }: AdminContext): Reply {
   return ok(datastoreView(datastore));
 }
 
+/** `POST /_emulator/backups`: a backup of any account's datastore, `ready` at once unless `status` says otherwise. */
+function seedBackupCall(context: AdminContext): Reply {
+  const request = context.body();
+  check(request, seedBackupRule, "");
+  const { datastoreId, description, retention, source, status } = request as {
+    datastoreId: string;
+    description?: string;
+    retention?: number;
+    source?: BackupSource;
+    status?: BackupStatus;
+  };
+  const backup = seedBackup(
+    context.world,
+    anyDatastore(context, datastoreId),
+    {
+      source: source ?? "manual",
+      description: description ?? "",
+      retention: retention ?? SEEDED_BACKUP_RETENTION_DAYS,
+    },
+    status ?? "ready",
+  );
+  return ok(backupView(backup));
+}
+
 /** Any account's datastore `id` (the admin API sees every account); `404` when unknown. */
 function anyDatastore({ world }: AdminContext, id: string): DatastoreRecord {
   const datastore = world.datastores.get(id);
@@ -169,6 +212,7 @@ export const adminRoutes: readonly Route<AdminContext>[] = [
   { pattern: ["_emulator", "clock"], methods: { GET: (context) => ok(clockView(context)) } },
   { pattern: ["_emulator", "clock", "advance"], methods: { POST: advance } },
   { pattern: ["_emulator", "datastores"], methods: { POST: seedDatastore } },
+  { pattern: ["_emulator", "backups"], methods: { POST: seedBackupCall } },
   {
     pattern: ["_emulator", "datastores", ":id", "data"],
     methods: {

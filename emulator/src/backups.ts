@@ -14,7 +14,7 @@ import {
   IDEMPOTENCY_WINDOW_MS,
   SECOND_MS,
 } from "./modelled.ts";
-import type { Backup, BackupRecord, BackupSource, DatastoreRecord } from "./types.ts";
+import type { Backup, BackupRecord, BackupSource, BackupStatus, DatastoreRecord } from "./types.ts";
 import { type BackupRequest, configLocation, configShardCount } from "./validation.ts";
 import type { World } from "./world.ts";
 
@@ -125,6 +125,28 @@ export function watchBackup(world: World, backup: BackupRecord): void {
     world.backups.delete(backup.id);
     world.dirty = true;
   });
+}
+
+/**
+ * A backup of `datastore` made by the admin API (`POST /_emulator/backups`), so a test can get a
+ * backup without `/v1/backups`: `ready` at once with the datastore's data as it is now, `failed` at
+ * once, or `pending` like any new backup (ready after the `backup` duration). It expires like any other.
+ */
+export function seedBackup(
+  world: World,
+  datastore: DatastoreRecord,
+  what: { source: BackupSource; description: string; retention: number },
+  status: BackupStatus,
+): BackupRecord {
+  const backup = createBackup(world, datastore, what);
+  if (status === "pending") return backup;
+  backup.readyAt = world.now;
+  backup.status = status;
+  if (status === "ready") {
+    backup.data = copyStringMap(datastore.data);
+    backup.sizeBytes = dataSize(backup.data);
+  }
+  return backup;
 }
 
 /**

@@ -16,6 +16,8 @@ Options:
   --api-key KEY         an API key, i.e. an account; repeat for more (default: one generated key)
   --admin-token TOKEN   bearer token of the /_emulator admin API (default: generated)
   --time-scale N        emulator seconds per real second; 0 freezes the clock (default 1)
+  --no-backup-endpoints answer every /v1/backups path as an unknown path (404), as an API
+                        without them would; scheduled backups are still taken and restorable
   --help                print this help and exit
 `;
 
@@ -35,6 +37,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       "api-key": { type: "string", multiple: true },
       "admin-token": { type: "string" },
       "time-scale": { type: "string" },
+      "no-backup-endpoints": { type: "boolean" },
       help: { type: "boolean" },
     },
   });
@@ -47,6 +50,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (values["admin-token"] !== undefined) options.adminToken = values["admin-token"];
   if (values["time-scale"] !== undefined)
     options.timeScale = numberOption("--time-scale", values["time-scale"]);
+  if (values["no-backup-endpoints"]) options.backupEndpoints = false;
   return { help: false, options };
 }
 

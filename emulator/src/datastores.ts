@@ -3,6 +3,7 @@
  * status lifecycle `pending → active`, `updating → active`, `restoring → active`,
  * `deleting → deleted`, each completing after its configured duration.
  */
+import { configView } from "./configView.ts";
 import { badRequest, conflict, notFound } from "./errors.ts";
 import { cloneJson, copyStringMap, type JsonObject, objectField } from "./json.ts";
 import {
@@ -28,7 +29,10 @@ const TRANSITIONS: Record<Transition["kind"], { duration: keyof Durations; statu
   delete: { duration: "datastoreDelete", status: "deleting" },
 };
 
-/** The wire shape of a datastore (a deep copy: callers may not change the record through it). */
+/**
+ * The wire shape of a datastore (a deep copy: callers may not change the record through it). Its
+ * `config` has every key the vendor's Go types serialise, with the server's fill-ins (configView.ts).
+ */
 export function datastoreView(datastore: DatastoreRecord): Datastore {
   return {
     datastore_id: datastore.id,
@@ -37,7 +41,7 @@ export function datastoreView(datastore: DatastoreRecord): Datastore {
     password: datastore.password,
     addr: datastore.addr,
     dashboard: datastore.dashboardUrl === null ? null : { url: datastore.dashboardUrl },
-    config: cloneJson(datastore.config),
+    config: configView(datastore.config, datastore.password),
   };
 }
 
@@ -133,15 +137,14 @@ function checkImmutableFields(stored: JsonObject, sent: JsonObject): void {
 
 /**
  * `DELETE /v1/datastores/{id}`: `deleting`, then `deleted` (its data gone) after
- * `datastoreDelete`. Any transition in flight (e.g. a restore) is abandoned. `409` when already
- * deleting or deleted.
+ * `datastoreDelete`. Any transition in flight (e.g. a restore) is abandoned. While already
+ * `deleting`: the datastore as it is, nothing restarted; once `deleted`: `404` (see
+ * DELETABLE_STATUSES in modelled.ts).
  */
 export function deleteDatastore(world: World, apiKey: string, id: string): DatastoreRecord {
   const datastore = findDatastore(world, apiKey, id);
-  if (!DELETABLE_STATUSES.includes(datastore.status)) {
-    throw conflict(`datastore ${id} is ${datastore.status}`);
-  }
-  startTransition(world, datastore, "delete");
+  if (datastore.status === "deleted") throw notFound(`datastore ${id} is deleted`);
+  if (DELETABLE_STATUSES.includes(datastore.status)) startTransition(world, datastore, "delete");
   return datastore;
 }
 

@@ -10,13 +10,14 @@ import { EmulatorClock } from "./clock.ts";
 import { FaultInjector } from "./faults.ts";
 import { DEFAULT_DURATIONS, GENERATED_API_KEY_PREFIX } from "./modelled.ts";
 import { loadState } from "./persistence.ts";
+import { publicRoutesFor } from "./publicApi.ts";
 import { randomAlphanumerics } from "./random.ts";
 import { RequestLog } from "./requestLog.ts";
 import { createEmulatorServer, type EmulatorCore, persist } from "./server.ts";
 import type { Durations } from "./types.ts";
 import { World } from "./world.ts";
 
-export type { FaultSettings } from "./admin.ts";
+export type { FaultSettings, SeedBackupOptions } from "./admin.ts";
 export { EmulatorAdmin, EmulatorAdminError } from "./admin.ts";
 export type { ClockView, StateView } from "./adminApi.ts";
 export type { FaultConfig, FaultKind } from "./faults.ts";
@@ -51,6 +52,13 @@ export interface EmulatorOptions {
   durations?: Partial<Durations>;
   /** Emulator time at start, Unix ms. Default: now. */
   startTime?: number;
+  /**
+   * Serve `/v1/backups`. With `false` (the CLI's `--no-backup-endpoints`) every `/v1/backups` path
+   * answers as an unknown path does, `404 {"error": "not found: <METHOD> <path>"}`, as an API without
+   * them would; scheduled backups are still taken and can be restored (their IDs are in
+   * `admin.state()`, and `admin.seedBackup` makes one). Default true.
+   */
+  backupEndpoints?: boolean;
 }
 
 /** A started emulator. */
@@ -87,6 +95,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     initialDurations: settings.durations,
     adminToken: settings.adminToken,
     statePath: settings.statePath,
+    publicRoutes: publicRoutesFor({ backupEndpoints: settings.backupEndpoints }),
   };
   persist(core);
   const { server, abortDelays } = createEmulatorServer(core);
@@ -158,6 +167,7 @@ function checkOptions(options: EmulatorOptions): Settings {
     timeScale,
     durations,
     startTime,
+    backupEndpoints: options.backupEndpoints ?? true,
   };
 }
 

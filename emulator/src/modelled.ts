@@ -30,6 +30,19 @@ export const ADMIN_UNAUTHORIZED_MESSAGE = "unauthorized: missing or invalid admi
 
 /** Largest accepted request body, 1 MiB; larger ones get `413` (the doc, "Transport": [choice]). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * A body over {@link MAX_BODY_BYTES} is still read (and thrown away) up to this many bytes, 64 MiB,
+ * before the `413` is sent, so a client still sending sees the answer instead of a reset (issue 11;
+ * the doc, "Transport" [choice]). Beyond it, or when an `Expect: 100-continue` request declares a
+ * length over the limit, the emulator answers at once and closes the connection.
+ */
+export const MAX_DRAINED_BODY_BYTES = 64 * 1024 * 1024;
+/**
+ * Deepest accepted nesting of arrays and objects in a JSON body; deeper is `400` (issue 11: a deep
+ * body used to overflow the stack, answering 500; the doc, "Transport" [choice]). Real configs nest
+ * 3 levels; Go's encoding/json, which the vendor's server plausibly uses, stops at 10 000.
+ */
+export const MAX_JSON_DEPTH = 100;
 
 /** `retention` is whole days from 1 to 365 (the doc, `backup_policy` and "Backups": [choice]). */
 export const RETENTION_MIN_DAYS = 1;
@@ -56,12 +69,26 @@ export const PERFORMANCE_TIERS = ["dev", "standard", "enhanced", "extreme", "byo
 export const MAX_REPLICAS = 2;
 
 /**
- * Shard count of a datastore (the doc, "Shard count of a datastore" [choice, from the docs' Swarm
- * rules]): 1 unless `cluster.enabled`; then `ceil(tier.max_memory_bytes / cluster.shard_memory)`.
+ * The shard size the emulator uses for a Swarm datastore whose `cluster.shard_memory` is unset (absent,
+ * `null` or 0), 6.25 GB: the vendor documents an unset shard memory as "managed automatically"
+ * (terraform-provider-dfcloud internal/provider/datastore.go:94); which size the service picks is
+ * unknown, so the smallest permitted size, listed first there [choice].
  */
-export function shardCount(clusterEnabled: boolean, maxMemoryBytes: number, shardMemory: number): number {
+export const AUTOMATIC_SHARD_MEMORY_BYTES = 6_250_000_000;
+
+/**
+ * Shard count of a datastore (the doc, "Shard count of a datastore" [choice, from the docs' Swarm
+ * rules]): 1 unless `cluster.enabled`; then `ceil(tier.max_memory_bytes / cluster.shard_memory)`,
+ * with {@link AUTOMATIC_SHARD_MEMORY_BYTES} when `shardMemory` is undefined or 0.
+ */
+export function shardCount(
+  clusterEnabled: boolean,
+  maxMemoryBytes: number,
+  shardMemory: number | undefined,
+): number {
   if (!clusterEnabled) return 1;
-  return Math.max(1, Math.ceil(maxMemoryBytes / shardMemory));
+  const size = shardMemory === undefined || shardMemory <= 0 ? AUTOMATIC_SHARD_MEMORY_BYTES : shardMemory;
+  return Math.max(1, Math.ceil(maxMemoryBytes / size));
 }
 
 /**
@@ -98,10 +125,38 @@ export function shardRefusal(
 export const SCHEDULABLE_STATUSES: readonly string[] = ["active", "updating", "restoring"];
 
 /**
- * Datastore statuses a DELETE is accepted in [choice; the doc lists only `deleting → deleted`]:
- * any live status. A second DELETE while `deleting` (or after `deleted`) is `409`.
+ * Datastore statuses a DELETE starts the deletion in [choice; the doc lists only
+ * `deleting → deleted`]: any live status. A DELETE while `deleting` answers 200 with the datastore
+ * as it is and changes nothing (a DELETE is idempotent, RFC 9110 §9.2.2; the vendor provider then
+ * waits for `deleted` as after its own DELETE, internal/provider/datastore.go:416-418) [choice]. A
+ * DELETE once `deleted` is `404`: the vendor treats only 404 as "already deleted"
+ * (internal/provider/datastore.go:404-410, added by commit 2c1ce6a "fix(client): Handle 404").
  */
 export const DELETABLE_STATUSES: readonly string[] = ["pending", "active", "updating", "restoring"];
+
+/**
+ * The value a `dragonfly` flag (`cache_mode`, `tls`, `bullmq`, `sidekiq`, `memcached`) sent as `null`
+ * or not at all reads back as: `false`. The vendor's acceptance tests against the live API create a
+ * datastore without a `dragonfly` block (so every flag is sent as null) and expect `cache_mode` and
+ * `tls` to read `false` (internal/provider/datastore_test.go:81-82); the other three flags: the same,
+ * by analogy [choice].
+ */
+export const DRAGONFLY_FLAG_DEFAULT = false;
+
+/**
+ * The ACL rules a datastore reads back when `dragonfly.acl_rules` is sent as `null` or not at all:
+ * one rule for the default user with the datastore's password, as the vendor's acceptance tests
+ * expect from the live API (`USER default ON >… ~* &* +@ALL`, internal/provider/datastore_test.go:83-84).
+ * Without a password (`disable_passkey`) the rule says `nopass`, Dragonfly's ACL word for it [choice].
+ */
+export function defaultAclRules(password: string): string[] {
+  return [`USER default ON ${password === "" ? "nopass" : `>${password}`} ~* &* +@ALL`];
+}
+
+/**
+ * The `retention` (days) of a backup seeded with `POST /_emulator/backups` without one [choice].
+ */
+export const SEEDED_BACKUP_RETENTION_DAYS = 7;
 
 /**
  * Default transition durations in seconds of emulator time (the doc: "Each transition takes a

@@ -27,7 +27,7 @@ export interface PublicContext {
   idempotencyKey: string | undefined;
 }
 
-/** The `/v1` routes. */
+/** Every `/v1` route. */
 export const publicRoutes: readonly Route<PublicContext>[] = [
   {
     pattern: ["v1", "datastores"],
@@ -65,6 +65,18 @@ export const publicRoutes: readonly Route<PublicContext>[] = [
     },
   },
 ];
+
+/**
+ * The `/v1` routes an emulator serves. Without `backupEndpoints` (`--no-backup-endpoints`), every
+ * `/v1/backups` path answers exactly as an unknown path does (`404 not found: <METHOD> <path>`, before
+ * authentication), as an API without them would: `/v1/backups` is our model of a console-only
+ * feature (the doc, "Backups"), and a client must be testable against an API that lacks it. The
+ * scheduler still takes backups, and restores still read them.
+ */
+export function publicRoutesFor(options: { backupEndpoints: boolean }): readonly Route<PublicContext>[] {
+  if (options.backupEndpoints) return publicRoutes;
+  return publicRoutes.filter((route) => route.pattern[1] !== "backups");
+}
 
 function checkedIdempotencyKey(key: string | undefined): string | undefined {
   if (key === undefined) return undefined;

@@ -1,7 +1,8 @@
 /**
  * The HTTP server: reads each request (at most 1 MiB), brings the world up to the clock's now, then
  * answers from the public API (`/v1`, with fault injection and the request log) or the admin API
- * (`/_emulator`). Every answer is JSON; no input can crash it or leave a request hanging.
+ * (`/_emulator`). Every answer is JSON and carries the emulator's clock in its `Date` header; no
+ * input can crash it or leave a request hanging.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import {
@@ -21,6 +22,7 @@ import {
   BodyTooLargeError,
   bearerToken,
   errorReply,
+  httpDate,
   matchRoute,
   parseJsonBody,
   type Reply,
@@ -30,7 +32,7 @@ import {
 } from "./http.ts";
 import { ADMIN_UNAUTHORIZED_MESSAGE, MAX_BODY_BYTES, UNAUTHORIZED_MESSAGE } from "./modelled.ts";
 import { saveState } from "./persistence.ts";
-import { type PublicContext, publicRoutes } from "./publicApi.ts";
+import type { PublicContext } from "./publicApi.ts";
 import type { RequestLog, RequestLogEntry } from "./requestLog.ts";
 import type { Durations } from "./types.ts";
 import type { World } from "./world.ts";
@@ -45,6 +47,8 @@ export interface EmulatorCore {
   adminToken: string;
   /** Where to save the state after each change; in memory only when undefined. */
   statePath: string | undefined;
+  /** The `/v1` routes served (see publicApi.ts, `publicRoutesFor`). */
+  publicRoutes: readonly Route<PublicContext>[];
 }
 
 /** The server and a way to cut short `latency` faults still waiting when it closes. */
@@ -57,13 +61,22 @@ export interface EmulatorServer {
 /** Creates (does not start) the HTTP server of `core`. */
 export function createEmulatorServer(core: EmulatorCore): EmulatorServer {
   const delays = new AbortController();
-  const server = createServer((request, response) => {
+  const onRequest = (request: IncomingMessage, response: ServerResponse) => {
     handle(core, request, response, delays.signal).catch((error: unknown) => {
       reportInternalError(error);
-      sendReply(response, internalErrorReply(error));
+      sendReply(response, internalErrorReply(error), { now: core.clock.now() });
     });
+  };
+  const server = createServer(onRequest);
+  // `Expect: 100-continue`: the body is invited only when it may be accepted; a declared length over
+  // the limit is answered 413 at once (readBody), and the client never sends the body.
+  server.on("checkContinue", (request: IncomingMessage, response: ServerResponse) => {
+    if (!(Number(request.headers["content-length"] ?? 0) > MAX_BODY_BYTES)) response.writeContinue();
+    onRequest(request, response);
   });
-  server.on("clientError", answerMalformedRequest);
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) =>
+    answerMalformedRequest(error, socket, core.clock.now()),
+  );
   return { server, abortDelays: () => delays.abort() };
 }
 
@@ -102,23 +115,24 @@ async function handle(
       request.socket.destroy();
       return;
     }
-    const reply = errorReply(new ApiError(413, `body: larger than ${MAX_BODY_BYTES} bytes`));
-    sendReply(response, reply, true);
+    // A drained body leaves the connection clean; otherwise unread bytes may follow: close it.
+    const reply = errorReply(new ApiError(413, error.message));
+    sendReply(response, reply, { now: core.clock.now(), close: !error.drained });
     logEntry(reply.status);
     return;
   }
   core.world.advanceTo(core.clock.now());
 
   if (area === "admin") {
-    sendReply(
-      response,
-      dispatch(adminRoutes, method, pathname, () => adminContext(core, request, body)),
-    );
+    const reply = dispatch(adminRoutes, method, pathname, () => adminContext(core, request, body));
+    sendReply(response, reply, { now: core.clock.now() });
     persist(core);
     return;
   }
   if (area === "other") {
-    sendReply(response, errorReply(new ApiError(404, `not found: ${method} ${pathname}`)));
+    sendReply(response, errorReply(new ApiError(404, `not found: ${method} ${pathname}`)), {
+      now: core.clock.now(),
+    });
     return;
   }
   await answerPublic(core, { request, response, method, pathname, search, body, shutdown }, logEntry);
@@ -148,10 +162,10 @@ async function answerPublic(
   if (fault?.kind === "429" || fault?.kind === "503") {
     const reply = injectedBeforeHandling(fault);
     logEntry(reply.status, fault.kind);
-    sendReply(call.response, reply);
+    sendReply(call.response, reply, { now: core.clock.now() });
     return;
   }
-  let reply = dispatch(publicRoutes, call.method, call.pathname, () => publicContext(core, call));
+  let reply = dispatch(core.publicRoutes, call.method, call.pathname, () => publicContext(core, call));
   persist(core);
   if (fault?.kind === "drop") {
     logEntry("dropped", fault.kind);
@@ -164,7 +178,7 @@ async function answerPublic(
   if (fault?.kind === "latency") {
     await delay(fault.latencyMs, undefined, { signal: call.shutdown }).catch(() => {});
   }
-  sendReply(call.response, reply);
+  sendReply(call.response, reply, { now: core.clock.now() });
 }
 
 function injectedBeforeHandling(fault: InjectedFault): Reply {
@@ -276,8 +290,8 @@ function reportInternalError(error: unknown): void {
   );
 }
 
-/** Answers a request Node could not even parse (bad request line, huge headers) and closes. */
-function answerMalformedRequest(error: NodeJS.ErrnoException, socket: Socket): void {
+/** Answers a request Node could not even parse (bad request line, huge headers) and closes. `now`: emulator time, Unix ms. */
+function answerMalformedRequest(error: NodeJS.ErrnoException, socket: Socket, now: number): void {
   if (!socket.writable) {
     socket.destroy();
     return;
@@ -287,7 +301,8 @@ function answerMalformedRequest(error: NodeJS.ErrnoException, socket: Socket): v
     error: status === 431 ? "request headers too large" : "bad request: malformed HTTP",
   });
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\n` +
-      `content-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ndate: ${httpDate(now)}\r\n` +
+      `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\n` +
+      `connection: close\r\n\r\n${text}`,
   );
 }

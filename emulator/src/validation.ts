@@ -52,7 +52,9 @@ const datastoreConfigRule: Rule = {
       nullable: true,
       rule: {
         type: "object",
-        fields: { enabled: boolOrNull, shard_memory: { rule: { type: "integer", min: 1 } } },
+        // shard_memory may be left out, null or 0: "managed automatically" (internal/provider/datastore.go:94
+        // of terraform-provider-dfcloud; issue 11, point 4).
+        fields: { enabled: boolOrNull, shard_memory: { rule: { type: "integer", min: 0 }, nullable: true } },
       },
     },
     dragonfly: {
@@ -113,16 +115,8 @@ const datastoreConfigRule: Rule = {
 export function validateDatastoreConfig(body: unknown, path = ""): JsonObject {
   check(body, datastoreConfigRule, path);
   const config = body as JsonObject;
-  checkClusterNeedsShardMemory(config, path);
   checkEnabledPolicyIsComplete(config, path);
   return config;
-}
-
-function checkClusterNeedsShardMemory(config: JsonObject, path: string): void {
-  const cluster = objectField(config, "cluster");
-  if (cluster?.enabled === true && cluster.shard_memory === undefined) {
-    throw badRequest(`${childPath(path, "cluster.shard_memory")}: is required when cluster.enabled is true`);
-  }
 }
 
 /**
@@ -183,12 +177,16 @@ export function clusterEnabled(config: JsonObject): boolean {
   return objectField(config, "cluster")?.enabled === true;
 }
 
-/** The shard count of a validated config (see {@link shardCount}). */
+/** The shard count of a validated config (see {@link shardCount}; an unset shard memory is automatic). */
 export function configShardCount(config: JsonObject): number {
   const maxMemory = objectField(config, "tier")?.max_memory_bytes;
   const shardMemory = objectField(config, "cluster")?.shard_memory;
-  if (typeof maxMemory !== "number" || typeof shardMemory !== "number") return 1;
-  return shardCount(clusterEnabled(config), maxMemory, shardMemory);
+  if (typeof maxMemory !== "number") return 1;
+  return shardCount(
+    clusterEnabled(config),
+    maxMemory,
+    typeof shardMemory === "number" ? shardMemory : undefined,
+  );
 }
 
 /** The `restore` block of a config, with the Go zero values for absent fields. */

@@ -105,6 +105,67 @@ describe("seeding and data", () => {
   });
 });
 
+describe("seeding backups", () => {
+  it("makes a ready backup of any account's datastore with its data now, in that account", async () => {
+    const theirs = await seedActive(emulator(), datastoreConfig(), emulator().apiKeys[1]);
+    await emulator().admin.setData(theirs, { k: "v" });
+    const backup = await emulator().admin.seedBackup(theirs, { description: "seeded", retention: 3 });
+    expect(backup).toEqual({
+      backup_id: expect.stringMatching(/^bkp_[a-z0-9]{16}$/),
+      datastore_id: theirs,
+      description: "seeded",
+      retention: 3,
+      source: "manual",
+      status: "ready",
+      created_at: (await emulator().admin.clock()).now / 1000,
+      size_bytes: 64 + 2,
+      location: { provider: "aws", region: "us-east-1" },
+      shard_count: 1,
+    });
+    const owner = api(emulator(), emulator().apiKeys[1]);
+    expect((await owner.get(`/v1/backups/${backup.backup_id}`)).body).toEqual(backup);
+    expect((await api(emulator()).get(`/v1/backups/${backup.backup_id}`)).status).toBe(404);
+    // It expires like any other: 3 days after it was taken.
+    await emulator().admin.advance(3 * 24 * 3600);
+    expect((await emulator().admin.state()).backups).toEqual([]);
+  });
+
+  it("defaults to a ready manual backup kept 7 days; pending follows the backup duration; failed is failed", async () => {
+    const id = await seedActive(emulator());
+    expect(await emulator().admin.seedBackup(id)).toMatchObject({
+      description: "",
+      retention: 7,
+      source: "manual",
+      status: "ready",
+    });
+    const pending = await emulator().admin.seedBackup(id, { status: "pending", source: "scheduled" });
+    expect(pending).toMatchObject({ status: "pending", source: "scheduled", size_bytes: 0 });
+    await emulator().admin.advance(15);
+    expect((await api(emulator()).get(`/v1/backups/${pending.backup_id}`)).body.status).toBe("ready");
+    const failed = await emulator().admin.seedBackup(id, { status: "failed" });
+    await emulator().admin.advance(15);
+    expect((await api(emulator()).get(`/v1/backups/${failed.backup_id}`)).body).toMatchObject({
+      status: "failed",
+      size_bytes: 0,
+    });
+  });
+
+  it.each([
+    [{ datastoreId: "dst_missing" }, 404, "datastore dst_missing not found"],
+    [{}, 400, "datastoreId: is required"],
+    [{ datastoreId: "x", retention: 0 }, 400, "retention: must be an integer from 1 to 365"],
+    [{ datastoreId: "x", status: "done" }, 400, 'status: must be one of "pending", "ready", "failed"'],
+  ])("rejects %j", async (body, status, message) => {
+    const response = await fetch(`${emulator().url}/_emulator/backups`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${emulator().adminToken}` },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(status);
+    expect(await response.json()).toEqual({ error: message });
+  });
+});
+
 describe("durations", () => {
   it("starts with the defaults and changes only the named ones", async () => {
     expect(await emulator().admin.durations()).toEqual({

@@ -93,6 +93,18 @@ describe.concurrent("dfcloud-emulator", () => {
     }
   });
 
+  it("answers /v1/backups as an unknown path with --no-backup-endpoints", async () => {
+    const { child, exit } = run(["--no-backup-endpoints", "--api-key", "dragonflydb_one"]);
+    const ready = JSON.parse(await firstLine(child));
+    const headers = { authorization: "Bearer dragonflydb_one" };
+    const backups = await fetch(`${ready.url}/v1/backups`, { headers });
+    expect(backups.status).toBe(404);
+    expect(await backups.json()).toEqual({ error: "not found: GET /v1/backups" });
+    expect((await fetch(`${ready.url}/v1/datastores`, { headers })).status).toBe(200);
+    child.kill("SIGTERM");
+    expect((await exit).code).toBe(0);
+  });
+
   it("exits 0 on SIGINT", async () => {
     const { child, exit } = run([]);
     expect(JSON.parse(await firstLine(child)).apiKeys).toHaveLength(1);
@@ -105,6 +117,7 @@ describe.concurrent("dfcloud-emulator", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage: dfcloud-emulator \[options\]/);
     expect(result.stdout).toContain("--time-scale N");
+    expect(result.stdout).toContain("--no-backup-endpoints");
   });
 
   it("exits 2 with a message on stderr for an unknown option, printing nothing on stdout", async () => {
@@ -138,6 +151,7 @@ describe("parseCliArgs", () => {
         "t",
         "--time-scale",
         "2.5",
+        "--no-backup-endpoints",
       ]),
     ).toEqual({
       help: false,
@@ -148,8 +162,10 @@ describe("parseCliArgs", () => {
         apiKeys: ["a", "b"],
         adminToken: "t",
         timeScale: 2.5,
+        backupEndpoints: false,
       },
     });
+    expect(parseCliArgs([])).toEqual({ help: false, options: {} });
   });
 
   it.each([

@@ -74,23 +74,31 @@ export function api(emulator: RunningEmulator, apiKey = emulator.apiKeys[0] ?? "
   };
 }
 
-/** A valid `DatastoreConfig` (aws us-east-1, single shard), with `overrides` merged at the top level. */
+/**
+ * A valid, complete `DatastoreConfig` (aws us-east-1, single shard), with `overrides` merged at the
+ * top level: every key the vendor's Go types serialise, in their order, so a GET reads it back
+ * exactly as sent (the emulator fills in only what is missing or null; vendor-evidence.test.ts).
+ */
 export function datastoreConfig(overrides: JsonObject = {}): JsonObject {
   return {
     name: "cache",
     network_id: "",
     location: { provider: "aws", region: "us-east-1", availability_zones: ["use1-az1"] },
     tier: { max_memory_bytes: 3_000_000_000, performance_tier: "standard", replicas: 1 },
+    cluster: { enabled: null },
     dragonfly: {
       cache_mode: false,
       tls: true,
-      bullmq: null,
-      sidekiq: null,
-      memcached: null,
-      acl_rules: null,
+      bullmq: false,
+      sidekiq: false,
+      memcached: false,
+      acl_rules: ["USER default ON >secret ~* &* +@ALL"],
     },
     backup_policy: { enabled: null },
     restore: { backup_id: "", loaded: false },
+    maintenance_window: { weekday: null, hour: null, duration_hours: null },
+    disable_passkey: false,
+    byoc: {},
     ...overrides,
   };
 }
