@@ -16,6 +16,66 @@ export interface FieldCheck {
   failures: CheckFailure[];
 }
 
+/** Longest rendering of a given value that a message quotes in full (characters). */
+const MAX_QUOTED_LENGTH = 60;
+
+/**
+ * Names a given value for a message, so that a wrong type reads as what it is: `the string "14"`,
+ * `NaN`, `Infinity`, `the boolean true`, `the list [1,2]`, `the object {"a":1}`, `null`; a number
+ * is shown as itself (`2.5`). `JSON.stringify` alone would print NaN and ±Infinity as `null`, and a
+ * quoted `"14"` is easy to misread as the number. Long values are summarised (a string by its length,
+ * a list by its item count, an object by its keys) so a message stays one readable line.
+ * @param stringExpected when true, a (short) string is the right type with a wrong value and is
+ *   only quoted: `"funday"` rather than `the string "funday"`. Default false.
+ */
+export function describeValue(value: unknown, stringExpected = false): string {
+  if (value === null) return "null";
+  if (value === undefined) return "nothing";
+  if (typeof value === "number") {
+    // String() keeps NaN and ±Infinity as themselves and shows -0 as 0.
+    return String(value);
+  }
+  if (typeof value === "string") {
+    const quoted = JSON.stringify(value);
+    if (quoted.length > MAX_QUOTED_LENGTH) return `a string of ${value.length} characters`;
+    return stringExpected ? quoted : `the string ${quoted}`;
+  }
+  if (typeof value === "boolean") return `the boolean ${value}`;
+  if (Array.isArray(value)) {
+    const shown = render(value);
+    if (shown.length <= MAX_QUOTED_LENGTH) return `the list ${shown}`;
+    return `a list of ${value.length} item${value.length === 1 ? "" : "s"}`;
+  }
+  if (typeof value === "object") {
+    const shown = render(value);
+    if (shown.length <= MAX_QUOTED_LENGTH) return `the object ${shown}`;
+    return `an object with keys ${Object.keys(value).join(", ")}`;
+  }
+  // Functions, symbols and bigints cannot come through the engine; name their type.
+  return `a ${typeof value}`;
+}
+
+/** Like JSON, except that NaN and ±Infinity stay visible instead of becoming null. */
+function render(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  if (Array.isArray(value)) return `[${value.map(render).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}:${render(item)}`);
+    return `{${entries.join(",")}}`;
+  }
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** The value at a zod issue path inside the raw input (what the user gave at that place). */
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let value = raw;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
 /** Formats a zod issue path under a property: `hours` + `[2]` → `hours[2]`. */
 function pathOf(property: string, path: readonly PropertyKey[]): string {
   return path.reduce<string>(
@@ -25,9 +85,20 @@ function pathOf(property: string, path: readonly PropertyKey[]): string {
 }
 
 /**
+ * The reason for one zod issue. A rule's own (`custom`) issues already name the offending value;
+ * every built-in one (wrong type, out of range, not a whole number, …) says only what is allowed,
+ * so the value that was given is added here, once for all three resources: `…, got the string "14"`.
+ */
+function reasonOf(property: string, raw: unknown, issue: z.core.$ZodIssue): string {
+  const where = pathOf(property, issue.path);
+  if (issue.code === "custom") return `${where}: ${issue.message}`;
+  return `${where}: ${issue.message}, got ${describeValue(valueAt(raw, issue.path))}`;
+}
+
+/**
  * Validates and normalises each input property on its own, so that a value still unknown during
  * preview (an id of a resource not yet created) passes through untouched instead of failing a
- * strict schema. Each failure names the property and what is allowed.
+ * strict schema. Each failure names the property, what is allowed and what was given.
  */
 export function checkFields(rules: Record<string, FieldRule>, news: Record<string, unknown>): FieldCheck {
   const values: Record<string, unknown> = {};
@@ -51,7 +122,7 @@ export function checkFields(rules: Record<string, FieldRule>, news: Record<strin
       if (parsed.data !== undefined) values[property] = parsed.data;
     } else {
       for (const issue of parsed.error.issues) {
-        failures.push({ property, reason: `${pathOf(property, issue.path)}: ${issue.message}` });
+        failures.push({ property, reason: reasonOf(property, raw, issue) });
       }
     }
   }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { BackupPolicy } from "../client/schemas";
+import { describeValue } from "./check";
 import { isUnknown } from "./unknowns";
 
 /** Weekday names in the API's order: index = the API's integer (0 = Sunday). */
@@ -11,11 +12,18 @@ const FULL_WEEKDAY_NAMES = ["sunday", "monday", "tuesday", "wednesday", "thursda
 const ALLOWED_DAYS = `"every" or a non-empty list of weekday names (${WEEKDAYS.join(", ")}; full names and any case accepted)`;
 const ALLOWED_HOURS = `"every" or a non-empty list of whole hours of the day from 0 to 23 (UTC)`;
 
-/** Normalised schedule fields: what `check` stores, so that order and case are never a diff. */
+/** How many hours a day has: a list of all of them is the same schedule as `"every"`. */
+const HOURS_PER_DAY = 24;
+
+/**
+ * Normalised schedule fields: what `check` stores, so that order, case and spelling are never a
+ * diff. A list that names every weekday (or every hour) is stored as `"every"`: both are the same
+ * schedule, so changing one into the other must not rewrite the live policy.
+ */
 export interface ScheduleSpec {
-  /** `"every"` or weekday names, deduplicated, in the API's order (Sunday first). */
+  /** `"every"` or weekday names, deduplicated, in the API's order (Sunday first); never all seven. */
   days: "every" | Weekday[];
-  /** `"every"` or hours of the day (UTC), deduplicated and ascending. */
+  /** `"every"` or hours of the day (UTC), deduplicated and ascending; never all 24. */
   hours: "every" | number[];
   /** Whole days a scheduled backup is kept; at least 1. */
   retentionDays: number;
@@ -34,21 +42,26 @@ export function weekdayNumber(name: string): number | undefined {
 
 /**
  * `"every"`, or a non-empty list whose items `toNumber` maps to the API's integers; the result is
- * deduplicated and sorted, so order, repeats and spelling are never a diff.
+ * deduplicated and sorted, so order, repeats and spelling are never a diff, and a list of all
+ * `count` values is `"every"`, the same schedule.
  * @param what the item's name in messages ("a weekday", "an hour")
+ * @param count how many distinct values there are (7 weekdays, 24 hours)
+ * @param show how a rejected item is named in its message
  */
 function everyOrList<T>(
   allowed: string,
   what: string,
+  count: number,
   toNumber: (item: unknown) => number | undefined,
   fromNumber: (n: number) => T,
+  show: (item: unknown) => string,
 ) {
   return z
     .union([z.literal("every"), z.array(z.unknown())], { error: () => `must be ${allowed}` })
     .transform((value, ctx): "every" | T[] => {
       if (value === "every") return value;
       if (value.length === 0) {
-        ctx.addIssue({ code: "custom", message: `must be ${allowed}; got an empty list` });
+        ctx.addIssue({ code: "custom", message: `must be ${allowed}, got an empty list` });
         return z.NEVER;
       }
       const numbers = new Set<number>();
@@ -58,12 +71,13 @@ function everyOrList<T>(
           ctx.addIssue({
             code: "custom",
             path: [index],
-            message: `${JSON.stringify(item)} is not ${what}; allowed: ${allowed}`,
+            message: `${show(item)} is not ${what}; allowed: ${allowed}`,
           });
         } else {
           numbers.add(number);
         }
       }
+      if (numbers.size === count) return "every";
       return [...numbers].sort((a, b) => a - b).map(fromNumber);
     });
 }
@@ -71,17 +85,26 @@ function everyOrList<T>(
 const daysSchema = everyOrList(
   ALLOWED_DAYS,
   "a weekday",
+  WEEKDAYS.length,
   (day) => (typeof day === "string" ? weekdayNumber(day) : undefined),
   (n) => WEEKDAYS[n] as Weekday,
+  // A string is the right type with a wrong value: quoting it is enough ("funday" is not a weekday).
+  (day) => describeValue(day, true),
 );
 
 const hoursSchema = everyOrList(
   ALLOWED_HOURS,
   "an hour",
-  (hour) =>
-    typeof hour === "number" && Number.isInteger(hour) && hour >= 0 && hour <= 23 ? hour : undefined,
+  HOURS_PER_DAY,
+  (hour) => (typeof hour === "number" && isHour(hour) ? hour : undefined),
   (n) => n,
+  describeValue,
 );
+
+/** True for a whole hour of the day, 0 to 23. */
+function isHour(hour: number): boolean {
+  return Number.isInteger(hour) && hour >= 0 && hour < HOURS_PER_DAY;
+}
 
 /** Whole days, at least 1 (an API limit of 365 is a modelled choice, see docs/api-model.md). */
 export const MAX_RETENTION_DAYS = 365;
@@ -101,8 +124,34 @@ export const scheduleSpecSchema = z.object({
   enabled: z.boolean({ error: () => "must be true or false (default true)" }).default(true),
 });
 
-/** Turns a normalised schedule into the API's `backup_policy`. */
-export function toBackupPolicy(spec: ScheduleSpec): BackupPolicy {
+/**
+ * The canonical form of a schedule: a list of all seven weekdays (or all 24 hours) becomes
+ * `"every"`, lists are deduplicated and sorted. `check` already stores this form; this also covers
+ * schedules that did not come through it (older state, a policy read back from the API).
+ */
+export function normaliseSchedule(spec: ScheduleSpec): ScheduleSpec {
+  return { ...spec, days: canonicalDays(spec.days), hours: canonicalHours(spec.hours) };
+}
+
+function canonicalDays(days: ScheduleSpec["days"]): ScheduleSpec["days"] {
+  if (days === "every") return days;
+  const numbers = [...new Set(days.map((day) => WEEKDAYS.indexOf(day)).filter((n) => n >= 0))];
+  if (numbers.length === WEEKDAYS.length) return "every";
+  return numbers.sort((a, b) => a - b).map((n) => WEEKDAYS[n] as Weekday);
+}
+
+function canonicalHours(hours: ScheduleSpec["hours"]): ScheduleSpec["hours"] {
+  if (hours === "every") return hours;
+  const unique = [...new Set(hours)].sort((a, b) => a - b);
+  return unique.filter(isHour).length === HOURS_PER_DAY ? "every" : unique;
+}
+
+/**
+ * Turns a schedule into the API's `backup_policy`, in its canonical form: all seven weekdays are
+ * written as `every_day`, all 24 hours as `every_hour`.
+ */
+export function toBackupPolicy(schedule: ScheduleSpec): BackupPolicy {
+  const spec = normaliseSchedule(schedule);
   return {
     enabled: spec.enabled,
     ...(spec.days === "every"
@@ -114,21 +163,29 @@ export function toBackupPolicy(spec: ScheduleSpec): BackupPolicy {
 }
 
 /**
- * Reads the API's `backup_policy` back into schedule fields, for `read` (refresh). Returns
- * undefined when the datastore has no usable policy (nothing enabled and nothing to show).
+ * Reads the API's `backup_policy` back into schedule fields, for `read` (refresh), in the form
+ * `check` stores: a policy listing all seven weekdays (set in the console, say) reads as `"every"`,
+ * so it is no drift from a schedule declared with `"every"`. Returns undefined when the datastore
+ * has no policy.
  */
 export function fromBackupPolicy(policy: BackupPolicy | undefined | null): ScheduleSpec | undefined {
   if (!policy) return undefined;
   const days = policy.every_day
     ? "every"
-    : [...new Set(policy.weekdays ?? [])]
-        .sort((a, b) => a - b)
-        .flatMap((n) => (WEEKDAYS[n] ? [WEEKDAYS[n]] : []));
-  const hours = policy.every_hour ? "every" : [...new Set(policy.hours ?? [])].sort((a, b) => a - b);
-  return { enabled: policy.enabled === true, days, hours, retentionDays: policy.retention ?? 0 };
+    : (policy.weekdays ?? []).flatMap((n) => (WEEKDAYS[n] ? [WEEKDAYS[n]] : []));
+  const hours = policy.every_hour ? "every" : [...(policy.hours ?? [])];
+  return normaliseSchedule({
+    enabled: policy.enabled === true,
+    days,
+    hours,
+    retentionDays: policy.retention ?? 0,
+  });
 }
 
-/** True when two schedules would produce the same API policy. */
+/**
+ * True when two schedules take the same backups: they produce the same API policy in its canonical
+ * form, so all seven weekdays equal `"every"` and so do all 24 hours.
+ */
 export function sameSchedule(a: ScheduleSpec, b: ScheduleSpec): boolean {
   return JSON.stringify(toBackupPolicy(a)) === JSON.stringify(toBackupPolicy(b));
 }

@@ -1,6 +1,7 @@
 /**
- * Every bad input fails `check` (so `pulumi preview` stops) with a message that names the property
- * and what is allowed — and nothing is written to the API.
+ * Every bad input fails `check` (so `pulumi preview` stops) with a message that names the property,
+ * what is allowed and what was given — a string, NaN, Infinity, a boolean, a list or an object named
+ * as such — and nothing is written to the API.
  */
 import { describe, expect, it } from "vitest";
 import { backupLogic } from "../../src/resources/backup";
@@ -13,6 +14,16 @@ const DAYS = `must be "every" or a non-empty list of weekday names (sun, mon, tu
 const HOURS = `must be "every" or a non-empty list of whole hours of the day from 0 to 23 (UTC)`;
 const RETENTION = "must be a whole number of days from 1 to 365";
 const ALLOWED_HOURS = `allowed: "every" or a non-empty list of whole hours of the day from 0 to 23 (UTC)`;
+const ALLOWED_DAYS = `allowed: "every" or a non-empty list of weekday names (sun, mon, tue, wed, thu, fri, sat; full names and any case accepted)`;
+const ENABLED = "must be true or false (default true)";
+const DATASTORE_ID = "must be a datastore id (a non-empty string such as dst_…)";
+const DESCRIPTION = 'must be a string of at most 256 characters (default "")';
+const EXISTING_BACKUP_ID =
+  "must be the id of an existing backup (a bkp_… string) to adopt instead of creating one";
+const BACKUP_ID = "must be a backup id (a bkp_… string)";
+const DATA_LOSS =
+  "must be the literal true: a restore deletes every key in the datastore and replaces it with the backup's data, and cannot be undone";
+const TRIGGER = "must be a string; change it (for example to today's date) to run the restore again";
 const WAIT = "must be a whole number of minutes from 1 to 1440 (default 30)";
 
 type Kind = "BackupSchedule" | "Backup" | "Restore";
@@ -66,21 +77,77 @@ const cases: Case[] = [
     kind: "BackupSchedule",
     inputs: (f) => ({ ...schedule(f), hours: ["2"] }),
     property: "hours",
-    reason: `hours[0]: "2" is not an hour; ${ALLOWED_HOURS}`,
+    reason: `hours[0]: the string "2" is not an hour; ${ALLOWED_HOURS}`,
+  },
+  {
+    name: "hour NaN",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), hours: [Number.NaN] }),
+    property: "hours",
+    reason: `hours[0]: NaN is not an hour; ${ALLOWED_HOURS}`,
+  },
+  {
+    name: "hour Infinity",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), hours: [2, Number.POSITIVE_INFINITY] }),
+    property: "hours",
+    reason: `hours[1]: Infinity is not an hour; ${ALLOWED_HOURS}`,
+  },
+  {
+    name: "hour -Infinity",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), hours: [Number.NEGATIVE_INFINITY] }),
+    property: "hours",
+    reason: `hours[0]: -Infinity is not an hour; ${ALLOWED_HOURS}`,
+  },
+  {
+    name: "hour null",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), hours: [null] }),
+    property: "hours",
+    reason: `hours[0]: null is not an hour; ${ALLOWED_HOURS}`,
+  },
+  {
+    name: "hour true",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), hours: [true] }),
+    property: "hours",
+    reason: `hours[0]: the boolean true is not an hour; ${ALLOWED_HOURS}`,
+  },
+  {
+    name: "hour as a list",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), hours: [[2, 14]] }),
+    property: "hours",
+    reason: `hours[0]: the list [2,14] is not an hour; ${ALLOWED_HOURS}`,
+  },
+  {
+    name: "hours a number",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), hours: 2 }),
+    property: "hours",
+    reason: `hours: ${HOURS}, got 2`,
+  },
+  {
+    name: "hours an object",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), hours: { from: 2, to: 4 } }),
+    property: "hours",
+    reason: `hours: ${HOURS}, got the object {"from":2,"to":4}`,
   },
   {
     name: "empty hours",
     kind: "BackupSchedule",
     inputs: (f) => ({ ...schedule(f), hours: [] }),
     property: "hours",
-    reason: `hours: ${HOURS}; got an empty list`,
+    reason: `hours: ${HOURS}, got an empty list`,
   },
   {
     name: 'hours "hourly"',
     kind: "BackupSchedule",
     inputs: (f) => ({ ...schedule(f), hours: "hourly" }),
     property: "hours",
-    reason: `hours: ${HOURS}`,
+    reason: `hours: ${HOURS}, got the string "hourly"`,
   },
   {
     name: "missing hours",
@@ -94,63 +161,119 @@ const cases: Case[] = [
     kind: "BackupSchedule",
     inputs: (f) => ({ ...schedule(f), days: ["mon", "funday"] }),
     property: "days",
-    reason: `days[1]: "funday" is not a weekday; allowed: "every" or a non-empty list of weekday names (sun, mon, tue, wed, thu, fri, sat; full names and any case accepted)`,
+    reason: `days[1]: "funday" is not a weekday; ${ALLOWED_DAYS}`,
   },
   {
     name: "day as number",
     kind: "BackupSchedule",
     inputs: (f) => ({ ...schedule(f), days: [1] }),
     property: "days",
-    reason: `days[0]: 1 is not a weekday; allowed: "every" or a non-empty list of weekday names (sun, mon, tue, wed, thu, fri, sat; full names and any case accepted)`,
+    reason: `days[0]: 1 is not a weekday; ${ALLOWED_DAYS}`,
+  },
+  {
+    name: "day NaN",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), days: ["mon", Number.NaN] }),
+    property: "days",
+    reason: `days[1]: NaN is not a weekday; ${ALLOWED_DAYS}`,
+  },
+  {
+    name: "day as an object",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), days: [{ day: "mon" }] }),
+    property: "days",
+    reason: `days[0]: the object {"day":"mon"} is not a weekday; ${ALLOWED_DAYS}`,
+  },
+  {
+    name: "days a boolean",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), days: true }),
+    property: "days",
+    reason: `days: ${DAYS}, got the boolean true`,
   },
   {
     name: "empty days",
     kind: "BackupSchedule",
     inputs: (f) => ({ ...schedule(f), days: [] }),
     property: "days",
-    reason: `days: ${DAYS}; got an empty list`,
+    reason: `days: ${DAYS}, got an empty list`,
   },
   {
     name: 'days "daily"',
     kind: "BackupSchedule",
     inputs: (f) => ({ ...schedule(f), days: "daily" }),
     property: "days",
-    reason: `days: ${DAYS}`,
+    reason: `days: ${DAYS}, got the string "daily"`,
   },
   {
     name: "retention 0",
     kind: "BackupSchedule",
     inputs: (f) => ({ ...schedule(f), retentionDays: 0 }),
     property: "retentionDays",
-    reason: `retentionDays: ${RETENTION}`,
+    reason: `retentionDays: ${RETENTION}, got 0`,
   },
   {
     name: "retention 2.5",
     kind: "BackupSchedule",
     inputs: (f) => ({ ...schedule(f), retentionDays: 2.5 }),
     property: "retentionDays",
-    reason: `retentionDays: ${RETENTION}`,
+    reason: `retentionDays: ${RETENTION}, got 2.5`,
   },
   {
-    name: 'retention "7"',
+    name: 'retention "14"',
     kind: "BackupSchedule",
-    inputs: (f) => ({ ...schedule(f), retentionDays: "7" }),
+    inputs: (f) => ({ ...schedule(f), retentionDays: "14" }),
     property: "retentionDays",
-    reason: `retentionDays: ${RETENTION}`,
+    reason: `retentionDays: ${RETENTION}, got the string "14"`,
+  },
+  {
+    name: "retention NaN",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), retentionDays: Number.NaN }),
+    property: "retentionDays",
+    reason: `retentionDays: ${RETENTION}, got NaN`,
+  },
+  {
+    name: "retention Infinity",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), retentionDays: Number.POSITIVE_INFINITY }),
+    property: "retentionDays",
+    reason: `retentionDays: ${RETENTION}, got Infinity`,
+  },
+  {
+    name: "retention true",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), retentionDays: true }),
+    property: "retentionDays",
+    reason: `retentionDays: ${RETENTION}, got the boolean true`,
+  },
+  {
+    name: "retention [7]",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), retentionDays: [7] }),
+    property: "retentionDays",
+    reason: `retentionDays: ${RETENTION}, got the list [7]`,
   },
   {
     name: "retention 366",
     kind: "BackupSchedule",
     inputs: (f) => ({ ...schedule(f), retentionDays: 366 }),
     property: "retentionDays",
-    reason: `retentionDays: ${RETENTION}`,
+    reason: `retentionDays: ${RETENTION}, got 366`,
   },
   {
     name: 'enabled "yes"',
     kind: "BackupSchedule",
     inputs: (f) => ({ ...schedule(f), enabled: "yes" }),
     property: "enabled",
-    reason: "enabled: must be true or false (default true)",
+    reason: `enabled: ${ENABLED}, got the string "yes"`,
+  },
+  {
+    name: "enabled 1",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), enabled: 1 }),
+    property: "enabled",
+    reason: `enabled: ${ENABLED}, got 1`,
   },
   {
     name: "missing datastoreId",
@@ -165,7 +288,14 @@ const cases: Case[] = [
     kind: "BackupSchedule",
     inputs: (f) => ({ ...schedule(f), datastoreId: "  " }),
     property: "datastoreId",
-    reason: "datastoreId: must be a datastore id (a non-empty string such as dst_…)",
+    reason: `datastoreId: ${DATASTORE_ID}, got the string "  "`,
+  },
+  {
+    name: "datastoreId a number",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), datastoreId: 42 }),
+    property: "datastoreId",
+    reason: `datastoreId: ${DATASTORE_ID}, got 42`,
   },
   {
     name: "misspelt property",
@@ -180,14 +310,42 @@ const cases: Case[] = [
     kind: "BackupSchedule",
     inputs: (f) => ({ ...schedule(f), waitTimeoutMinutes: 0 }),
     property: "waitTimeoutMinutes",
-    reason: `waitTimeoutMinutes: ${WAIT}`,
+    reason: `waitTimeoutMinutes: ${WAIT}, got 0`,
+  },
+  {
+    name: 'wait timeout "30"',
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), waitTimeoutMinutes: "30" }),
+    property: "waitTimeoutMinutes",
+    reason: `waitTimeoutMinutes: ${WAIT}, got the string "30"`,
+  },
+  {
+    name: "wait timeout NaN",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), waitTimeoutMinutes: Number.NaN }),
+    property: "waitTimeoutMinutes",
+    reason: `waitTimeoutMinutes: ${WAIT}, got NaN`,
   },
   {
     name: "backup retention 0",
     kind: "Backup",
     inputs: (f) => ({ ...backup(f), retentionDays: 0 }),
     property: "retentionDays",
-    reason: `retentionDays: ${RETENTION}`,
+    reason: `retentionDays: ${RETENTION}, got 0`,
+  },
+  {
+    name: 'backup retention "14"',
+    kind: "Backup",
+    inputs: (f) => ({ ...backup(f), retentionDays: "14" }),
+    property: "retentionDays",
+    reason: `retentionDays: ${RETENTION}, got the string "14"`,
+  },
+  {
+    name: "backup retention Infinity",
+    kind: "Backup",
+    inputs: (f) => ({ ...backup(f), retentionDays: Number.POSITIVE_INFINITY }),
+    property: "retentionDays",
+    reason: `retentionDays: ${RETENTION}, got Infinity`,
   },
   {
     name: "backup missing retention",
@@ -201,29 +359,42 @@ const cases: Case[] = [
     kind: "Backup",
     inputs: (f) => ({ ...backup(f), description: "x".repeat(257) }),
     property: "description",
-    reason: "description: must be at most 256 characters",
+    reason: "description: must be at most 256 characters, got a string of 257 characters",
   },
   {
     name: "backup description number",
     kind: "Backup",
     inputs: (f) => ({ ...backup(f), description: 5 }),
     property: "description",
-    reason: 'description: must be a string of at most 256 characters (default "")',
+    reason: `description: ${DESCRIPTION}, got 5`,
+  },
+  {
+    name: "backup description an object",
+    kind: "Backup",
+    inputs: (f) => ({ ...backup(f), description: { text: "d" } }),
+    property: "description",
+    reason: `description: ${DESCRIPTION}, got the object {"text":"d"}`,
   },
   {
     name: "backup existingBackupId empty",
     kind: "Backup",
     inputs: (f) => ({ ...backup(f), existingBackupId: "" }),
     property: "existingBackupId",
-    reason:
-      "existingBackupId: must be the id of an existing backup (a bkp_… string) to adopt instead of creating one",
+    reason: `existingBackupId: ${EXISTING_BACKUP_ID}, got the string ""`,
+  },
+  {
+    name: "backup existingBackupId a number",
+    kind: "Backup",
+    inputs: (f) => ({ ...backup(f), existingBackupId: 7 }),
+    property: "existingBackupId",
+    reason: `existingBackupId: ${EXISTING_BACKUP_ID}, got 7`,
   },
   {
     name: "backup wait timeout 2 days",
     kind: "Backup",
     inputs: (f) => ({ ...backup(f), waitTimeoutMinutes: 2880 }),
     property: "waitTimeoutMinutes",
-    reason: `waitTimeoutMinutes: ${WAIT}`,
+    reason: `waitTimeoutMinutes: ${WAIT}, got 2880`,
   },
   {
     name: "restore acknowledgeDataLoss missing",
@@ -238,16 +409,14 @@ const cases: Case[] = [
     kind: "Restore",
     inputs: (f) => ({ ...restore(f), acknowledgeDataLoss: false }),
     property: "acknowledgeDataLoss",
-    reason:
-      "acknowledgeDataLoss: must be the literal true: a restore deletes every key in the datastore and replaces it with the backup's data, and cannot be undone",
+    reason: `acknowledgeDataLoss: ${DATA_LOSS}, got the boolean false`,
   },
   {
     name: 'restore acknowledgeDataLoss "true"',
     kind: "Restore",
     inputs: (f) => ({ ...restore(f), acknowledgeDataLoss: "true" }),
     property: "acknowledgeDataLoss",
-    reason:
-      "acknowledgeDataLoss: must be the literal true: a restore deletes every key in the datastore and replaces it with the backup's data, and cannot be undone",
+    reason: `acknowledgeDataLoss: ${DATA_LOSS}, got the string "true"`,
   },
   {
     name: "restore missing backupId",
@@ -257,11 +426,25 @@ const cases: Case[] = [
     reason: "backupId is required: the id of the backup to restore (for example `backup.backupId`)",
   },
   {
+    name: "restore backupId a number",
+    kind: "Restore",
+    inputs: (f) => ({ ...restore(f), backupId: 7 }),
+    property: "backupId",
+    reason: `backupId: ${BACKUP_ID}, got 7`,
+  },
+  {
     name: "restore trigger number",
     kind: "Restore",
     inputs: (f) => ({ ...restore(f), trigger: 20261127 }),
     property: "trigger",
-    reason: "trigger: must be a string; change it (for example to today's date) to run the restore again",
+    reason: `trigger: ${TRIGGER}, got 20261127`,
+  },
+  {
+    name: "restore trigger a boolean",
+    kind: "Restore",
+    inputs: (f) => ({ ...restore(f), trigger: true }),
+    property: "trigger",
+    reason: `trigger: ${TRIGGER}, got the boolean true`,
   },
   {
     name: "restore backup not ready",
