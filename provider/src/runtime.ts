@@ -22,12 +22,53 @@ export interface Credentials {
 let configured: Credentials = {};
 let client: { key: string; api: DfCloudClient } | undefined;
 
+/** Aborted once this process is told to stop: every operation's requests and waits end at once. */
+const cancellation = new AbortController();
+let signalsHandled = false;
+
+/**
+ * How long the process stays up after SIGINT/SIGTERM so that cancelled operations can report what
+ * they started (a restore recorded in state) before the engine closes it; then it exits, in case the
+ * engine is gone.
+ */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Cancels every running operation of this process: in-flight requests are aborted and waits end
+ * with a CancelledError. A restore already started is then recorded in state as started (see
+ * restore.ts), so the next `up` waits for it instead of starting it again. Calling it again is
+ * harmless.
+ * @param reason why, for the errors' `cause`
+ */
+export function cancelOperations(reason: string): void {
+  if (!cancellation.signal.aborted) cancellation.abort(new Error(reason));
+}
+
+/**
+ * Ctrl-C reaches the whole process group, this provider included; the dynamic provider's `Cancel`
+ * RPC is a no-op upstream (@pulumi/pulumi cmd/dynamic-provider/index.js), so the signal is the only
+ * word of a cancel that arrives here. Without a handler the process would die mid-operation and the
+ * engine would never learn that a restore had started.
+ */
+function handleStopSignals(): void {
+  if (signalsHandled) return;
+  signalsHandled = true;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      cancelOperations(`the provider received ${signal}`);
+      setTimeout(() => process.exit(signal === "SIGINT" ? 130 : 143), SHUTDOWN_GRACE_MS).unref();
+    });
+  }
+}
+
 /**
  * Takes `dfcloud:apiKey` / `dfcloud:apiUrl` from the stack config the engine hands the provider.
- * The key stays in this process's memory; it is never returned in outputs.
+ * The key stays in this process's memory; it is never returned in outputs. Only the engine calls
+ * it, so this is also where the process starts listening for stop signals.
  */
 export function configure(config: ProviderConfig): void {
   configured = { apiKey: config.get("dfcloud:apiKey"), apiUrl: config.get("dfcloud:apiUrl") };
+  handleStopSignals();
 }
 
 /** Resolves credentials: explicit config first, then DFCLOUD_API_KEY / DFCLOUD_API_URL. */
@@ -79,7 +120,7 @@ function deps(): ResourceDeps {
   // Each resource kind's provider calls configure, and operations of other resources may be using
   // the client at that moment: a client is never closed here, only replaced when credentials change.
   if (!client || client.key !== cacheKey) client = { key: cacheKey, api: createClient(credentials, log) };
-  return { api: client.api, now: Date.now, log };
+  return { api: client.api, now: Date.now, log, signal: cancellation.signal };
 }
 
 /** The logic of each resource kind, as the serialised provider calls it. */

@@ -3,6 +3,8 @@ import type {
   ConfigMutation,
   DatastorePredicate,
   SetBackupPolicyOptions,
+  StartRestoreOptions,
+  UpdateDatastoreConfigOptions,
   WaitForDatastoreOptions,
 } from "./datastores";
 import type { Backup, BackupPolicySettings, Datastore, DatastoreStatus } from "./schemas";
@@ -31,7 +33,11 @@ export interface DfCloudApi {
    * @throws ConflictError when the datastore is not `active`
    * @throws BadRequestError when the server rejects a value (the message starts with the field's path)
    */
-  updateDatastoreConfig(datastoreId: string, mutate: ConfigMutation): Promise<Datastore>;
+  updateDatastoreConfig(
+    datastoreId: string,
+    mutate: ConfigMutation,
+    options?: UpdateDatastoreConfigOptions,
+  ): Promise<Datastore>;
 
   /**
    * Sets `config.backup_policy` (read-modify-write). Fields of `policy` replace the modelled ones;
@@ -45,11 +51,13 @@ export interface DfCloudApi {
 
   /**
    * Starts restoring a backup into the datastore, replacing all its data. Returns at once; wait until
-   * `status === "active"` and `config.restore.loaded` to see it finish.
+   * `status === "active"` and `config.restore.loaded` to see it finish. Sent at most once: a lost
+   * answer is judged from the datastore, never by sending the restore again blindly.
    * @throws BadRequestError for an unknown backup, another cloud location or a shard count mismatch
    * @throws ConflictError when the datastore is not `active` or the backup is not `ready`
+   * @throws OutcomeUnknownError when the answer was lost and the datastore cannot tell whether it started
    */
-  startRestore(datastoreId: string, backupId: string): Promise<Datastore>;
+  startRestore(datastoreId: string, backupId: string, options?: StartRestoreOptions): Promise<Datastore>;
 
   /**
    * Polls (250 ms, growing ×1.5 to 5 s) until the datastore has status `until`, or meets the predicate.
@@ -95,6 +103,12 @@ export interface DfCloudApi {
    * @throws WaitTimeoutError when the deadline (default 15 minutes) passes first
    */
   waitForBackup(backupId: string, options?: WaitForOptions<Backup>): Promise<Backup>;
+
+  /**
+   * The API's current time, Unix milliseconds, from the `Date` header of its latest answer; undefined
+   * before any answer carried one. Judge server-side instants (a backup's expiry) on this clock.
+   */
+  apiNow(): number | undefined;
 
   /** Closes the client's connections. Calls made afterwards fail. */
   close(): Promise<void>;

@@ -41,7 +41,7 @@ export interface DeleteBackupResult {
 
 /**
  * How much earlier than the request's start, by the client's clock, the server may stamp a backup the
- * request created, in milliseconds: `created_at` is truncated to whole seconds and the two clocks differ.
+ * request created, in milliseconds; used only when the API sent no `Date` header to read its clock from.
  */
 export const RECONCILE_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
@@ -75,24 +75,52 @@ export function getBackup(context: ClientContext, backupId: string): Promise<Bac
 
 /**
  * `POST /v1/backups`, made safe to retry: it never creates two backups, even when an answer is lost
- * after the server acted (a dropped connection, a timeout, a 500 sent after handling).
+ * after the server acted (a dropped connection, a timeout, a 500 sent after handling), and never hands
+ * one backup to two callers.
  *
- * 1. Before the first POST, the ids of the datastore's existing backups are noted (one extra GET).
- * 2. Every attempt sends the same `Idempotency-Key` (one UUID per call), so a server that honours it
+ * 1. Creates with the same datastore, description and retention run one after the other in this
+ *    client: two identical `Backup` resources of one program cannot race each other's reconciliation.
+ * 2. Before the first POST, the ids of the datastore's existing backups are noted (one extra GET), and
+ *    the API's time (its `Date` header).
+ * 3. Every attempt sends the same `Idempotency-Key` (one UUID per call), so a server that honours it
  *    answers a repeat with the first backup.
- * 3. Whether the real API honours that header is unknown (docs/api-model.md marks it [choice]), so after
+ * 4. Whether the real API honours that header is unknown (docs/api-model.md marks it [choice]), so after
  *    an attempt that may have acted (connection error, timeout, 408, 5xx other than 503) and before
- *    sending again, the backups are listed: a new (not noted in 1) manual backup with the same
- *    description and retention, created no earlier than the start minus {@link RECONCILE_CLOCK_SKEW_MS},
- *    is the one the lost attempt created and is returned. None: the POST is sent again. Several (two
- *    identical creates at once): ReconciliationError, since adopting the wrong one would orphan the other.
+ *    sending again, the backups are listed: a manual backup with the same description and retention,
+ *    not noted in 2, stamped no earlier than the API's time in 2, and not already returned to another
+ *    caller of this client, is the one the lost attempt created and is returned. None: the POST is sent
+ *    again. Several: ReconciliationError, since adopting the wrong one would orphan the other.
  *
  * A 429 or 503 is answered before the request is handled, so it is retried without looking.
  */
-export async function createBackup(context: ClientContext, request: CreateBackupRequest): Promise<Backup> {
+export function createBackup(context: ClientContext, request: CreateBackupRequest): Promise<Backup> {
+  const spec = JSON.stringify([request.datastoreId, request.description, request.retentionDays]);
+  const { runningBySpec, claimedIds } = context.backupCreates;
+  const before = runningBySpec.get(spec) ?? Promise.resolve();
+  const running = before
+    .catch(() => undefined)
+    .then(async () => {
+      const backup = await createBackupOnce(context, request);
+      claimedIds.add(backup.backup_id);
+      return backup;
+    });
+  runningBySpec.set(spec, running);
+  const forget = () => {
+    if (runningBySpec.get(spec) === running) runningBySpec.delete(spec);
+  };
+  running.then(forget, forget);
+  return running;
+}
+
+async function createBackupOnce(context: ClientContext, request: CreateBackupRequest): Promise<Backup> {
   const startedAt = context.clock.now();
   const existing = await listBackups(context, { datastoreId: request.datastoreId });
   const existingIds = new Set(existing.map((backup) => backup.backup_id));
+  // created_at is whole seconds and Date is truncated to the second: a backup made after the list was
+  // answered is stamped no earlier than the list's Date, on the API's own clock.
+  const apiStart = context.transport.apiNow();
+  const notBeforeMs =
+    apiStart === undefined ? startedAt - RECONCILE_CLOCK_SKEW_MS : Math.floor(apiStart / 1000) * 1000;
   const spec: RequestSpec<"POST"> = {
     method: "POST",
     path: BACKUPS_PATH,
@@ -105,7 +133,7 @@ export async function createBackup(context: ClientContext, request: CreateBackup
   };
   return context.transport.retrying(spec, async (attempt) => {
     if (attempt.earlierAttemptMayHaveActed) {
-      const adopted = await findBackupOfLostAttempt(context, request, existingIds, startedAt);
+      const adopted = await findBackupOfLostAttempt(context, request, existingIds, notBeforeMs);
       context.onReconcile?.({ ...context.transport.targetOf(spec), adoptedId: adopted?.backup_id });
       if (adopted !== undefined) return adopted;
     }
@@ -117,15 +145,16 @@ async function findBackupOfLostAttempt(
   context: ClientContext,
   request: CreateBackupRequest,
   existingIds: ReadonlySet<string>,
-  startedAt: number,
+  notBeforeMs: number,
 ): Promise<Backup | undefined> {
   const backups = await listBackups(context, { datastoreId: request.datastoreId, source: "manual" });
   const matches = backups.filter(
     (backup) =>
       !existingIds.has(backup.backup_id) &&
+      !context.backupCreates.claimedIds.has(backup.backup_id) &&
       backup.description === request.description &&
       backup.retention === request.retentionDays &&
-      backup.created_at * TIMESTAMP_UNIT_MS >= startedAt - RECONCILE_CLOCK_SKEW_MS,
+      backup.created_at * TIMESTAMP_UNIT_MS >= notBeforeMs,
   );
   if (matches.length > 1) {
     throw new ReconciliationError(

@@ -16,8 +16,10 @@ import {
   getDatastore,
   listDatastores,
   type SetBackupPolicyOptions,
+  type StartRestoreOptions,
   setBackupPolicy,
   startRestore,
+  type UpdateDatastoreConfigOptions,
   updateDatastoreConfig,
   type WaitForDatastoreOptions,
   waitForDatastore,
@@ -45,6 +47,7 @@ export class DfCloudClient implements DfCloudApi {
       transport: new HttpTransport(resolved),
       clock: resolved.clock,
       onReconcile: resolved.onReconcile,
+      backupCreates: { claimedIds: new Set(), runningBySpec: new Map() },
     };
   }
 
@@ -56,8 +59,12 @@ export class DfCloudClient implements DfCloudApi {
     return getDatastore(this.#context, datastoreId);
   }
 
-  updateDatastoreConfig(datastoreId: string, mutate: ConfigMutation): Promise<Datastore> {
-    return updateDatastoreConfig(this.#context, datastoreId, mutate);
+  updateDatastoreConfig(
+    datastoreId: string,
+    mutate: ConfigMutation,
+    options?: UpdateDatastoreConfigOptions,
+  ): Promise<Datastore> {
+    return updateDatastoreConfig(this.#context, datastoreId, mutate, options);
   }
 
   setBackupPolicy(
@@ -68,8 +75,8 @@ export class DfCloudClient implements DfCloudApi {
     return setBackupPolicy(this.#context, datastoreId, policy, options);
   }
 
-  startRestore(datastoreId: string, backupId: string): Promise<Datastore> {
-    return startRestore(this.#context, datastoreId, backupId);
+  startRestore(datastoreId: string, backupId: string, options?: StartRestoreOptions): Promise<Datastore> {
+    return startRestore(this.#context, datastoreId, backupId, options);
   }
 
   waitForDatastore(
@@ -98,6 +105,10 @@ export class DfCloudClient implements DfCloudApi {
 
   waitForBackup(backupId: string, options?: WaitForOptions<Backup>): Promise<Backup> {
     return waitForBackup(this.#context, backupId, options);
+  }
+
+  apiNow(): number | undefined {
+    return this.#context.transport.apiNow();
   }
 
   close(): Promise<void> {

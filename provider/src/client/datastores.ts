@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type { ClientContext } from "./context";
-import { ConflictError } from "./errors";
+import { ConflictError, OutcomeUnknownError } from "./errors";
 import type { RequestSpec } from "./http";
 import { DATASTORES_PATH } from "./modelled";
 import { path } from "./path";
@@ -16,9 +16,11 @@ import {
 } from "./schemas";
 import { pollUntil, type WaitForOptions } from "./wait";
 
-/** Changes a copy of a datastore's config; gets a deep copy, so it may modify it in place and return it. */
-/** Changes a copy of the config; returning `undefined` means "nothing to change": no PUT is sent. */
-export type ConfigMutation = (config: DatastoreConfig) => DatastoreConfig | undefined;
+/**
+ * Changes a deep copy of a datastore's config (it may modify it in place and return it); returning
+ * `undefined` means "nothing to change": no PUT is sent. `current` is the datastore as just read.
+ */
+export type ConfigMutation = (config: DatastoreConfig, current: Datastore) => DatastoreConfig | undefined;
 
 /** A condition a datastore is awaited to meet. */
 export type DatastorePredicate = (datastore: Datastore) => boolean;
@@ -47,6 +49,24 @@ export function getDatastore(context: ClientContext, datastoreId: string): Promi
 }
 
 /**
+ * What a write whose answer was lost did, judged from the datastore read afterwards: `applied` (return
+ * the datastore read), `not-applied` (safe to send again) or an error to throw (the write is not sent
+ * again). Given the datastore as read before the write and as read now.
+ */
+export type LostAnswerJudge = (before: Datastore, now: Datastore) => "applied" | "not-applied" | Error;
+
+/** Options of updateDatastoreConfig. */
+export interface UpdateDatastoreConfigOptions {
+  /**
+   * Judges a PUT whose answer was lost before it is sent again. Default: a datastore busy with the
+   * config sent took it, busy with another config is a ConflictError, and an `active` one is sent the
+   * PUT again — right for a whole config that changes nothing more when applied twice, wrong for a
+   * restore (see startRestore).
+   */
+  readonly onLostAnswer?: LostAnswerJudge | undefined;
+}
+
+/**
  * Read-modify-write of the whole config: GET, refuse unless `active`, apply `mutate` to a deep copy, PUT
  * it all back. The API has no PATCH and PUT replaces the whole config, so building the body from the
  * GET (unknown fields included) is what keeps the fields this call does not mean to change.
@@ -55,41 +75,58 @@ export async function updateDatastoreConfig(
   context: ClientContext,
   datastoreId: string,
   mutate: ConfigMutation,
+  options: UpdateDatastoreConfigOptions = {},
 ): Promise<Datastore> {
   const current = await getDatastore(context, datastoreId);
-  const desired = mutate(structuredClone(current.config));
+  const desired = mutate(structuredClone(current.config), current);
   if (desired === undefined) return current;
   const spec = { method: "PUT", path: datastorePath(datastoreId) } as const;
   // The server would answer 409 (docs/api-model.md); checking first avoids a doomed PUT.
   if (current.status !== "active") throw conflictBeforeSending(context, spec, current);
-  return putConfig(context, { ...spec, body: desired }, desired);
+  const judge = options.onLostAnswer ?? judgeRepeatableConfig(context, spec, desired);
+  return putConfig(context, { ...spec, body: desired }, current, judge);
 }
 
 /**
  * PUTs a whole config, retrying. A PUT whose answer was lost (dropped connection, timeout, a 500 sent
- * after handling) may have been applied, leaving the datastore `updating` or `restoring`, where a repeat
- * would meet 409. So before repeating it the datastore is read: busy with the config sent means this PUT
- * was applied, and the datastore is returned; busy with another config is a ConflictError, as the server
- * would answer; `active` means the PUT is sent again, which for a whole config changes nothing more.
+ * after handling) may have been applied, so before repeating it the datastore is read and `judge` says
+ * whether the lost PUT took, did not, or cannot be told (then nothing is sent again).
  */
 function putConfig(
   context: ClientContext,
   spec: RequestSpec<"PUT">,
-  desired: DatastoreConfig,
+  before: Datastore,
+  judge: LostAnswerJudge,
 ): Promise<Datastore> {
   return context.transport.retrying(spec, async (attempt) => {
     if (attempt.earlierAttemptMayHaveActed) {
       const stored = await context.transport.request({ method: "GET", path: spec.path }, DatastoreSchema);
-      const applied = stored.status !== "active";
+      const verdict = judge(before, stored);
       context.onReconcile?.({
         ...context.transport.targetOf(spec),
-        adoptedId: applied ? stored.datastore_id : undefined,
+        adoptedId: verdict === "applied" ? stored.datastore_id : undefined,
       });
-      if (applied && holdsConfig(stored, desired)) return stored;
-      if (applied) throw conflictBeforeSending(context, spec, stored);
+      if (verdict === "applied") return stored;
+      if (verdict instanceof Error) throw verdict;
     }
     return context.transport.send(spec, DatastoreSchema);
   });
+}
+
+/**
+ * The judge for a whole config that is harmless to apply twice: busy with the config sent means the
+ * lost PUT took; busy with another config is a ConflictError, as the server would answer; `active`
+ * means send it again, which changes nothing more.
+ */
+function judgeRepeatableConfig(
+  context: ClientContext,
+  spec: RequestSpec<"PUT">,
+  desired: DatastoreConfig,
+): LostAnswerJudge {
+  return (_before, stored) => {
+    if (stored.status === "active") return "not-applied";
+    return holdsConfig(stored, desired) ? "applied" : conflictBeforeSending(context, spec, stored);
+  };
 }
 
 /**
@@ -146,20 +183,55 @@ export function setBackupPolicy(
   });
 }
 
+/** Options of startRestore. */
+export interface StartRestoreOptions {
+  /**
+   * Looks at the datastore as read just before the restore PUT: `false` sends nothing and returns the
+   * datastore as read; throwing stops the restore with nothing sent (a caller's own precondition, e.g.
+   * "this backup is already loaded").
+   */
+  readonly precondition?: ((current: Datastore) => boolean) | undefined;
+}
+
 /**
  * Starts restoring `backupId` into the datastore (read-modify-write of `config.restore`). Sending
  * `loaded: false` is what starts it, even when the same backup was restored before (docs/api-model.md
  * "`config.restore`"). Returns at once, the datastore `restoring`; await it with waitForDatastore.
+ *
+ * A restore wipes the datastore, so it is sent at most once per call. When its answer is lost, the
+ * datastore is read again: showing this backup requested (restoring, or loaded where another restore
+ * was recorded before) means it took; showing `config.restore` exactly as before means it did not, and
+ * it is sent again; anything else, including a finished restore of the same backup that was already
+ * loaded before, cannot be told apart and is an OutcomeUnknownError, with nothing sent again.
  */
 export function startRestore(
   context: ClientContext,
   datastoreId: string,
   backupId: string,
+  options: StartRestoreOptions = {},
 ): Promise<Datastore> {
-  return updateDatastoreConfig(context, datastoreId, (config) => ({
-    ...config,
-    restore: { ...config.restore, backup_id: backupId, loaded: false },
-  }));
+  const subject = `PUT ${datastorePath(datastoreId)} (the restore of backup ${backupId})`;
+  return updateDatastoreConfig(
+    context,
+    datastoreId,
+    (config, current) => {
+      if (options.precondition?.(current) === false) return undefined;
+      return { ...config, restore: { ...config.restore, backup_id: backupId, loaded: false } };
+    },
+    {
+      onLostAnswer: (before, now) => {
+        const was = before.config.restore ?? null;
+        const is = now.config.restore ?? null;
+        const requested = is?.backup_id === backupId;
+        if (requested && (now.status === "restoring" || !isDeepStrictEqual(was, is))) return "applied";
+        if (isDeepStrictEqual(was, is) && was?.backup_id !== backupId) return "not-applied";
+        return new OutcomeUnknownError(
+          subject,
+          `datastore ${datastoreId} is now ${now.status} with restore ${JSON.stringify(is)} (before: ${JSON.stringify(was)})`,
+        );
+      },
+    },
+  );
 }
 
 /**

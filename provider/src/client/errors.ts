@@ -235,6 +235,31 @@ export class ReconciliationError extends DfCloudError {
   }
 }
 
+/**
+ * The operation was cancelled (Pulumi cancelled the update, or the provider is shutting down): in-flight
+ * requests were aborted and waits ended. A write in flight may or may not have been applied.
+ */
+export class CancelledError extends DfCloudError {
+  override readonly name = "CancelledError";
+  /** @param doing what was cut short, e.g. `GET /v1/datastores/dst_x` or `waiting for backup bkp_x` */
+  constructor(doing: string, reason?: unknown) {
+    super(`Cancelled while ${doing}`, reason === undefined ? undefined : { cause: reason });
+  }
+}
+
+/**
+ * A destructive write's answer was lost and what the server shows afterwards cannot tell whether the
+ * write was applied. The write is not sent again (destructive actions run at most once); the message
+ * says what was seen and the caller says what to check.
+ */
+export class OutcomeUnknownError extends DfCloudError {
+  override readonly name = "OutcomeUnknownError";
+  /** @param subject what was attempted, e.g. `PUT /v1/datastores/dst_x (restore of bkp_y)` */
+  constructor(subject: string, seen: string, options?: ErrorOptions) {
+    super(`The answer to ${subject} was lost, and ${seen}: cannot tell whether it was applied`, options);
+  }
+}
+
 /** Each error class by its `name`, for {@link isDfCloudError}. */
 export interface DfCloudErrorsByName {
   DfCloudError: DfCloudError;
@@ -253,6 +278,8 @@ export interface DfCloudErrorsByName {
   WaitTimeoutError: WaitTimeoutError;
   TerminalStateError: TerminalStateError;
   ReconciliationError: ReconciliationError;
+  CancelledError: CancelledError;
+  OutcomeUnknownError: OutcomeUnknownError;
 }
 
 /** The `name` of a concrete error class of this client. */

@@ -4,11 +4,13 @@ import { z } from "zod";
 import {
   type ApiError,
   apiErrorFromResponse,
+  CancelledError,
   ConnectionError,
   type RequestTarget,
   ResponseValidationError,
   TimeoutError,
 } from "./errors";
+import { currentOperation, throwIfCancelled } from "./operation";
 import type { ResolvedOptions } from "./options";
 import { redactSecret } from "./redact";
 import { type Attempt, parseRetryAfterMs, type RetrySettings, withRetries } from "./retry";
@@ -50,6 +52,8 @@ export class HttpTransport {
   readonly #dispatcher = new Agent();
   readonly #retrySettings: RetrySettings;
   #closing: Promise<void> | undefined;
+  /** The API's clock as its last `Date` header told it, and the client's clock at that moment. */
+  #lastServerDate: { serverMs: number; clientMs: number } | undefined;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
@@ -82,6 +86,17 @@ export class HttpTransport {
     return withRetries(this.targetOf(spec), attempt, this.#retrySettings);
   }
 
+  /**
+   * The API's current time in Unix milliseconds, from the `Date` header of its latest answer plus the
+   * time passed since on the client's clock; undefined before any answer carried one. Expiry and
+   * other server-side instants are judged on this clock, never on the local machine's, which may be
+   * skewed (RFC 9110 §6.6.1: an origin server with a clock sends `Date` in every answer).
+   */
+  apiNow(): number | undefined {
+    const last = this.#lastServerDate;
+    return last === undefined ? undefined : last.serverMs + (this.#options.clock.now() - last.clientMs);
+  }
+
   /** Closes the connection pool; requests in flight finish first. Calling it again is harmless. */
   close(): Promise<void> {
     // undici rejects a second close(); providers may close from both a `finally` and a cleanup hook.
@@ -91,7 +106,11 @@ export class HttpTransport {
 
   async #exchange(spec: RequestSpec, target: RequestTarget): Promise<Answer> {
     const { apiKey, baseUrl, timeoutMs, userAgent } = this.#options;
-    const signal = AbortSignal.timeout(timeoutMs);
+    const doing = `${target.method} ${target.path}`;
+    throwIfCancelled(doing);
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const cancel = currentOperation().signal;
+    const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
     const hasBody = spec.body !== undefined;
     try {
       const response = await request(`${baseUrl}${pathWithQuery(spec)}`, {
@@ -109,12 +128,20 @@ export class HttpTransport {
       });
       // Read inside the try: the timeout covers the body, and a socket closed mid-body is a ConnectionError.
       const text = await response.body.text();
+      this.#noteServerDate(response.headers.date);
       return { status: response.statusCode, headers: response.headers, text };
     } catch (error) {
-      if (signal.aborted) throw new TimeoutError(target, timeoutMs);
+      if (cancel?.aborted) throw new CancelledError(doing, cancel.reason);
+      if (timeout.aborted) throw new TimeoutError(target, timeoutMs);
       const { reason, code } = describeCause(error);
       throw new ConnectionError(target, redactSecret(reason, apiKey), code);
     }
+  }
+
+  #noteServerDate(header: string | string[] | undefined): void {
+    const value = Array.isArray(header) ? header[0] : header;
+    const serverMs = value === undefined ? Number.NaN : Date.parse(value);
+    if (!Number.isNaN(serverMs)) this.#lastServerDate = { serverMs, clientMs: this.#options.clock.now() };
   }
 
   #apiError(target: RequestTarget, answer: Answer): ApiError {

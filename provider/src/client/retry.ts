@@ -1,4 +1,5 @@
 import { type DfCloudError, isDfCloudError, type RequestTarget } from "./errors";
+import { cancellableSleep, effectiveDeadline } from "./operation";
 
 /** Bounds of the retry loop. All durations in milliseconds. */
 export interface RetryPolicy {
@@ -123,7 +124,8 @@ export function parseRetryAfterMs(value: string | undefined, nowMs: number): num
 
 /**
  * Runs `attempt` until it succeeds, fails with an error that is not {@link isRetryable}, has been tried
- * `maxAttempts` times, or the next delay would end past `maxElapsedMs`; then rethrows the last error.
+ * `maxAttempts` times, or the next delay would end past `maxElapsedMs` or past the operation's deadline
+ * (see withinOperation); then rethrows the last error. A cancelled operation ends the delay at once.
  * Only idempotent operations belong here, or ones that use {@link Attempt.earlierAttemptMayHaveActed}
  * to find out what an earlier attempt did (see createBackup).
  */
@@ -141,10 +143,13 @@ export async function withRetries<T>(
     } catch (error) {
       if (!isRetryable(error) || number >= policy.maxAttempts) throw error;
       const delayMs = retryDelayMs(number, error, policy, settings.random);
-      if (clock.now() + delayMs - startedAt > policy.maxElapsedMs) throw error;
+      const resumesAt = clock.now() + delayMs;
+      if (resumesAt - startedAt > policy.maxElapsedMs) throw error;
+      const deadline = effectiveDeadline(undefined);
+      if (deadline !== undefined && resumesAt > deadline) throw error;
       settings.onRetry?.({ ...target, failedAttempt: number, delayMs, error });
       earlierAttemptMayHaveActed ||= isAmbiguousFailure(error);
-      await clock.sleep(delayMs);
+      await cancellableSleep(clock.sleep(delayMs), `waiting to retry ${target.method} ${target.path}`);
     }
   }
 }

@@ -1,12 +1,13 @@
 import { z } from "zod";
 
 /*
- * Response schemas, from docs/api-model.md. Every object is `z.looseObject`, at every depth: the API
- * stores config fields this client does not know and returns them unchanged, and a read-modify-write
- * PUTs the whole config back, so a parsed object must keep them or the PUT would delete them.
- * Nullable/optional follow the official Go SDK's types (`*bool` → nullable, `omitempty` → optional),
- * widened where the API model accepts `null` for a whole section: a reader must not refuse what the API
- * can return.
+ * Response schemas, from docs/api-model.md. Read tolerantly, write exactly: a field is required only
+ * where the provider cannot work without it (ids, statuses, what it compares); everything else is
+ * optional, so one difference in the real API cannot break every operation, destroy included. Every
+ * object inside `config` is `z.looseObject`, at every depth: the API stores config fields this client
+ * does not know and returns them unchanged, and a read-modify-write PUTs the whole config back, so a
+ * parsed config must keep them or the PUT would delete them. The datastore's top level is stripped to
+ * what the provider uses: its `password`, `addr` and `dashboard` are never parsed nor held.
  */
 
 const nullableBoolean = z.boolean().nullable();
@@ -23,6 +24,10 @@ export const DatastoreStatusSchema = z.enum([
 ]);
 /** A datastore's `status`. */
 export type DatastoreStatus = z.infer<typeof DatastoreStatusSchema>;
+
+/** A status as read: one of the known ones, or a newer one this client does not know (never refused). */
+const readStatus = <S extends string>(_known: z.ZodEnum<Record<S, S>>) =>
+  z.string() as z.ZodType<S | (string & {})>;
 
 const backupPolicyShape = {
   enabled: nullableBoolean,
@@ -53,23 +58,29 @@ export type Restore = z.infer<typeof RestoreSchema>;
 
 /** The whole datastore configuration: the body of `PUT /v1/datastores/{id}` and `config` of a datastore. */
 export const DatastoreConfigSchema = z.looseObject({
-  name: z.string(),
-  network_id: z.string().exactOptional(),
-  location: z.looseObject({
-    provider: z.string(),
-    region: z.string(),
-    availability_zones: z.array(z.string()).nullable().exactOptional(),
-  }),
-  tier: z.looseObject({
-    /** Bytes. */
-    max_memory_bytes: z.number().nonnegative(),
-    performance_tier: z.string(),
-    replicas: nullableInt.exactOptional(),
-  }),
+  name: z.string().exactOptional(),
+  network_id: z.string().nullable().exactOptional(),
+  location: z
+    .looseObject({
+      provider: z.string().exactOptional(),
+      region: z.string().exactOptional(),
+      availability_zones: z.array(z.string()).nullable().exactOptional(),
+    })
+    .nullable()
+    .exactOptional(),
+  tier: z
+    .looseObject({
+      /** Bytes. */
+      max_memory_bytes: z.number().nonnegative().exactOptional(),
+      performance_tier: z.string().exactOptional(),
+      replicas: nullableInt.exactOptional(),
+    })
+    .nullable()
+    .exactOptional(),
   cluster: z
     .looseObject({
-      enabled: nullableBoolean,
-      /** Bytes per shard; omitted when clustering is off. */
+      enabled: nullableBoolean.exactOptional(),
+      /** Bytes per shard; omitted when clustering is off, 0 or omitted when the API manages it. */
       shard_memory: z.number().nonnegative().exactOptional(),
     })
     .nullable()
@@ -78,20 +89,19 @@ export const DatastoreConfigSchema = z.looseObject({
   backup_policy: BackupPolicySchema.nullable().exactOptional(),
   restore: RestoreSchema.nullable().exactOptional(),
   maintenance_window: z.looseObject({}).nullable().exactOptional(),
-  disable_passkey: z.boolean().exactOptional(),
+  disable_passkey: z.boolean().nullable().exactOptional(),
   byoc: z.looseObject({}).nullable().exactOptional(),
 });
 /** A datastore's whole configuration; unknown fields (at any depth) are kept. */
 export type DatastoreConfig = z.infer<typeof DatastoreConfigSchema>;
 
-/** A datastore as `GET /v1/datastores/{id}` returns it. `created_at` is in Unix seconds. */
-export const DatastoreSchema = z.looseObject({
+/**
+ * A datastore as `GET /v1/datastores/{id}` returns it, stripped to what the provider uses (`z.object`
+ * drops the rest: the passkey is never held). The config is PUT back, so it keeps everything.
+ */
+export const DatastoreSchema = z.object({
   datastore_id: z.string(),
-  status: DatastoreStatusSchema,
-  created_at: z.int(),
-  password: z.string(),
-  addr: z.string(),
-  dashboard: z.looseObject({ url: z.string() }).nullable(),
+  status: readStatus(DatastoreStatusSchema),
   config: DatastoreConfigSchema,
 });
 /** A datastore, as the API returns it. */
@@ -114,14 +124,18 @@ export type BackupSource = z.infer<typeof BackupSourceSchema>;
 export const BackupSchema = z.looseObject({
   backup_id: z.string(),
   datastore_id: z.string(),
-  description: z.string(),
+  /** Compared when a lost create is reconciled; absent reads as "". */
+  description: z.string().exactOptional(),
   retention: z.int(),
-  source: BackupSourceSchema,
-  status: BackupStatusSchema,
+  source: readStatus(BackupSourceSchema).exactOptional(),
+  status: readStatus(BackupStatusSchema),
   created_at: z.int(),
-  size_bytes: z.number().nonnegative(),
-  location: z.looseObject({ provider: z.string(), region: z.string() }),
-  shard_count: z.int().positive(),
+  size_bytes: z.number().nonnegative().exactOptional(),
+  location: z
+    .looseObject({ provider: z.string().exactOptional(), region: z.string().exactOptional() })
+    .nullable()
+    .exactOptional(),
+  shard_count: z.int().positive().exactOptional(),
 });
 /** A backup, as the API returns it. */
 export type Backup = z.infer<typeof BackupSchema>;

@@ -1,4 +1,5 @@
 import { TerminalStateError, WaitTimeoutError } from "./errors";
+import { cancellableSleep, effectiveDeadline } from "./operation";
 import type { Clock } from "./retry";
 
 /** First pause between polls, in milliseconds: most transitions in tests and small changes are quick. */
@@ -34,13 +35,16 @@ export interface PollSpec<T> {
 
 /**
  * Polls until `spec.isDone`, fast at first and slower later (250 ms growing ×1.5 to 5 s), never sleeping
- * past the deadline: the last poll happens at the deadline itself.
+ * past the deadline (the earlier of the options' and the operation's, see withinOperation): the last poll
+ * happens at the deadline itself. A cancelled operation ends the wait at once.
  * @throws TerminalStateError when the object reaches a terminal state
  * @throws WaitTimeoutError when the deadline passes first
  */
 export async function pollUntil<T>(spec: PollSpec<T>, options: WaitForOptions<T>, clock: Clock): Promise<T> {
   const startedAt = clock.now();
-  const deadline = options.deadlineMs ?? startedAt + (options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS);
+  const deadline =
+    effectiveDeadline(options.deadlineMs ?? startedAt + (options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS)) ??
+    Number.POSITIVE_INFINITY;
   let intervalMs = POLL_FIRST_INTERVAL_MS;
   for (;;) {
     const observed = await spec.read();
@@ -54,7 +58,10 @@ export async function pollUntil<T>(spec: PollSpec<T>, options: WaitForOptions<T>
     if (spec.isTerminal(observed)) throw new TerminalStateError(wait);
     const remainingMs = deadline - clock.now();
     if (remainingMs <= 0) throw new WaitTimeoutError(wait);
-    await clock.sleep(Math.min(Math.round(intervalMs), remainingMs));
+    await cancellableSleep(
+      clock.sleep(Math.min(Math.round(intervalMs), remainingMs)),
+      `waiting for ${spec.waitedFor}`,
+    );
     intervalMs = Math.min(intervalMs * POLL_INTERVAL_GROWTH, POLL_MAX_INTERVAL_MS);
   }
 }

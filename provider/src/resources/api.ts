@@ -15,6 +15,7 @@ export type ResourceApi = Pick<
   | "createBackup"
   | "waitForBackup"
   | "deleteBackup"
+  | "apiNow"
 >;
 
 /** What every resource's logic is given: the API, a clock and a place to say what it is doing. */
@@ -24,4 +25,6 @@ export interface ResourceDeps {
   now: () => number;
   /** One line of progress for the person running `pulumi up`. */
   log: (message: string) => void;
+  /** Aborted when Pulumi cancels the update: in-flight requests and waits end at once. */
+  signal?: AbortSignal | undefined;
 }

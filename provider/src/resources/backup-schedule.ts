@@ -4,12 +4,15 @@ import type { ResourceDeps } from "./api";
 import { checkFields, type FieldRule } from "./check";
 import {
   datastoreIdRule,
+  findDatastore,
   isActive,
   isGone,
-  minutesToMs,
+  lookupAtPreview,
+  missingDatastore,
   progressReporter,
   waitTimeoutRule,
   whenDatastoreIdle,
+  withinDeadline,
   withOperation,
 } from "./common";
 import type { CheckResult, DiffResult, ResourceLogic } from "./contract";
@@ -48,8 +51,17 @@ export const backupScheduleRules: Record<keyof BackupScheduleInputs, FieldRule> 
   waitTimeoutMinutes: waitTimeoutRule,
 };
 
-/** Fields whose change is applied in place; `datastoreId` replaces. */
-const UPDATABLE: readonly (keyof BackupScheduleInputs)[] = ["enabled", "days", "hours", "retentionDays"];
+/**
+ * Fields whose change is applied in place; `datastoreId` replaces. `waitTimeoutMinutes` alone writes
+ * nothing to the API but must reach state: `destroy` uses it.
+ */
+const UPDATABLE: readonly (keyof BackupScheduleInputs)[] = [
+  "enabled",
+  "days",
+  "hours",
+  "retentionDays",
+  "waitTimeoutMinutes",
+];
 
 /**
  * The BackupSchedule resource: the datastore's `config.backup_policy`, written by
@@ -63,31 +75,41 @@ export function backupScheduleLogic(
     const given = deps();
     const { api, log } = given;
     const id = inputs.datastoreId;
-    const timeoutMs = minutesToMs(inputs.waitTimeoutMinutes);
-    try {
-      // One read-modify-write: it sends nothing when the datastore already has this schedule, and
-      // refuses (409, nothing sent) while the datastore is busy, which whenDatastoreIdle waits out.
-      const holdsSchedule = (policy: BackupPolicy | null | undefined) => {
-        const live = fromBackupPolicy(policy);
-        return live !== undefined && sameSchedule(live, inputs);
-      };
-      const written = await whenDatastoreIdle(given, id, given.now() + timeoutMs, () =>
-        api.setBackupPolicy(id, toBackupPolicy(inputs), { skipIf: holdsSchedule }),
-      );
-      if (holdsSchedule(written.config.backup_policy) && isActive(written)) return inputs;
-      const onProgress = progressReporter(log, `datastore ${id}`);
-      const settled = await api.waitForDatastore(id, isActive, { timeoutMs, onProgress });
-      confirm(settled, inputs);
-      return inputs;
-    } catch (error) {
-      throw withOperation(`${operation} the backup schedule of datastore ${id}`, error);
-    }
+    return withinDeadline(given, inputs.waitTimeoutMinutes, async (deadlineMs) => {
+      try {
+        // One read-modify-write: it sends nothing when the datastore already has this schedule, and
+        // refuses (409, nothing sent) while the datastore is busy, which whenDatastoreIdle waits out.
+        const holdsSchedule = (policy: BackupPolicy | null | undefined) => {
+          const live = fromBackupPolicy(policy);
+          return live !== undefined && sameSchedule(live, inputs);
+        };
+        const written = await whenDatastoreIdle(given, id, deadlineMs, () =>
+          api.setBackupPolicy(id, toBackupPolicy(inputs), { skipIf: holdsSchedule }),
+        );
+        if (holdsSchedule(written.config.backup_policy) && isActive(written)) return inputs;
+        const onProgress = progressReporter(log, `datastore ${id}`);
+        const settled = await api.waitForDatastore(id, isActive, { onProgress });
+        confirm(settled, inputs);
+        return inputs;
+      } catch (error) {
+        throw withOperation(`${operation} the backup schedule of datastore ${id}`, error);
+      }
+    });
   }
 
   return {
-    async check(_olds, news): Promise<CheckResult<BackupScheduleInputs>> {
-      const { values, failures } = checkFields(backupScheduleRules, news);
-      return failures.length > 0 ? { failures } : { inputs: values as unknown as BackupScheduleInputs };
+    async check(olds, news): Promise<CheckResult<BackupScheduleInputs>> {
+      const { values, unknownKeys, failures } = checkFields(backupScheduleRules, news);
+      if (failures.length > 0) return { failures };
+      const inputs = values as unknown as BackupScheduleInputs;
+      // A datastore id that is known and new or changed is looked up now, so a wrong one fails the
+      // preview; an unchanged one costs no call.
+      if (unknownKeys.has("datastoreId") || olds.datastoreId === inputs.datastoreId) return { inputs };
+      const given = deps();
+      const problems = await lookupAtPreview(given, async () =>
+        (await findDatastore(given, inputs.datastoreId)) ? [] : [missingDatastore(inputs.datastoreId)],
+      );
+      return problems.length > 0 ? { failures: problems } : { inputs };
     },
 
     async diff(_id, olds, news): Promise<DiffResult> {
@@ -126,23 +148,23 @@ export function backupScheduleLogic(
     async delete(id, props) {
       const given = deps();
       const { api, log } = given;
-      const timeoutMs = minutesToMs(props.waitTimeoutMinutes);
       try {
-        // One read-modify-write that flips only `enabled`, keeping the rest of the live policy (and
-        // sending nothing when it is already off): the datastore and its backups stay.
-        const written = await whenDatastoreIdle(given, id, given.now() + timeoutMs, () =>
-          api.updateDatastoreConfig(id, (config) =>
-            config.backup_policy?.enabled === true
-              ? { ...config, backup_policy: { ...config.backup_policy, enabled: false } }
-              : undefined,
-          ),
-        );
-        if (written.status === "updating") {
-          await api.waitForDatastore(id, isActive, {
-            timeoutMs,
-            onProgress: progressReporter(log, `datastore ${id}`),
-          });
-        }
+        await withinDeadline(given, props.waitTimeoutMinutes, async (deadlineMs) => {
+          // One read-modify-write that flips only `enabled`, keeping the rest of the live policy (and
+          // sending nothing when it is already off): the datastore and its backups stay.
+          const written = await whenDatastoreIdle(given, id, deadlineMs, () =>
+            api.updateDatastoreConfig(id, (config) =>
+              config.backup_policy?.enabled === true
+                ? { ...config, backup_policy: { ...config.backup_policy, enabled: false } }
+                : undefined,
+            ),
+          );
+          if (written.status === "updating") {
+            await api.waitForDatastore(id, isActive, {
+              onProgress: progressReporter(log, `datastore ${id}`),
+            });
+          }
+        });
       } catch (error) {
         // A deleted datastore has no schedule left to disable.
         if (isDfCloudError(error, "NotFoundError") || isDfCloudError(error, "TerminalStateError")) return;

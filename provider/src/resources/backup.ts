@@ -7,13 +7,17 @@ import type { ResourceDeps } from "./api";
 import { checkFields, type FieldRule } from "./check";
 import {
   datastoreIdRule,
-  minutesToMs,
+  findDatastore,
+  lookupAtPreview,
+  missingDatastore,
+  PartialCreateError,
   progressReporter,
   waitTimeoutRule,
   whenDatastoreIdle,
+  withinDeadline,
   withOperation,
 } from "./common";
-import type { CheckResult, DiffResult, ResourceLogic } from "./contract";
+import type { CheckFailure, CheckResult, DiffResult, ResourceLogic } from "./contract";
 import { retentionDaysSchema } from "./schedule-spec";
 
 /** Longest description the API takes (docs/api-model.md, a modelled choice). */
@@ -32,23 +36,28 @@ export interface BackupInputs {
 export interface BackupInfo {
   backupId: string;
   datastoreId: string;
+  /** Empty when the API did not say. */
   description: string;
   retentionDays: number;
-  /** `manual` or `scheduled`. */
+  /** `manual` or `scheduled`; empty when the API did not say. */
   source: string;
   /** `pending`, `ready`, `failed`, or `expired` once its retention passed and the API deleted it. */
   status: string;
-  /** Size in bytes; 0 until ready. */
+  /** Size in bytes; 0 until ready (or when the API did not say). */
   sizeBytes: number;
   /** ISO 8601, UTC. */
   createdAt: string;
   /** ISO 8601, UTC: `createdAt` + `retentionDays`, when the API deletes it. */
   expiresAt: string;
-  /** Cloud provider of the datastore it was taken from (`aws`, `gcp`, `azure`). */
+  /** Cloud provider of the datastore it was taken from (`aws`, `gcp`, `azure`); empty when not said. */
   cloudProvider: string;
+  /** Region of the datastore it was taken from; empty when not said. */
   region: string;
+  /** Shards of the datastore it was taken from; 0 when the API did not say. */
   shardCount: number;
 }
+
+export { PartialCreateError } from "./common";
 
 /** Backup outputs: the inputs plus what the API says about the backup. */
 export type BackupOutputs = BackupInputs & BackupInfo;
@@ -96,21 +105,21 @@ function inputsOf(props: BackupOutputs): BackupInputs {
   };
 }
 
-/** Maps the API's backup to {@link BackupInfo}. */
+/** Maps the API's backup to {@link BackupInfo}; what the API did not send reads as empty. */
 export function backupInfo(backup: Backup): BackupInfo {
   return {
     backupId: backup.backup_id,
     datastoreId: backup.datastore_id,
-    description: backup.description,
+    description: backup.description ?? "",
     retentionDays: backup.retention,
-    source: backup.source,
+    source: backup.source ?? "",
     status: backup.status,
-    sizeBytes: backup.size_bytes,
+    sizeBytes: backup.size_bytes ?? 0,
     createdAt: new Date(backup.created_at * TIMESTAMP_UNIT_MS).toISOString(),
     expiresAt: backupExpiresAt(backup).toISOString(),
-    cloudProvider: backup.location.provider,
-    region: backup.location.region,
-    shardCount: backup.shard_count,
+    cloudProvider: backup.location?.provider ?? "",
+    region: backup.location?.region ?? "",
+    shardCount: backup.shard_count ?? 0,
   };
 }
 
@@ -119,33 +128,30 @@ export function backupOutputs(inputs: BackupInputs, backup: Backup): BackupOutpu
   return { ...backupInfo(backup), ...inputs };
 }
 
-/**
- * The error a failed `create` throws once the backup exists: carrying `id` and `properties` makes
- * the engine record the backup in state (ErrorResourceInitFailed), so it is never orphaned; the next
- * `up` sees it and waits again.
- */
-export class PartialCreateError extends Error {
-  override readonly name = "PartialCreateError";
-  readonly reasons: string[];
-  constructor(
-    message: string,
-    readonly id: string,
-    readonly properties: BackupOutputs,
-  ) {
-    super(message);
-    this.reasons = [message];
-  }
+/** What to tell the user about a backup the API reports `failed`: it will never become ready. */
+function failedBackupMessage(backupId: string): string {
+  return (
+    `backup ${backupId} failed on the API side (status "failed"): it will never become ready, and waiting again ` +
+    "does not help. Replace it with a new backup: `pulumi up --replace <urn>` with this Backup's URN " +
+    "(`pulumi stack --show-urns` lists it); `pulumi destroy --target <urn>` deletes it instead"
+  );
+}
+
+/** How an existing backup differs from the inputs that would adopt it; empty when it matches. */
+function adoptionMismatches(inputs: BackupInputs, backup: Backup): string[] {
+  return [
+    backup.datastore_id !== inputs.datastoreId && `datastoreId ${JSON.stringify(backup.datastore_id)}`,
+    (backup.description ?? "") !== inputs.description &&
+      `description ${JSON.stringify(backup.description ?? "")}`,
+    backup.retention !== inputs.retentionDays && `retentionDays ${backup.retention}`,
+  ].filter((mismatch): mismatch is string => typeof mismatch === "string");
 }
 
 /** The Backup resource: a one-off (manual) backup of a datastore. */
 export function backupLogic(deps: () => ResourceDeps): ResourceLogic<BackupInputs, BackupOutputs> {
   async function adopt(inputs: BackupInputs, backupId: string): Promise<Backup> {
     const backup = await deps().api.getBackup(backupId);
-    const mismatches = [
-      backup.datastore_id !== inputs.datastoreId && `datastoreId ${JSON.stringify(backup.datastore_id)}`,
-      backup.description !== inputs.description && `description ${JSON.stringify(backup.description)}`,
-      backup.retention !== inputs.retentionDays && `retentionDays ${backup.retention}`,
-    ].filter(Boolean);
+    const mismatches = adoptionMismatches(inputs, backup);
     if (mismatches.length > 0) {
       throw new Error(
         `existing backup ${backupId} has ${mismatches.join(", ")}; set the same values on this resource to adopt it`,
@@ -154,30 +160,75 @@ export function backupLogic(deps: () => ResourceDeps): ResourceLogic<BackupInput
     return backup;
   }
 
+  /** Preview-time lookups of the ids that are known and new or changed; unchanged ids cost nothing. */
+  async function liveProblems(olds: Record<string, unknown>, inputs: BackupInputs): Promise<CheckFailure[]> {
+    const given = deps();
+    const failures: CheckFailure[] = [];
+    if (olds.datastoreId !== inputs.datastoreId && !(await findDatastore(given, inputs.datastoreId)))
+      failures.push(missingDatastore(inputs.datastoreId));
+    const adopting = inputs.existingBackupId;
+    if (adopting !== undefined && olds.existingBackupId !== adopting) {
+      try {
+        const mismatches = adoptionMismatches(inputs, await given.api.getBackup(adopting));
+        if (mismatches.length > 0)
+          failures.push({
+            property: "existingBackupId",
+            reason: `existingBackupId: backup ${adopting} has ${mismatches.join(", ")}; set the same values on this resource to adopt it`,
+          });
+      } catch (error) {
+        if (!isDfCloudError(error, "NotFoundError")) throw error;
+        failures.push({
+          property: "existingBackupId",
+          reason: `existingBackupId: backup ${adopting} does not exist in this account`,
+        });
+      }
+    }
+    return failures;
+  }
+
   async function waitUntilReady(inputs: BackupInputs, backup: Backup): Promise<BackupOutputs> {
     const { api, log } = deps();
     if (backup.status === "ready") return backupOutputs(inputs, backup);
+    if (backup.status === "failed") {
+      throw new PartialCreateError(
+        failedBackupMessage(backup.backup_id),
+        backup.backup_id,
+        backupOutputs(inputs, backup),
+      );
+    }
     try {
       const ready = await api.waitForBackup(backup.backup_id, {
-        timeoutMs: minutesToMs(inputs.waitTimeoutMinutes),
         onProgress: progressReporter(log, `backup ${backup.backup_id}`),
       });
       return backupOutputs(inputs, ready);
     } catch (error) {
+      if (isDfCloudError(error, "TerminalStateError")) {
+        throw new PartialCreateError(
+          failedBackupMessage(backup.backup_id),
+          backup.backup_id,
+          { ...backupOutputs(inputs, backup), status: "failed" },
+          { cause: error },
+        );
+      }
       const message = error instanceof Error ? error.message : String(error);
       throw new PartialCreateError(
         `backup ${backup.backup_id} was created but did not become ready: ${message}. It is recorded in the ` +
           "stack; run `pulumi up` again to keep waiting, or `pulumi destroy` to delete it",
         backup.backup_id,
         backupOutputs(inputs, backup),
+        { cause: error },
       );
     }
   }
 
   return {
-    async check(_olds, news): Promise<CheckResult<BackupInputs>> {
-      const { values, failures } = checkFields(backupRules, news);
-      return failures.length > 0 ? { failures } : { inputs: values as unknown as BackupInputs };
+    async check(olds, news): Promise<CheckResult<BackupInputs>> {
+      const { values, unknownKeys, failures } = checkFields(backupRules, news);
+      if (failures.length > 0) return { failures };
+      const inputs = values as unknown as BackupInputs;
+      if (unknownKeys.has("datastoreId") || unknownKeys.has("existingBackupId")) return { inputs };
+      const problems = await lookupAtPreview(deps(), () => liveProblems(olds, inputs));
+      return problems.length > 0 ? { failures: problems } : { inputs };
     },
 
     async diff(_id, olds, news): Promise<DiffResult> {
@@ -185,53 +236,74 @@ export function backupLogic(deps: () => ResourceDeps): ResourceLogic<BackupInput
       // Naming the backup this resource already holds is no change; naming another one adopts it.
       if (news.existingBackupId !== undefined && news.existingBackupId !== olds.backupId)
         replaces.push("existingBackupId");
-      return replaces.length > 0 ? { changes: true, replaces } : { changes: false };
+      if (replaces.length > 0) return { changes: true, replaces };
+      return { changes: olds.waitTimeoutMinutes !== news.waitTimeoutMinutes };
     },
 
     async create(inputs) {
       const operation = inputs.existingBackupId
         ? `adopting backup ${inputs.existingBackupId}`
         : `creating a backup of datastore ${inputs.datastoreId}`;
-      let backup: Backup;
-      try {
-        const given = deps();
-        const deadline = given.now() + minutesToMs(inputs.waitTimeoutMinutes);
-        backup = inputs.existingBackupId
-          ? await adopt(inputs, inputs.existingBackupId)
-          : await whenDatastoreIdle(given, inputs.datastoreId, deadline, () =>
-              given.api.createBackup(inputs),
-            );
-      } catch (error) {
-        throw withOperation(operation, error);
-      }
-      return { id: backup.backup_id, outs: await waitUntilReady(inputs, backup) };
+      const given = deps();
+      return withinDeadline(given, inputs.waitTimeoutMinutes, async (deadlineMs) => {
+        let backup: Backup;
+        try {
+          backup = inputs.existingBackupId
+            ? await adopt(inputs, inputs.existingBackupId)
+            : await whenDatastoreIdle(given, inputs.datastoreId, deadlineMs, () =>
+                given.api.createBackup(inputs),
+              );
+        } catch (error) {
+          throw withOperation(operation, error);
+        }
+        return { id: backup.backup_id, outs: await waitUntilReady(inputs, backup) };
+      });
     },
 
     async update(_id, olds, news) {
       // Only non-replacing inputs (the wait timeout) reach here; nothing to send.
       const outs = { ...olds, waitTimeoutMinutes: news.waitTimeoutMinutes };
+      if (olds.status === "failed") throw new Error(failedBackupMessage(olds.backupId));
       // A create that gave up waiting recorded the backup still pending (PartialCreateError); the engine
       // then runs an update with no change to "continue awaiting" it. Waiting here is what makes
       // `pulumi up` again keep waiting, as that error tells the user.
       if (olds.status !== "pending") return { outs };
-      let backup: Backup;
-      try {
-        backup = await deps().api.getBackup(olds.backupId);
-      } catch (error) {
-        throw withOperation(`reading backup ${olds.backupId}`, error);
-      }
-      return { outs: await waitUntilReady(inputsOf(outs), backup) };
+      const given = deps();
+      return withinDeadline(given, news.waitTimeoutMinutes, async () => {
+        let backup: Backup;
+        try {
+          backup = await given.api.getBackup(olds.backupId);
+        } catch (error) {
+          throw withOperation(`reading backup ${olds.backupId}`, error);
+        }
+        if (backup.status === "failed") throw new Error(failedBackupMessage(olds.backupId));
+        return { outs: await waitUntilReady(inputsOf(outs), backup) };
+      });
     },
 
     async read(id, props) {
-      const { api, now } = deps();
+      const { api } = deps();
       try {
         const backup = await api.getBackup(id);
         return { id, props: backupOutputs(inputsOf(props), backup), inputs: inputsOf(props) };
       } catch (error) {
         if (!isDfCloudError(error, "NotFoundError")) throw withOperation(`reading backup ${id}`, error);
+        // Expiry is judged on the API's clock (the Date of the 404 just received), never this machine's:
+        // a runner whose clock is off would otherwise drop a backup that merely expired, and `up` would
+        // make a new one.
+        const apiNow = api.apiNow();
+        if (apiNow === undefined) {
+          throw withOperation(
+            `reading backup ${id}`,
+            new Error(
+              "it is gone, and the API sent no Date header to tell whether its retention ran out; " +
+                "nothing was changed in the stack",
+              { cause: error },
+            ),
+          );
+        }
         // Gone after its expiry: deleted by design; keep it so `up` does not make a new one.
-        if (props.expiresAt && now() >= Date.parse(props.expiresAt)) {
+        if (props.expiresAt && apiNow >= Date.parse(props.expiresAt)) {
           return { id, props: { ...props, status: "expired", sizeBytes: 0 }, inputs: inputsOf(props) };
         }
         // Gone before its expiry: someone deleted it outside Pulumi.
@@ -239,9 +311,10 @@ export function backupLogic(deps: () => ResourceDeps): ResourceLogic<BackupInput
       }
     },
 
-    async delete(id) {
+    async delete(id, props) {
+      const given = deps();
       try {
-        await deps().api.deleteBackup(id);
+        await withinDeadline(given, props.waitTimeoutMinutes, () => given.api.deleteBackup(id));
       } catch (error) {
         if (isDfCloudError(error, "NotFoundError")) return;
         throw withOperation(`deleting backup ${id}`, error);

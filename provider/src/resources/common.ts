@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isDfCloudError } from "../client/errors";
+import { withinOperation } from "../client/operation";
 import type { Datastore } from "../client/schemas";
 import type { ResourceDeps } from "./api";
 import type { FieldRule } from "./check";
@@ -94,6 +95,87 @@ export async function whenDatastoreIdle<T>(
 /** Milliseconds in `minutes`. */
 export function minutesToMs(minutes: number): number {
   return minutes * 60_000;
+}
+
+/**
+ * Runs one resource operation under one deadline, `waitTimeoutMinutes` from now: the idle wait, every
+ * request and retry, and the wait for the end state all draw on it, so the operation ends within that
+ * budget plus one request (defect: each wait used to get a fresh budget, up to about twice the
+ * limit). The deps' signal cancels it, aborting in-flight requests.
+ * @returns what `operation` returns; it is given the deadline in milliseconds on the deps' clock
+ */
+export function withinDeadline<T>(
+  deps: ResourceDeps,
+  waitTimeoutMinutes: number,
+  operation: (deadlineMs: number) => Promise<T>,
+): Promise<T> {
+  const deadlineMs = deps.now() + minutesToMs(waitTimeoutMinutes);
+  return withinOperation({ deadlineMs, signal: deps.signal }, () => operation(deadlineMs));
+}
+
+/** The API's time now as ISO 8601 UTC (the local clock only when the API never sent its `Date`). */
+export function apiTimestamp(deps: ResourceDeps): string {
+  return new Date(deps.api.apiNow() ?? deps.now()).toISOString();
+}
+
+/**
+ * The error a failed `create` throws once something exists or has started on the API side: carrying
+ * `id` and `properties` makes the engine record the resource in state (ErrorResourceInitFailed), so
+ * it is never orphaned nor started twice; the next `up` runs an update that picks it up.
+ */
+export class PartialCreateError<Properties> extends Error {
+  override readonly name = "PartialCreateError";
+  /** What the engine shows under the resource. */
+  readonly reasons: string[];
+  /**
+   * @param id the resource's id in state
+   * @param properties the outputs recorded in state
+   */
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Properties,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.reasons = [message];
+  }
+}
+
+/**
+ * Runs a preview-time lookup of ids the user gave. Without an API key there is nothing to look up
+ * with: preview says so once per lookup and passes, and `up` will fail on the missing key.
+ * @returns the lookup's failures, or none when it could not run
+ */
+export async function lookupAtPreview<F>(deps: ResourceDeps, lookup: () => Promise<F[]>): Promise<F[]> {
+  try {
+    return await lookup();
+  } catch (error) {
+    if (!isDfCloudError(error, "ConfigurationError")) throw error;
+    deps.log(`warning: ids not checked at preview: ${error.message}`);
+    return [];
+  }
+}
+
+/**
+ * Reads a datastore for a preview check: undefined when it does not exist (404, or deleted).
+ */
+export async function findDatastore(deps: ResourceDeps, datastoreId: string): Promise<Datastore | undefined> {
+  try {
+    const datastore = await deps.api.getDatastore(datastoreId);
+    return isGone(datastore) ? undefined : datastore;
+  } catch (error) {
+    if (isDfCloudError(error, "NotFoundError")) return undefined;
+    throw error;
+  }
+}
+
+/** The failure of a `datastoreId` that names no datastore of the account. */
+export function missingDatastore(datastoreId: string): { property: string; reason: string } {
+  return {
+    property: "datastoreId",
+    reason: `datastoreId: datastore ${datastoreId} does not exist in this account`,
+  };
 }
 
 /**

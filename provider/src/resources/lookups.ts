@@ -8,11 +8,15 @@ import { fromBackupPolicy, type ScheduleSpec } from "./schedule-spec";
 /** What the API says about one datastore, as far as backups are concerned. */
 export interface DatastoreInfo {
   datastoreId: string;
+  /** Empty when the API did not say. */
   name: string;
   /** `pending`, `active`, `updating`, `restoring`, `deleting` or `deleted`. */
   status: string;
+  /** Empty when the API did not say. */
   cloudProvider: string;
+  /** Empty when the API did not say. */
   region: string;
+  /** 0 when the API does not tell (clustering with shard memory managed by the API). */
   shardCount: number;
   /** The live backup schedule, or undefined when none was ever set. */
   backupSchedule: ScheduleSpec | undefined;
@@ -28,11 +32,11 @@ export function datastoreInfo(datastore: Datastore): DatastoreInfo {
   const restore = datastore.config.restore;
   return {
     datastoreId: datastore.datastore_id,
-    name: datastore.config.name,
+    name: datastore.config.name ?? "",
     status: datastore.status,
-    cloudProvider: datastore.config.location.provider,
-    region: datastore.config.location.region,
-    shardCount: shardCount(datastore.config),
+    cloudProvider: datastore.config.location?.provider ?? "",
+    region: datastore.config.location?.region ?? "",
+    shardCount: shardCount(datastore.config) ?? 0,
     backupSchedule: fromBackupPolicy(datastore.config.backup_policy),
     lastRestore: restore?.backup_id
       ? { backupId: restore.backup_id, loaded: restore.loaded === true }

@@ -5,16 +5,27 @@ import type { Backup, Datastore } from "../client/schemas";
 import type { ResourceDeps } from "./api";
 import { checkFields, type FieldRule } from "./check";
 import {
+  apiTimestamp,
   datastoreIdRule,
+  findDatastore,
   isActive,
   isGone,
-  minutesToMs,
+  lookupAtPreview,
+  missingDatastore,
+  PartialCreateError,
   progressReporter,
   waitTimeoutRule,
   whenDatastoreIdle,
+  withinDeadline,
   withOperation,
 } from "./common";
 import type { CheckFailure, CheckResult, DiffResult, ResourceLogic } from "./contract";
+import { isUnknown } from "./unknowns";
+
+/** What a Restore does when its datastore already holds the backup it names. */
+export const IF_ALREADY_LOADED = ["fail", "skip", "restore"] as const;
+/** One of {@link IF_ALREADY_LOADED}. */
+export type IfAlreadyLoaded = (typeof IF_ALREADY_LOADED)[number];
 
 /** Restore inputs after `check`. */
 export interface RestoreInputs {
@@ -23,16 +34,31 @@ export interface RestoreInputs {
   acknowledgeDataLoss: true;
   trigger?: string;
   waitTimeoutMinutes: number;
+  /**
+   * When the datastore already holds this backup (its `config.restore` names it): `fail` (default)
+   * starts nothing and says what to check; `skip` records the restore as done without running it;
+   * `restore` wipes the datastore and restores the backup again.
+   */
+  ifAlreadyLoaded: IfAlreadyLoaded;
 }
+
+/** Where a Restore stands: started and not yet seen to finish, finished, or recorded without running. */
+export type RestoreStatus = "restoring" | "restored" | "skipped";
 
 /** Restore outputs. */
 export interface RestoreOutputs extends RestoreInputs {
-  /** ISO 8601, UTC: when the datastore came back `active` with the backup loaded. */
-  restoredAt: string;
+  /** `restoring` until the restore is seen to finish, then `restored`; `skipped` for ifAlreadyLoaded `skip`. */
+  status: RestoreStatus;
+  /** ISO 8601, UTC, on the API's clock: when the API accepted the restore (or it was skipped). */
+  startedAt: string;
+  /** ISO 8601, UTC, on the API's clock: when the datastore was seen `active` with the backup loaded. */
+  restoredAt?: string;
 }
 
 const DATA_LOSS =
   "must be the literal true: a restore deletes every key in the datastore and replaces it with the backup's data, and cannot be undone";
+
+const IF_ALREADY_LOADED_TEXT = `must be one of ${IF_ALREADY_LOADED.map((v) => JSON.stringify(v)).join(", ")} (default "fail")`;
 
 /** How each Restore input is validated. */
 export const restoreRules: Record<keyof RestoreInputs, FieldRule> = {
@@ -56,26 +82,40 @@ export const restoreRules: Record<keyof RestoreInputs, FieldRule> = {
       .optional(),
   },
   waitTimeoutMinutes: waitTimeoutRule,
+  ifAlreadyLoaded: {
+    schema: z.enum(IF_ALREADY_LOADED, { error: () => IF_ALREADY_LOADED_TEXT }).default("fail"),
+  },
 };
+
+/** Inputs that change in place: nothing is sent for them. */
+const UPDATABLE: readonly (keyof RestoreInputs)[] = [
+  "waitTimeoutMinutes",
+  "ifAlreadyLoaded",
+  "acknowledgeDataLoss",
+];
 
 /**
  * Why `backup` cannot be restored into `datastore`, or undefined when it can. The same rules the
- * API applies (docs/api-model.md), checked at preview so that nothing is touched.
+ * API applies (docs/api-model.md), checked at preview so that nothing is touched. A fact the API did
+ * not send (a location, a shard count it manages itself) is not held against the restore.
  */
 export function restoreProblem(backup: Backup, datastore: Datastore): string | undefined {
   if (backup.status !== "ready")
     return `backup ${backup.backup_id} is ${backup.status}; only a ready backup can be restored`;
+  const source = backup.location ?? {};
   const target = datastore.config.location ?? {};
-  if (backup.location.provider !== target.provider || backup.location.region !== target.region) {
+  const known = source.provider && source.region && target.provider && target.region;
+  if (known && (source.provider !== target.provider || source.region !== target.region)) {
     return (
-      `backup ${backup.backup_id} is in ${backup.location.provider} ${backup.location.region} but datastore ` +
+      `backup ${backup.backup_id} is in ${source.provider} ${source.region} but datastore ` +
       `${datastore.datastore_id} is in ${target.provider} ${target.region}; a backup restores only into the same cloud and region`
     );
   }
   const shards = shardCount(datastore.config);
-  if (backup.shard_count > 1 && shards !== backup.shard_count) {
+  const backupShards = backup.shard_count;
+  if (backupShards !== undefined && shards !== undefined && backupShards > 1 && shards !== backupShards) {
     return (
-      `backup ${backup.backup_id} has ${backup.shard_count} shards but datastore ${datastore.datastore_id} has ${shards}; ` +
+      `backup ${backup.backup_id} has ${backupShards} shards but datastore ${datastore.datastore_id} has ${shards}; ` +
       "a multi-shard backup restores only into a datastore with the same shard count"
     );
   }
@@ -83,24 +123,42 @@ export function restoreProblem(backup: Backup, datastore: Datastore): string | u
 }
 
 /**
+ * Why the restore must not start because the datastore already holds its backup, or undefined.
+ * The API keeps one `config.restore` and no history: a datastore that holds backup X cannot tell an
+ * `up` killed after it restored X from a restore of X long ago, so a new trigger alone cannot tell a
+ * recovery from a repeat. Restoring again then needs `ifAlreadyLoaded` said on purpose.
+ */
+export function alreadyLoadedProblem(datastore: Datastore, inputs: RestoreInputs): string | undefined {
+  const restore = datastore.config.restore;
+  if (inputs.ifAlreadyLoaded !== "fail" || restore?.backup_id !== inputs.backupId) return undefined;
+  if (datastore.status === "restoring") return undefined;
+  return (
+    `datastore ${inputs.datastoreId} already holds backup ${inputs.backupId} (its config.restore is ` +
+    `${JSON.stringify(restore)}), and nothing in this stack records restoring it: an earlier \`pulumi up\` may have ` +
+    "been interrupted after starting this very restore, or it was restored before. No restore was started. " +
+    "Check the datastore's data. If it is the backup's data you wanted, set `ifAlreadyLoaded: \"skip\"` to record " +
+    'the restore without running it. To wipe the datastore and restore the backup again on purpose, set `ifAlreadyLoaded: "restore"` ' +
+    "for that one `pulumi up`"
+  );
+}
+
+/**
  * The Restore resource: a one-off action that loads a backup into an existing datastore. It runs
- * on create only; it runs again only when `trigger` changes, never because an id moved.
+ * on create only; it runs again only when `trigger` changes, never because an id moved. The restore
+ * PUT is sent at most once per trigger: once the API accepted it, every later failure records the
+ * restore in state, and the next `up` waits for it instead of starting another.
  */
 export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInputs, RestoreOutputs> {
   /** Looks the backup and the datastore up and says what stops the restore, if anything. */
   async function liveProblems(inputs: RestoreInputs): Promise<CheckFailure[]> {
-    const { api } = deps();
+    const given = deps();
     const [backup, datastore] = await Promise.all([
-      api
+      given.api
         .getBackup(inputs.backupId)
         .catch((error: unknown) =>
           isDfCloudError(error, "NotFoundError") ? undefined : Promise.reject(error),
         ),
-      api
-        .getDatastore(inputs.datastoreId)
-        .catch((error: unknown) =>
-          isDfCloudError(error, "NotFoundError") ? undefined : Promise.reject(error),
-        ),
+      findDatastore(given, inputs.datastoreId),
     ]);
     if (!backup)
       return [
@@ -109,16 +167,28 @@ export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInp
           reason: `backupId: backup ${inputs.backupId} does not exist in this account`,
         },
       ];
-    if (!datastore || isGone(datastore)) {
-      return [
-        {
-          property: "datastoreId",
-          reason: `datastoreId: datastore ${inputs.datastoreId} does not exist in this account`,
-        },
-      ];
-    }
+    if (!datastore) return [missingDatastore(inputs.datastoreId)];
     const problem = restoreProblem(backup, datastore);
-    return problem ? [{ property: "backupId", reason: `backupId: ${problem}` }] : [];
+    if (problem) return [{ property: "backupId", reason: `backupId: ${problem}` }];
+    const loaded = alreadyLoadedProblem(datastore, inputs);
+    return loaded ? [{ property: "ifAlreadyLoaded", reason: `ifAlreadyLoaded: ${loaded}` }] : [];
+  }
+
+  /** Waits until the datastore is `active` with the backup loaded; returns when that was seen. */
+  async function waitRestored(given: ResourceDeps, inputs: RestoreInputs): Promise<string> {
+    await given.api.waitForDatastore(
+      inputs.datastoreId,
+      (d) =>
+        isActive(d) && d.config.restore?.backup_id === inputs.backupId && d.config.restore?.loaded === true,
+      {
+        onProgress: progressReporter(
+          given.log,
+          `restore of backup ${inputs.backupId} into datastore ${inputs.datastoreId}`,
+        ),
+        description: `to finish restoring backup ${inputs.backupId}`,
+      },
+    );
+    return apiTimestamp(given);
   }
 
   return {
@@ -130,7 +200,14 @@ export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInp
       const sameTrigger = olds.trigger === inputs.trigger;
       if (ran && sameTrigger) {
         for (const key of ["backupId", "datastoreId"] as const) {
-          if (!unknownKeys.has(key) && olds[key] !== inputs[key]) {
+          if (unknownKeys.has(key)) {
+            // The value comes from a resource this update changes (a replaced Backup, say): the preview
+            // cannot compare it, so it says now what `up` will do if it moved.
+            deps().log(
+              `warning: Restore ${key} is not known until \`pulumi up\`; this restore already ran, so if ${key} changes, ` +
+                "`up` will stop before restoring anything unless `trigger` changes too",
+            );
+          } else if (olds[key] !== inputs[key]) {
             failures.push({
               property: key,
               reason:
@@ -144,59 +221,113 @@ export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInp
       }
       // A restore about to run: check the backup fits the datastore now, before anything is touched.
       if (unknownKeys.has("backupId") || unknownKeys.has("datastoreId")) return { inputs };
-      const problems = await liveProblems(inputs);
+      const problems = await lookupAtPreview(deps(), () => liveProblems(inputs));
       return problems.length > 0 ? { failures: problems } : { inputs };
     },
 
     async diff(_id, olds, news): Promise<DiffResult> {
-      // check() has already refused an id change without a new trigger.
       if (olds.trigger !== news.trigger) return { changes: true, replaces: ["trigger"] };
-      return { changes: false };
+      // An id not known at preview may move; check() then stops `up` unless the trigger changes too.
+      if (isUnknown(news.backupId) || isUnknown(news.datastoreId)) return { changes: true };
+      // check() has already refused an id change without a new trigger.
+      const changed = UPDATABLE.some((key) => olds[key] !== news[key]) || olds.status === "restoring";
+      return { changes: changed };
     },
 
     async create(inputs) {
       const given = deps();
-      const { api, log, now } = given;
+      const { api, log } = given;
       const id = inputs.datastoreId;
-      const timeoutMs = minutesToMs(inputs.waitTimeoutMinutes);
-      const onProgress = progressReporter(log, `restore of backup ${inputs.backupId} into datastore ${id}`);
-      try {
-        // startRestore reads the datastore first and refuses (409) unless it is active; whenDatastoreIdle
-        // then waits for it. A separate wait before would read the datastore once more on every restore.
-        // A datastore already restoring this backup is an `up` that was killed mid-restore: wait for
-        // that restore instead of running a second one.
-        await whenDatastoreIdle(
-          given,
-          id,
-          now() + timeoutMs,
-          () => api.startRestore(id, inputs.backupId),
-          (busy) => {
-            if (busy.status !== "restoring" || busy.config.restore?.backup_id !== inputs.backupId)
-              return undefined;
-            log(
-              `datastore ${id} is already restoring backup ${inputs.backupId} (an interrupted run?); waiting for that restore`,
+      const restoring = `restoring backup ${inputs.backupId} into datastore ${id}`;
+      return withinDeadline(given, inputs.waitTimeoutMinutes, async (deadlineMs) => {
+        let skipped = false;
+        try {
+          // startRestore reads the datastore first and refuses (409) unless it is active; whenDatastoreIdle
+          // then waits for it. A datastore already restoring this backup is an `up` that was killed
+          // mid-restore: wait for that restore instead of running a second one.
+          await whenDatastoreIdle(
+            given,
+            id,
+            deadlineMs,
+            () =>
+              api.startRestore(id, inputs.backupId, {
+                precondition: (current) => {
+                  const problem = alreadyLoadedProblem(current, inputs);
+                  if (problem) throw new Error(`ifAlreadyLoaded: ${problem}`);
+                  skipped =
+                    inputs.ifAlreadyLoaded === "skip" &&
+                    current.status !== "restoring" &&
+                    current.config.restore?.backup_id === inputs.backupId;
+                  return !skipped;
+                },
+              }),
+            (busy) => {
+              if (busy.status !== "restoring" || busy.config.restore?.backup_id !== inputs.backupId)
+                return undefined;
+              log(
+                `datastore ${id} is already restoring backup ${inputs.backupId} (an interrupted run?); waiting for that restore`,
+              );
+              return busy;
+            },
+          );
+        } catch (error) {
+          if (isDfCloudError(error, "OutcomeUnknownError")) {
+            throw withOperation(
+              restoring,
+              new Error(
+                `${error.message}. The restore was not sent again. Check the datastore's data: if it holds the backup's ` +
+                  'data, set `ifAlreadyLoaded: "skip"` and run `pulumi up` to record the restore; to restore on purpose, ' +
+                  'set `ifAlreadyLoaded: "restore"`',
+                { cause: error },
+              ),
             );
-            return busy;
-          },
-        );
-        await api.waitForDatastore(
-          id,
-          (d) =>
-            isActive(d) &&
-            d.config.restore?.backup_id === inputs.backupId &&
-            d.config.restore?.loaded === true,
-          { timeoutMs, onProgress, description: `to finish restoring backup ${inputs.backupId}` },
-        );
-      } catch (error) {
-        throw withOperation(`restoring backup ${inputs.backupId} into datastore ${id}`, error);
-      }
-      const restoredAt = new Date(now()).toISOString();
-      return { id: `${id}/${inputs.backupId}/${restoredAt}`, outs: { ...inputs, restoredAt } };
+          }
+          throw withOperation(restoring, error);
+        }
+        const startedAt = apiTimestamp(given);
+        const resourceId = `${id}/${inputs.backupId}/${startedAt}`;
+        if (skipped) {
+          log(
+            `datastore ${id} already holds backup ${inputs.backupId}; recorded without restoring (ifAlreadyLoaded: "skip")`,
+          );
+          return { id: resourceId, outs: { ...inputs, status: "skipped" as const, startedAt } };
+        }
+        // From here the restore has started: whatever fails next, it is recorded in state, and the next
+        // `up` waits for it (update) instead of starting another.
+        try {
+          const restoredAt = await waitRestored(given, inputs);
+          return { id: resourceId, outs: { ...inputs, status: "restored" as const, startedAt, restoredAt } };
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          throw new PartialCreateError(
+            `${restoring}: the restore started at ${startedAt} but was not seen to finish: ${message}. It is recorded ` +
+              "in the stack and will not be started again; run `pulumi up` again to keep waiting for it",
+            resourceId,
+            { ...inputs, status: "restoring" as const, startedAt },
+            { cause: error },
+          );
+        }
+      });
     },
 
     async update(_id, olds, news) {
-      // Only the wait timeout or the acknowledgement can change in place; nothing to send.
-      return { outs: { ...olds, ...news, restoredAt: olds.restoredAt } };
+      const outs: RestoreOutputs = { ...olds, ...news, status: olds.status, startedAt: olds.startedAt };
+      if (olds.restoredAt !== undefined) outs.restoredAt = olds.restoredAt;
+      // A restore recorded as started (its create gave up waiting or was cancelled): wait for it, never
+      // start it again.
+      if (olds.status !== "restoring") return { outs };
+      const given = deps();
+      try {
+        const restoredAt = await withinDeadline(given, news.waitTimeoutMinutes, () =>
+          waitRestored(given, news),
+        );
+        return { outs: { ...outs, status: "restored", restoredAt } };
+      } catch (error) {
+        throw withOperation(
+          `waiting for the restore of backup ${olds.backupId} into datastore ${olds.datastoreId} started at ${olds.startedAt} (not started again)`,
+          error,
+        );
+      }
     },
 
     async read(id, props) {

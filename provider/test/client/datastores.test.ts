@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { isDfCloudError } from "../../src/client/errors";
 import type { ReconcileEvent } from "../../src/client/options";
 import type { Datastore, DatastoreConfig } from "../../src/client/schemas";
-import { datastoreFixture } from "./support/fixtures";
+import { datastoreFixture, parsedDatastore } from "./support/fixtures";
 import { connect, disconnectAll } from "./support/harness";
 import { type Reply, type Script, sequence } from "./support/scripted-server";
 
@@ -80,7 +80,7 @@ describe("updateDatastoreConfig", () => {
     const { client, server } = await connect(
       sequence(ok(datastoreFixture()), "drop", ok(datastoreFixture()), ok(updating)),
     );
-    await expect(client.setBackupPolicy(ID, { enabled: false })).resolves.toEqual(updating);
+    await expect(client.setBackupPolicy(ID, { enabled: false })).resolves.toEqual(parsedDatastore(updating));
     expect(server.requests.map((r) => r.method)).toEqual(["GET", "PUT", "GET", "PUT"]);
     expect(server.requests[3]?.body).toEqual(server.requests[1]?.body);
   });
@@ -199,7 +199,7 @@ describe("waitForDatastore", () => {
     };
     const { client } = await connect(sequence(ok(withStatus("restoring")), ok(restored)));
     const isRestored = (d: Datastore) => d.status === "active" && d.config.restore?.loaded === true;
-    await expect(client.waitForDatastore(ID, isRestored)).resolves.toEqual(restored);
+    await expect(client.waitForDatastore(ID, isRestored)).resolves.toEqual(parsedDatastore(restored));
 
     const { client: impatient } = await connect(statuses("restoring"));
     await expect(

@@ -15,14 +15,12 @@ describe("shardCount", () => {
     expect(shardCount(config)).toBe(expected);
   });
 
-  it("refuses a cluster without a shard size", () => {
+  it("does not know the shard count of a cluster whose shard size the API manages", () => {
+    // The vendor documents shard_memory as optional, "managed automatically", and reads 0 as unset.
     const tier = { max_memory_bytes: GB, performance_tier: "standard" };
-    expect(() => shardCount({ cluster: { enabled: true }, tier })).toThrow(
-      "cluster.enabled is true but cluster.shard_memory is missing; the shard count is undefined",
-    );
-    expect(() => shardCount({ cluster: { enabled: true, shard_memory: 0 }, tier })).toThrow(
-      "cluster.enabled is true but cluster.shard_memory is 0; the shard count is undefined",
-    );
+    expect(shardCount({ cluster: { enabled: true }, tier })).toBeUndefined();
+    expect(shardCount({ cluster: { enabled: true, shard_memory: 0 }, tier })).toBeUndefined();
+    expect(shardCount({ cluster: { enabled: true, shard_memory: GB } })).toBeUndefined();
   });
 });
 

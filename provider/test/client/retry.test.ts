@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { isDfCloudError } from "../../src/client/errors";
 import { parseRetryAfterMs, type RetryEvent } from "../../src/client/retry";
-import { backupFixture, datastoreFixture } from "./support/fixtures";
+import { backupFixture, datastoreFixture, parsedDatastore } from "./support/fixtures";
 import { connect, disconnectAll } from "./support/harness";
 import { type Reply, sequence } from "./support/scripted-server";
 
@@ -104,7 +104,7 @@ describe("backoff", () => {
     const updating = { ...datastore, status: "updating" };
     const { client, clock, server } = await connect(sequence(ok(datastore), fail(503), ok(updating)));
     await expect(client.setBackupPolicy(datastore.datastore_id, { enabled: false })).resolves.toEqual(
-      updating,
+      parsedDatastore(updating),
     );
     expect(server.requests.map((r) => r.method)).toEqual(["GET", "PUT", "PUT"]);
     expect(clock.sleeps).toEqual([50]);

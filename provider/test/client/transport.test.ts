@@ -112,12 +112,29 @@ describe("response validation", () => {
     );
   });
 
-  it("names list indexes and unknown statuses", async () => {
-    const { client } = await connect(() => ({
-      status: 200,
-      json: [datastoreFixture(), { ...datastoreFixture(), status: "paused" }],
-    }));
-    await expect(client.listDatastores()).rejects.toMatchObject({ fieldPath: "[1].status" });
+  it("names list indexes of a missing required field", async () => {
+    const { datastore_id: _, ...withoutId } = datastoreFixture();
+    const { client } = await connect(() => ({ status: 200, json: [datastoreFixture(), withoutId] }));
+    await expect(client.listDatastores()).rejects.toMatchObject({ fieldPath: "[1].datastore_id" });
+  });
+
+  it("reads tolerantly: a status it does not know and fields it does not use are no error", async () => {
+    // Only ids, statuses and the config are required: one difference in the real API must not break
+    // every operation, destroy included (issue 10, defect 7).
+    const minimal = {
+      datastore_id: "dst_x",
+      status: "paused",
+      config: { backup_policy: { enabled: false } },
+    };
+    const { client } = await connect(() => ({ status: 200, json: minimal }));
+    await expect(client.getDatastore("dst_x")).resolves.toEqual(minimal);
+  });
+
+  it("never holds the datastore's password", async () => {
+    const { client } = await connect(() => ({ status: 200, json: datastoreFixture() }));
+    const datastore = await client.getDatastore("dst_aaaaaaaaaaaaaaaa");
+    expect(JSON.stringify(datastore)).not.toContain("password");
+    expect(Object.keys(datastore)).toEqual(["datastore_id", "status", "config"]);
   });
 
   it("refuses a body that is not JSON, without retrying", async () => {
@@ -141,6 +158,11 @@ describe("response validation", () => {
       },
     };
     const { client } = await connect(() => ({ status: 200, json: future }));
-    await expect(client.getDatastore(datastore.datastore_id)).resolves.toEqual(future);
+    // The config is PUT back whole, so it keeps everything; the top level keeps only what is used.
+    await expect(client.getDatastore(datastore.datastore_id)).resolves.toEqual({
+      datastore_id: future.datastore_id,
+      status: future.status,
+      config: future.config,
+    });
   });
 });

@@ -39,13 +39,42 @@ const MON_THU: BackupScheduleInputs = {
 
 describe("BackupSchedule check", () => {
   it("normalises order, duplicates, case and full names, and fills defaults", async () => {
+    const id = await harness().seed();
     const inputs = await checked({
-      datastoreId: "dst_1",
+      datastoreId: id,
       days: ["Thursday", "mon", "MON"],
       hours: [14, 2, 2],
       retentionDays: 7,
     });
-    expect(inputs).toEqual(MON_THU);
+    expect(inputs).toEqual({ ...MON_THU, datastoreId: id });
+  });
+
+  it("fails the preview on a datastore that does not exist, writing nothing (issue 10, defect 6)", async () => {
+    await harness().emulator.admin.clearRequests();
+    const result = await logic().check(
+      {},
+      { datastoreId: "dst_missing", days: "every", hours: [1], retentionDays: 2 },
+    );
+    expect(result.failures).toEqual([
+      {
+        property: "datastoreId",
+        reason: "datastoreId: datastore dst_missing does not exist in this account",
+      },
+    ]);
+    expect(await harness().writes()).toEqual([]);
+  });
+
+  it("looks the datastore up only when it is new or changed: an unchanged preview makes no call", async () => {
+    const id = await harness().seed();
+    const news = { datastoreId: id, days: "every", hours: [1], retentionDays: 2 };
+    await harness().emulator.admin.clearRequests();
+    await logic().check({}, news);
+    expect((await harness().emulator.admin.requests()).map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /v1/datastores/${id}`,
+    ]);
+    await harness().emulator.admin.clearRequests();
+    expect((await logic().check(news, news)).failures).toBeUndefined();
+    expect(await harness().emulator.admin.requests()).toEqual([]);
   });
 
   it("passes a datastore id that is unknown during preview through untouched", async () => {
@@ -58,13 +87,19 @@ describe("BackupSchedule diff", () => {
   const base = MON_THU;
 
   it("sees no change after reordering and re-casing days", async () => {
-    const news = await checked({
-      datastoreId: "dst_1",
-      days: ["THU", "Monday"],
-      hours: [14, 2],
-      retentionDays: 7,
-    });
+    const news = (
+      await logic().check({ ...base }, {
+        datastoreId: "dst_1",
+        days: ["THU", "Monday"],
+        hours: [14, 2],
+        retentionDays: 7,
+      })
+    ).inputs as BackupScheduleInputs;
     expect(await logic().diff("dst_1", base, news)).toEqual({ changes: false });
+  });
+
+  it("updates in place when only the wait timeout changes, so destroy uses the new one", async () => {
+    expect(await logic().diff("dst_1", base, { ...base, waitTimeoutMinutes: 90 })).toEqual({ changes: true });
   });
 
   it("replaces on a new datastore and updates on a new retention", async () => {
@@ -200,7 +235,8 @@ describe("BackupSchedule lifecycle", () => {
   });
 
   it("names the operation, the datastore and the server's answer in errors", async () => {
-    const inputs = await checked({ datastoreId: "dst_missing", days: "every", hours: [1], retentionDays: 2 });
+    // A datastore deleted between preview and up: the preview's check passed, create meets the 404.
+    const inputs = { ...MON_THU, datastoreId: "dst_missing" };
     await expect(logic().create(inputs)).rejects.toThrow(
       "creating the backup schedule of datastore dst_missing: GET /v1/datastores/dst_missing failed with 404 Not Found: ",
     );

@@ -59,7 +59,7 @@ describe("Backup create", () => {
       .create(inputs)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PartialCreateError);
-    const partial = error as PartialCreateError;
+    const partial = error as PartialCreateError<BackupOutputs>;
     expect(await backupIds()).toEqual([partial.id]);
     expect(partial.properties).toMatchObject({ backupId: partial.id, status: "pending" });
     expect(partial.message).toContain(`backup ${partial.id} was created but did not become ready: `);
@@ -95,12 +95,22 @@ describe("Backup create", () => {
       description: "console",
       retentionDays: 9,
     });
-    const inputs = await checked({
+    const news = {
       datastoreId: id,
       description: "other",
       retentionDays: 9,
       existingBackupId: made.backup_id,
-    });
+    };
+    await harness().emulator.admin.clearRequests();
+    expect((await logic().check({}, news)).failures).toEqual([
+      {
+        property: "existingBackupId",
+        reason: `existingBackupId: backup ${made.backup_id} has description "console"; set the same values on this resource to adopt it`,
+      },
+    ]);
+    expect(await harness().writes()).toEqual([]);
+    // Changed on the API between preview and up: create refuses too.
+    const inputs = { ...news, waitTimeoutMinutes: 30 };
     await expect(logic().create(inputs)).rejects.toThrow(
       `adopting backup ${made.backup_id}: existing backup ${made.backup_id} has description "console"; set the same values on this resource to adopt it`,
     );
@@ -153,7 +163,7 @@ describe("Backup diff", () => {
     waitTimeoutMinutes: 30,
   };
 
-  it("replaces on description, retention or datastore, never on the wait timeout", async () => {
+  it("replaces on description, retention or datastore, and updates in place on the wait timeout", async () => {
     expect(await logic().diff("bkp_1", olds, { ...news, description: "b" })).toEqual({
       changes: true,
       replaces: ["description"],
@@ -162,8 +172,9 @@ describe("Backup diff", () => {
       changes: true,
       replaces: ["datastoreId", "retentionDays"],
     });
+    // In place: nothing is sent, but state must learn the new timeout (issue 10, defect 9).
     expect(await logic().diff("bkp_1", olds, { ...news, waitTimeoutMinutes: 90 })).toEqual({
-      changes: false,
+      changes: true,
     });
   });
 

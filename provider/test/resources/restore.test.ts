@@ -82,9 +82,11 @@ describe("Restore runs only on purpose", () => {
       changes: true,
       replaces: ["trigger"],
     });
+    // In place, nothing sent: only state learns the new value.
     expect(await logic().diff("r", outs, { ...olds, waitTimeoutMinutes: 5 } as RestoreInputs)).toEqual({
-      changes: false,
+      changes: true,
     });
+    expect(await logic().diff("r", outs, { ...olds } as RestoreInputs)).toEqual({ changes: false });
   });
 
   it("drops the resource when the datastore is gone", async () => {
@@ -169,6 +171,7 @@ describe("Restore gives up on a conflict that waiting cannot fix", () => {
       backupId: pending.backup_id,
       acknowledgeDataLoss: true,
       waitTimeoutMinutes: 30,
+      ifAlreadyLoaded: "fail",
     } as const;
     await expect(logic().create(inputs)).rejects.toThrow(
       `restoring backup ${pending.backup_id} into datastore ${id}: PUT /v1/datastores/${id} failed with 409 Conflict: `,
@@ -193,6 +196,7 @@ describe("Restore after an interrupted run", () => {
       backupId,
       acknowledgeDataLoss: true,
       waitTimeoutMinutes: 30,
+      ifAlreadyLoaded: "fail",
     });
     expect(outs.backupId).toBe(backupId);
     expect(await harness().writes()).toEqual([]);

@@ -1,10 +1,23 @@
-import type { Backup, Datastore } from "../../../src/client/schemas";
+import { type Backup, type Datastore, DatastoreSchema } from "../../../src/client/schemas";
 
 /** The API key every scripted-server test uses; asserted absent from every message. */
 export const TEST_API_KEY = "dragonflydb_test_secret_key_0123456789";
 
-/** A valid active datastore, as docs/api-model.md describes it. */
-export function datastoreFixture(overrides: Partial<Datastore> = {}): Datastore {
+/** A datastore as the API sends it: with the top-level fields the client does not keep. */
+export type WireDatastore = Datastore & {
+  created_at: number;
+  password: string;
+  addr: string;
+  dashboard: { url: string } | null;
+};
+
+/** What the client hands back for a datastore the API sent: its password, addr and dashboard dropped. */
+export function parsedDatastore(wire: unknown): Datastore {
+  return DatastoreSchema.parse(wire);
+}
+
+/** A valid active datastore, as docs/api-model.md describes it (the wire shape). */
+export function datastoreFixture(overrides: Partial<WireDatastore> = {}): WireDatastore {
   return {
     datastore_id: "dst_aaaaaaaaaaaaaaaa",
     status: "active",

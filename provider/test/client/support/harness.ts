@@ -26,8 +26,9 @@ export async function connect(
   script: Script,
   overrides: Partial<DfCloudClientOptions> = {},
 ): Promise<Connection> {
-  const server = await startScriptedServer(script);
   const clock = fakeClock();
+  // The server's Date follows the fake clock, as a real API's follows its own.
+  const server = await startScriptedServer(script, () => clock.now());
   const client = new DfCloudClient({
     apiKey: TEST_API_KEY,
     apiUrl: server.url,

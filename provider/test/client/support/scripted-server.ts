@@ -35,8 +35,12 @@ export interface ScriptedServer {
   close(): Promise<void>;
 }
 
-/** Starts a server on an ephemeral loopback port. */
-export async function startScriptedServer(script: Script): Promise<ScriptedServer> {
+/**
+ * Starts a server on an ephemeral loopback port.
+ * @param now the server's clock, sent in every answer's `Date` header as a real API does (the client
+ *   judges server-side instants on it); default the real time, as Node sends it
+ */
+export async function startScriptedServer(script: Script, now?: () => number): Promise<ScriptedServer> {
   const requests: ReceivedRequest[] = [];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -53,7 +57,8 @@ export async function startScriptedServer(script: Script): Promise<ScriptedServe
     if (reply === "drop") return void req.socket.destroy();
     if (reply === "hang") return;
     const body = reply.text ?? (reply.json === undefined ? "" : JSON.stringify(reply.json));
-    res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
+    const date = now ? { date: new Date(now()).toUTCString() } : {};
+    res.writeHead(reply.status, { "content-type": "application/json", ...date, ...reply.headers });
     res.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
