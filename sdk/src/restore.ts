@@ -11,8 +11,17 @@ export interface RestoreArgs {
   acknowledgeDataLoss: pulumi.Input<true>;
   /** Any string; the restore runs again only when it changes (for example a date). Default: unset. */
   trigger?: pulumi.Input<string>;
-  /** How long `up` waits for the restore to finish, in minutes. Default 30. */
+  /**
+   * How long `up` waits for the restore to finish, in minutes: one budget for the idle wait, every
+   * request and the restore itself. Default 30.
+   */
   waitTimeoutMinutes?: pulumi.Input<number>;
+  /**
+   * When the datastore already holds this backup: `"fail"` (default) starts nothing and says what to
+   * check (the API cannot tell an interrupted run's restore from an earlier one); `"skip"` records the
+   * restore as done without running it; `"restore"` wipes the datastore and restores it again.
+   */
+  ifAlreadyLoaded?: pulumi.Input<"fail" | "skip" | "restore">;
 }
 
 const provider = dynamicProvider("Restore");
@@ -30,8 +39,12 @@ export class Restore extends pulumi.dynamic.Resource {
   declare readonly backupId: pulumi.Output<string>;
   /** The trigger the restore last ran for. */
   declare readonly trigger: pulumi.Output<string | undefined>;
-  /** When the restore finished, ISO 8601 UTC. */
-  declare readonly restoredAt: pulumi.Output<string>;
+  /** `restoring` until the restore is seen to finish, then `restored`; `skipped` for ifAlreadyLoaded `"skip"`. */
+  declare readonly status: pulumi.Output<string>;
+  /** When the API accepted the restore (or it was skipped), ISO 8601 UTC on the API's clock. */
+  declare readonly startedAt: pulumi.Output<string>;
+  /** When the datastore was seen active with the backup loaded, ISO 8601 UTC; unset while restoring or skipped. */
+  declare readonly restoredAt: pulumi.Output<string | undefined>;
 
   /**
    * @param name the unique name of the resource
@@ -43,7 +56,15 @@ export class Restore extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      { trigger: undefined, waitTimeoutMinutes: undefined, ...args, restoredAt: undefined },
+      {
+        trigger: undefined,
+        waitTimeoutMinutes: undefined,
+        ifAlreadyLoaded: undefined,
+        ...args,
+        status: undefined,
+        startedAt: undefined,
+        restoredAt: undefined,
+      },
       opts,
       "dfcloud",
       "Restore",
