@@ -18,6 +18,7 @@ import {
   withOperation,
 } from "./common";
 import type { CheckFailure, CheckResult, DiffResult, ResourceLogic } from "./contract";
+import { backupIdSchema } from "./ids";
 import { retentionDaysSchema } from "./schedule-spec";
 
 /** Longest description the API takes (docs/api-model.md, a modelled choice). */
@@ -78,16 +79,7 @@ export const backupRules: Record<keyof BackupInputs, FieldRule> = {
     required: "how many whole days the backup is kept (at least 1)",
   },
   waitTimeoutMinutes: waitTimeoutRule,
-  existingBackupId: {
-    schema: z
-      .string({
-        error: () => "must be the id of an existing backup (a bkp_… string) to adopt instead of creating one",
-      })
-      .min(1, {
-        error: () => "must be the id of an existing backup (a bkp_… string) to adopt instead of creating one",
-      })
-      .optional(),
-  },
+  existingBackupId: { schema: backupIdSchema.optional() },
 };
 
 /** A backup cannot be edited: a change of any of these makes a new one. */

@@ -4,18 +4,19 @@ import { withinOperation } from "../client/operation";
 import type { Datastore } from "../client/schemas";
 import type { ResourceDeps } from "./api";
 import type { FieldRule } from "./check";
+import { datastoreIdSchema } from "./ids";
 
 /** Default for every resource's `waitTimeoutMinutes`: how long `up` waits for the API. */
 export const DEFAULT_WAIT_TIMEOUT_MINUTES = 30;
 /** Upper bound for `waitTimeoutMinutes` (one day). */
 export const MAX_WAIT_TIMEOUT_MINUTES = 24 * 60;
 
-/** The rule for `datastoreId`, shared by all three resources. */
+/**
+ * The rule for `datastoreId`, shared by all three resources: an id in the shape the API issues, so a
+ * path such as `../../v1/backups` fails the preview instead of reaching a request path.
+ */
 export const datastoreIdRule: FieldRule = {
-  schema: z
-    .string({ error: () => "must be a datastore id (a non-empty string such as dst_…)" })
-    .trim()
-    .min(1, { error: () => "must be a datastore id (a non-empty string such as dst_…)" }),
+  schema: datastoreIdSchema,
   required: "the id of the Dragonfly Cloud datastore (for example `datastore.id` or a dst_… string)",
 };
 

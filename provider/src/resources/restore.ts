@@ -20,6 +20,7 @@ import {
   withOperation,
 } from "./common";
 import type { CheckFailure, CheckResult, DiffResult, ResourceLogic } from "./contract";
+import { backupIdSchema } from "./ids";
 import { isUnknown } from "./unknowns";
 
 /** What a Restore does when its datastore already holds the backup it names. */
@@ -64,9 +65,7 @@ const IF_ALREADY_LOADED_TEXT = `must be one of ${IF_ALREADY_LOADED.map((v) => JS
 export const restoreRules: Record<keyof RestoreInputs, FieldRule> = {
   datastoreId: datastoreIdRule,
   backupId: {
-    schema: z
-      .string({ error: () => "must be a backup id (a bkp_… string)" })
-      .min(1, { error: () => "must be a backup id (a bkp_… string)" }),
+    schema: backupIdSchema,
     required: "the id of the backup to restore (for example `backup.backupId`)",
   },
   acknowledgeDataLoss: {
