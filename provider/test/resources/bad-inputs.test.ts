@@ -16,11 +16,10 @@ const RETENTION = "must be a whole number of days from 1 to 365";
 const ALLOWED_HOURS = `allowed: "every" or a non-empty list of whole hours of the day from 0 to 23 (UTC)`;
 const ALLOWED_DAYS = `allowed: "every" or a non-empty list of weekday names (sun, mon, tue, wed, thu, fri, sat; full names and any case accepted)`;
 const ENABLED = "must be true or false (default true)";
-const DATASTORE_ID = "must be a datastore id (a non-empty string such as dst_…)";
+const ID_SHAPE = 'ids are 1 to 128 letters, digits, "_" and "-"';
+const DATASTORE_ID = `is not a datastore id: ${ID_SHAPE} (for example dst_…)`;
+const BACKUP_ID = `is not a backup id: ${ID_SHAPE} (for example bkp_…)`;
 const DESCRIPTION = 'must be a string of at most 256 characters (default "")';
-const EXISTING_BACKUP_ID =
-  "must be the id of an existing backup (a bkp_… string) to adopt instead of creating one";
-const BACKUP_ID = "must be a backup id (a bkp_… string)";
 const DATA_LOSS =
   "must be the literal true: a restore deletes every key in the datastore and replaces it with the backup's data, and cannot be undone";
 const TRIGGER = "must be a string; change it (for example to today's date) to run the restore again";
@@ -288,14 +287,28 @@ const cases: Case[] = [
     kind: "BackupSchedule",
     inputs: (f) => ({ ...schedule(f), datastoreId: "  " }),
     property: "datastoreId",
-    reason: `datastoreId: ${DATASTORE_ID}, got the string "  "`,
+    reason: `datastoreId: "  " ${DATASTORE_ID}`,
   },
   {
     name: "datastoreId a number",
     kind: "BackupSchedule",
     inputs: (f) => ({ ...schedule(f), datastoreId: 42 }),
     property: "datastoreId",
-    reason: `datastoreId: ${DATASTORE_ID}, got 42`,
+    reason: `datastoreId: 42 ${DATASTORE_ID}`,
+  },
+  {
+    name: "datastoreId a path",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), datastoreId: "../../v1/backups" }),
+    property: "datastoreId",
+    reason: `datastoreId: "../../v1/backups" ${DATASTORE_ID}`,
+  },
+  {
+    name: "backup datastoreId with a query",
+    kind: "Backup",
+    inputs: (f) => ({ ...backup(f), datastoreId: `${f.datastore}?x=1` }),
+    property: "datastoreId",
+    reason: (f) => `datastoreId: "${f.datastore}?x=1" ${DATASTORE_ID}`,
   },
   {
     name: "misspelt property",
@@ -380,14 +393,14 @@ const cases: Case[] = [
     kind: "Backup",
     inputs: (f) => ({ ...backup(f), existingBackupId: "" }),
     property: "existingBackupId",
-    reason: `existingBackupId: ${EXISTING_BACKUP_ID}, got the string ""`,
+    reason: `existingBackupId: "" ${BACKUP_ID}`,
   },
   {
     name: "backup existingBackupId a number",
     kind: "Backup",
     inputs: (f) => ({ ...backup(f), existingBackupId: 7 }),
     property: "existingBackupId",
-    reason: `existingBackupId: ${EXISTING_BACKUP_ID}, got 7`,
+    reason: `existingBackupId: 7 ${BACKUP_ID}`,
   },
   {
     name: "backup wait timeout 2 days",
@@ -430,7 +443,14 @@ const cases: Case[] = [
     kind: "Restore",
     inputs: (f) => ({ ...restore(f), backupId: 7 }),
     property: "backupId",
-    reason: `backupId: ${BACKUP_ID}, got 7`,
+    reason: `backupId: 7 ${BACKUP_ID}`,
+  },
+  {
+    name: "restore backupId with a slash and a dot",
+    kind: "Restore",
+    inputs: (f) => ({ ...restore(f), backupId: `${f.pendingBackup}/../x` }),
+    property: "backupId",
+    reason: (f) => `backupId: "${f.pendingBackup}/../x" ${BACKUP_ID}`,
   },
   {
     name: "restore trigger number",
