@@ -18,6 +18,7 @@ import {
 import type { CheckResult, DiffResult, ResourceLogic } from "./contract";
 import {
   fromBackupPolicy,
+  normaliseSchedule,
   type ScheduleSpec,
   sameSchedule,
   scheduleSpecSchema,
@@ -114,7 +115,10 @@ export function backupScheduleLogic(
 
     async diff(_id, olds, news): Promise<DiffResult> {
       if (olds.datastoreId !== news.datastoreId) return { changes: true, replaces: ["datastoreId"] };
-      const changed = UPDATABLE.some((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
+      // State written before the seven-names-are-"every" rule may hold the long spelling: compare its
+      // canonical form, so that reading it costs no phantom update. `news` comes from check, canonical.
+      const before: BackupScheduleInputs = { ...olds, ...normaliseSchedule(olds) };
+      const changed = UPDATABLE.some((key) => JSON.stringify(before[key]) !== JSON.stringify(news[key]));
       return { changes: changed };
     },
 
