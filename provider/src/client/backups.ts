@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { ClientContext } from "./context";
-import { isDfCloudError, ReconciliationError } from "./errors";
+import { EndpointMissingError, isDfCloudError, NotFoundError, ReconciliationError } from "./errors";
 import type { RequestSpec } from "./http";
 import {
   BACKUPS_DATASTORE_FILTER_PARAM,
@@ -45,19 +45,111 @@ export interface DeleteBackupResult {
  */
 export const RECONCILE_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
+/**
+ * The one message of every backup call on an API without the manual-backup endpoints: what is missing,
+ * how the client knows, and what still works.
+ */
+export const BACKUP_ENDPOINTS_MISSING_MESSAGE =
+  `this Dragonfly Cloud API offers no manual backup endpoints (GET ${BACKUPS_PATH} answered 404): ` +
+  "Backup, listBackups and getBackup need them; BackupSchedule and Restore (with a backup id from the console) work without them";
+
 const BackupListSchema = z.array(BackupSchema);
 
 const backupPath = (backupId: string): string => BACKUPS_PATH + path`/${backupId}`;
 
-/** `GET /v1/backups`, filtered by `filter`. */
-export async function listBackups(context: ClientContext, filter: ListBackupsFilter = {}): Promise<Backup[]> {
-  const { datastoreId, source, status } = filter;
-  const spec: RequestSpec<"GET"> = {
+/** `GET /v1/backups`, only the datastore's backups when given: the one place that builds the list request. */
+function listSpec(datastoreId?: string): RequestSpec<"GET"> {
+  return {
     method: "GET",
     path: BACKUPS_PATH,
     ...(datastoreId === undefined ? {} : { query: { [BACKUPS_DATASTORE_FILTER_PARAM]: datastoreId } }),
   };
-  const backups = await context.transport.request(spec, BackupListSchema);
+}
+
+/** A fresh error each time: resources prefix messages in place, so one instance must not be thrown twice. */
+function endpointsMissing(evidence: NotFoundError): EndpointMissingError {
+  return new EndpointMissingError(BACKUP_ENDPOINTS_MISSING_MESSAGE, evidence);
+}
+
+/** Fails at once, sending nothing, when this client already knows the API has no backup endpoints. */
+function refuseWhenMissing(context: ClientContext): void {
+  const { missing } = context.backupEndpoints;
+  if (missing !== undefined) throw endpointsMissing(missing);
+}
+
+/**
+ * Settles whether the backup endpoints exist, asking the collection (`GET /v1/backups`) at most once per
+ * client; concurrent callers share one probe. A probe that fails otherwise than with a 404 (a 5xx after
+ * retries, a lost connection) settles nothing: its error is thrown, since a wrong verdict would turn "the
+ * API is down" into "the backup is gone".
+ * @throws EndpointMissingError when the collection answers 404
+ */
+async function confirmEndpoints(context: ClientContext): Promise<void> {
+  const verdict = context.backupEndpoints;
+  if (!verdict.present && verdict.missing === undefined) {
+    verdict.probing ??= (async () => {
+      try {
+        // Any 2xx body will do: the question is only whether the path exists.
+        await context.transport.request(listSpec(), z.unknown());
+        verdict.present = true;
+      } catch (error) {
+        if (!isDfCloudError(error, "NotFoundError")) throw error;
+        verdict.missing = error;
+      } finally {
+        verdict.probing = undefined;
+      }
+    })();
+    await verdict.probing;
+  }
+  refuseWhenMissing(context);
+}
+
+/**
+ * Runs one call to a `/v1/backups` endpoint and says what its 404 means. A 404 of the collection's
+ * `GET` means the endpoints are missing (EndpointMissingError). Any other 404 (`/v1/backups/{id}`, or a
+ * POST refused for its datastore) is ambiguous on its own, so the collection settles it: missing there
+ * too is EndpointMissingError; present, it is a NotFoundError that says `notFoundMeans`.
+ * @param notFoundMeans what a 404 of this call means when the endpoints exist; undefined for the
+ *   collection's GET, whose 404 is itself the verdict
+ */
+async function onBackupEndpoint<T>(
+  context: ClientContext,
+  notFoundMeans: string | undefined,
+  call: () => Promise<T>,
+): Promise<T> {
+  refuseWhenMissing(context);
+  try {
+    const answer = await call();
+    context.backupEndpoints.present = true;
+    return answer;
+  } catch (error) {
+    if (!isDfCloudError(error, "NotFoundError")) throw error;
+    if (notFoundMeans === undefined) {
+      context.backupEndpoints.missing = error;
+      context.backupEndpoints.present = false;
+      throw endpointsMissing(error);
+    }
+    await confirmEndpoints(context);
+    throw new NotFoundError(
+      error,
+      `${notFoundMeans} (the backup endpoints exist: GET ${BACKUPS_PATH} answers)`,
+      { cause: error },
+    );
+  }
+}
+
+/** What a 404 of `/v1/backups/{id}` means once the endpoints are known to exist. */
+const backupMissing = (backupId: string): string => `Backup ${backupId} does not exist in this account`;
+
+/**
+ * `GET /v1/backups`, filtered by `filter`.
+ * @throws EndpointMissingError when the API has no backup endpoints
+ */
+export async function listBackups(context: ClientContext, filter: ListBackupsFilter = {}): Promise<Backup[]> {
+  const { datastoreId, source, status } = filter;
+  const backups = await onBackupEndpoint(context, undefined, () =>
+    context.transport.request(listSpec(datastoreId), BackupListSchema),
+  );
   // The datastore filter is checked again because the query parameter is our model of the API
   // (docs/api-model.md): a server that ignored it must not hand other datastores' backups to callers.
   return backups.filter(
@@ -68,9 +160,16 @@ export async function listBackups(context: ClientContext, filter: ListBackupsFil
   );
 }
 
-/** `GET /v1/backups/{id}`. */
+/**
+ * `GET /v1/backups/{id}`.
+ * @throws NotFoundError when the backup does not exist (the message says the endpoints do)
+ * @throws EndpointMissingError when the API has no backup endpoints
+ */
 export function getBackup(context: ClientContext, backupId: string): Promise<Backup> {
-  return context.transport.request({ method: "GET", path: backupPath(backupId) }, BackupSchema);
+  const spec: RequestSpec<"GET"> = { method: "GET", path: backupPath(backupId) };
+  return onBackupEndpoint(context, backupMissing(backupId), () =>
+    context.transport.request(spec, BackupSchema),
+  );
 }
 
 /**
@@ -131,14 +230,18 @@ async function createBackupOnce(context: ClientContext, request: CreateBackupReq
       retention: request.retentionDays,
     },
   };
-  return context.transport.retrying(spec, async (attempt) => {
-    if (attempt.earlierAttemptMayHaveActed) {
-      const adopted = await findBackupOfLostAttempt(context, request, existingIds, notBeforeMs);
-      context.onReconcile?.({ ...context.transport.targetOf(spec), adoptedId: adopted?.backup_id });
-      if (adopted !== undefined) return adopted;
-    }
-    return context.transport.send(spec, BackupSchema);
-  });
+  // The list above has settled that the endpoints exist, so a 404 here is the datastore's (docs/api-model.md).
+  const datastoreMissing = `Datastore ${request.datastoreId} does not exist in this account`;
+  return onBackupEndpoint(context, datastoreMissing, () =>
+    context.transport.retrying(spec, async (attempt) => {
+      if (attempt.earlierAttemptMayHaveActed) {
+        const adopted = await findBackupOfLostAttempt(context, request, existingIds, notBeforeMs);
+        context.onReconcile?.({ ...context.transport.targetOf(spec), adoptedId: adopted?.backup_id });
+        if (adopted !== undefined) return adopted;
+      }
+      return context.transport.send(spec, BackupSchema);
+    }),
+  );
 }
 
 async function findBackupOfLostAttempt(
@@ -166,20 +269,27 @@ async function findBackupOfLostAttempt(
 }
 
 /**
- * `DELETE /v1/backups/{id}`, retried. A 404 counts as deleted (`existed: false`). After an attempt whose
- * answer was lost, a 404 most likely means that attempt deleted it, so `existed` is then true.
+ * `DELETE /v1/backups/{id}`, retried. A 404 of the backup counts as deleted (`existed: false`). After an
+ * attempt whose answer was lost, a 404 most likely means that attempt deleted it, so `existed` is then true.
+ * @throws EndpointMissingError when the API has no backup endpoints: nothing was deleted, and nothing
+ *   says the backup is gone
  */
-export function deleteBackup(context: ClientContext, backupId: string): Promise<DeleteBackupResult> {
+export async function deleteBackup(context: ClientContext, backupId: string): Promise<DeleteBackupResult> {
   const spec: RequestSpec<"DELETE"> = { method: "DELETE", path: backupPath(backupId) };
-  return context.transport.retrying(spec, async (attempt) => {
-    try {
-      await context.transport.send(spec, BackupSchema);
-      return { existed: true };
-    } catch (error) {
-      if (isDfCloudError(error, "NotFoundError")) return { existed: attempt.earlierAttemptMayHaveActed };
-      throw error;
-    }
-  });
+  let earlierAttemptMayHaveActed = false;
+  try {
+    await onBackupEndpoint(context, backupMissing(backupId), () =>
+      context.transport.retrying(spec, (attempt) => {
+        earlierAttemptMayHaveActed = attempt.earlierAttemptMayHaveActed;
+        return context.transport.send(spec, BackupSchema);
+      }),
+    );
+    return { existed: true };
+  } catch (error) {
+    // onBackupEndpoint has settled that this 404 is the backup's, not the endpoint's.
+    if (isDfCloudError(error, "NotFoundError")) return { existed: earlierAttemptMayHaveActed };
+    throw error;
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { NotFoundError } from "./errors";
 import type { HttpTransport } from "./http";
 import type { ReconcileEvent } from "./options";
 import type { Clock } from "./retry";
@@ -12,10 +13,26 @@ export interface BackupCreateRegistry {
   readonly runningBySpec: Map<string, Promise<unknown>>;
 }
 
+/**
+ * Whether the API has the manual-backup endpoints (`/v1/backups`, modelled from the console; the live
+ * API may have none), as far as one client has seen. A 404 of `/v1/backups/{id}` alone cannot tell a
+ * missing backup from a missing endpoint; the collection settles it, once per client: concurrent calls
+ * share one probe, and the verdict is kept for the client's life.
+ */
+export interface BackupEndpointsVerdict {
+  /** True once any `/v1/backups` call was answered 2xx. */
+  present: boolean;
+  /** The 404 of `GET /v1/backups` once it showed the endpoints missing; then nothing more is sent to them. */
+  missing: NotFoundError | undefined;
+  /** The probe of the collection in flight, if any. */
+  probing: Promise<void> | undefined;
+}
+
 /** What every operation module needs from the client instance it runs in. */
 export interface ClientContext {
   readonly transport: HttpTransport;
   readonly clock: Clock;
   readonly onReconcile: ((event: ReconcileEvent) => void) | undefined;
   readonly backupCreates: BackupCreateRegistry;
+  readonly backupEndpoints: BackupEndpointsVerdict;
 }

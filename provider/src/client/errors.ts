@@ -59,11 +59,14 @@ export class ApiError extends DfCloudError implements ApiErrorDetails {
   readonly serverMessage: string;
   readonly retryAfterMs: number | undefined;
 
-  /** @param hint a sentence appended to the message that says what to do about it */
-  constructor(details: ApiErrorDetails, hint?: string) {
+  /**
+   * @param hint a sentence appended to the message that says what to do about it, or what the answer means
+   * @param options `cause`: an earlier error this one refines (e.g. the bare 404 it explains)
+   */
+  constructor(details: ApiErrorDetails, hint?: string, options?: ErrorOptions) {
     const statusText = STATUS_CODES[details.status] ?? "Unknown Status";
     const sentence = `${details.method} ${details.path} failed with ${details.status} ${statusText}: ${details.serverMessage}`;
-    super(hint === undefined ? sentence : `${sentence}. ${hint}`);
+    super(hint === undefined ? sentence : `${sentence}. ${hint}`, options);
     this.method = details.method;
     this.path = details.path;
     this.status = details.status;
@@ -88,6 +91,32 @@ export class UnauthorizedError extends ApiError {
 /** 404: the object does not exist, or belongs to another account (the API does not tell them apart). */
 export class NotFoundError extends ApiError {
   override readonly name = "NotFoundError";
+}
+
+/**
+ * The API has no such endpoint at all: the collection itself answered 404 (docs/api-model.md: the
+ * `/v1/backups` endpoints are modelled from the console, and the live API may offer none). Unlike a
+ * {@link NotFoundError} it says nothing about any one object, so it never means "already deleted" or
+ * "gone": callers that treat a 404 as gone must not treat this so. Not an {@link ApiError}: it is a
+ * verdict about the API, reached from one or two answers, and may be given without sending anything
+ * once a client has reached it. Its `cause` is the 404 that proved it.
+ */
+export class EndpointMissingError extends DfCloudError implements RequestTarget {
+  override readonly name = "EndpointMissingError";
+  /** Method of the request whose 404 showed the endpoint missing. */
+  readonly method: HttpMethod;
+  /** Path and query of that request. */
+  readonly path: string;
+
+  /**
+   * @param message the whole message: what is missing and what works without it
+   * @param evidence the 404 of the collection, kept as `cause`
+   */
+  constructor(message: string, evidence: ApiError) {
+    super(message, { cause: evidence });
+    this.method = evidence.method;
+    this.path = evidence.path;
+  }
 }
 
 /** 409: the object's state forbids the call (e.g. a PUT while the datastore is not `active`). */
@@ -269,6 +298,7 @@ export interface DfCloudErrorsByName {
   BadRequestError: BadRequestError;
   UnauthorizedError: UnauthorizedError;
   NotFoundError: NotFoundError;
+  EndpointMissingError: EndpointMissingError;
   ConflictError: ConflictError;
   RateLimitedError: RateLimitedError;
   ServerError: ServerError;

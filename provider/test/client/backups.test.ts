@@ -164,15 +164,23 @@ describe("deleteBackup", () => {
     ]);
   });
 
-  it("counts 404 as deleted", async () => {
-    const { client } = await connect(() => ({ status: 404, json: { error: "backup bkp_x not found" } }));
+  it("counts 404 as deleted, once the collection shows the endpoints exist", async () => {
+    const { client, server } = await connect((received) =>
+      received.url === "/v1/backups" ? ok([]) : { status: 404, json: { error: "backup bkp_x not found" } },
+    );
     await expect(client.deleteBackup("bkp_x")).resolves.toEqual({ existed: false });
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      "DELETE /v1/backups/bkp_x",
+      "GET /v1/backups",
+    ]);
   });
 
   it("counts a 404 after a lost answer as its own deletion", async () => {
-    const { client, server } = await connect(sequence("drop", { status: 404, json: { error: "not found" } }));
+    const { client, server } = await connect(
+      sequence("drop", { status: 404, json: { error: "not found" } }, ok([])),
+    );
     await expect(client.deleteBackup("bkp_x")).resolves.toEqual({ existed: true });
-    expect(server.requests).toHaveLength(2);
+    expect(server.requests.map((r) => r.method)).toEqual(["DELETE", "DELETE", "GET"]);
   });
 
   it("does not retry a 409", async () => {

@@ -31,7 +31,11 @@ describe("requests", () => {
   });
 
   it("encodes ids in the path", async () => {
-    const { client, server } = await connect(() => ({ status: 404, json: { error: "not found" } }));
+    const { client, server } = await connect((received) =>
+      received.url === "/v1/backups"
+        ? { status: 200, json: [] }
+        : { status: 404, json: { error: "not found" } },
+    );
     await expect(client.getBackup("a/../b?c")).rejects.toThrow(
       "GET /v1/backups/a%2F..%2Fb%3Fc failed with 404",
     );
