@@ -34,12 +34,18 @@ async function withLookups<T>(use: (api: ReturnType<typeof lookups>) => Promise<
 /**
  * Lists the account's backups, newest first.
  * @param filter optional `datastoreId`, `source` (`manual` | `scheduled`) and `status`
+ * @throws EndpointMissingError when the API offers no manual backup endpoints (`/v1/backups`); the
+ *   schedule and restores by a known backup id work without them
  */
 export function listBackups(filter: BackupFilter = {}): Promise<BackupInfo[]> {
   return withLookups((api) => api.listBackups(filter));
 }
 
-/** Looks one backup up by id (`bkp_…`); rejects with a NotFoundError when it does not exist. */
+/**
+ * Looks one backup up by id (`bkp_…`).
+ * @throws NotFoundError when it does not exist
+ * @throws EndpointMissingError when the API offers no manual backup endpoints (`/v1/backups`)
+ */
 export function getBackup(backupId: string): Promise<BackupInfo> {
   return withLookups((api) => api.getBackup(backupId));
 }

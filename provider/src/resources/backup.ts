@@ -168,10 +168,14 @@ export function backupLogic(deps: () => ResourceDeps): ResourceLogic<BackupInput
             reason: `existingBackupId: backup ${adopting} has ${mismatches.join(", ")}; set the same values on this resource to adopt it`,
           });
       } catch (error) {
-        if (!isDfCloudError(error, "NotFoundError")) throw error;
+        // Nothing can be adopted through an API that cannot show a backup.
+        const missingEndpoints = isDfCloudError(error, "EndpointMissingError");
+        if (!missingEndpoints && !isDfCloudError(error, "NotFoundError")) throw error;
         failures.push({
           property: "existingBackupId",
-          reason: `existingBackupId: backup ${adopting} does not exist in this account`,
+          reason: missingEndpoints
+            ? `existingBackupId: ${error.message}`
+            : `existingBackupId: backup ${adopting} does not exist in this account`,
         });
       }
     }

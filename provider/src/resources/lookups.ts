@@ -44,7 +44,11 @@ export function datastoreInfo(datastore: Datastore): DatastoreInfo {
   };
 }
 
-/** The lookup functions over an API client, newest backups first. */
+/**
+ * The lookup functions over an API client, newest backups first. On an API without the manual-backup
+ * endpoints, `listBackups` and `getBackup` reject with the client's EndpointMissingError (one message
+ * that says so and what works without them); `getDatastore` needs only the public datastore calls.
+ */
 export function lookups(api: LookupApi) {
   return {
     async listBackups(filter: ListBackupsFilter = {}): Promise<BackupInfo[]> {

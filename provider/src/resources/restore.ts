@@ -148,26 +148,40 @@ export function alreadyLoadedProblem(datastore: Datastore, inputs: RestoreInputs
  * restore in state, and the next `up` waits for it instead of starting another.
  */
 export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInputs, RestoreOutputs> {
-  /** Looks the backup and the datastore up and says what stops the restore, if anything. */
+  /**
+   * Looks the backup and the datastore up and says what stops the restore, if anything. An API without
+   * backup endpoints cannot show the backup: that is a warning, not a failure (a backup id from the
+   * console is how such an API is used), the datastore is still checked, and at `up` the API itself
+   * refuses a restore of a backup that is missing, not ready or does not fit, changing nothing.
+   */
   async function liveProblems(inputs: RestoreInputs): Promise<CheckFailure[]> {
     const given = deps();
     const [backup, datastore] = await Promise.all([
-      given.api
-        .getBackup(inputs.backupId)
-        .catch((error: unknown) =>
-          isDfCloudError(error, "NotFoundError") ? undefined : Promise.reject(error),
-        ),
+      given.api.getBackup(inputs.backupId).catch((error: unknown) => {
+        if (isDfCloudError(error, "NotFoundError")) return undefined;
+        if (isDfCloudError(error, "EndpointMissingError")) return error;
+        return Promise.reject(error);
+      }),
       findDatastore(given, inputs.datastoreId),
     ]);
-    if (!backup)
+    if (isDfCloudError(backup, "EndpointMissingError")) {
+      given.log(
+        `warning: Restore backupId: backup ${inputs.backupId} cannot be verified before \`pulumi up\`: ${backup.message}. ` +
+          "Only the datastore was checked; if the backup does not exist, is not ready or does not fit the datastore, " +
+          "the API refuses the restore at `up` and nothing is changed",
+      );
+    } else if (!backup) {
       return [
         {
           property: "backupId",
           reason: `backupId: backup ${inputs.backupId} does not exist in this account`,
         },
       ];
+    }
     if (!datastore) return [missingDatastore(inputs.datastoreId)];
-    const problem = restoreProblem(backup, datastore);
+    const problem = isDfCloudError(backup, "EndpointMissingError")
+      ? undefined
+      : restoreProblem(backup, datastore);
     if (problem) return [{ property: "backupId", reason: `backupId: ${problem}` }];
     const loaded = alreadyLoadedProblem(datastore, inputs);
     return loaded ? [{ property: "ifAlreadyLoaded", reason: `ifAlreadyLoaded: ${loaded}` }] : [];

@@ -3,7 +3,7 @@
  * over loopback whose clock moves only when the client "sleeps"): deps for the logic, the progress
  * lines it printed, seeding in either account, and the writes the emulator saw.
  */
-import type { RunningEmulator } from "dfcloud-emulator";
+import type { EmulatorOptions, RunningEmulator } from "dfcloud-emulator";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { Clock } from "../../src";
 import type { DatastoreConfig } from "../../src/client/schemas";
@@ -30,12 +30,15 @@ export interface Harness {
   writes(): Promise<string[]>;
 }
 
-/** One emulator per test file, reset before each test. */
-export function useHarness(): () => Harness {
+/**
+ * One emulator per test file, reset before each test.
+ * @param options emulator options, e.g. `{ backupEndpoints: false }` for an API without `/v1/backups`
+ */
+export function useHarness(options: EmulatorOptions = {}): () => Harness {
   let base: EmulatorHarness | undefined;
   let harness: Harness | undefined;
   beforeAll(async () => {
-    const started = await startEmulatorHarness();
+    const started = await startEmulatorHarness(options);
     const { emulator, clock } = started;
     const logLines: string[] = [];
     base = started;
