@@ -149,7 +149,7 @@ export class HttpTransport {
     return apiErrorFromResponse({
       ...target,
       status: answer.status,
-      serverMessage: redactSecret(serverMessageOf(answer.text), this.#options.apiKey),
+      serverMessage: serverMessageOf(answer.text, this.#options.apiKey),
       retryAfterMs: parseRetryAfterMs(
         Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
         this.#options.clock.now(),
@@ -174,10 +174,14 @@ function pathWithQuery(spec: RequestSpec): string {
   return query === "" ? spec.path : `${spec.path}?${query}`;
 }
 
-function serverMessageOf(text: string): string {
+/**
+ * The server's message in an error body, free of the API key. The key is removed before a long body
+ * is shortened: cutting first could leave the start of an echoed key that no longer matches whole.
+ */
+function serverMessageOf(text: string, apiKey: string): string {
   const parsed = ErrorBodySchema.safeParse(parseJson(text));
-  if (parsed.success) return parsed.data.error;
-  const trimmed = text.trim();
+  if (parsed.success) return redactSecret(parsed.data.error, apiKey);
+  const trimmed = redactSecret(text.trim(), apiKey);
   if (trimmed === "") return "(empty body)";
   return trimmed.length > MAX_QUOTED_BODY_CHARS ? `${trimmed.slice(0, MAX_QUOTED_BODY_CHARS)}…` : trimmed;
 }
