@@ -6,11 +6,12 @@
 import { DfCloudClient } from "./client/client";
 import { ConfigurationError } from "./client/errors";
 import type { ReconcileEvent } from "./client/options";
+import { redactError, redactSecrets } from "./client/redact";
 import type { RetryEvent } from "./client/retry";
-import type { ResourceDeps } from "./resources/api";
+import type { ResourceApi, ResourceDeps } from "./resources/api";
 import { backupLogic } from "./resources/backup";
 import { backupScheduleLogic } from "./resources/backup-schedule";
-import type { ProviderConfig } from "./resources/contract";
+import type { CheckResult, ProviderConfig, ResourceLogic } from "./resources/contract";
 import { restoreLogic } from "./resources/restore";
 
 /** Where the API key and URL come from, in order: stack config, then the environment. */
@@ -79,23 +80,30 @@ export function resolveCredentials(config: Credentials, env: NodeJS.ProcessEnv =
   };
 }
 
+/** What a missing key fails with: the client's {@link ConfigurationError}, naming both ways to set one. */
+function missingKeyError(): ConfigurationError {
+  return new ConfigurationError(
+    "no Dragonfly Cloud API key: set it with `pulumi config set --secret dfcloud:apiKey <key>` or the DFCLOUD_API_KEY environment variable",
+  );
+}
+
 /**
  * Builds a client from credentials; a missing key is a ConfigurationError that says how to set it.
- * @param log where retries and reconciliations of lost answers are reported (default: nowhere)
+ * @param log where retries and reconciliations of lost answers are reported (default: nowhere); each
+ *   line is free of the key in every spelling (see redactSecret), whatever the server put in the
+ *   error it quotes
  */
 export function createClient(credentials: Credentials, log?: (message: string) => void): DfCloudClient {
-  if (!credentials.apiKey) {
-    throw new ConfigurationError(
-      "no Dragonfly Cloud API key: set it with `pulumi config set --secret dfcloud:apiKey <key>` or the DFCLOUD_API_KEY environment variable",
-    );
-  }
+  const apiKey = credentials.apiKey;
+  if (!apiKey) throw missingKeyError();
+  const say = log && ((message: string) => log(redactSecrets(message, [apiKey])));
   return new DfCloudClient({
-    apiKey: credentials.apiKey,
+    apiKey,
     ...(credentials.apiUrl ? { apiUrl: credentials.apiUrl } : {}),
-    ...(log
+    ...(say
       ? {
-          onRetry: (event: RetryEvent) => log(retryMessage(event)),
-          onReconcile: (event: ReconcileEvent) => log(reconcileMessage(event)),
+          onRetry: (event: RetryEvent) => say(retryMessage(event)),
+          onReconcile: (event: ReconcileEvent) => say(reconcileMessage(event)),
         }
       : {}),
   });
@@ -111,21 +119,80 @@ function reconcileMessage(event: ReconcileEvent): string {
     : `${event.method} ${event.path}: the answer was lost and the change was not made; sending it again`;
 }
 
-const log = (message: string): void => console.log(message);
+/**
+ * Every key this process may hold: the one it uses and, when both are set, the other source's. Only
+ * the first is ever sent, but neither belongs in a message.
+ */
+function knownKeys(): (string | undefined)[] {
+  return [configured.apiKey, process.env.DFCLOUD_API_KEY];
+}
+
+/** One line for the person running Pulumi (the engine shows the provider's stdout), free of any key. */
+const log = (message: string): void => console.log(redactSecrets(message, knownKeys()));
+
+/**
+ * The API as the resources see it when no key is set: every call fails with the missing-key
+ * ConfigurationError, when it is made rather than when the deps are built, so that a preview-time
+ * lookup (lookupAtPreview in resources/common.ts) can tell "nothing to look up with" from a failure
+ * and let the preview pass with a warning.
+ */
+const noKeyApi: ResourceApi = new Proxy({} as ResourceApi, {
+  get: (_target, name) => {
+    // Not a thenable: something that awaits the object itself must not wait forever.
+    if (typeof name !== "string" || name === "then") return undefined;
+    return name === "apiNow" ? () => undefined : () => Promise.reject(missingKeyError());
+  },
+});
 
 /** One client per provider process, rebuilt only when the credentials change. */
 function deps(): ResourceDeps {
   const credentials = resolveCredentials(configured);
-  const cacheKey = `${credentials.apiUrl ?? ""}|${credentials.apiKey ?? ""}`;
+  const base = { now: Date.now, log, signal: cancellation.signal };
+  if (!credentials.apiKey) return { ...base, api: noKeyApi };
+  const cacheKey = `${credentials.apiUrl ?? ""}|${credentials.apiKey}`;
   // Each resource kind's provider calls configure, and operations of other resources may be using
   // the client at that moment: a client is never closed here, only replaced when credentials change.
   if (!client || client.key !== cacheKey) client = { key: cacheKey, api: createClient(credentials, log) };
-  return { api: client.api, now: Date.now, log, signal: cancellation.signal };
+  return { ...base, api: client.api };
+}
+
+/**
+ * The last line of defence between the resource logic and the engine: whatever an operation throws
+ * has the key removed from its message, stack, `reasons` (a partial create's initErrors, which the
+ * engine stores in state) and causes, and a check's failure reasons are cleaned the same way. The
+ * client already redacts what it builds; this covers text built anywhere else.
+ */
+function redacting<Inputs, Outputs>(logic: ResourceLogic<Inputs, Outputs>): ResourceLogic<Inputs, Outputs> {
+  const guard =
+    <Args extends unknown[], Result>(operation: (...args: Args) => Promise<Result>) =>
+    async (...args: Args): Promise<Result> => {
+      try {
+        return await operation(...args);
+      } catch (error) {
+        throw redactError(error, knownKeys());
+      }
+    };
+  return {
+    check: guard(async (olds, news): Promise<CheckResult<Inputs>> => {
+      const result = await logic.check(olds, news);
+      if (!result.failures) return result;
+      const failures = result.failures.map((failure) => ({
+        ...failure,
+        reason: redactSecrets(failure.reason, knownKeys()),
+      }));
+      return { ...result, failures };
+    }),
+    diff: guard(logic.diff.bind(logic)),
+    create: guard(logic.create.bind(logic)),
+    read: guard(logic.read.bind(logic)),
+    update: guard(logic.update.bind(logic)),
+    delete: guard(logic.delete.bind(logic)),
+  };
 }
 
 /** The logic of each resource kind, as the serialised provider calls it. */
 export const logic = {
-  BackupSchedule: backupScheduleLogic(deps),
-  Backup: backupLogic(deps),
-  Restore: restoreLogic(deps),
+  BackupSchedule: redacting(backupScheduleLogic(deps)),
+  Backup: redacting(backupLogic(deps)),
+  Restore: redacting(restoreLogic(deps)),
 };
