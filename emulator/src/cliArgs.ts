@@ -18,6 +18,8 @@ Options:
   --time-scale N        emulator seconds per real second; 0 freezes the clock (default 1)
   --no-backup-endpoints answer every /v1/backups path as an unknown path (404), as an API
                         without them would; scheduled backups are still taken and restorable
+  --echo-authorization  put each request's Authorization header (as sent, URL-encoded, base64)
+                        into every /v1 error answer, to test that a client never shows the key
   --help                print this help and exit
 `;
 
@@ -38,6 +40,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       "admin-token": { type: "string" },
       "time-scale": { type: "string" },
       "no-backup-endpoints": { type: "boolean" },
+      "echo-authorization": { type: "boolean" },
       help: { type: "boolean" },
     },
   });
@@ -51,6 +54,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (values["time-scale"] !== undefined)
     options.timeScale = numberOption("--time-scale", values["time-scale"]);
   if (values["no-backup-endpoints"]) options.backupEndpoints = false;
+  if (values["echo-authorization"]) options.echoAuthorization = true;
   return { help: false, options };
 }
 

@@ -59,6 +59,13 @@ export interface EmulatorOptions {
    * `admin.state()`, and `admin.seedBackup` makes one). Default true.
    */
   backupEndpoints?: boolean;
+  /**
+   * Echo each `/v1` request's `Authorization` header in the `error` of every error answer (4xx and
+   * 5xx, injected faults included): as sent, its token as a query value and percent-encoded, and in
+   * base64 — as a careless server, proxy or debug page might. For testing that a client keeps the key
+   * out of everything it shows; never for anything else. The CLI's `--echo-authorization`. Default false.
+   */
+  echoAuthorization?: boolean;
 }
 
 /** A started emulator. */
@@ -96,6 +103,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     adminToken: settings.adminToken,
     statePath: settings.statePath,
     publicRoutes: publicRoutesFor({ backupEndpoints: settings.backupEndpoints }),
+    echoAuthorization: settings.echoAuthorization,
   };
   persist(core);
   const { server, abortDelays } = createEmulatorServer(core);
@@ -168,6 +176,7 @@ function checkOptions(options: EmulatorOptions): Settings {
     durations,
     startTime,
     backupEndpoints: options.backupEndpoints ?? true,
+    echoAuthorization: options.echoAuthorization ?? false,
   };
 }
 

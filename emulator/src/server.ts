@@ -49,6 +49,8 @@ export interface EmulatorCore {
   statePath: string | undefined;
   /** The `/v1` routes served (see publicApi.ts, `publicRoutesFor`). */
   publicRoutes: readonly Route<PublicContext>[];
+  /** Echo the request's `Authorization` header in every `/v1` error answer (see {@link withEchoedAuthorization}). */
+  echoAuthorization: boolean;
 }
 
 /** The server and a way to cut short `latency` faults still waiting when it closes. */
@@ -116,7 +118,7 @@ async function handle(
       return;
     }
     // A drained body leaves the connection clean; otherwise unread bytes may follow: close it.
-    const reply = errorReply(new ApiError(413, error.message));
+    const reply = publicReply(core, request, area, errorReply(new ApiError(413, error.message)));
     sendReply(response, reply, { now: core.clock.now(), close: !error.drained });
     logEntry(reply.status);
     return;
@@ -162,7 +164,7 @@ async function answerPublic(
   if (fault?.kind === "429" || fault?.kind === "503") {
     const reply = injectedBeforeHandling(fault);
     logEntry(reply.status, fault.kind);
-    sendReply(call.response, reply, { now: core.clock.now() });
+    sendReply(call.response, publicReply(core, call.request, "public", reply), { now: core.clock.now() });
     return;
   }
   let reply = dispatch(core.publicRoutes, call.method, call.pathname, () => publicContext(core, call));
@@ -178,7 +180,29 @@ async function answerPublic(
   if (fault?.kind === "latency") {
     await delay(fault.latencyMs, undefined, { signal: call.shutdown }).catch(() => {});
   }
-  sendReply(call.response, reply, { now: core.clock.now() });
+  sendReply(call.response, publicReply(core, call.request, "public", reply), { now: core.clock.now() });
+}
+
+/** `reply` as a `/v1` answer goes out: with the Authorization header echoed when the emulator is told to. */
+function publicReply(core: EmulatorCore, request: IncomingMessage, area: string, reply: Reply): Reply {
+  return core.echoAuthorization && area === "public" ? withEchoedAuthorization(request, reply) : reply;
+}
+
+/**
+ * An error answer whose `error` ends with the request's `Authorization` header in the spellings a
+ * careless server, proxy or debug page shows it: as sent, its token as a form-encoded query value
+ * and percent-encoded, and base64 of both. Answers below 400 are returned unchanged.
+ */
+function withEchoedAuthorization(request: IncomingMessage, reply: Reply): Reply {
+  if (reply.status < 400) return reply;
+  const header = request.headers.authorization ?? "";
+  const token = header.replace(/^Bearer\s+/i, "");
+  const echo =
+    `request authorization: "${header}"; as a query: access_token=${new URLSearchParams({ t: token }).toString().slice(2)}` +
+    `; percent-encoded: ${encodeURIComponent(token)}; base64 of the header: ${Buffer.from(header).toString("base64")}` +
+    `; base64 of the token: ${Buffer.from(token).toString("base64")}`;
+  const body = (reply.body ?? {}) as { error?: unknown };
+  return { ...reply, body: { ...body, error: `${String(body.error ?? "")} (${echo})` } };
 }
 
 function injectedBeforeHandling(fault: InjectedFault): Reply {
