@@ -21,7 +21,7 @@ export NODE_VERSION PULUMI_ENGINE_VERSION
 
 VITEST_REPORT := .test-work/vitest.json
 
-.PHONY: all tools node engine install build lint format test test-unit test-engine vitest demo emulator gen docs bench soak clean
+.PHONY: all tools node engine install build lint format test test-unit test-engine vitest schema demo emulator gen docs bench soak clean
 
 all: build
 
@@ -83,11 +83,16 @@ emulator: build
 bench: tools build
 	npx vitest run --config bench/vitest.config.mts bench/bench.ts
 
-## soak: up/refresh/destroy under 20% injected API faults (3 seeds), then interrupted ups (SIGINT, SIGKILL)
+## soak: up/refresh/destroy under 20% injected API faults (seeds 1-10), then interrupted ups (SIGINT, Ctrl-C, SIGKILL)
 soak: tools build
 	npx vitest run --config bench/vitest.config.mts bench/soak.ts
 
-## docs: regenerate docs/reference/ from schema.json (the agreement test fails when they are stale)
+## schema: regenerate every file derived from the contracts (schema.json, the dynamic SDK's classes and
+## types, docs/reference); tests/unit/generated.test.ts fails when one is stale
+schema: build
+	node scripts/gen-contract.js
+
+## docs: regenerate docs/reference/ from schema.json (part of `make schema`)
 docs:
 	node scripts/gen-docs.js
 

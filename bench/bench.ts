@@ -303,9 +303,9 @@ describe("API calls per operation, counted by the emulator", () => {
   it("counts each resource's calls for create, update, unchanged preview, refresh and destroy", async () => {
     const [scheduled, backedUp, restored] = datastores as [string, string, string];
     const source = await client.createBackup({
-      datastoreId: backedUp,
+      datastore_id: backedUp,
       description: "restore source",
-      retentionDays: 7,
+      retention: 7,
     });
     await client.waitForBackup(source.backup_id);
     const kinds: Record<string, (version: 1 | 2) => void> = {
@@ -415,9 +415,9 @@ describe("wait latency of Backup and Restore", () => {
       try {
         const [backedUp, restored] = (await seedDatastores(emulator, 2, "latency")) as [string, string];
         const source = await client.createBackup({
-          datastoreId: backedUp,
+          datastore_id: backedUp,
           description: "source",
-          retentionDays: 7,
+          retention: 7,
         });
         await client.waitForBackup(source.backup_id);
         const realMs = (emulatorSeconds * 1000) / timeScale;

@@ -337,6 +337,6 @@ function main() {
   console.log(`wrote ${pages.size} pages to ${path.relative(ROOT, OUT_DIR)}`);
 }
 
-module.exports = { renderDocs, readSchema, stalePages, OUT_DIR, BANNER };
+module.exports = { main, renderDocs, readSchema, stalePages, OUT_DIR, BANNER };
 
 if (require.main === module) main();

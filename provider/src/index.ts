@@ -32,11 +32,13 @@ export {
   POLL_MAX_INTERVAL_MS,
   type WaitForOptions,
 } from "./client/wait";
+export * from "./contract/spec";
 export * from "./resources/api";
 export * from "./resources/backup";
 export * from "./resources/backup-schedule";
 export * from "./resources/contract";
 export * from "./resources/lookups";
+export * from "./resources/model";
 export * from "./resources/restore";
 export * from "./resources/schedule-spec";
 export * from "./resources/unknowns";

@@ -3,14 +3,13 @@
  * @packageDocumentation
  */
 export { Backup, type BackupArgs } from "./backup";
-export { BackupSchedule, type BackupScheduleArgs, type WeekdayName } from "./backup-schedule";
-export {
-  type BackupFilter,
-  type BackupInfo,
-  type DatastoreInfo,
-  getBackup,
-  getDatastore,
-  listBackups,
-} from "./lookups";
+export { BackupSchedule, type BackupScheduleArgs } from "./backup-schedule";
+export { type BackupFilter, getBackup, getDatastore, listBackups } from "./lookups";
 export { Restore, type RestoreArgs } from "./restore";
+export type * from "./types";
+
+import type { Weekday } from "./types";
+
+/** A weekday name as `days` accepts it: `sun` … `sat`, or a full name (`monday`) in any case. */
+export type WeekdayName = Weekday | (string & {});
 export { BACKUP_SCHEDULE_TYPE, BACKUP_TYPE, RESTORE_TYPE } from "./tokens";

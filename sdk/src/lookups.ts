@@ -1,14 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import {
-  type ListBackupsFilter as BackupFilter,
-  type BackupInfo,
-  createClient,
-  type DatastoreInfo,
-  lookups,
-  resolveCredentials,
-} from "@pulumi-dfcloud/provider";
+import { createClient, lookups, resolveCredentials } from "@pulumi-dfcloud/provider";
+import type { BackupInfo, DatastoreInfo, ListBackupsArgs } from "./types";
 
-export type { BackupFilter, BackupInfo, DatastoreInfo };
+/** The filters of {@link listBackups} (schema.json's `listBackups` inputs). */
+export type BackupFilter = ListBackupsArgs;
 
 /**
  * Lookups run in the program (dynamic providers cannot serve invokes), with the same credentials

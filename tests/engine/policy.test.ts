@@ -112,7 +112,11 @@ describe("the dfcloud-backup-guardrails policy pack on the real engine", () => {
     // The backup the programs restore: it must exist and be ready, or the Restore's preview fails.
     const client = new DfCloudClient({ apiKey: API_KEY, apiUrl: emulator.url });
     try {
-      const backup = await client.createBackup({ datastoreId, description: "earlier", retentionDays: 7 });
+      const backup = await client.createBackup({
+        datastore_id: datastoreId,
+        description: "earlier",
+        retention: 7,
+      });
       backupId = (await client.waitForBackup(backup.backup_id, { timeoutMs: 30_000 })).backup_id;
     } finally {
       await client.close();

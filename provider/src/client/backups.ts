@@ -23,14 +23,19 @@ export interface ListBackupsFilter {
   readonly status?: BackupStatus | undefined;
 }
 
-/** A manual backup to take. */
+/**
+ * The body of `POST /v1/backups` (docs/api-model.md "Backups"), in the API's own names: the fields
+ * this client relies on to reconcile a lost answer, and any others the caller maps (the resource
+ * model, provider/src/resources/model.ts), sent as given.
+ */
 export interface CreateBackupRequest {
   /** Datastore to back up; it must be `active`. */
-  readonly datastoreId: string;
-  /** Free text shown in the console, at most 256 characters. */
+  readonly datastore_id: string;
+  /** Free text shown in the console, at most API_LIMITS.descriptionLength.max characters. */
   readonly description: string;
-  /** Whole days until the backup is deleted automatically, 1–365. */
-  readonly retentionDays: number;
+  /** Whole days until the backup is deleted automatically (API_LIMITS.retentionDays). */
+  readonly retention: number;
+  readonly [field: string]: unknown;
 }
 
 /** What deleteBackup found. */
@@ -193,7 +198,7 @@ export function getBackup(context: ClientContext, backupId: string): Promise<Bac
  * A 429 or 503 is answered before the request is handled, so it is retried without looking.
  */
 export function createBackup(context: ClientContext, request: CreateBackupRequest): Promise<Backup> {
-  const spec = JSON.stringify([request.datastoreId, request.description, request.retentionDays]);
+  const spec = JSON.stringify(request);
   const { runningBySpec, claimedIds } = context.backupCreates;
   const before = runningBySpec.get(spec) ?? Promise.resolve();
   const running = before
@@ -213,7 +218,7 @@ export function createBackup(context: ClientContext, request: CreateBackupReques
 
 async function createBackupOnce(context: ClientContext, request: CreateBackupRequest): Promise<Backup> {
   const startedAt = context.clock.now();
-  const existing = await listBackups(context, { datastoreId: request.datastoreId });
+  const existing = await listBackups(context, { datastoreId: request.datastore_id });
   const existingIds = new Set(existing.map((backup) => backup.backup_id));
   // created_at is whole seconds and Date is truncated to the second: a backup made after the list was
   // answered is stamped no earlier than the list's Date, on the API's own clock.
@@ -224,14 +229,10 @@ async function createBackupOnce(context: ClientContext, request: CreateBackupReq
     method: "POST",
     path: BACKUPS_PATH,
     headers: { [IDEMPOTENCY_KEY_HEADER]: randomUUID() },
-    body: {
-      datastore_id: request.datastoreId,
-      description: request.description,
-      retention: request.retentionDays,
-    },
+    body: request,
   };
   // The list above has settled that the endpoints exist, so a 404 here is the datastore's (docs/api-model.md).
-  const datastoreMissing = `Datastore ${request.datastoreId} does not exist in this account`;
+  const datastoreMissing = `Datastore ${request.datastore_id} does not exist in this account`;
   return onBackupEndpoint(context, datastoreMissing, () =>
     context.transport.retrying(spec, async (attempt) => {
       if (attempt.earlierAttemptMayHaveActed) {
@@ -250,18 +251,18 @@ async function findBackupOfLostAttempt(
   existingIds: ReadonlySet<string>,
   notBeforeMs: number,
 ): Promise<Backup | undefined> {
-  const backups = await listBackups(context, { datastoreId: request.datastoreId, source: "manual" });
+  const backups = await listBackups(context, { datastoreId: request.datastore_id, source: "manual" });
   const matches = backups.filter(
     (backup) =>
       !existingIds.has(backup.backup_id) &&
       !context.backupCreates.claimedIds.has(backup.backup_id) &&
       backup.description === request.description &&
-      backup.retention === request.retentionDays &&
+      backup.retention === request.retention &&
       backup.created_at * TIMESTAMP_UNIT_MS >= notBeforeMs,
   );
   if (matches.length > 1) {
     throw new ReconciliationError(
-      `manual backup "${request.description}" of datastore ${request.datastoreId}`,
+      `manual backup "${request.description}" of datastore ${request.datastore_id}`,
       matches.map((backup) => backup.backup_id),
     );
   }

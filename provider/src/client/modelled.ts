@@ -43,3 +43,25 @@ export const TIMESTAMP_UNIT_MS = 1000;
  * "`config.backup_policy`" [public field; unit inferred from the console's "number of days"].
  */
 export const RETENTION_UNIT_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Limits of the values the API takes, each named once: every check, message and doc that names a
+ * limit takes it from here.
+ */
+export const API_LIMITS = {
+  /**
+   * Retention of a backup or of the schedule's backups, whole days. docs/api-model.md "Backups" and
+   * "`config.backup_policy`" [choice: the console says "number of days"; 365 is our model's maximum].
+   */
+  retentionDays: { min: 1, max: 365 },
+  /** Longest backup description, characters. docs/api-model.md "Backups" [choice]. */
+  descriptionLength: { max: 256 },
+  /** Hours of the day in `backup_policy.hours`, UTC. docs/api-model.md "`config.backup_policy`" [inferred]. */
+  hour: { min: 0, max: 23 },
+} as const;
+
+/**
+ * Weekday names in the order of the API's integers in `backup_policy.weekdays`: index 0 = Sunday.
+ * docs/api-model.md "`config.backup_policy`" [inferred from `maintenance_window.weekday`].
+ */
+export const API_WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;

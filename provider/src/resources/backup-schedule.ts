@@ -1,68 +1,95 @@
 import { isDfCloudError } from "../client/errors";
+import { API_LIMITS } from "../client/modelled";
 import type { BackupPolicy, Datastore } from "../client/schemas";
+import { type InputsOf, type ResourceOutputsOf, resourceContract, t, updatableKeys } from "../contract/spec";
 import type { ResourceDeps } from "./api";
-import { checkFields, type FieldRule } from "./check";
+import { checkFields } from "./check";
 import {
-  datastoreIdRule,
+  datastoreIdInput,
   findDatastore,
   isActive,
   isGone,
   lookupAtPreview,
   missingDatastore,
   progressReporter,
-  waitTimeoutRule,
+  waitTimeoutInput,
   whenDatastoreIdle,
   withinDeadline,
   withOperation,
 } from "./common";
 import type { CheckResult, DiffResult, ResourceLogic } from "./contract";
+import { fromBackupPolicy, sameSchedule, toBackupPolicy } from "./model";
 import {
-  fromBackupPolicy,
+  EVERY_TYPE,
   normaliseSchedule,
   type ScheduleSpec,
-  sameSchedule,
   scheduleSpecSchema,
-  toBackupPolicy,
+  WEEKDAY_TYPE,
 } from "./schedule-spec";
 
+const specFields = scheduleSpecSchema.shape;
+const RETENTION = API_LIMITS.retentionDays;
+const HOURS = API_LIMITS.hour;
+
+/** The BackupSchedule resource's contract: every input and output, declared once. */
+export const backupScheduleContract = resourceContract({
+  name: "BackupSchedule",
+  description:
+    "The recurring backup schedule of one datastore (its `config.backup_policy`). `up` writes only the schedule, by " +
+    "read-modify-write, and waits until the datastore applied it; `refresh` shows a console edit as drift; " +
+    "`destroy` disables the schedule and leaves the datastore and its backups. The resource id is the datastore id.",
+  inputs: {
+    datastoreId: datastoreIdInput(
+      "Id of the datastore whose backups are scheduled (`dst_…`). Changing it replaces the resource.",
+      true,
+    ),
+    enabled: {
+      schema: specFields.enabled,
+      type: t.boolean,
+      default: true,
+      description: "Whether scheduled backups are taken. Default `true`.",
+    },
+    days: {
+      schema: specFields.days,
+      type: t.oneOf(t.ref(EVERY_TYPE), t.array(t.string)),
+      outputType: t.oneOf(t.ref(EVERY_TYPE), t.array(t.ref(WEEKDAY_TYPE))),
+      sdkType: `"every" | pulumi.Input<Weekday | (string & {})>[]`,
+      required: `"every" or a list of weekday names such as ["mon", "thu"]`,
+      description:
+        '`"every"` for every day, or the weekdays to back up on (`sun` … `sat`; full names and any case are ' +
+        'accepted). Order and duplicates do not matter, and all seven days are the same as `"every"`. Read ' +
+        "back normalised: short, lower case, Sunday first.",
+    },
+    hours: {
+      schema: specFields.hours,
+      type: t.oneOf(t.ref(EVERY_TYPE), t.array(t.integer)),
+      required: `"every" or a list of hours of the day (${HOURS.min}-${HOURS.max}, UTC) such as [2, 14]`,
+      description:
+        `\`"every"\` for every hour, or hours of the day from ${HOURS.min} to ${HOURS.max}, in **UTC**. Order and ` +
+        'duplicates do not matter, and all 24 hours are the same as `"every"`. Read back ascending.',
+    },
+    retentionDays: {
+      schema: specFields.retentionDays,
+      type: t.integer,
+      required: `how many whole days each scheduled backup is kept (${RETENTION.min} to ${RETENTION.max})`,
+      description: `How long each scheduled backup is kept, in whole days (${RETENTION.min}–${RETENTION.max}).`,
+    },
+    waitTimeoutMinutes: waitTimeoutInput("the datastore to apply the schedule"),
+  },
+  outputs: {},
+});
+
 /** BackupSchedule inputs after `check`: validated and normalised. */
-export interface BackupScheduleInputs extends ScheduleSpec {
-  datastoreId: string;
-  waitTimeoutMinutes: number;
-}
+export type BackupScheduleInputs = InputsOf<typeof backupScheduleContract.inputs>;
 
 /** BackupSchedule outputs: the inputs as they are live on the datastore. */
-export type BackupScheduleOutputs = BackupScheduleInputs;
-
-const specFields = scheduleSpecSchema.shape;
-
-/** How each BackupSchedule input is validated. */
-export const backupScheduleRules: Record<keyof BackupScheduleInputs, FieldRule> = {
-  datastoreId: datastoreIdRule,
-  enabled: { schema: specFields.enabled },
-  days: { schema: specFields.days, required: `"every" or a list of weekday names such as ["mon", "thu"]` },
-  hours: {
-    schema: specFields.hours,
-    required: `"every" or a list of hours of the day (0-23, UTC) such as [2, 14]`,
-  },
-  retentionDays: {
-    schema: specFields.retentionDays,
-    required: "how many whole days each scheduled backup is kept (at least 1)",
-  },
-  waitTimeoutMinutes: waitTimeoutRule,
-};
+export type BackupScheduleOutputs = ResourceOutputsOf<typeof backupScheduleContract>;
 
 /**
  * Fields whose change is applied in place; `datastoreId` replaces. `waitTimeoutMinutes` alone writes
  * nothing to the API but must reach state: `destroy` uses it.
  */
-const UPDATABLE: readonly (keyof BackupScheduleInputs)[] = [
-  "enabled",
-  "days",
-  "hours",
-  "retentionDays",
-  "waitTimeoutMinutes",
-];
+const UPDATABLE = updatableKeys(backupScheduleContract);
 
 /**
  * The BackupSchedule resource: the datastore's `config.backup_policy`, written by
@@ -100,9 +127,8 @@ export function backupScheduleLogic(
 
   return {
     async check(olds, news): Promise<CheckResult<BackupScheduleInputs>> {
-      const { values, unknownKeys, failures } = checkFields(backupScheduleRules, news);
+      const { values: inputs, unknownKeys, failures } = checkFields(backupScheduleContract.inputs, news);
       if (failures.length > 0) return { failures };
-      const inputs = values as unknown as BackupScheduleInputs;
       // A datastore id that is known and new or changed is looked up now, so a wrong one fails the
       // preview; an unchanged one costs no call.
       if (unknownKeys.has("datastoreId") || olds.datastoreId === inputs.datastoreId) return { inputs };

@@ -1,89 +1,138 @@
 import { z } from "zod";
-import { backupExpiresAt } from "../client/derived";
 import { isDfCloudError } from "../client/errors";
-import { TIMESTAMP_UNIT_MS } from "../client/modelled";
+import { API_LIMITS } from "../client/modelled";
 import type { Backup } from "../client/schemas";
-import type { ResourceDeps } from "./api";
-import { checkFields, type FieldRule } from "./check";
 import {
-  datastoreIdRule,
+  type InputsOf,
+  type OutputsOf,
+  objectType,
+  output,
+  type ResourceOutputsOf,
+  replacingKeys,
+  resourceContract,
+  t,
+} from "../contract/spec";
+import type { ResourceDeps } from "./api";
+import { checkFields } from "./check";
+import {
+  datastoreIdInput,
   findDatastore,
   lookupAtPreview,
   missingDatastore,
   PartialCreateError,
   progressReporter,
-  waitTimeoutRule,
+  waitTimeoutInput,
   whenDatastoreIdle,
   withinDeadline,
   withOperation,
 } from "./common";
 import type { CheckFailure, CheckResult, DiffResult, ResourceLogic } from "./contract";
 import { backupIdSchema } from "./ids";
+import { backupInfo, createBackupRequest } from "./model";
 import { retentionDaysSchema } from "./schedule-spec";
 
-/** Longest description the API takes (docs/api-model.md, a modelled choice). */
-export const MAX_DESCRIPTION_LENGTH = 256;
+const DESCRIPTION_MAX = API_LIMITS.descriptionLength.max;
+const RETENTION = API_LIMITS.retentionDays;
+
+/** What the API says about one backup, in the provider's vocabulary: Backup's outputs and the lookups' result. */
+export const BACKUP_INFO_TYPE = objectType("BackupInfo", "One backup, as the API reports it.", {
+  backupId: output(t.string, "Id of the backup (`bkp_…`)."),
+  datastoreId: output(t.string, "Id of the datastore it was taken from."),
+  description: output(t.string, "Its description; empty when none was given."),
+  retentionDays: output(t.integer, "How long the API keeps it, in whole days."),
+  source: output(
+    t.string,
+    "`manual`, or `scheduled` when the datastore's schedule took it; empty when the API did not say.",
+  ),
+  status: output(
+    t.string,
+    "`pending`, `ready` or `failed`; a `Backup` resource also shows `expired` once its retention passed.",
+  ),
+  sizeBytes: output(t.integer, "Size in bytes; 0 until it is ready (or when the API did not say)."),
+  createdAt: output(t.string, "When it was taken, ISO 8601 UTC."),
+  expiresAt: output(t.string, "When the API deletes it (`createdAt` plus `retentionDays`), ISO 8601 UTC."),
+  cloudProvider: output(
+    t.string,
+    "Cloud provider of its datastore (`aws`, `gcp` or `azure`); it restores only into a datastore of the same cloud. Empty when the API did not say.",
+  ),
+  region: output(
+    t.string,
+    "Region of its datastore; it restores only into a datastore of the same region. Empty when the API did not say.",
+  ),
+  shardCount: output(
+    t.integer,
+    "Shard count of its datastore when it was taken; a backup of more than one shard restores only into a datastore with the same count. 0 when the API did not say.",
+  ),
+});
+
+/** What the API says about one backup (see {@link BACKUP_INFO_TYPE}). */
+export type BackupInfo = OutputsOf<typeof BACKUP_INFO_TYPE.properties>;
+
+const {
+  datastoreId: _datastoreId,
+  description: _description,
+  retentionDays: _retentionDays,
+  ...backupOnlyOutputs
+} = BACKUP_INFO_TYPE.properties;
+
+/** The Backup resource's contract: every input and output, declared once. */
+export const backupContract = resourceContract({
+  name: "Backup",
+  description:
+    "A one-off (manual) backup of a datastore. `up` creates it and waits until it is `ready`; a change of datastore, " +
+    "description or retention makes a new one; `refresh` drops a backup deleted outside Pulumi and keeps one that " +
+    "expired (status `expired`, judged on the API's clock) without re-creating it; a backup the API marks `failed` " +
+    "is reported as final with how to replace it; `destroy` deletes it — protect it (`protect: true` or " +
+    "`retainOnDelete: true`) to keep it. The resource id is the backup id.",
+  inputs: {
+    datastoreId: datastoreIdInput(
+      "Id of the datastore to back up (`dst_…`). Changing it makes a new backup.",
+      true,
+    ),
+    description: {
+      schema: z
+        .string({ error: () => `must be a string of at most ${DESCRIPTION_MAX} characters (default "")` })
+        .max(DESCRIPTION_MAX, { error: () => `must be at most ${DESCRIPTION_MAX} characters` })
+        .default(""),
+      type: t.string,
+      default: "",
+      replaces: true,
+      description: `Text that helps you find the backup later (at most ${DESCRIPTION_MAX} characters). Default \`""\`. Changing it makes a new backup.`,
+    },
+    retentionDays: {
+      schema: retentionDaysSchema,
+      type: t.integer,
+      replaces: true,
+      required: `how many whole days the backup is kept (${RETENTION.min} to ${RETENTION.max})`,
+      description: `How long the API keeps the backup, in whole days (${RETENTION.min}–${RETENTION.max}); it is deleted automatically after. Changing it makes a new backup.`,
+    },
+    waitTimeoutMinutes: waitTimeoutInput("the backup to become ready"),
+    existingBackupId: {
+      schema: backupIdSchema.optional(),
+      type: t.string,
+      replaces: true,
+      description:
+        "Adopt this existing backup (`bkp_…`) instead of creating one. Its datastore, description and retention must " +
+        "match the other inputs (checked at preview). Default: unset (create a new backup). Naming another backup " +
+        "replaces the resource.",
+    },
+  },
+  outputs: backupOnlyOutputs,
+});
 
 /** Backup inputs after `check`. */
-export interface BackupInputs {
-  datastoreId: string;
-  description: string;
-  retentionDays: number;
-  waitTimeoutMinutes: number;
-  existingBackupId?: string;
-}
-
-/** What the API says about one backup, in the provider's vocabulary (used by outputs and lookups). */
-export interface BackupInfo {
-  backupId: string;
-  datastoreId: string;
-  /** Empty when the API did not say. */
-  description: string;
-  retentionDays: number;
-  /** `manual` or `scheduled`; empty when the API did not say. */
-  source: string;
-  /** `pending`, `ready`, `failed`, or `expired` once its retention passed and the API deleted it. */
-  status: string;
-  /** Size in bytes; 0 until ready (or when the API did not say). */
-  sizeBytes: number;
-  /** ISO 8601, UTC. */
-  createdAt: string;
-  /** ISO 8601, UTC: `createdAt` + `retentionDays`, when the API deletes it. */
-  expiresAt: string;
-  /** Cloud provider of the datastore it was taken from (`aws`, `gcp`, `azure`); empty when not said. */
-  cloudProvider: string;
-  /** Region of the datastore it was taken from; empty when not said. */
-  region: string;
-  /** Shards of the datastore it was taken from; 0 when the API did not say. */
-  shardCount: number;
-}
+export type BackupInputs = InputsOf<typeof backupContract.inputs>;
 
 export { PartialCreateError } from "./common";
 
 /** Backup outputs: the inputs plus what the API says about the backup. */
-export type BackupOutputs = BackupInputs & BackupInfo;
+export type BackupOutputs = ResourceOutputsOf<typeof backupContract>;
 
-/** How each Backup input is validated. */
-export const backupRules: Record<keyof BackupInputs, FieldRule> = {
-  datastoreId: datastoreIdRule,
-  description: {
-    schema: z
-      .string({
-        error: () => `must be a string of at most ${MAX_DESCRIPTION_LENGTH} characters (default "")`,
-      })
-      .max(MAX_DESCRIPTION_LENGTH, { error: () => `must be at most ${MAX_DESCRIPTION_LENGTH} characters` })
-      .default(""),
-  },
-  retentionDays: {
-    schema: retentionDaysSchema,
-    required: "how many whole days the backup is kept (at least 1)",
-  },
-  waitTimeoutMinutes: waitTimeoutRule,
-  existingBackupId: { schema: backupIdSchema.optional() },
-};
-
-/** A backup cannot be edited: a change of any of these makes a new one. */
-const REPLACING: readonly (keyof BackupInputs)[] = ["datastoreId", "description", "retentionDays"];
+/**
+ * A backup cannot be edited: a change of any of these makes a new one. `existingBackupId` is judged
+ * on its own in diff (naming the backup already held is no change).
+ */
+const REPLACING = replacingKeys(backupContract).filter((key) => key !== "existingBackupId");
 
 /** The input part of a Backup's state. */
 function inputsOf(props: BackupOutputs): BackupInputs {
@@ -94,24 +143,6 @@ function inputsOf(props: BackupOutputs): BackupInputs {
     retentionDays,
     waitTimeoutMinutes,
     ...(existingBackupId ? { existingBackupId } : {}),
-  };
-}
-
-/** Maps the API's backup to {@link BackupInfo}; what the API did not send reads as empty. */
-export function backupInfo(backup: Backup): BackupInfo {
-  return {
-    backupId: backup.backup_id,
-    datastoreId: backup.datastore_id,
-    description: backup.description ?? "",
-    retentionDays: backup.retention,
-    source: backup.source ?? "",
-    status: backup.status,
-    sizeBytes: backup.size_bytes ?? 0,
-    createdAt: new Date(backup.created_at * TIMESTAMP_UNIT_MS).toISOString(),
-    expiresAt: backupExpiresAt(backup).toISOString(),
-    cloudProvider: backup.location?.provider ?? "",
-    region: backup.location?.region ?? "",
-    shardCount: backup.shard_count ?? 0,
   };
 }
 
@@ -219,9 +250,8 @@ export function backupLogic(deps: () => ResourceDeps): ResourceLogic<BackupInput
 
   return {
     async check(olds, news): Promise<CheckResult<BackupInputs>> {
-      const { values, unknownKeys, failures } = checkFields(backupRules, news);
+      const { values: inputs, unknownKeys, failures } = checkFields(backupContract.inputs, news);
       if (failures.length > 0) return { failures };
-      const inputs = values as unknown as BackupInputs;
       if (unknownKeys.has("datastoreId") || unknownKeys.has("existingBackupId")) return { inputs };
       const problems = await lookupAtPreview(deps(), () => liveProblems(olds, inputs));
       return problems.length > 0 ? { failures: problems } : { inputs };
@@ -247,7 +277,7 @@ export function backupLogic(deps: () => ResourceDeps): ResourceLogic<BackupInput
           backup = inputs.existingBackupId
             ? await adopt(inputs, inputs.existingBackupId)
             : await whenDatastoreIdle(given, inputs.datastoreId, deadlineMs, () =>
-                given.api.createBackup(inputs),
+                given.api.createBackup(createBackupRequest(inputs)),
               );
         } catch (error) {
           throw withOperation(operation, error);

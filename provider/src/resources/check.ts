@@ -1,17 +1,18 @@
 import type { z } from "zod";
+import type { InputSpec, InputsOf } from "../contract/spec";
 import type { CheckFailure } from "./contract";
 import { isUnknown } from "./unknowns";
 
-/** How one input property is validated: its schema, and what to say when it is missing. */
-export interface FieldRule {
-  schema: z.ZodType;
-  /** When set, the property is required and this explains what it must be. */
-  required?: string;
-}
+/** How one input property is validated: the part of its contract (InputSpec) that `check` uses. */
+export type FieldRule = Pick<InputSpec, "schema" | "required" | "default">;
 
-/** The outcome of {@link checkFields}: normalised values, the still-unknown keys, and failures. */
-export interface FieldCheck {
-  values: Record<string, unknown>;
+/**
+ * The outcome of {@link checkFields}: normalised values (complete only when there are no failures;
+ * during preview an unknown value stands in as the engine's sentinel), the still-unknown keys, and
+ * failures.
+ */
+export interface FieldCheck<V> {
+  values: V;
   unknownKeys: Set<string>;
   failures: CheckFailure[];
 }
@@ -100,7 +101,10 @@ function reasonOf(property: string, raw: unknown, issue: z.core.$ZodIssue): stri
  * preview (an id of a resource not yet created) passes through untouched instead of failing a
  * strict schema. Each failure names the property, what is allowed and what was given.
  */
-export function checkFields(rules: Record<string, FieldRule>, news: Record<string, unknown>): FieldCheck {
+export function checkFields<const R extends Readonly<Record<string, FieldRule>>>(
+  rules: R,
+  news: Record<string, unknown>,
+): FieldCheck<InputsOf<R>> {
   const values: Record<string, unknown> = {};
   const unknownKeys = new Set<string>();
   const failures: CheckFailure[] = [];
@@ -135,5 +139,7 @@ export function checkFields(rules: Record<string, FieldRule>, news: Record<strin
       });
     }
   }
-  return { values, unknownKeys, failures };
+  // Built property by property from each rule's schema output, which is what InputsOf<R> says;
+  // the compiler cannot follow the loop, so this is the one place that asserts it.
+  return { values: values as InputsOf<R>, unknownKeys, failures };
 }

@@ -2,8 +2,8 @@ import { z } from "zod";
 import { isDfCloudError } from "../client/errors";
 import { withinOperation } from "../client/operation";
 import type { Datastore } from "../client/schemas";
+import { type InputSpec, t } from "../contract/spec";
 import type { ResourceDeps } from "./api";
-import type { FieldRule } from "./check";
 import { datastoreIdSchema } from "./ids";
 
 /** Default for every resource's `waitTimeoutMinutes`: how long `up` waits for the API. */
@@ -12,35 +12,43 @@ export const DEFAULT_WAIT_TIMEOUT_MINUTES = 30;
 export const MAX_WAIT_TIMEOUT_MINUTES = 24 * 60;
 
 /**
- * The rule for `datastoreId`, shared by all three resources: an id in the shape the API issues, so a
+ * The `datastoreId` input, shared by all three resources: an id in the shape the API issues, so a
  * path such as `../../v1/backups` fails the preview instead of reaching a request path.
+ * @param description what the datastore is to this resource, and what changing it does
  */
-export const datastoreIdRule: FieldRule = {
-  schema: datastoreIdSchema,
-  required: "the id of the Dragonfly Cloud datastore (for example `datastore.id` or a dst_… string)",
-};
+export function datastoreIdInput<const R extends boolean>(description: string, replaces: R) {
+  return {
+    schema: datastoreIdSchema,
+    type: t.string,
+    description,
+    required: "the id of the Dragonfly Cloud datastore (for example `datastore.id` or a dst_… string)",
+    replaces,
+  } satisfies InputSpec;
+}
 
-/** The rule for `waitTimeoutMinutes`, shared by all three resources. */
-export const waitTimeoutRule: FieldRule = {
-  schema: z
-    .number({
-      error: () =>
-        `must be a whole number of minutes from 1 to ${MAX_WAIT_TIMEOUT_MINUTES} (default ${DEFAULT_WAIT_TIMEOUT_MINUTES})`,
-    })
-    .int({
-      error: () =>
-        `must be a whole number of minutes from 1 to ${MAX_WAIT_TIMEOUT_MINUTES} (default ${DEFAULT_WAIT_TIMEOUT_MINUTES})`,
-    })
-    .min(1, {
-      error: () =>
-        `must be a whole number of minutes from 1 to ${MAX_WAIT_TIMEOUT_MINUTES} (default ${DEFAULT_WAIT_TIMEOUT_MINUTES})`,
-    })
-    .max(MAX_WAIT_TIMEOUT_MINUTES, {
-      error: () =>
-        `must be a whole number of minutes from 1 to ${MAX_WAIT_TIMEOUT_MINUTES} (default ${DEFAULT_WAIT_TIMEOUT_MINUTES})`,
-    })
-    .default(DEFAULT_WAIT_TIMEOUT_MINUTES),
-};
+const WAIT_TIMEOUT_RANGE = `a whole number of minutes from 1 to ${MAX_WAIT_TIMEOUT_MINUTES} (default ${DEFAULT_WAIT_TIMEOUT_MINUTES})`;
+
+/**
+ * The `waitTimeoutMinutes` input, shared by all three resources: one budget for the whole operation.
+ * @param awaited what `up` waits for, e.g. `the backup to become ready`
+ */
+export function waitTimeoutInput(awaited: string) {
+  const mustBe = () => `must be ${WAIT_TIMEOUT_RANGE}`;
+  return {
+    schema: z
+      .number({ error: mustBe })
+      .int({ error: mustBe })
+      .min(1, { error: mustBe })
+      .max(MAX_WAIT_TIMEOUT_MINUTES, { error: mustBe })
+      .default(DEFAULT_WAIT_TIMEOUT_MINUTES),
+    type: t.integer,
+    default: DEFAULT_WAIT_TIMEOUT_MINUTES,
+    description:
+      `How long \`up\` waits for ${awaited}, in minutes (1–${MAX_WAIT_TIMEOUT_MINUTES}): one budget for the wait until ` +
+      `the datastore is idle, every request and retry, and the wait itself. Default ${DEFAULT_WAIT_TIMEOUT_MINUTES}. ` +
+      "Changing it changes nothing else.",
+  } satisfies InputSpec;
+}
 
 /** A datastore whose status means it is gone for good. */
 export function isGone(datastore: Datastore): boolean {

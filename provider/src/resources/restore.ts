@@ -2,11 +2,23 @@ import { z } from "zod";
 import { shardCount } from "../client/derived";
 import { isDfCloudError } from "../client/errors";
 import type { Backup, Datastore } from "../client/schemas";
+import {
+  type EnumValueOf,
+  enumType,
+  enumValues,
+  type InputsOf,
+  optionalOutput,
+  output,
+  type ResourceOutputsOf,
+  resourceContract,
+  t,
+  updatableKeys,
+} from "../contract/spec";
 import type { ResourceDeps } from "./api";
-import { checkFields, type FieldRule } from "./check";
+import { checkFields } from "./check";
 import {
   apiTimestamp,
-  datastoreIdRule,
+  datastoreIdInput,
   findDatastore,
   isActive,
   isGone,
@@ -14,7 +26,7 @@ import {
   missingDatastore,
   PartialCreateError,
   progressReporter,
-  waitTimeoutRule,
+  waitTimeoutInput,
   whenDatastoreIdle,
   withinDeadline,
   withOperation,
@@ -24,74 +36,128 @@ import { backupIdSchema } from "./ids";
 import { isUnknown } from "./unknowns";
 
 /** What a Restore does when its datastore already holds the backup it names. */
-export const IF_ALREADY_LOADED = ["fail", "skip", "restore"] as const;
-/** One of {@link IF_ALREADY_LOADED}. */
-export type IfAlreadyLoaded = (typeof IF_ALREADY_LOADED)[number];
-
-/** Restore inputs after `check`. */
-export interface RestoreInputs {
-  datastoreId: string;
-  backupId: string;
-  acknowledgeDataLoss: true;
-  trigger?: string;
-  waitTimeoutMinutes: number;
-  /**
-   * When the datastore already holds this backup (its `config.restore` names it): `fail` (default)
-   * starts nothing and says what to check; `skip` records the restore as done without running it;
-   * `restore` wipes the datastore and restores the backup again.
-   */
-  ifAlreadyLoaded: IfAlreadyLoaded;
-}
+export const IF_ALREADY_LOADED_TYPE = enumType(
+  "IfAlreadyLoaded",
+  "What a Restore does when its datastore already holds the backup it names.",
+  [
+    { name: "Fail", value: "fail", description: "Start nothing and say what to check (the default)." },
+    { name: "Skip", value: "skip", description: "Record the restore as done without running it." },
+    { name: "Restore", value: "restore", description: "Wipe the datastore and restore the backup again." },
+  ],
+);
+/** One of {@link IF_ALREADY_LOADED_TYPE}'s values. */
+export type IfAlreadyLoaded = EnumValueOf<typeof IF_ALREADY_LOADED_TYPE>;
 
 /** Where a Restore stands: started and not yet seen to finish, finished, or recorded without running. */
-export type RestoreStatus = "restoring" | "restored" | "skipped";
-
-/** Restore outputs. */
-export interface RestoreOutputs extends RestoreInputs {
-  /** `restoring` until the restore is seen to finish, then `restored`; `skipped` for ifAlreadyLoaded `skip`. */
-  status: RestoreStatus;
-  /** ISO 8601, UTC, on the API's clock: when the API accepted the restore (or it was skipped). */
-  startedAt: string;
-  /** ISO 8601, UTC, on the API's clock: when the datastore was seen `active` with the backup loaded. */
-  restoredAt?: string;
-}
+export const RESTORE_STATUS_TYPE = enumType("RestoreStatus", "Where a Restore stands.", [
+  {
+    name: "Restoring",
+    value: "restoring",
+    description: "The API accepted the restore; it was not yet seen to finish.",
+  },
+  {
+    name: "Restored",
+    value: "restored",
+    description: "The datastore was seen active with the backup loaded.",
+  },
+  {
+    name: "Skipped",
+    value: "skipped",
+    description: "The backup was already loaded and `ifAlreadyLoaded` was `skip`.",
+  },
+]);
+/** One of {@link RESTORE_STATUS_TYPE}'s values. */
+export type RestoreStatus = EnumValueOf<typeof RESTORE_STATUS_TYPE>;
 
 const DATA_LOSS =
   "must be the literal true: a restore deletes every key in the datastore and replaces it with the backup's data, and cannot be undone";
 
-const IF_ALREADY_LOADED_TEXT = `must be one of ${IF_ALREADY_LOADED.map((v) => JSON.stringify(v)).join(", ")} (default "fail")`;
+const IF_ALREADY_LOADED_TEXT = `must be one of ${enumValues(IF_ALREADY_LOADED_TYPE)
+  .map((v) => JSON.stringify(v))
+  .join(", ")} (default "fail")`;
 
-/** How each Restore input is validated. */
-export const restoreRules: Record<keyof RestoreInputs, FieldRule> = {
-  datastoreId: datastoreIdRule,
-  backupId: {
-    schema: backupIdSchema,
-    required: "the id of the backup to restore (for example `backup.backupId`)",
+/** The Restore resource's contract: every input and output, declared once. */
+export const restoreContract = resourceContract({
+  name: "Restore",
+  description:
+    "Restores a backup into an existing datastore, once per `trigger`. `preview` checks that the backup exists, is ready " +
+    "and fits the datastore (same cloud and region, compatible shards), and that the datastore does not already hold " +
+    "it; `up` waits for the datastore to be active, starts the restore (the request is sent at most once) and waits " +
+    "until the backup is loaded. A restore that started and was not seen to finish is recorded with status " +
+    "`restoring`, and the next `up` waits for it instead of starting another. `destroy` leaves the datastore's data as it is.",
+  inputs: {
+    datastoreId: datastoreIdInput(
+      "Id of the datastore to restore into (`dst_…`). Its data is deleted and replaced by the backup's. Changing it " +
+        "without changing `trigger` fails the preview.",
+      false,
+    ),
+    backupId: {
+      schema: backupIdSchema,
+      type: t.string,
+      description:
+        "Id of the backup to restore (`bkp_…`). Changing it without changing `trigger` fails the preview.",
+      required: "the id of the backup to restore (for example `backup.backupId`)",
+    },
+    acknowledgeDataLoss: {
+      schema: z.literal(true, { error: () => DATA_LOSS }),
+      type: t.boolean,
+      sdkType: "true",
+      description:
+        "Must be `true`: you accept that the datastore's current data is deleted. Any other value fails the preview.",
+      required:
+        "set it to true to accept that a restore deletes every key in the datastore and replaces it with the backup's data",
+    },
+    trigger: {
+      schema: z
+        .string({
+          error: () => "must be a string; change it (for example to today's date) to run the restore again",
+        })
+        .optional(),
+      type: t.string,
+      replaces: true,
+      description:
+        "Any string; the restore runs again only when it changes (for example a date). Default: unset.",
+    },
+    waitTimeoutMinutes: waitTimeoutInput("the restore to finish"),
+    ifAlreadyLoaded: {
+      schema: z
+        .enum(enumValues(IF_ALREADY_LOADED_TYPE), { error: () => IF_ALREADY_LOADED_TEXT })
+        .default("fail"),
+      type: t.ref(IF_ALREADY_LOADED_TYPE),
+      default: "fail",
+      description:
+        "What to do when the datastore already holds this backup (its `config.restore` names it): `fail` (default) " +
+        "starts nothing and says what to check, since the API cannot tell an interrupted run's restore from an " +
+        "earlier one; `skip` records the restore as done without running it; `restore` wipes the datastore and " +
+        "restores the backup again.",
+    },
   },
-  acknowledgeDataLoss: {
-    schema: z.literal(true, { error: () => DATA_LOSS }),
-    required:
-      "set it to true to accept that a restore deletes every key in the datastore and replaces it with the backup's data",
+  outputs: {
+    status: output(
+      t.ref(RESTORE_STATUS_TYPE),
+      "`restoring` from when the API accepted the restore until it is seen to finish, then `restored`; `skipped` " +
+        "when `ifAlreadyLoaded` was `skip` and the backup was already loaded.",
+    ),
+    startedAt: output(
+      t.string,
+      "When the API accepted the restore (or it was skipped), ISO 8601 UTC on the API's clock.",
+    ),
+    restoredAt: optionalOutput(
+      t.string,
+      "When the datastore was seen active with the backup loaded, ISO 8601 UTC on the API's clock; absent while " +
+        "`restoring` and when `skipped`.",
+    ),
   },
-  trigger: {
-    schema: z
-      .string({
-        error: () => "must be a string; change it (for example to today's date) to run the restore again",
-      })
-      .optional(),
-  },
-  waitTimeoutMinutes: waitTimeoutRule,
-  ifAlreadyLoaded: {
-    schema: z.enum(IF_ALREADY_LOADED, { error: () => IF_ALREADY_LOADED_TEXT }).default("fail"),
-  },
-};
+});
+
+/** Restore inputs after `check`. */
+export type RestoreInputs = InputsOf<typeof restoreContract.inputs>;
+
+/** Restore outputs: the inputs plus where the restore stands. */
+export type RestoreOutputs = ResourceOutputsOf<typeof restoreContract>;
 
 /** Inputs that change in place: nothing is sent for them. */
-const UPDATABLE: readonly (keyof RestoreInputs)[] = [
-  "waitTimeoutMinutes",
-  "ifAlreadyLoaded",
-  "acknowledgeDataLoss",
-];
+const UPDATABLE = updatableKeys(restoreContract);
 
 /**
  * Why `backup` cannot be restored into `datastore`, or undefined when it can. The same rules the
@@ -206,9 +272,8 @@ export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInp
 
   return {
     async check(olds, news): Promise<CheckResult<RestoreInputs>> {
-      const { values, unknownKeys, failures } = checkFields(restoreRules, news);
+      const { values: inputs, unknownKeys, failures } = checkFields(restoreContract.inputs, news);
       if (failures.length > 0) return { failures };
-      const inputs = values as unknown as RestoreInputs;
       const ran = typeof olds.backupId === "string";
       const sameTrigger = olds.trigger === inputs.trigger;
       if (ran && sameTrigger) {

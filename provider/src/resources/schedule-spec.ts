@@ -1,19 +1,48 @@
 import { z } from "zod";
-import type { BackupPolicy } from "../client/schemas";
+import { API_LIMITS, API_WEEKDAYS } from "../client/modelled";
+import { enumType } from "../contract/spec";
 import { describeValue } from "./check";
 import { isUnknown } from "./unknowns";
 
 /** Weekday names in the API's order: index = the API's integer (0 = Sunday). */
-export const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
+export const WEEKDAYS = API_WEEKDAYS;
+const FULL_NAMES_TITLE = [
+  "Sunday",
+  "Monday",
+  "Tuesday",
+  "Wednesday",
+  "Thursday",
+  "Friday",
+  "Saturday",
+] as const;
+
+/** The weekday enum of the contract: the names the schedule stores, in the API's order. */
+export const WEEKDAY_TYPE = enumType(
+  "Weekday",
+  "A day of the week, as the schedule stores it: short and lower case. Inputs also accept full names (`monday`) in any case.",
+  API_WEEKDAYS.map((value, index) => ({
+    name: FULL_NAMES_TITLE[index] ?? value,
+    value,
+    description: `${FULL_NAMES_TITLE[index]} (the API's weekday ${index}).`,
+  })),
+);
+
+/** The word `every`, for `days` and `hours`. */
+export const EVERY_TYPE = enumType(
+  "Every",
+  "The word `every`: every day of the week (`days`) or every hour of the day (`hours`).",
+  [{ name: "Every", value: "every", description: "Every day, or every hour." }],
+);
+
 /** A weekday as the schedule's `days` stores it after normalisation. */
 export type Weekday = (typeof WEEKDAYS)[number];
 
 const FULL_WEEKDAY_NAMES = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 const ALLOWED_DAYS = `"every" or a non-empty list of weekday names (${WEEKDAYS.join(", ")}; full names and any case accepted)`;
-const ALLOWED_HOURS = `"every" or a non-empty list of whole hours of the day from 0 to 23 (UTC)`;
+const ALLOWED_HOURS = `"every" or a non-empty list of whole hours of the day from ${API_LIMITS.hour.min} to ${API_LIMITS.hour.max} (UTC)`;
 
 /** How many hours a day has: a list of all of them is the same schedule as `"every"`. */
-const HOURS_PER_DAY = 24;
+const HOURS_PER_DAY = API_LIMITS.hour.max - API_LIMITS.hour.min + 1;
 
 /**
  * Normalised schedule fields: what `check` stores, so that order, case and spelling are never a
@@ -103,18 +132,18 @@ const hoursSchema = everyOrList(
 
 /** True for a whole hour of the day, 0 to 23. */
 function isHour(hour: number): boolean {
-  return Number.isInteger(hour) && hour >= 0 && hour < HOURS_PER_DAY;
+  return Number.isInteger(hour) && hour >= API_LIMITS.hour.min && hour <= API_LIMITS.hour.max;
 }
 
-/** Whole days, at least 1 (an API limit of 365 is a modelled choice, see docs/api-model.md). */
-export const MAX_RETENTION_DAYS = 365;
+const RETENTION = API_LIMITS.retentionDays;
+const retentionMessage = () => `must be a whole number of days from ${RETENTION.min} to ${RETENTION.max}`;
 
-/** Validates a retention in whole days; the message names the allowed range. */
+/** Validates a retention in whole days (API_LIMITS.retentionDays); the message names the allowed range. */
 export const retentionDaysSchema = z
-  .number({ error: () => `must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}` })
-  .int({ error: () => `must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}` })
-  .min(1, { error: () => `must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}` })
-  .max(MAX_RETENTION_DAYS, { error: () => `must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}` });
+  .number({ error: retentionMessage })
+  .int({ error: retentionMessage })
+  .min(RETENTION.min, { error: retentionMessage })
+  .max(RETENTION.max, { error: retentionMessage });
 
 /** The schedule part of BackupSchedule's inputs, as zod validates and normalises it. */
 export const scheduleSpecSchema = z.object({
@@ -144,50 +173,6 @@ function canonicalHours(hours: ScheduleSpec["hours"]): ScheduleSpec["hours"] {
   if (hours === "every") return hours;
   const unique = [...new Set(hours)].sort((a, b) => a - b);
   return unique.filter(isHour).length === HOURS_PER_DAY ? "every" : unique;
-}
-
-/**
- * Turns a schedule into the API's `backup_policy`, in its canonical form: all seven weekdays are
- * written as `every_day`, all 24 hours as `every_hour`.
- */
-export function toBackupPolicy(schedule: ScheduleSpec): BackupPolicy {
-  const spec = normaliseSchedule(schedule);
-  return {
-    enabled: spec.enabled,
-    ...(spec.days === "every"
-      ? { every_day: true }
-      : { every_day: false, weekdays: spec.days.map((d) => WEEKDAYS.indexOf(d)) }),
-    ...(spec.hours === "every" ? { every_hour: true } : { every_hour: false, hours: [...spec.hours] }),
-    retention: spec.retentionDays,
-  };
-}
-
-/**
- * Reads the API's `backup_policy` back into schedule fields, for `read` (refresh), in the form
- * `check` stores: a policy listing all seven weekdays (set in the console, say) reads as `"every"`,
- * so it is no drift from a schedule declared with `"every"`. Returns undefined when the datastore
- * has no policy.
- */
-export function fromBackupPolicy(policy: BackupPolicy | undefined | null): ScheduleSpec | undefined {
-  if (!policy) return undefined;
-  const days = policy.every_day
-    ? "every"
-    : (policy.weekdays ?? []).flatMap((n) => (WEEKDAYS[n] ? [WEEKDAYS[n]] : []));
-  const hours = policy.every_hour ? "every" : [...(policy.hours ?? [])];
-  return normaliseSchedule({
-    enabled: policy.enabled === true,
-    days,
-    hours,
-    retentionDays: policy.retention ?? 0,
-  });
-}
-
-/**
- * True when two schedules take the same backups: they produce the same API policy in its canonical
- * form, so all seven weekdays equal `"every"` and so do all 24 hours.
- */
-export function sameSchedule(a: ScheduleSpec, b: ScheduleSpec): boolean {
-  return JSON.stringify(toBackupPolicy(a)) === JSON.stringify(toBackupPolicy(b));
 }
 
 /**

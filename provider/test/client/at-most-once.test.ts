@@ -98,7 +98,7 @@ describe("createBackup with identical specs", () => {
       return posts === 1 ? "drop" : ok(backup);
     };
     const { client, server } = await connect(script);
-    const spec = { datastoreId: ID, description: "twin", retentionDays: 7 };
+    const spec = { datastore_id: ID, description: "twin", retention: 7 };
     const [a, b] = await Promise.all([client.createBackup(spec), client.createBackup(spec)]);
     expect(new Set([a.backup_id, b.backup_id]).size).toBe(2);
     expect(stored.map((backup) => backup.backup_id).sort()).toEqual([a.backup_id, b.backup_id].sort());

@@ -11,7 +11,7 @@ afterEach(disconnectAll);
 const DATASTORE = "dst_aaaaaaaaaaaaaaaa";
 /** The fake clock's start (2026-01-01T00:00:00Z) in the API's Unix seconds. */
 const START_SECONDS = Date.UTC(2026, 0, 1) / 1000;
-const request = { datastoreId: DATASTORE, description: "before the migration", retentionDays: 7 };
+const request = { datastore_id: DATASTORE, description: "before the migration", retention: 7 };
 const ok = (json: unknown): Reply => ({ status: 200, json });
 
 /** How the server treats one POST: as asked, lost after creating, or 502 before creating. */

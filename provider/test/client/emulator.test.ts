@@ -96,9 +96,9 @@ describe("backups and restore", () => {
     const client = harness.client();
     await harness.emulator.admin.setData(id, { order: "1" });
     const created = await client.createBackup({
-      datastoreId: id,
+      datastore_id: id,
       description: "before v2",
-      retentionDays: 7,
+      retention: 7,
     });
     expect(created).toMatchObject({
       datastore_id: id,
@@ -134,9 +134,9 @@ describe("backups and restore", () => {
     const id = await harness.seed();
     const client = harness.client();
     const { backup_id } = await client.createBackup({
-      datastoreId: id,
+      datastore_id: id,
       description: "slow",
-      retentionDays: 1,
+      retention: 1,
     });
     await expect(client.waitForBackup(backup_id, { timeoutMs: 10_000 })).rejects.toThrow(
       `Gave up after 10000 ms waiting for backup ${backup_id} to become ready; last status seen: pending`,
@@ -147,9 +147,9 @@ describe("backups and restore", () => {
     const id = await harness.seed();
     const client = harness.client();
     const { backup_id } = await client.createBackup({
-      datastoreId: id,
+      datastore_id: id,
       description: "temp",
-      retentionDays: 1,
+      retention: 1,
     });
     await expect(client.deleteBackup(backup_id)).resolves.toEqual({ existed: true });
     await expect(client.deleteBackup(backup_id)).resolves.toEqual({ existed: false });
@@ -190,7 +190,7 @@ describe("errors from the API", () => {
     const client = harness.client();
     await client.setBackupPolicy(id, { enabled: false });
     const error = await client
-      .createBackup({ datastoreId: id, description: "too soon", retentionDays: 1 })
+      .createBackup({ datastore_id: id, description: "too soon", retention: 1 })
       .catch((e: unknown) => e);
     expect(isDfCloudError(error, "ConflictError")).toBe(true);
     expect((error as Error).message).toBe(
@@ -209,9 +209,9 @@ describe("errors from the API", () => {
       `PUT /v1/datastores/${id} failed with 400 Bad Request: restore.backup_id: backup bkp_missing not found`,
     );
     const { backup_id } = await client.createBackup({
-      datastoreId: id,
+      datastore_id: id,
       description: "fresh",
-      retentionDays: 1,
+      retention: 1,
     });
     await expect(client.startRestore(id, backup_id)).rejects.toMatchObject({
       name: "ConflictError",
@@ -221,7 +221,7 @@ describe("errors from the API", () => {
 
   it("lists only the account's own objects", async () => {
     const id = await harness.seed();
-    await harness.client().createBackup({ datastoreId: id, description: "mine", retentionDays: 1 });
+    await harness.client().createBackup({ datastore_id: id, description: "mine", retention: 1 });
     const other = harness.client({ apiKey: OTHER_API_KEY });
     await expect(other.listDatastores()).resolves.toEqual([]);
     await expect(other.listBackups()).resolves.toEqual([]);

@@ -76,7 +76,7 @@ describe("the collection answers 404: the endpoints are missing", () => {
     const later = await Promise.all([
       rejection(client.getBackup("bkp_bbbbbbbbbbbbbbbb")),
       rejection(client.listBackups()),
-      rejection(client.createBackup({ datastoreId: DATASTORE, description: "", retentionDays: 7 })),
+      rejection(client.createBackup({ datastore_id: DATASTORE, description: "", retention: 7 })),
       rejection(client.deleteBackup("bkp_aaaaaaaaaaaaaaaa")),
       rejection(client.waitForBackup("bkp_aaaaaaaaaaaaaaaa")),
     ]);
@@ -107,7 +107,7 @@ describe("the collection answers 404: the endpoints are missing", () => {
 
     const creating = await connect(noBackupEndpoints);
     const createError = await rejection(
-      creating.client.createBackup({ datastoreId: DATASTORE, description: "x", retentionDays: 7 }),
+      creating.client.createBackup({ datastore_id: DATASTORE, description: "x", retention: 7 }),
     );
     expect(createError.message).toBe(MISSING);
     expect(calls(creating.server.requests)).toEqual([`GET /v1/backups?datastore_id=${DATASTORE}`]);
@@ -163,7 +163,7 @@ describe("the collection answers: it is the backup that is missing", () => {
   it("createBackup's 404 after the list answered is the datastore's", async () => {
     const { client, server } = await connect(withBackupEndpoints);
     const error = await rejection(
-      client.createBackup({ datastoreId: DATASTORE, description: "x", retentionDays: 7 }),
+      client.createBackup({ datastore_id: DATASTORE, description: "x", retention: 7 }),
     );
     expect(error.name).toBe("NotFoundError");
     expect(error.message).toBe(

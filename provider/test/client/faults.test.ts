@@ -65,7 +65,11 @@ it("survives 20% injected faults without duplicating or losing a backup", { time
   for (let n = 0; n < BACKUP_CREATIONS; n++) {
     const datastoreId = datastoreIds[n % DATASTORE_COUNT] ?? "";
     created.push(
-      await client.createBackup({ datastoreId, description: `fault run #${n}`, retentionDays: 1 + (n % 7) }),
+      await client.createBackup({
+        datastore_id: datastoreId,
+        description: `fault run #${n}`,
+        retention: 1 + (n % 7),
+      }),
     );
   }
 

@@ -148,7 +148,7 @@ describe("Retry-After", () => {
 });
 
 describe("POST /v1/backups", () => {
-  const request = { datastoreId: "dst_aaaaaaaaaaaaaaaa", description: "nightly", retentionDays: 7 };
+  const request = { datastore_id: "dst_aaaaaaaaaaaaaaaa", description: "nightly", retention: 7 };
 
   it.each([
     [400, "BadRequestError"],

@@ -88,12 +88,15 @@ describe("BackupSchedule diff", () => {
 
   it("sees no change after reordering and re-casing days", async () => {
     const news = (
-      await logic().check({ ...base }, {
-        datastoreId: "dst_1",
-        days: ["THU", "Monday"],
-        hours: [14, 2],
-        retentionDays: 7,
-      })
+      await logic().check(
+        { ...base },
+        {
+          datastoreId: "dst_1",
+          days: ["THU", "Monday"],
+          hours: [14, 2],
+          retentionDays: 7,
+        },
+      )
     ).inputs as BackupScheduleInputs;
     expect(await logic().diff("dst_1", base, news)).toEqual({ changes: false });
   });

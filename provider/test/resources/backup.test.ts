@@ -71,9 +71,9 @@ describe("Backup create", () => {
   it("adopts an existing backup without creating one", async () => {
     const id = await harness().seed();
     const made = await harness().deps.api.createBackup({
-      datastoreId: id,
+      datastore_id: id,
       description: "console",
-      retentionDays: 9,
+      retention: 9,
     });
     await harness().emulator.admin.clearRequests();
     const inputs = await checked({
@@ -91,9 +91,9 @@ describe("Backup create", () => {
   it("refuses to adopt a backup whose values differ, naming them", async () => {
     const id = await harness().seed();
     const made = await harness().deps.api.createBackup({
-      datastoreId: id,
+      datastore_id: id,
       description: "console",
-      retentionDays: 9,
+      retention: 9,
     });
     const news = {
       datastoreId: id,

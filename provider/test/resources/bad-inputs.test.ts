@@ -365,7 +365,7 @@ const cases: Case[] = [
     kind: "Backup",
     inputs: (f) => ({ ...backup(f), retentionDays: undefined }),
     property: "retentionDays",
-    reason: "retentionDays is required: how many whole days the backup is kept (at least 1)",
+    reason: "retentionDays is required: how many whole days the backup is kept (1 to 365)",
   },
   {
     name: "backup description too long",
@@ -505,16 +505,16 @@ async function fixture(): Promise<Fixture> {
   });
   const theirs = await h.seed({}, OTHER_API_KEY);
   const ready = await h.deps.api.createBackup({
-    datastoreId: otherRegion,
+    datastore_id: otherRegion,
     description: "other region",
-    retentionDays: 1,
+    retention: 1,
   });
   await h.deps.api.waitForBackup(ready.backup_id, { timeoutMs: 60_000 });
   await h.emulator.admin.setDurations({ backup: 3600 });
   const pending = await h.deps.api.createBackup({
-    datastoreId: datastore,
+    datastore_id: datastore,
     description: "pending",
-    retentionDays: 1,
+    retention: 1,
   });
   const response = await fetch(`${h.emulator.url}/v1/backups`, {
     method: "POST",

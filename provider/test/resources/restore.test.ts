@@ -11,7 +11,7 @@ const logic = () => restoreLogic(() => harness().deps);
 
 async function readyBackup(datastoreId: string): Promise<string> {
   const { api } = harness().deps;
-  const backup = await api.createBackup({ datastoreId, description: "safety", retentionDays: 3 });
+  const backup = await api.createBackup({ datastore_id: datastoreId, description: "safety", retention: 3 });
   await api.waitForBackup(backup.backup_id, { timeoutMs: 60_000 });
   return backup.backup_id;
 }
@@ -126,9 +126,9 @@ describe("Restore checks the backup against the datastore at preview", () => {
   it("refuses a backup that is not ready yet", async () => {
     const id = await harness().seed();
     const pending = await harness().deps.api.createBackup({
-      datastoreId: id,
+      datastore_id: id,
       description: "",
-      retentionDays: 1,
+      retention: 1,
     });
     const result = await logic().check(
       {},
@@ -161,9 +161,9 @@ describe("Restore gives up on a conflict that waiting cannot fix", () => {
     const id = await harness().seed();
     await harness().emulator.admin.setDurations({ backup: 3600 });
     const pending = await harness().deps.api.createBackup({
-      datastoreId: id,
+      datastore_id: id,
       description: "",
-      retentionDays: 1,
+      retention: 1,
     });
     await harness().emulator.admin.clearRequests();
     const inputs = {

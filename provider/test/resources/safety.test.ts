@@ -242,9 +242,9 @@ describe("a failed backup is final (defect 8)", () => {
     const id = await harness().seed();
     await emulator.admin.setDurations({ backup: 600 });
     const pending = await harness().deps.api.createBackup({
-      datastoreId: id,
+      datastore_id: id,
       description: "",
-      retentionDays: 1,
+      retention: 1,
     });
     const outs = {
       datastoreId: id,

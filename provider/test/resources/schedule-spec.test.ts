@@ -6,14 +6,8 @@
 import { describe, expect, it } from "vitest";
 import type { BackupPolicy } from "../../src/client/schemas";
 import { type BackupScheduleInputs, backupScheduleLogic } from "../../src/resources/backup-schedule";
-import {
-  backupsPerWeek,
-  fromBackupPolicy,
-  normaliseSchedule,
-  type ScheduleSpec,
-  sameSchedule,
-  toBackupPolicy,
-} from "../../src/resources/schedule-spec";
+import { fromBackupPolicy, sameSchedule, toBackupPolicy } from "../../src/resources/model";
+import { backupsPerWeek, normaliseSchedule, type ScheduleSpec } from "../../src/resources/schedule-spec";
 import { useHarness } from "./support";
 
 const harness = useHarness();

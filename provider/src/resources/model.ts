@@ -1,0 +1,102 @@
+/**
+ * The one module that maps between the API's wire shapes and the resources' vocabulary, both ways
+ * (the vendor's Terraform provider keeps the same split: internal/sdk → internal/resource_model →
+ * internal/provider). A property backed by an API field is declared in its resource's contract and
+ * mapped here; nothing else needs to know the wire name.
+ */
+import type { CreateBackupRequest } from "../client/backups";
+import { backupExpiresAt, shardCount } from "../client/derived";
+import { API_WEEKDAYS, TIMESTAMP_UNIT_MS } from "../client/modelled";
+import type { Backup, BackupPolicy, Datastore } from "../client/schemas";
+import type { BackupInfo, BackupInputs } from "./backup";
+import type { DatastoreInfo } from "./lookups";
+import { normaliseSchedule, type ScheduleSpec } from "./schedule-spec";
+
+/** The request that takes the backup a Backup resource declares. */
+export function createBackupRequest(inputs: BackupInputs): CreateBackupRequest {
+  return {
+    datastore_id: inputs.datastoreId,
+    description: inputs.description,
+    retention: inputs.retentionDays,
+  };
+}
+
+/** Maps the API's backup to {@link BackupInfo}; what the API did not send reads as empty. */
+export function backupInfo(backup: Backup): BackupInfo {
+  return {
+    backupId: backup.backup_id,
+    datastoreId: backup.datastore_id,
+    description: backup.description ?? "",
+    retentionDays: backup.retention,
+    source: backup.source ?? "",
+    status: backup.status,
+    sizeBytes: backup.size_bytes ?? 0,
+    createdAt: new Date(backup.created_at * TIMESTAMP_UNIT_MS).toISOString(),
+    expiresAt: backupExpiresAt(backup).toISOString(),
+    cloudProvider: backup.location?.provider ?? "",
+    region: backup.location?.region ?? "",
+    shardCount: backup.shard_count ?? 0,
+  };
+}
+
+/** Maps the API's datastore to {@link DatastoreInfo}. */
+export function datastoreInfo(datastore: Datastore): DatastoreInfo {
+  const restore = datastore.config.restore;
+  const backupSchedule = fromBackupPolicy(datastore.config.backup_policy);
+  return {
+    datastoreId: datastore.datastore_id,
+    name: datastore.config.name ?? "",
+    status: datastore.status,
+    cloudProvider: datastore.config.location?.provider ?? "",
+    region: datastore.config.location?.region ?? "",
+    shardCount: shardCount(datastore.config) ?? 0,
+    ...(backupSchedule ? { backupSchedule } : {}),
+    ...(restore?.backup_id
+      ? { lastRestore: { backupId: restore.backup_id, loaded: restore.loaded === true } }
+      : {}),
+  };
+}
+
+/**
+ * Turns a schedule into the API's `backup_policy`, in its canonical form: all seven weekdays are
+ * written as `every_day`, all 24 hours as `every_hour`.
+ */
+export function toBackupPolicy(schedule: ScheduleSpec): BackupPolicy {
+  const spec = normaliseSchedule(schedule);
+  return {
+    enabled: spec.enabled,
+    ...(spec.days === "every"
+      ? { every_day: true }
+      : { every_day: false, weekdays: spec.days.map((d) => API_WEEKDAYS.indexOf(d)) }),
+    ...(spec.hours === "every" ? { every_hour: true } : { every_hour: false, hours: [...spec.hours] }),
+    retention: spec.retentionDays,
+  };
+}
+
+/**
+ * Reads the API's `backup_policy` back into schedule fields, for `read` (refresh), in the form
+ * `check` stores: a policy listing all seven weekdays (set in the console, say) reads as `"every"`,
+ * so it is no drift from a schedule declared with `"every"`. Returns undefined when the datastore
+ * has no policy.
+ */
+export function fromBackupPolicy(policy: BackupPolicy | undefined | null): ScheduleSpec | undefined {
+  if (!policy) return undefined;
+  const days = policy.every_day
+    ? "every"
+    : (policy.weekdays ?? []).flatMap((n) => (API_WEEKDAYS[n] ? [API_WEEKDAYS[n]] : []));
+  const hours = policy.every_hour ? "every" : [...(policy.hours ?? [])];
+  return normaliseSchedule({
+    enabled: policy.enabled === true,
+    days,
+    hours,
+    retentionDays: policy.retention ?? 0,
+  });
+}
+
+/**
+ * True when two schedules take the same backups: they produce the same API policy in its canonical
+ * form, so all seven weekdays equal `"every"` and so do all 24 hours.
+ */
+export function sameSchedule(a: ScheduleSpec, b: ScheduleSpec): boolean {
+  return JSON.stringify(toBackupPolicy(a)) === JSON.stringify(toBackupPolicy(b));
+}
