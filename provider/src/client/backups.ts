@@ -9,7 +9,7 @@ import {
   IDEMPOTENCY_KEY_HEADER,
   TIMESTAMP_UNIT_MS,
 } from "./modelled";
-import { path } from "./path";
+import { endpoint, ROUTES } from "./routes";
 import { type Backup, BackupSchema, type BackupSource, type BackupStatus } from "./schemas";
 import { pollUntil, type WaitForOptions } from "./wait";
 
@@ -60,15 +60,13 @@ export const BACKUP_ENDPOINTS_MISSING_MESSAGE =
 
 const BackupListSchema = z.array(BackupSchema);
 
-const backupPath = (backupId: string): string => BACKUPS_PATH + path`/${backupId}`;
-
 /** `GET /v1/backups`, only the datastore's backups when given: the one place that builds the list request. */
 function listSpec(datastoreId?: string): RequestSpec<"GET"> {
-  return {
-    method: "GET",
-    path: BACKUPS_PATH,
-    ...(datastoreId === undefined ? {} : { query: { [BACKUPS_DATASTORE_FILTER_PARAM]: datastoreId } }),
-  };
+  return endpoint(
+    ROUTES.listBackups,
+    {},
+    datastoreId === undefined ? {} : { query: { [BACKUPS_DATASTORE_FILTER_PARAM]: datastoreId } },
+  );
 }
 
 /** A fresh error each time: resources prefix messages in place, so one instance must not be thrown twice. */
@@ -171,7 +169,7 @@ export async function listBackups(context: ClientContext, filter: ListBackupsFil
  * @throws EndpointMissingError when the API has no backup endpoints
  */
 export function getBackup(context: ClientContext, backupId: string): Promise<Backup> {
-  const spec: RequestSpec<"GET"> = { method: "GET", path: backupPath(backupId) };
+  const spec = endpoint(ROUTES.getBackup, { backupId });
   return onBackupEndpoint(context, backupMissing(backupId), () =>
     context.transport.request(spec, BackupSchema),
   );
@@ -225,12 +223,11 @@ async function createBackupOnce(context: ClientContext, request: CreateBackupReq
   const apiStart = context.transport.apiNow();
   const notBeforeMs =
     apiStart === undefined ? startedAt - RECONCILE_CLOCK_SKEW_MS : Math.floor(apiStart / 1000) * 1000;
-  const spec: RequestSpec<"POST"> = {
-    method: "POST",
-    path: BACKUPS_PATH,
-    headers: { [IDEMPOTENCY_KEY_HEADER]: randomUUID() },
-    body: request,
-  };
+  const spec = endpoint(
+    ROUTES.createBackup,
+    {},
+    { headers: { [IDEMPOTENCY_KEY_HEADER]: randomUUID() }, body: request },
+  );
   // The list above has settled that the endpoints exist, so a 404 here is the datastore's (docs/api-model.md).
   const datastoreMissing = `Datastore ${request.datastore_id} does not exist in this account`;
   return onBackupEndpoint(context, datastoreMissing, () =>
@@ -276,7 +273,7 @@ async function findBackupOfLostAttempt(
  *   says the backup is gone
  */
 export async function deleteBackup(context: ClientContext, backupId: string): Promise<DeleteBackupResult> {
-  const spec: RequestSpec<"DELETE"> = { method: "DELETE", path: backupPath(backupId) };
+  const spec = endpoint(ROUTES.deleteBackup, { backupId });
   let earlierAttemptMayHaveActed = false;
   try {
     await onBackupEndpoint(context, backupMissing(backupId), () =>

@@ -3,8 +3,7 @@ import { z } from "zod";
 import type { ClientContext } from "./context";
 import { ConflictError, OutcomeUnknownError } from "./errors";
 import type { RequestSpec } from "./http";
-import { DATASTORES_PATH } from "./modelled";
-import { path } from "./path";
+import { endpoint, ROUTES } from "./routes";
 import {
   type BackupPolicy,
   BackupPolicySchema,
@@ -36,16 +35,14 @@ const DatastoreListSchema = z.array(DatastoreSchema);
 /** The fields of `backup_policy` this client models; setBackupPolicy keeps the others as the server has them. */
 const MODELLED_POLICY_FIELDS: ReadonlySet<string> = new Set(Object.keys(BackupPolicySchema.shape));
 
-const datastorePath = (datastoreId: string): string => DATASTORES_PATH + path`/${datastoreId}`;
-
 /** `GET /v1/datastores`: the account's datastores that are not deleted. */
 export function listDatastores(context: ClientContext): Promise<Datastore[]> {
-  return context.transport.request({ method: "GET", path: DATASTORES_PATH }, DatastoreListSchema);
+  return context.transport.request(endpoint(ROUTES.listDatastores, {}), DatastoreListSchema);
 }
 
 /** `GET /v1/datastores/{id}`. */
 export function getDatastore(context: ClientContext, datastoreId: string): Promise<Datastore> {
-  return context.transport.request({ method: "GET", path: datastorePath(datastoreId) }, DatastoreSchema);
+  return context.transport.request(endpoint(ROUTES.getDatastore, { datastoreId }), DatastoreSchema);
 }
 
 /**
@@ -80,7 +77,7 @@ export async function updateDatastoreConfig(
   const current = await getDatastore(context, datastoreId);
   const desired = mutate(structuredClone(current.config), current);
   if (desired === undefined) return current;
-  const spec = { method: "PUT", path: datastorePath(datastoreId) } as const;
+  const spec = endpoint(ROUTES.putDatastoreConfig, { datastoreId });
   // The server would answer 409 (docs/api-model.md); checking first avoids a doomed PUT.
   if (current.status !== "active") throw conflictBeforeSending(context, spec, current);
   const judge = options.onLostAnswer ?? judgeRepeatableConfig(context, spec, desired);
@@ -100,7 +97,8 @@ function putConfig(
 ): Promise<Datastore> {
   return context.transport.retrying(spec, async (attempt) => {
     if (attempt.earlierAttemptMayHaveActed) {
-      const stored = await context.transport.request({ method: "GET", path: spec.path }, DatastoreSchema);
+      const reread = endpoint(ROUTES.getDatastore, { datastoreId: before.datastore_id });
+      const stored = await context.transport.request(reread, DatastoreSchema);
       const verdict = judge(before, stored);
       context.onReconcile?.({
         ...context.transport.targetOf(spec),
@@ -210,7 +208,7 @@ export function startRestore(
   backupId: string,
   options: StartRestoreOptions = {},
 ): Promise<Datastore> {
-  const subject = `PUT ${datastorePath(datastoreId)} (the restore of backup ${backupId})`;
+  const subject = `PUT ${endpoint(ROUTES.putDatastoreConfig, { datastoreId }).path} (the restore of backup ${backupId})`;
   return updateDatastoreConfig(
     context,
     datastoreId,

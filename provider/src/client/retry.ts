@@ -106,18 +106,23 @@ export function retryDelayMs(
   return Math.round(random() * cap);
 }
 
+/** `delay-seconds` of RFC 9110 §10.2.3: one or more digits, nothing else. */
+const DELAY_SECONDS = /^\d+$/;
+/** An HTTP-date (RFC 9110 §5.6.7) in its preferred form, IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`. */
+const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
 /**
- * Reads a `Retry-After` header (RFC 9110 §10.2.3): either delay seconds or an HTTP date.
+ * Reads a `Retry-After` header strictly, as ky's retry timing does: `delay-seconds` (digits only) or an
+ * IMF-fixdate. Anything else — `1.5`, `-1`, `1e3`, `0x10`, a date in another form — is unreadable
+ * and ignored (the client's own backoff applies), rather than guessed at: `Number("0x10")` is 16 and
+ * `Date.parse("2")` is the year 2001.
  * @param nowMs the current time, to turn a date into a delay
  * @returns milliseconds to wait (never negative), or undefined when absent or unreadable
  */
 export function parseRetryAfterMs(value: string | undefined, nowMs: number): number | undefined {
   const trimmed = value?.trim() ?? "";
-  if (trimmed === "") return undefined;
-  const seconds = Number(trimmed);
-  if (!Number.isNaN(seconds))
-    return Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : undefined;
-  // Date.parse accepts bare numbers as years, so it is tried only on what is not a number.
+  if (DELAY_SECONDS.test(trimmed)) return Number(trimmed) * 1000;
+  if (!IMF_FIXDATE.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }

@@ -203,11 +203,26 @@ export function progressReporter(log: (message: string) => void, what: string, e
   };
 }
 
-/** Prefixes an error's message with what the resource was doing, keeping the error's kind. */
-export function withOperation(operation: string, error: unknown): Error {
-  if (error instanceof Error) {
-    error.message = `${operation}: ${error.message}`;
-    return error;
+/**
+ * A resource operation that failed: the message says what the resource was doing, and the failure
+ * itself stays as `cause`, with its kind, status and request id — wrapped with `{ cause }` as
+ * openai-node's errors are, never by rewriting the original's message.
+ */
+export class OperationError extends Error {
+  override readonly name = "OperationError";
+  /**
+   * @param operation what the resource was doing, e.g. `restoring backup bkp_x into datastore dst_y`
+   * @param cause what failed
+   */
+  constructor(
+    readonly operation: string,
+    cause: unknown,
+  ) {
+    super(`${operation}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
-  return new Error(`${operation}: ${String(error)}`);
+}
+
+/** Wraps a failure in an {@link OperationError} that says what the resource was doing. */
+export function withOperation(operation: string, error: unknown): OperationError {
+  return new OperationError(operation, error);
 }

@@ -136,11 +136,19 @@ describe("Retry-After", () => {
 
   it.each([
     ["3", 3_000],
-    [" 0.25 ", 250],
+    [" 120 ", 120_000],
     ["Thu, 01 Jan 2026 00:00:10 GMT", 10_000],
     ["Wed, 31 Dec 2025 23:59:00 GMT", 0],
+    // Strict (RFC 9110 §10.2.3, as ky reads it): not digits, not an IMF-fixdate, not a delay.
+    ["0.25", undefined],
+    ["1e3", undefined],
+    ["0x10", undefined],
+    ["2", 2_000],
+    ["2026-01-01T00:00:10Z", undefined],
+    ["Thursday, 01-Jan-26 00:00:10 GMT", undefined],
     ["soon", undefined],
     ["-1", undefined],
+    ["", undefined],
     [undefined, undefined],
   ])("parses %j as %j ms", (header, expected) => {
     expect(parseRetryAfterMs(header, Date.UTC(2026, 0, 1))).toBe(expected);

@@ -183,7 +183,8 @@ describe("Backup without backup endpoints", () => {
     const checked = await logic.check({}, { datastoreId, description: "x", retentionDays: 3 });
     const error = await logic.create(checked.inputs as BackupInputs).catch((e: unknown) => e);
     expect((error as Error).message).toBe(`creating a backup of datastore ${datastoreId}: ${MISSING}`);
-    expect((error as Error).name).toBe("EndpointMissingError");
+    // The operation's error keeps the client's as its cause, kind and all.
+    expect(((error as Error).cause as Error).name).toBe("EndpointMissingError");
     expect(await harness().writes()).toEqual([]);
     expect((await harness().emulator.admin.state()).backups).toEqual([]);
   });
