@@ -191,7 +191,8 @@ function publicReply(core: EmulatorCore, request: IncomingMessage, area: string,
 /**
  * An error answer whose `error` ends with the request's `Authorization` header in the spellings a
  * careless server, proxy or debug page shows it: as sent, its token as a form-encoded query value
- * and percent-encoded, and base64 of both. Answers below 400 are returned unchanged.
+ * and percent-encoded, and base64 of both (the token also in the URL-safe alphabet). Answers below
+ * 400 are returned unchanged.
  */
 function withEchoedAuthorization(request: IncomingMessage, reply: Reply): Reply {
   if (reply.status < 400) return reply;
@@ -200,7 +201,7 @@ function withEchoedAuthorization(request: IncomingMessage, reply: Reply): Reply 
   const echo =
     `request authorization: "${header}"; as a query: access_token=${new URLSearchParams({ t: token }).toString().slice(2)}` +
     `; percent-encoded: ${encodeURIComponent(token)}; base64 of the header: ${Buffer.from(header).toString("base64")}` +
-    `; base64 of the token: ${Buffer.from(token).toString("base64")}`;
+    `; base64 of the token: ${Buffer.from(token).toString("base64")} (URL-safe: ${Buffer.from(token).toString("base64url")})`;
   const body = (reply.body ?? {}) as { error?: unknown };
   return { ...reply, body: { ...body, error: `${String(body.error ?? "")} (${echo})` } };
 }
