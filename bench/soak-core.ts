@@ -45,6 +45,19 @@ const FAULT_KINDS: FaultKind[] = ["429", "500", "503", "drop", "latency"];
 const SOAK_DURATIONS: Partial<Durations> = { datastoreUpdate: 0.5, backup: 1, restore: 1 };
 /** Longer ones for the interrupted runs, so that `up` has operations in flight when it is stopped. */
 const INTERRUPT_DURATIONS: Partial<Durations> = { datastoreUpdate: 1, backup: 4, restore: 2 };
+/**
+ * How long a restore takes in the runs stopped while a restore is in flight, in emulator seconds
+ * (= real seconds, time scale 1): far longer than the stop and the recovery take, so the restore is
+ * certainly still running until the soak advances the emulator clock by this much, at the moment it
+ * chooses. Should that step never come, the restore still ends by itself after this long.
+ */
+const RESTORE_HOLD_SECONDS = 300;
+
+/**
+ * The emulator keeps the newest 10 000 requests (emulator/src/modelled.ts `REQUEST_LOG_LIMIT`); a run
+ * whose log reaches it may have lost requests, so its counts are not trusted.
+ */
+const REQUEST_LOG_LIMIT = 10_000;
 
 /** Engine runs allowed for one step before it counts as not converging. */
 const ATTEMPTS = 3;
@@ -64,11 +77,15 @@ export interface StepReport {
   ms: number;
   /** The first error line of each failed run. */
   errors: string[];
+  /** Every distinct `error:` line of the failed runs (which resource failed, and how). */
+  errorLines: string[];
   /** API calls the emulator logged during the step, by fault injected (`none` for clean answers). */
   calls: Record<string, number>;
   /** Progress lines where the provider retried a call, and where it reconciled a lost answer. */
   retries: number;
   reconciled: number;
+  /** Restore PUTs the emulator handled during the step (see {@link startedRestore}). */
+  restorePuts: number;
 }
 
 /** The resources the emulator holds for the account, and what the state disagrees on. */
@@ -82,16 +99,28 @@ export interface Agreement {
 
 /**
  * An emulator with seeded datastores and a stack whose program declares {@link SoakSize} resources.
- * `adopt` is the program's only knob: `existingBackupId` per backup name, as a user sets it to
- * take back a backup an interrupted run created.
+ * `adopt` and `ifAlreadyLoaded` are the program's knobs, set between engine runs as a user edits
+ * the program: `existingBackupId` per backup name (to take back a backup an interrupted run
+ * created) and `ifAlreadyLoaded` per restore name (to record a restore an interrupted run finished).
  */
 export class SoakWorld {
   readonly adopt = new Map<string, string>();
+  /**
+   * `ifAlreadyLoaded` per restore name, as a user sets it after an `up` refused to restore a backup
+   * the datastore already holds (unset: the default, `fail`).
+   */
+  readonly ifAlreadyLoaded = new Map<string, "fail" | "skip" | "restore">();
   /** Datastores with a schedule (and backups), and the restore targets. */
   sources: string[] = [];
   targets: string[] = [];
-  /** Restores started per target datastore, counted from the request log. */
-  readonly restoresStarted = new Map<string, number>();
+  /**
+   * Where the current step's requests begin in the emulator's request log. The log is never cleared
+   * during a run, so a request that lands between two steps (one a killed provider had already sent,
+   * say) is still counted in {@link restoresStarted}.
+   */
+  stepStart = 0;
+  /** The engine output of every step so far, kept for {@link keepEvidence}. */
+  private readonly transcript: string[] = [];
   /** The stack and its work folder (its file backend is under `.pulumi-state`); set by {@link create}. */
   stack!: Stack;
   workDir = "";
@@ -144,11 +173,14 @@ export class SoakWorld {
       );
     }
     for (let j = 0; j < this.size.restores; j++) {
-      new dfcloud.Restore(`restore-${j}`, {
+      const name = `restore-${j}`;
+      const ifAlreadyLoaded = this.ifAlreadyLoaded.get(name);
+      new dfcloud.Restore(name, {
         datastoreId: this.targets[j] as string,
         backupId: (backups[j] as dfcloud.Backup).backupId,
         acknowledgeDataLoss: true,
         trigger: "soak",
+        ...(ifAlreadyLoaded ? { ifAlreadyLoaded } : {}),
       });
     }
   }
@@ -166,12 +198,14 @@ export class SoakWorld {
       succeeded: false,
       ms: 0,
       errors: [],
+      errorLines: [],
       calls: {},
       retries: 0,
       reconciled: 0,
+      restorePuts: 0,
     };
     const started = performance.now();
-    await this.emulator.admin.clearRequests();
+    this.stepStart = (await this.emulator.admin.requests()).length;
     const output: string[] = [];
     while (!report.succeeded && report.attempts < attempts) {
       report.attempts++;
@@ -180,35 +214,53 @@ export class SoakWorld {
         report.succeeded = true;
       } catch (error) {
         report.errors.push(error instanceof Interrupted ? error.message : firstErrorLine(error));
+        const text = error instanceof Error ? error.message : String(error);
+        for (const line of text.split("\n"))
+          if (/error: /.test(line) && !report.errorLines.includes(line.trim()))
+            report.errorLines.push(line.trim().slice(0, 2000));
       }
     }
     report.ms = performance.now() - started;
-    const log = await this.emulator.admin.requests();
+    const log = (await this.emulator.admin.requests()).slice(this.stepStart);
     for (const entry of log)
       report.calls[entry.fault ?? "none"] = (report.calls[entry.fault ?? "none"] ?? 0) + 1;
-    this.countRestores(log);
+    report.restorePuts = log.filter((e) => this.targets.some((t) => startedRestore(e, t))).length;
     // Progress lines show twice, live (after the stack's name) and again under "Diagnostics"; the
     // live ones count.
     const text = output.join("");
+    this.transcript.push(text);
     report.retries = text.match(/pulumi:pulumi:Stack [^\n]*retrying (GET|PUT|POST|DELETE) /g)?.length ?? 0;
     report.reconciled = text.match(/pulumi:pulumi:Stack [^\n]*the answer was lost/g)?.length ?? 0;
     return report;
   }
 
   /**
-   * Restores started, per target: a PUT of a target's config the emulator handled (answered 200, or
-   * handled and then answered 500 or dropped). Only restores write to targets, so each is one.
+   * Restores started so far, per target (in {@link targets} order), counted from the whole request
+   * log of the run (see {@link startedRestore}), and a problem for each count other than 1, with
+   * every request the emulator logged for that datastore, to say which one started the extra restore.
    */
-  private countRestores(log: readonly RequestLogEntry[]): void {
-    for (const target of this.targets) {
-      const handled = log.filter(
-        (e) =>
-          e.method === "PUT" &&
-          e.path === `/v1/datastores/${target}` &&
-          (e.status === 200 || e.fault === "500" || e.fault === "drop"),
-      ).length;
-      this.restoresStarted.set(target, (this.restoresStarted.get(target) ?? 0) + handled);
-    }
+  async restoresStarted(): Promise<{ counts: number[]; problems: string[] }> {
+    const log = await this.emulator.admin.requests();
+    const problems: string[] = [];
+    if (log.length >= REQUEST_LOG_LIMIT)
+      problems.push(
+        `the request log reached its limit (${REQUEST_LOG_LIMIT}); restores started may be undercounted`,
+      );
+    const first = log[0]?.realTime ?? 0;
+    const counts = this.targets.map((target, j) => {
+      const started = log.filter((e) => startedRestore(e, target)).length;
+      if (started !== 1) {
+        const trail = log
+          .filter((e) => e.path.replace(/[?].*$/, "") === `/v1/datastores/${target}`)
+          .map(
+            (e) =>
+              `${e.method} ${e.status}${e.fault ? ` (${e.fault})` : ""}${startedRestore(e, target) ? " STARTED" : ""} @${((e.realTime - first) / 1000).toFixed(2)}s`,
+          );
+        problems.push(`restore-${j} started ${started} times; requests of ${target}: ${trail.join(", ")}`);
+      }
+      return started;
+    });
+    return { counts, problems };
   }
 
   /**
@@ -251,7 +303,14 @@ export class SoakWorld {
         );
     }
     for (const resource of restores) {
-      const { datastoreId, backupId } = resource.outputs as { datastoreId: string; backupId: string };
+      const { datastoreId, backupId, status } = resource.outputs as {
+        datastoreId: string;
+        backupId: string;
+        status?: string;
+      };
+      // A step that converged saw every restore finish (or recorded it as skipped on purpose).
+      if (status !== "restored" && status !== "skipped")
+        discrepancies.push(`restore into ${datastoreId}: status ${JSON.stringify(status)} in the state`);
       const target = datastore(datastoreId);
       const restore = target?.config.restore as { backup_id?: string; loaded?: boolean } | undefined;
       if (restore?.backup_id !== backupId || restore.loaded !== true)
@@ -286,6 +345,26 @@ export class SoakWorld {
       }
     }
     return { schedules: schedules.length, backups: manual.length, restores: restores.length, discrepancies };
+  }
+
+  /**
+   * When a run found problems, writes what is needed to tell why into its work folder,
+   * `soak-evidence.json` (the whole request log, the emulator's state, the engine output of every
+   * step), and returns a line saying where; otherwise nothing.
+   */
+  async keepEvidence(problems: readonly string[]): Promise<string[]> {
+    if (problems.length === 0) return [];
+    const file = path.join(this.workDir, "soak-evidence.json");
+    const evidence = {
+      problems,
+      targets: this.targets,
+      sources: this.sources,
+      requests: await this.emulator.admin.requests(),
+      state: await this.emulator.admin.state(),
+      output: this.transcript,
+    };
+    fs.writeFileSync(file, `${JSON.stringify(evidence, null, 2)}\n`);
+    return [`evidence (request log, emulator state, engine output): ${path.relative(process.cwd(), file)}`];
   }
 
   /** Stops the emulator. */
@@ -343,10 +422,10 @@ export async function faultSoak(
         problems.push(`${step} did not converge in ${ATTEMPTS} runs: ${report.errors.join(" | ")}`);
       problems.push(...agreement.discrepancies.map((d) => `after ${step}: ${d}`));
     }
-    const restoresStarted = world.targets.map((t) => world.restoresStarted.get(t) ?? 0);
-    for (const [j, started] of restoresStarted.entries())
-      if (started !== 1) problems.push(`restore-${j} started ${started} times`);
-    return { seed, size, faultRate, steps, restoresStarted, problems };
+    const started = await world.restoresStarted();
+    problems.push(...started.problems);
+    problems.push(...(await world.keepEvidence(problems)));
+    return { seed, size, faultRate, steps, restoresStarted: started.counts, problems };
   } finally {
     await world.close();
   }
@@ -364,9 +443,23 @@ export interface RecoveryReport {
   pendingCreates: string[];
   /** Backups adopted with `existingBackupId`, by resource name. */
   adopted: Record<string, string>;
+  /** The status of each Restore the state held right after the stop, by resource name. */
+  restoresRecordedAtStop: Record<string, string>;
   refresh: StepReport;
+  /**
+   * Recovery `up`s that refused to restore a backup the datastore already held (the restore had
+   * finished before the recovery): each run's refusal lines, one per restore it named.
+   */
+  refusals: string[][];
+  /** Restores set to `ifAlreadyLoaded: "skip"` after a refusal, as the refusal tells users. */
+  skipped: string[];
+  /** Restores whose recovery `up` said it waited for the restore still running. */
+  waitedFor: string[];
+  /** The recovery `up` that converged. */
   up: StepReport;
   agreement: Agreement;
+  /** The status of each Restore in the state after the recovery, by resource name. */
+  restoreStatus: Record<string, string>;
   destroy: StepReport & { agreement: Agreement };
   /** Restores started per Restore over the whole run (the interrupted up included). */
   restoresStarted: number[];
@@ -374,60 +467,99 @@ export interface RecoveryReport {
 }
 
 /**
- * When to stop `up`: once the emulator has taken half of the backups (their creates are waiting for
- * them to become ready), or once a restore has started (its create is waiting for it to finish).
+ * How `up` is stopped: `SIGINT` is the Automation API's cancel (SIGINT to the `pulumi` process
+ * only); `Ctrl-C` is SIGINT to `pulumi` and every process it started (its provider processes), as a
+ * terminal sends it to the foreground process group; `SIGKILL` kills them all at once, as when a CI
+ * runner is killed.
  */
-export type InterruptMoment = "backups in flight" | "restore in flight";
+export type InterruptSignal = "SIGINT" | "Ctrl-C" | "SIGKILL";
 
 /**
- * `up`, stopped with `signal` at `moment`, then the documented recovery (bench/README.md, "After an interrupted up"), then a check
- * that the emulator holds exactly what the state says, then `destroy`.
+ * When to stop `up`, and what the recovery finds:
+ * - `backups in flight`: once the emulator has taken half of the backups (their creates are waiting
+ *   for them to become ready);
+ * - `restore in flight`: once every restore has started. Restores take {@link RESTORE_HOLD_SECONDS},
+ *   so they are still running when the recovery `up` starts; once that `up` has said, for every
+ *   restore, that it waits for it, the emulator clock is advanced and they finish;
+ * - `restore finished`: stopped at the same moment, then the emulator clock is advanced at once, so
+ *   every restore has finished before the recovery begins.
+ */
+export type InterruptMoment = "backups in flight" | "restore in flight" | "restore finished";
+
+/**
+ * `up`, stopped with `signal` at `moment`, then the documented recovery (bench/README.md, "After an
+ * interrupted up"), then a check that the emulator holds exactly what the state says and that each
+ * restore started exactly once, then `destroy`.
+ *
+ * Around restores it also checks what the provider promises: a restore started before a SIGKILL and
+ * still running is waited for by the recovery `up`, not started again; one that finished before the
+ * recovery makes the recovery `up` fail with the `ifAlreadyLoaded` message and start nothing, and
+ * `ifAlreadyLoaded: "skip"` then records it (status `skipped`); a restore a Ctrl-C cut short is in
+ * the state as `restoring` and the recovery `up` waits for it (status `restored`).
  */
 export async function interruptedUp(
   name: string,
   size: SoakSize,
-  signal: "SIGINT" | "SIGKILL",
+  signal: InterruptSignal,
   moment: InterruptMoment = "backups in flight",
 ): Promise<RecoveryReport> {
-  const world = await SoakWorld.create(name, size, INTERRUPT_DURATIONS);
-  const reached =
-    moment === "backups in flight"
-      ? (log: RequestLogEntry[]) =>
-          log.filter((e) => e.method === "POST").length >= Math.ceil(size.backups / 2)
-      : (log: RequestLogEntry[]) =>
-          log.some(
-            (e) => e.method === "PUT" && e.status === 200 && world.targets.some((t) => e.path.endsWith(t)),
-          );
+  const aroundRestore = moment !== "backups in flight";
+  // A restore a SIGINT cut short is in the state as `restoring` and its `up` waits without saying so
+  // in a line this could wait for; only its finished case is deterministic here.
+  if (moment === "restore in flight" && signal !== "SIGKILL")
+    throw new Error(
+      `${name}: ${signal} with a restore in flight is not a case of the soak; use "restore finished"`,
+    );
+  const world = await SoakWorld.create(
+    name,
+    size,
+    aroundRestore ? { ...INTERRUPT_DURATIONS, restore: RESTORE_HOLD_SECONDS } : INTERRUPT_DURATIONS,
+  );
+  const reached = aroundRestore
+    ? (log: RequestLogEntry[]) => world.targets.every((t) => log.some((e) => startedRestore(e, t)))
+    : (log: RequestLogEntry[]) =>
+        log.filter((e) => e.method === "POST").length >= Math.ceil(size.backups / 2);
+  const restoreName = (target: string) => `restore-${world.targets.indexOf(target)}`;
+  const problems: string[] = [];
   try {
     const interruption = await world.step(async (onOutput) => {
       const controller = new AbortController();
       let stopped = false;
       let looking = false;
-      const up = world.stack.up({
-        onOutput,
-        signal: controller.signal,
-        // Engine events arrive all through the run; each looks at how far the API got.
-        onEvent: async () => {
-          if (stopped || looking) return;
-          looking = true;
-          const log = await world.emulator.admin.requests();
-          looking = false;
-          if (stopped || !reached(log)) return;
-          stopped = true;
-          if (signal === "SIGINT") controller.abort();
-          // The engine and its provider processes die together, as when a CI runner is killed.
-          else for (const { pid } of descendants()) killQuietly(pid);
-        },
-      });
-      await up.then(
-        () => {
-          throw new Error("up finished before it could be interrupted");
-        },
-        (error: unknown) => {
-          if (!stopped) throw error;
-          throw new Interrupted(firstErrorLine(error));
-        },
-      );
+      const look = async () => {
+        if (stopped || looking) return;
+        looking = true;
+        const log = await world.emulator.admin
+          .requests()
+          .then((entries) => entries.slice(world.stepStart))
+          .finally(() => {
+            looking = false;
+          });
+        if (stopped || !reached(log)) return;
+        stopped = true;
+        if (signal === "SIGINT") controller.abort();
+        // Ctrl-C reaches the engine and its provider processes; so does a SIGKILL of a CI runner.
+        else
+          for (const { pid } of descendants()) signalQuietly(pid, signal === "Ctrl-C" ? "SIGINT" : "SIGKILL");
+      };
+      // Engine events arrive all through the run, but not while every operation is waiting; the
+      // request log is also looked at every 100 ms until the moment comes.
+      const watcher = setInterval(() => void look().catch(() => {}), 100);
+      try {
+        await world.stack
+          .up({ onOutput, signal: controller.signal, onEvent: () => void look().catch(() => {}) })
+          .then(
+            () => {
+              throw new Error("up finished before it could be interrupted");
+            },
+            (error: unknown) => {
+              if (!stopped) throw error;
+              throw new Interrupted(firstErrorLine(error));
+            },
+          );
+      } finally {
+        clearInterval(watcher);
+      }
     }, 1);
     const howItEnded = interruption.errors.join(" | ");
     if (!howItEnded.startsWith("interrupted:"))
@@ -437,39 +569,152 @@ export async function interruptedUp(
     const emptyAttrsRemoved = removeEmptyAttrs(path.join(world.workDir, ".pulumi-state"));
     const lockLeft = hasLock(path.join(world.workDir, ".pulumi-state"));
     await world.stack.cancel();
-    const pending = (await exportState(world.stack)).pendingOperations.filter((op) => op.type === "creating");
+    const atStop = await exportState(world.stack);
+    const restoresRecordedAtStop = restoreStatuses(atStop);
+    if (signal === "Ctrl-C" && aroundRestore)
+      for (const target of world.targets)
+        if (restoresRecordedAtStop[restoreName(target)] !== "restoring")
+          problems.push(
+            `after Ctrl-C: ${restoreName(target)} is ${JSON.stringify(restoresRecordedAtStop[restoreName(target)])} in the state, not "restoring" (its restore had started)`,
+          );
+    if (moment === "restore finished") await world.emulator.admin.advance(RESTORE_HOLD_SECONDS);
+    const pending = atStop.pendingOperations.filter((op) => op.type === "creating");
     const adopted = await adoptInterruptedBackups(world, pending);
     const refresh = await world.step((onOutput) =>
       world.stack.refresh({ onOutput, ...(pending.length > 0 ? { clearPendingCreates: true } : {}) }),
     );
-    const up = await world.step((onOutput) => world.stack.up({ onOutput }));
+
+    // The recovery `up`. A restore still running must be waited for; the clock moves on only once the
+    // `up` has said so for every one (a restore it had not yet looked at would otherwise be found
+    // finished, which is the other case).
+    const waitedFor = new Set<string>();
+    let advanced: Promise<unknown> | undefined;
+    const refusals: string[][] = [];
+    const skipped: string[] = [];
+    let up: StepReport;
+    for (;;) {
+      let failure = "";
+      const output: string[] = [];
+      up = await world.step(
+        async (onOutput) => {
+          try {
+            await world.stack.up({
+              onOutput: (line) => {
+                onOutput(line);
+                if (moment !== "restore in flight" || advanced) return;
+                output.push(line);
+                for (const [, id] of output.join("").matchAll(/datastore (\S+) is already restoring backup/g))
+                  if (id && world.targets.includes(id)) waitedFor.add(restoreName(id));
+                if (waitedFor.size === world.targets.length)
+                  advanced = world.emulator.admin.advance(RESTORE_HOLD_SECONDS);
+              },
+            });
+          } catch (error) {
+            failure = error instanceof Error ? error.message : String(error);
+            throw error;
+          }
+        },
+        // A refusal is not retried: it is answered by changing the program.
+        moment === "restore finished" && signal === "SIGKILL" ? 1 : ATTEMPTS,
+      );
+      await advanced;
+      if (up.succeeded || moment !== "restore finished" || signal !== "SIGKILL") break;
+      // The restores had finished and nothing in the state records them: the `up` must refuse, name
+      // the datastore, say `ifAlreadyLoaded`, and start nothing.
+      const refused = refusalLines(failure, world.targets);
+      refusals.push([...refused.values()]);
+      if (up.restorePuts > 0) problems.push(`a refused recovery up sent ${up.restorePuts} restore PUTs`);
+      const fresh = [...refused.keys()].map(restoreName).filter((r) => !skipped.includes(r));
+      if (fresh.length === 0) {
+        problems.push(
+          `recovery up failed without refusing an already loaded backup: ${up.errors.join(" | ")}`,
+        );
+        break;
+      }
+      for (const line of refused.values())
+        if (!line.includes("ifAlreadyLoaded") || !line.includes("No restore was started"))
+          problems.push(`refusal without "ifAlreadyLoaded" and "No restore was started": ${line}`);
+      // The documented answer: the data is the backup's (checked below), so record the restore.
+      for (const restore of fresh) {
+        world.ifAlreadyLoaded.set(restore, "skip");
+        skipped.push(restore);
+      }
+    }
     const agreement = await world.agreement("deployed");
+    const restoreStatus = restoreStatuses(await exportState(world.stack));
+    if (aroundRestore && up.restorePuts > 0)
+      problems.push(
+        `the recovery up sent ${up.restorePuts} restore PUTs; every restore had started before the stop`,
+      );
+    for (const target of world.targets) {
+      const restore = restoreName(target);
+      const wanted = moment === "restore finished" && signal === "SIGKILL" ? "skipped" : "restored";
+      if (restoreStatus[restore] !== wanted)
+        problems.push(
+          `after recovery: ${restore} is ${JSON.stringify(restoreStatus[restore])}, not "${wanted}"`,
+        );
+      if (moment === "restore in flight" && signal === "SIGKILL" && !waitedFor.has(restore))
+        problems.push(`the recovery up did not say it waited for the running restore of ${restore}`);
+      if (moment === "restore finished" && signal === "SIGKILL" && !skipped.includes(restore))
+        problems.push(`the recovery up did not refuse ${restore}, whose restore had finished`);
+    }
     const destroyStep = await world.step((onOutput) => world.stack.destroy({ onOutput }));
     const destroy = { ...destroyStep, agreement: await world.agreement("destroyed") };
+    const started = await world.restoresStarted();
 
-    const problems = [
+    problems.push(
       ...(refresh.succeeded ? [] : [`refresh failed: ${refresh.errors.join(" | ")}`]),
       ...(up.succeeded ? [] : [`up failed: ${up.errors.join(" | ")}`]),
       ...(destroy.succeeded ? [] : [`destroy failed: ${destroy.errors.join(" | ")}`]),
       ...agreement.discrepancies.map((d) => `after recovery: ${d}`),
       ...destroy.agreement.discrepancies.map((d) => `after destroy: ${d}`),
-    ];
+      ...started.problems,
+    );
+    problems.push(...(await world.keepEvidence(problems)));
     return {
       interruptedUp: howItEnded,
       lockLeft,
       emptyAttrsRemoved,
       pendingCreates: pending.map((op) => op.resource.urn.split("::").pop() ?? op.resource.urn),
       adopted,
+      restoresRecordedAtStop,
       refresh,
+      refusals,
+      skipped,
+      waitedFor: [...waitedFor].sort(),
       up,
       agreement,
+      restoreStatus,
       destroy,
-      restoresStarted: world.targets.map((t) => world.restoresStarted.get(t) ?? 0),
+      restoresStarted: started.counts,
       problems,
     };
   } finally {
     await world.close();
   }
+}
+
+/** The `status` output of each Restore of a state, by resource name. */
+function restoreStatuses(snapshot: StateSnapshot): Record<string, string> {
+  const statuses: Record<string, string> = {};
+  for (const resource of snapshot.resources)
+    if (kindOf(resource.type) === "Restore")
+      statuses[resource.urn.split("::").pop() ?? resource.urn] = String(resource.outputs?.status);
+  return statuses;
+}
+
+/**
+ * The lines of a failed engine run that refuse a restore because its datastore already holds the
+ * backup, by target datastore (the engine prints each twice: live and under "Diagnostics").
+ */
+function refusalLines(text: string, targets: readonly string[]): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const line of text.split("\n")) {
+    if (!line.includes("error:")) continue;
+    const target = targets.find((t) => line.includes(`datastore ${t} already holds backup`));
+    if (target && !found.has(target)) found.set(target, line.trim());
+  }
+  return found;
 }
 
 /**
@@ -531,18 +776,35 @@ function hasLock(stateDir: string): boolean {
   return (fs.readdirSync(locks, { recursive: true }) as string[]).some((f) => f.endsWith(".json"));
 }
 
-/** SIGKILL to `pid`; a process that already ended is fine. */
-function killQuietly(pid: number): void {
+/** `signal` to `pid`; a process that already ended is fine. */
+function signalQuietly(pid: number, signal: "SIGINT" | "SIGKILL"): void {
   try {
-    process.kill(pid, "SIGKILL");
+    process.kill(pid, signal);
   } catch {
     // Gone already.
   }
 }
 
+/**
+ * Whether a logged request started a restore of `target`: a PUT of its config that the emulator
+ * handled — answered 200 (a `latency` fault included), or handled and then answered 500 or dropped
+ * (`429` and `503` faults answer before handling). The log holds no bodies, so this rests on what
+ * the soak's programs do: only Restores write to a target datastore, each PUT's body is its config
+ * with `restore: {backup_id, loaded: false}`, which starts a restore (docs/api-model.md), and the
+ * provider sends it only after reading the datastore `active` (nothing else changes a target, so
+ * the emulator does not refuse it with a 409). A refused PUT (4xx without a fault) is not counted.
+ */
+export function startedRestore(entry: RequestLogEntry, target: string): boolean {
+  return (
+    entry.method === "PUT" &&
+    entry.path.replace(/[?].*$/, "") === `/v1/datastores/${target}` &&
+    (entry.status === 200 || entry.fault === "500" || entry.fault === "drop")
+  );
+}
+
 /** The first line of an engine error worth reading: the provider's error, else the message's first line. */
 export function firstErrorLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  const detail = /error: (?!update failed)(.+)/.exec(text)?.[1];
+  const detail = /error: (?!update failed|\d+ errors? occurred)(.+)/.exec(text)?.[1];
   return (detail ?? text.split("\n")[0] ?? text).trim().slice(0, 300);
 }

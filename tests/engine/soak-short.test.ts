@@ -3,7 +3,8 @@
  * 4 Backups (each on a scheduled datastore) and 1 Restore through the real engine while 20% of the
  * API's answers are faults — 429 with Retry-After, 500 after the change was made, 503, dropped
  * connections, latency spikes — from one fixed seed. `up`, `refresh` and `destroy` must each
- * converge, and after each the emulator must hold exactly what the Pulumi state says.
+ * converge, after each the emulator must hold exactly what the Pulumi state says, and the restore
+ * must have started exactly once.
  */
 import { describe, expect, it } from "vitest";
 import { faultSoak } from "../../bench/soak-core";
@@ -26,7 +27,14 @@ describe("short soak: 4 schedules, 4 backups, 1 restore, 20% faults", () => {
       restores: 0,
       discrepancies: [],
     });
+    // Each restore started exactly once, by the up (restore PUTs the emulator handled, a 500 or a
+    // dropped answer after handling included); refresh and destroy start none.
     expect(report.restoresStarted).toEqual([1]);
+    expect([
+      report.steps.up.restorePuts,
+      report.steps.refresh.restorePuts,
+      report.steps.destroy.restorePuts,
+    ]).toEqual([1, 0, 0]);
     // The seed must actually have hit the run with faults, or this proves nothing.
     const injected = Object.entries(report.steps.up.calls).filter(([kind]) => kind !== "none");
     expect(injected.reduce((sum, [, count]) => sum + count, 0)).toBeGreaterThan(5);
