@@ -21,11 +21,12 @@ export NODE_VERSION PULUMI_ENGINE_VERSION
 
 VITEST_REPORT := .test-work/vitest.json
 
-.PHONY: all tools node engine install build lint format test test-unit test-engine vitest schema demo emulator gen docs bench soak clean
+
+.PHONY: all tools node engine plugin install build lint format test test-unit test-engine vitest schema demo emulator gen docs bench soak clean
 
 all: build
 
-## tools: Node >= 22 and the Pulumi CLI (built once from the Go module proxy; skipped when present)
+## tools: Node >= 22, the Pulumi CLI and its YAML language host (built once from the Go module proxy; skipped when present)
 tools: node engine
 
 node:
@@ -33,6 +34,7 @@ node:
 
 engine: install
 	@scripts/build-engine.sh
+	@scripts/build-yaml-host.sh
 	@scripts/link-plugins.sh
 	@tools/codegen-host/build.sh
 
@@ -96,9 +98,11 @@ schema: build
 docs:
 	node scripts/gen-docs.js
 
-## gen: generate a Node.js SDK from schema.json into sdk/generated/ (the contract a plugin would serve)
+## gen: generate the Node.js, Python and Go SDKs from schema.json into sdk/generated/{nodejs,python,go}
 gen: tools
-	PATH=$(ROOT)/.tools/codegen/bin:$$PATH pulumi package gen-sdk schema.json --language nodejs --out sdk/generated
+	for language in nodejs python go; do \
+	  PATH=$(ROOT)/.tools/codegen/bin:$$PATH pulumi package gen-sdk schema.json --language $$language --out sdk/generated; \
+	done
 
 clean:
 	rm -rf node_modules */dist examples/*/node_modules .test-work .pulumi-state .pulumi-home

@@ -6,6 +6,7 @@ export {
   RECONCILE_CLOCK_SKEW_MS,
 } from "./client/backups";
 export { DfCloudClient } from "./client/client";
+export { type OperationScope, withinOperation } from "./client/operation";
 export type { ConfigMutation, DatastorePredicate, WaitForDatastoreOptions } from "./client/datastores";
 export { backupExpiresAt, shardCount } from "./client/derived";
 export * from "./client/errors";
@@ -32,10 +33,14 @@ export {
   POLL_MAX_INTERVAL_MS,
   type WaitForOptions,
 } from "./client/wait";
+export { derivedFiles } from "./contract/files";
+export { PACKAGE_CONTRACT, PACKAGE_VERSION } from "./contract/package";
+export * from "./contract/render";
 export * from "./contract/spec";
 export * from "./resources/api";
 export * from "./resources/backup";
 export * from "./resources/backup-schedule";
+export { checkFields, describeValue } from "./resources/check";
 export * from "./resources/contract";
 export * from "./resources/lookups";
 export * from "./resources/model";

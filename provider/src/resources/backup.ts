@@ -15,6 +15,7 @@ import {
 import type { ResourceDeps } from "./api";
 import { checkFields } from "./check";
 import {
+  DEFAULT_WAIT_TIMEOUT_MINUTES,
   datastoreIdInput,
   findDatastore,
   lookupAtPreview,
@@ -311,7 +312,18 @@ export function backupLogic(deps: () => ResourceDeps): ResourceLogic<BackupInput
       const { api } = deps();
       try {
         const backup = await api.getBackup(id);
-        return { id, props: backupOutputs(inputsOf(props), backup), inputs: inputsOf(props) };
+        // No properties: `pulumi import` of a backup by its id. Its inputs are what the API says, in
+        // the form check normalises them to, so the program declaring them previews no change.
+        const inputs =
+          props.datastoreId === undefined
+            ? {
+                datastoreId: backup.datastore_id,
+                description: backup.description ?? "",
+                retentionDays: backup.retention,
+                waitTimeoutMinutes: DEFAULT_WAIT_TIMEOUT_MINUTES,
+              }
+            : inputsOf(props);
+        return { id, props: backupOutputs(inputs, backup), inputs };
       } catch (error) {
         if (!isDfCloudError(error, "NotFoundError")) throw withOperation(`reading backup ${id}`, error);
         // Expiry is judged on the API's clock (the Date of the 404 just received), never this machine's:
