@@ -26,8 +26,13 @@ VITEST_REPORT := .test-work/vitest.json
 
 all: build
 
-## tools: Node >= 22, the Pulumi CLI and its YAML language host (built once from the Go module proxy; skipped when present)
-tools: node engine
+## tools: Node >= 22, the Pulumi CLI and its YAML language host (built once from the Go module proxy;
+## skipped when present), and the native provider plugin (.tools/plugin: a folder and a tarball for
+## `pulumi plugin install resource dfcloud <version> --file …`)
+tools: node engine plugin
+
+plugin: build
+	@scripts/build-plugin.sh
 
 node:
 	@scripts/ensure-node.sh

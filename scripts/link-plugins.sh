@@ -3,7 +3,8 @@
 # bundled (found without PATH, no "using … from $PATH" warning):
 # - `pulumi-resource-pulumi-nodejs`, the dynamic-provider shim that ships inside @pulumi/pulumi;
 # - `pulumi-language-nodejs`, our Node.js language host (tools/language-host/README.md says why),
-#   with the engine version it reports written beside it.
+#   with the engine version it reports written beside it;
+# - `pulumi-language-yaml`, Pulumi YAML's language host, when scripts/build-yaml-host.sh built it.
 # When a real Pulumi CLI is used instead (no .tools/pulumi/bin), its own bundled plugins serve.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,6 +16,8 @@ VERSION_FILE="$ROOT/tools/language-host/engine-version.generated.txt"
 [ -x "$SHIM" ] || { echo "link-plugins: $SHIM is missing; run npm ci" >&2; exit 1; }
 ln -sf "$SHIM" "$BIN/pulumi-resource-pulumi-nodejs"
 ln -sf "$HOST" "$BIN/pulumi-language-nodejs"
+YAML_HOST="$ROOT/.tools/yaml/bin/pulumi-language-yaml"
+if [ -x "$YAML_HOST" ]; then ln -sf "$YAML_HOST" "$BIN/pulumi-language-yaml"; fi
 
 # The host reports the engine's version, whose one source is the Makefile's PULUMI_ENGINE_VERSION:
 # exported by make (so `make PULUMI_ENGINE_VERSION=… tools` is honoured), read from the Makefile

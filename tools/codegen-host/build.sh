@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the code-generation-only language plugin (main.go) from the Go module proxy and installs
-# it as .tools/codegen/bin/pulumi-language-nodejs and …-python, for `pulumi package gen-sdk`.
+# it as .tools/codegen/bin/pulumi-language-nodejs, …-python and …-go, for `pulumi package gen-sdk`.
 # Skips the build when the installed binary was built from the same sources. Needs Go (like
 # scripts/build-engine.sh); the first build downloads pulumi's pkg/v3 module if it is not cached.
 set -euo pipefail
@@ -18,7 +18,8 @@ command -v go >/dev/null || { echo "codegen-host: Go is required to build it (ht
 mkdir -p "$OUT"
 export CGO_ENABLED=0
 go build -mod=mod -trimpath -ldflags "-s -w -X main.version=3.274.1" -o "$OUT/pulumi-language-nodejs" .
-# One binary serves both languages: it picks the generator from the name it is started under.
+# One binary serves every language: it picks the generator from the name it is started under.
 ln -sf pulumi-language-nodejs "$OUT/pulumi-language-python"
+ln -sf pulumi-language-nodejs "$OUT/pulumi-language-go"
 echo "$sources" > "$STAMP"
-echo "codegen-host: built $OUT/pulumi-language-{nodejs,python}"
+echo "codegen-host: built $OUT/pulumi-language-{nodejs,python,go}"

@@ -1,25 +1,27 @@
-// Command codegen-host is a code-generation-only Pulumi language plugin for Node.js and Python.
+// Command codegen-host is a code-generation-only Pulumi language plugin for Node.js, Python and Go.
 //
 // `pulumi package gen-sdk` asks the language plugin of each target language to generate the SDK
-// (the LanguageRuntime.GeneratePackage RPC). The real plugins, pulumi-language-nodejs and
-// pulumi-language-python, are nested Go modules without release tags that the Go module proxy
-// available here does not serve, and our own Node.js language host (tools/language-host) runs
-// programs but has no code generator. The generators themselves are ordinary packages of the
-// released pkg/v3 module, so this small plugin wraps them: built once and installed under both
-// plugin names, it serves GeneratePackage for the language its executable is named after and
-// answers every other RPC with Unimplemented. It is meant for `gen-sdk` only — never put it on
-// PATH for `pulumi up`.
+// (the LanguageRuntime.GeneratePackage RPC). The real plugins, pulumi-language-nodejs,
+// pulumi-language-python and pulumi-language-go, are nested Go modules without release tags that
+// the Go module proxy available here does not serve, and our own Node.js language host
+// (tools/language-host) runs programs but has no code generator. The generators themselves are
+// ordinary packages of the released pkg/v3 module, so this small plugin wraps them: built once and
+// installed under all three plugin names, it serves GeneratePackage for the language its executable
+// is named after and answers every other RPC with Unimplemented. It is meant for `gen-sdk` only —
+// never put it on PATH for `pulumi up`.
 package main
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
+	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
 	nodejsgen "github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
 	pythongen "github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
@@ -43,6 +45,13 @@ var generators = map[string]generator{
 	"python": func(pkg *schema.Package, req *pulumirpc.GeneratePackageRequest, loader schema.ReferenceLoader) (map[string][]byte, error) {
 		return pythongen.GeneratePackage("pulumi-language-python", pkg, req.ExtraFiles, loader)
 	},
+	// Go's generator takes no extra files: the real pulumi-language-go refuses them the same way.
+	"go": func(pkg *schema.Package, req *pulumirpc.GeneratePackageRequest, _ schema.ReferenceLoader) (map[string][]byte, error) {
+		if len(req.ExtraFiles) > 0 {
+			return nil, errors.New("overlays are not supported for Go")
+		}
+		return gogen.GeneratePackage("pulumi-language-go", pkg, req.LocalDependencies)
+	},
 }
 
 // languageOf maps the executable's name (pulumi-language-<language>) to a language with a generator.
@@ -50,7 +59,7 @@ func languageOf(executable string) (string, error) {
 	base := strings.TrimSuffix(filepath.Base(executable), filepath.Ext(executable))
 	language := strings.TrimPrefix(base, "pulumi-language-")
 	if _, ok := generators[language]; !ok || language == base {
-		return "", fmt.Errorf("codegen-host must be installed as pulumi-language-nodejs or pulumi-language-python, not %q", base)
+		return "", fmt.Errorf("codegen-host must be installed as pulumi-language-nodejs, -python or -go, not %q", base)
 	}
 	return language, nil
 }

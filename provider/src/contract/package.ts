@@ -31,14 +31,26 @@ export const PACKAGE_CONTRACT: PackageContract = {
     license: "Apache-2.0",
     publisher: "pulumi-dfcloud",
     meta: { moduleFormat: "(.*)" },
+    // Every generated SDK names the plugin at this package's version (`respectSchemaVersion`), not a
+    // placeholder (`${VERSION}`, 0.0.0, or v1 read from the Go import path).
     language: {
       nodejs: {
         packageName: "pulumi-dfcloud",
         packageDescription:
           "Pulumi resources for Dragonfly Cloud backups: BackupSchedule, Backup, Restore and lookups",
         dependencies: { "@pulumi/pulumi": "^3.220.0" },
+        respectSchemaVersion: true,
       },
-      python: { packageName: "pulumi_dfcloud", requires: { pulumi: ">=3.0.0,<4.0.0" } },
+      python: {
+        packageName: "pulumi_dfcloud",
+        requires: { pulumi: ">=3.0.0,<4.0.0" },
+        respectSchemaVersion: true,
+      },
+      go: {
+        importBasePath: "github.com/pulumi-dfcloud/pulumi-dfcloud/sdk/go/dfcloud",
+        generateResourceContainerTypes: true,
+        respectSchemaVersion: true,
+      },
     },
   },
   config: {
