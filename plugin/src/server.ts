@@ -28,6 +28,9 @@ import {
   type ResourceContract,
   type ResourceDeps,
   type ResourceLogic,
+  redactError,
+  redacting,
+  redactSecrets,
   renderSchemaText,
   replacingKeys,
   resolveCredentials,
@@ -40,8 +43,14 @@ import * as anyproto from "google-protobuf/google/protobuf/any_pb";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import { fromStruct, type Properties, toStruct } from "./values";
 
-/** One line for the person running `pulumi up`, shown under a resource (or the stack). */
-export type EngineLog = (message: string, urn?: string) => void;
+/** One line for the person running `pulumi up`, shown under a resource (or the stack); info unless said. */
+export type EngineLog = (message: string, urn?: string, severity?: "info" | "warning") => void;
+
+/** Said at preview and up when the key is plain text in the stack config (issue 16). */
+export const PLAIN_TEXT_KEY_WARNING =
+  "dfcloud:apiKey is plain text in this stack's config: this provider stores it encrypted in the state, but " +
+  "the stack's update history keeps the config as given. Make it a secret: `pulumi config set --secret " +
+  "dfcloud:apiKey <key>`, or remove it and set the DFCLOUD_API_KEY environment variable, which is never stored.";
 
 /**
  * A resource's logic with its input and output types erased to property maps. The engine hands each
@@ -63,13 +72,18 @@ interface ErasedLogic {
 }
 
 function erased<I, O>(factory: (deps: () => ResourceDeps) => ResourceLogic<I, O>) {
-  return (deps: () => ResourceDeps): ErasedLogic => factory(deps) as unknown as ErasedLogic;
+  // redacting: the last line of defence between the logic and the engine, as on the dynamic front door.
+  return (deps: () => ResourceDeps, keys: () => (string | undefined)[]): ErasedLogic =>
+    redacting(factory(deps), keys) as unknown as ErasedLogic;
 }
 
 /** Each resource's contract and logic, by type token (`dfcloud:index:Backup`). */
 const RESOURCES: ReadonlyMap<
   string,
-  { contract: ResourceContract; logic: (deps: () => ResourceDeps) => ErasedLogic }
+  {
+    contract: ResourceContract;
+    logic: (deps: () => ResourceDeps, keys: () => (string | undefined)[]) => ErasedLogic;
+  }
 > = new Map([
   [
     tokenOf(backupScheduleContract.name),
@@ -142,18 +156,18 @@ export function createProviderService(options: ProviderServiceOptions) {
   function api(): DfCloudClient {
     const key = `${credentials.apiUrl ?? ""}|${credentials.apiKey ?? ""}`;
     if (!client || client.key !== key) {
-      client = { key, api: createClient(credentials, (message) => options.log(message)) };
+      client = { key, api: createClient(credentials, (message) => say(message)) };
     }
     return client.api;
   }
 
+  /** Every spelling of these is removed from what reaches the engine (errors, reasons, lines). */
+  const keys = (): (string | undefined)[] => [credentials.apiKey, env.DFCLOUD_API_KEY];
+  const say: EngineLog = (message, urn, severity) =>
+    options.log(redactSecrets(message, keys()), urn, severity);
+
   function depsFor(urn: string): ResourceDeps {
-    return {
-      api: api(),
-      now: Date.now,
-      log: (message) => options.log(message, urn),
-      signal: cancellation.signal,
-    };
+    return { api: api(), now: Date.now, log: (message) => say(message, urn), signal: cancellation.signal };
   }
 
   function resourceOf(urn: string, type: string): { contract: ResourceContract; logic: ErasedLogic } {
@@ -163,7 +177,7 @@ export function createProviderService(options: ProviderServiceOptions) {
       throw new Error(
         `unknown resource type ${token}; this provider serves ${[...RESOURCES.keys()].join(", ")}`,
       );
-    return { contract: resource.contract, logic: resource.logic(() => depsFor(urn)) };
+    return { contract: resource.contract, logic: resource.logic(() => depsFor(urn), keys) };
   }
 
   /** Runs a resource operation under the engine's timeout (customTimeouts), when it sent one. */
@@ -174,22 +188,33 @@ export function createProviderService(options: ProviderServiceOptions) {
 
   const configKeys = Object.keys(PACKAGE_CONTRACT.config);
 
+  /** {@link handle}, with the key removed from any error first (lookups and config calls included). */
+  function guarded<Req, Res>(work: (request: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+    return handle(async (request: Req) => {
+      try {
+        return await work(request);
+      } catch (error) {
+        throw redactError(error, keys());
+      }
+    });
+  }
+
   return {
     cancel(): void {
       cancellation.abort(new Error("the engine cancelled the update"));
     },
 
     service: {
-      getSchema: handle(async (_request: provproto.GetSchemaRequest) =>
+      getSchema: guarded(async (_request: provproto.GetSchemaRequest) =>
         new provproto.GetSchemaResponse().setSchema(renderSchemaText(PACKAGE_CONTRACT)),
       ),
 
-      getPluginInfo: handle(async (_request: emptyproto.Empty) =>
+      getPluginInfo: guarded(async (_request: emptyproto.Empty) =>
         new pluginproto.PluginInfo().setVersion(PACKAGE_VERSION),
       ),
 
-      checkConfig: handle(async (request: provproto.CheckRequest) => {
-        const { values } = fromStruct(request.getNews());
+      checkConfig: guarded(async (request: provproto.CheckRequest) => {
+        const { values, secretKeys } = fromStruct(request.getNews());
         const failures: CheckFailure[] = [];
         const apiUrl = values.apiUrl;
         if (apiUrl !== undefined && typeof apiUrl === "string") {
@@ -200,13 +225,23 @@ export function createProviderService(options: ProviderServiceOptions) {
             failures.push({ property: "apiUrl", reason: `apiUrl: ${error.message}` });
           }
         }
-        const response = new provproto.CheckResponse().setInputs(request.getNews());
+        // Config marked secret in the schema is returned as a secret, so the engine stores it encrypted
+        // even when the user set it as plain text (`pulumi config set dfcloud:apiKey …` without --secret),
+        // as bridged providers do for sensitive config.
+        const secretConfig = new Set([
+          ...secretKeys,
+          ...configKeys.filter((key) => PACKAGE_CONTRACT.config[key]?.secret && values[key] !== undefined),
+        ]);
+        if (values.apiKey !== undefined && !secretKeys.has("apiKey")) {
+          say(PLAIN_TEXT_KEY_WARNING, request.getUrn(), "warning");
+        }
+        const response = new provproto.CheckResponse().setInputs(toStruct(values, secretConfig));
         return response.setFailuresList(
           failures.map((f) => new provproto.CheckFailure().setProperty(f.property).setReason(f.reason)),
         );
       }),
 
-      diffConfig: handle(async (request: provproto.DiffRequest) => {
+      diffConfig: guarded(async (request: provproto.DiffRequest) => {
         const olds = fromStruct(request.getOldInputs() ?? request.getOlds()).values;
         const news = fromStruct(request.getNews()).values;
         const changed = configKeys.filter((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
@@ -220,7 +255,7 @@ export function createProviderService(options: ProviderServiceOptions) {
         return response;
       }),
 
-      configure: handle(async (request: provproto.ConfigureRequest) => {
+      configure: guarded(async (request: provproto.ConfigureRequest) => {
         const args = fromStruct(request.getArgs()).values;
         const variables = request.getVariablesMap();
         const setting = (key: string): string | undefined => {
@@ -236,7 +271,7 @@ export function createProviderService(options: ProviderServiceOptions) {
           .setAcceptoutputs(false);
       }),
 
-      check: handle(async (request: provproto.CheckRequest) => {
+      check: guarded(async (request: provproto.CheckRequest) => {
         const { logic } = resourceOf(request.getUrn(), request.getType());
         const olds = withoutDynamicOnly(fromStruct(request.getOlds()).values);
         const { values: news, secretKeys } = fromStruct(request.getNews());
@@ -250,7 +285,7 @@ export function createProviderService(options: ProviderServiceOptions) {
         );
       }),
 
-      diff: handle(async (request: provproto.DiffRequest) => {
+      diff: guarded(async (request: provproto.DiffRequest) => {
         const { contract, logic } = resourceOf(request.getUrn(), request.getType());
         const olds = withoutDynamicOnly(fromStruct(request.getOlds()).values);
         const news = fromStruct(request.getNews()).values;
@@ -286,7 +321,7 @@ export function createProviderService(options: ProviderServiceOptions) {
         return response;
       }),
 
-      create: handle(async (request: provproto.CreateRequest) => {
+      create: guarded(async (request: provproto.CreateRequest) => {
         const { logic } = resourceOf(request.getUrn(), request.getType());
         const { values: inputs, secretKeys } = fromStruct(request.getProperties());
         if (request.getPreview())
@@ -295,7 +330,7 @@ export function createProviderService(options: ProviderServiceOptions) {
         return new provproto.CreateResponse().setId(id).setProperties(toStruct(outs, secretKeys));
       }),
 
-      read: handle(async (request: provproto.ReadRequest) => {
+      read: guarded(async (request: provproto.ReadRequest) => {
         const { logic } = resourceOf(request.getUrn(), request.getType());
         const props = withoutDynamicOnly(fromStruct(request.getProperties()).values);
         const result = await withTimeout(request.getTimeout(), () => logic.read(request.getId(), props));
@@ -305,7 +340,7 @@ export function createProviderService(options: ProviderServiceOptions) {
         return response;
       }),
 
-      update: handle(async (request: provproto.UpdateRequest) => {
+      update: guarded(async (request: provproto.UpdateRequest) => {
         const { logic } = resourceOf(request.getUrn(), request.getType());
         const olds = withoutDynamicOnly(fromStruct(request.getOlds()).values);
         const { values: news, secretKeys } = fromStruct(request.getNews());
@@ -318,14 +353,14 @@ export function createProviderService(options: ProviderServiceOptions) {
         return new provproto.UpdateResponse().setProperties(toStruct(outs, secretKeys));
       }),
 
-      delete: handle(async (request: provproto.DeleteRequest) => {
+      delete: guarded(async (request: provproto.DeleteRequest) => {
         const { logic } = resourceOf(request.getUrn(), request.getType());
         const props = withoutDynamicOnly(fromStruct(request.getProperties()).values);
         await withTimeout(request.getTimeout(), () => logic.delete(request.getId(), props));
         return new emptyproto.Empty();
       }),
 
-      invoke: handle(async (request: provproto.InvokeRequest) => {
+      invoke: guarded(async (request: provproto.InvokeRequest) => {
         const token = request.getTok();
         const fn = [listBackupsFunction, getBackupFunction, getDatastoreFunction].find(
           (candidate) => `dfcloud:index:${candidate.name}` === token,
@@ -343,6 +378,7 @@ export function createProviderService(options: ProviderServiceOptions) {
           );
         }
         const calls = lookups(api());
+        // Lookups do not go through the redacting logic wrapper: their errors are cleaned in `handle`.
         const input = values as Record<string, string | undefined>;
         // A non-object result is returned as the only property of an object (invokeSingle reads the first).
         const result =
@@ -354,7 +390,7 @@ export function createProviderService(options: ProviderServiceOptions) {
         return response.setReturn(toStruct(result));
       }),
 
-      cancel: handle(async (_request: emptyproto.Empty) => {
+      cancel: guarded(async (_request: emptyproto.Empty) => {
         cancellation.abort(new Error("the engine cancelled the update"));
         return new emptyproto.Empty();
       }),

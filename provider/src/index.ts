@@ -6,11 +6,11 @@ export {
   RECONCILE_CLOCK_SKEW_MS,
 } from "./client/backups";
 export { DfCloudClient } from "./client/client";
-export { type OperationScope, withinOperation } from "./client/operation";
 export type { ConfigMutation, DatastorePredicate, WaitForDatastoreOptions } from "./client/datastores";
 export { backupExpiresAt, shardCount } from "./client/derived";
 export * from "./client/errors";
 export * from "./client/modelled";
+export { type OperationScope, withinOperation } from "./client/operation";
 export {
   DEFAULT_TIMEOUT_MS,
   DEFAULT_USER_AGENT,
@@ -18,6 +18,7 @@ export {
   type ReconcileEvent,
   type RetryOverrides,
 } from "./client/options";
+export { redactError, redactSecrets } from "./client/redact";
 export {
   type Clock,
   DEFAULT_RETRY_POLICY,
@@ -47,4 +48,4 @@ export * from "./resources/model";
 export * from "./resources/restore";
 export * from "./resources/schedule-spec";
 export * from "./resources/unknowns";
-export { type Credentials, createClient, resolveCredentials } from "./runtime";
+export { type Credentials, createClient, redacting, resolveCredentials } from "./runtime";

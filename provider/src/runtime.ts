@@ -162,14 +162,17 @@ function deps(): ResourceDeps {
  * engine stores in state) and causes, and a check's failure reasons are cleaned the same way. The
  * client already redacts what it builds; this covers text built anywhere else.
  */
-function redacting<Inputs, Outputs>(logic: ResourceLogic<Inputs, Outputs>): ResourceLogic<Inputs, Outputs> {
+export function redacting<Inputs, Outputs>(
+  logic: ResourceLogic<Inputs, Outputs>,
+  keys: () => (string | undefined)[] = knownKeys,
+): ResourceLogic<Inputs, Outputs> {
   const guard =
     <Args extends unknown[], Result>(operation: (...args: Args) => Promise<Result>) =>
     async (...args: Args): Promise<Result> => {
       try {
         return await operation(...args);
       } catch (error) {
-        throw redactError(error, knownKeys());
+        throw redactError(error, keys());
       }
     };
   return {
@@ -178,7 +181,7 @@ function redacting<Inputs, Outputs>(logic: ResourceLogic<Inputs, Outputs>): Reso
       if (!result.failures) return result;
       const failures = result.failures.map((failure) => ({
         ...failure,
-        reason: redactSecrets(failure.reason, knownKeys()),
+        reason: redactSecrets(failure.reason, keys()),
       }));
       return { ...result, failures };
     }),

@@ -263,6 +263,82 @@ describe("installed as users install it", () => {
   });
 });
 
+/** The explicit provider resource, as a generated SDK's `new dfcloud.Provider(name, args)` registers it. */
+class DfcloudProvider extends pulumi.ProviderResource {
+  constructor(name: string, args: { apiKey: pulumi.Input<string>; apiUrl: pulumi.Input<string> }) {
+    super("dfcloud", name, args);
+  }
+}
+
+/** Every file the file backend wrote for a stack, as text. */
+function stateFiles(workDir: string): string[] {
+  return fs
+    .readdirSync(path.join(workDir, ".pulumi-state"), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8"));
+}
+
+describe("credentials on the native front door", () => {
+  it("serves an explicit provider resource, and stores its key only as a secret", async () => {
+    const program: PulumiFn = async () => {
+      const provider = new DfcloudProvider("explicit", { apiKey: API_KEY, apiUrl: emulator.url });
+      native(
+        "BackupSchedule",
+        "through-explicit",
+        { datastoreId, days: "every", hours: [4], retentionDays: 3 },
+        [],
+        {
+          provider,
+        },
+      );
+    };
+    const { stack, workDir } = await nativeStack("native-explicit", program);
+    await stack.removeConfig("dfcloud:apiKey");
+    await stack.removeConfig("dfcloud:apiUrl");
+    const up = await stack.up();
+    expect(up.summary.resourceChanges).toMatchObject({ create: 3 }); // the stack, the provider, the schedule
+    expect(await livePolicy()).toMatchObject({ enabled: true, every_day: true, hours: [4], retention: 3 });
+    // schema.json marks apiKey secret, so the engine encrypts it in the provider's state although the
+    // program passed it as plain text.
+    for (const text of stateFiles(workDir)) expect(text).not.toContain(API_KEY);
+    const providerState = (
+      (await stack.exportStack()).deployment.resources as { type: string; inputs?: object }[]
+    ).find((r) => r.type === "pulumi:providers:dfcloud");
+    expect(JSON.stringify(providerState?.inputs)).toContain("4dabf18193072939515e22adb298388d");
+    await stack.destroy();
+  });
+
+  it("stores a key given in plain-text stack config only as a secret, and warns at preview and up", async () => {
+    const program: PulumiFn = async () => {
+      native(
+        "BackupSchedule",
+        "plain-config",
+        { datastoreId, days: "every", hours: [5], retentionDays: 3 },
+        [],
+      );
+    };
+    const { stack, workDir } = await nativeStack("native-plain-config", program);
+    await stack.setConfig("dfcloud:apiKey", { value: API_KEY, secret: false });
+    const previewed: string[] = [];
+    await stack.preview({ onOutput: (line) => previewed.push(line) });
+    expect(previewed.join("")).toContain("dfcloud:apiKey is plain text in this stack's config");
+    const output: string[] = [];
+    await stack.up({ onOutput: (line) => output.push(line) });
+    expect(output.join("")).toContain("pulumi config set --secret dfcloud:apiKey <key>");
+    // The provider's state (checkpoints, backups, the stack file) holds the key only encrypted. The
+    // update history keeps the stack config as the user gave it: that is what the warning is about.
+    const files = fs
+      .readdirSync(path.join(workDir, ".pulumi-state"), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile());
+    const holding = files
+      .filter((entry) => fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8").includes(API_KEY))
+      .map((entry) => entry.name);
+    expect(holding.every((name) => name.endsWith(".history.json"))).toBe(true);
+    expect(files.some((entry) => entry.name.endsWith(".checkpoint.json"))).toBe(true);
+    await stack.destroy();
+  });
+});
+
 describe("customTimeouts reach the operation", () => {
   it("ends a create at the engine's timeout and records what it created", async () => {
     // The backup never becomes ready (frozen clock, one hour to take): only the timeout can end the wait.
