@@ -109,7 +109,8 @@ export function retryDelayMs(
 /** `delay-seconds` of RFC 9110 §10.2.3: one or more digits, nothing else. */
 const DELAY_SECONDS = /^\d+$/;
 /** An HTTP-date (RFC 9110 §5.6.7) in its preferred form, IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`. */
-const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+const IMF_FIXDATE =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 
 /**
  * Reads a `Retry-After` header strictly, as ky's retry timing does: `delay-seconds` (digits only) or an

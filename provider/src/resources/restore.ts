@@ -413,7 +413,7 @@ export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInp
         // `pulumi import`: a restore is an action the API keeps no record of, not an object.
         throw new Error(
           `a Restore cannot be imported (${id}): the API keeps no record of restores, only the datastore's last ` +
-            "config.restore. Declare the Restore with ifAlreadyLoaded: \"skip\" to record one that already ran",
+            'config.restore. Declare the Restore with ifAlreadyLoaded: "skip" to record one that already ran',
         );
       }
       try {
