@@ -1,14 +1,25 @@
 /**
  * schema.json through the real engine: `pulumi package gen-sdk schema.json` binds and validates the
  * schema (the engine's metaschema and its own checks) and has each language's plugin generate an
- * SDK from it. The generated Node.js SDK must type-check with the repository's TypeScript, the
- * Python one must compile, and a broken schema must be refused with the engine's diagnostic.
+ * SDK from it, and each SDK must be usable with that language's own tools:
+ * - Node.js: named pulumi-dfcloud at the schema's version, type-checks with the repository's tsc;
+ * - Python: pulumi_dfcloud at the schema's version, byte-compiles, `pip install`s into a fresh
+ *   virtualenv with the `pulumi` package from PyPI, imports there, and `pip check` finds it whole;
+ * - Go: the package dfcloud at github.com/pulumi-dfcloud/pulumi-dfcloud/sdk/go/dfcloud (not the
+ *   generator's example.com default), asking for the plugin at the schema's version; in a module
+ *   that requires github.com/pulumi/pulumi/sdk/v3 (the version tools/codegen-host builds with) it
+ *   and a small program using it pass `go build` and `go vet` with no output;
+ * and a broken schema must be refused with the engine's diagnostic.
  *
- * The generators are the engine's own (pkg/v3/codegen/{nodejs,python}), served by
- * tools/codegen-host: the real pulumi-language-nodejs and -python plugins cannot be built offline
- * here (see its main.go), and our Node.js language host runs programs but generates no code.
+ * The generators are the engine's own (pkg/v3/codegen/{nodejs,python,go}), served by
+ * tools/codegen-host: the real pulumi-language-nodejs, -python and -go plugins cannot be built
+ * offline here (see its main.go), and our Node.js language host runs programs but generates no code.
+ *
+ * Downloads are cached where a later run finds them: Python wheels in .tools/python-wheels (one
+ * folder per Python and pulumi version, filled once with pip download), Go modules in Go's own
+ * module cache. A fresh machine fills both from PyPI and the Go module proxy on its first run.
  */
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +27,58 @@ import { engineEnv, newWorkDir, PULUMI, pulumi, ROOT } from "./harness";
 
 const SCHEMA = path.join(ROOT, "schema.json");
 const CODEGEN_BIN = path.join(ROOT, ".tools/codegen/bin");
+/** The package version every SDK must carry and ask the engine for (its plugin's version). */
+const VERSION = (JSON.parse(fs.readFileSync(SCHEMA, "utf8")) as { version: string }).version;
+/** The Go import path of the SDK's root package, as schema.json's language.go says. */
+const GO_IMPORT = "github.com/pulumi-dfcloud/pulumi-dfcloud/sdk/go/dfcloud";
+/** The module that holds it: the import path without its last two elements (`go/dfcloud`). */
+const GO_MODULE = "github.com/pulumi-dfcloud/pulumi-dfcloud/sdk";
+/** The Go SDK version the generated Go SDK is built against: the one tools/codegen-host builds with. */
+const GO_PULUMI_SDK = /^\s*github\.com\/pulumi\/pulumi\/sdk\/v3 (v\S+)$/m.exec(
+  fs.readFileSync(path.join(ROOT, "tools/codegen-host/go.mod"), "utf8"),
+)?.[1];
+/**
+ * The `pulumi` Python package the Python SDK is installed with: the newest PyPI serves (`pip index
+ * versions pulumi`), pinned so that every run installs the same thing from the cached wheels.
+ */
+const PYTHON_PULUMI = "3.272.0";
+
+/** A Go program using the Go SDK: a schedule, a backup and a getBackup lookup of it. */
+const GO_PROGRAM = `package main
+
+import (
+	"${GO_IMPORT}"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+)
+
+func main() {
+	pulumi.Run(func(ctx *pulumi.Context) error {
+		datastoreID := config.Require(ctx, "datastoreId")
+		schedule, err := dfcloud.NewBackupSchedule(ctx, "nightly", &dfcloud.BackupScheduleArgs{
+			DatastoreId:   pulumi.String(datastoreID),
+			Days:          pulumi.String(string(dfcloud.EveryEvery)),
+			Hours:         pulumi.String(string(dfcloud.EveryEvery)),
+			RetentionDays: pulumi.Int(7),
+		})
+		if err != nil {
+			return err
+		}
+		backup, err := dfcloud.NewBackup(ctx, "before-migration", &dfcloud.BackupArgs{
+			DatastoreId:   pulumi.String(datastoreID),
+			Description:   pulumi.String("before schema migration"),
+			RetentionDays: pulumi.Int(14),
+		}, pulumi.RetainOnDelete(true))
+		if err != nil {
+			return err
+		}
+		found := dfcloud.LookupBackupOutput(ctx, backup.BackupId)
+		ctx.Export("scheduleDays", schedule.Days)
+		ctx.Export("backupStatus", found.Status())
+		return nil
+	})
+}
+`;
 
 function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
   return new Promise<{ code: number; output: string }>((resolve) => {
@@ -39,6 +102,53 @@ function hasCommand(command: string): boolean {
   return (process.env.PATH ?? "")
     .split(path.delimiter)
     .some((dir) => dir !== "" && fs.existsSync(path.join(dir, command)));
+}
+
+/** Runs `command` and throws with its output unless it exits 0; returns the output. */
+async function runOk(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+) {
+  const result = await run(command, args, options);
+  if (result.code !== 0) {
+    throw new Error(`${command} ${args.join(" ")} exited ${result.code}:\n${result.output}`);
+  }
+  return result.output;
+}
+
+/** True when python3 can make a virtualenv with pip in it (Debian splits venv into python3-venv). */
+function canMakeVenv(): boolean {
+  if (!hasCommand("python3")) return false;
+  try {
+    execFileSync("python3", ["-c", "import venv, ensurepip"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A folder of wheels from which `pulumi==PYTHON_PULUMI`, setuptools and wheel (what pip builds the
+ * generated setup.py with) install without a package index: downloaded once per Python and pulumi
+ * version with `pip download`, into a temporary folder renamed into place when complete.
+ */
+async function pythonWheelhouse(pip: string, pythonVersion: string): Promise<string> {
+  const dir = path.join(ROOT, ".tools/python-wheels", `py${pythonVersion}-pulumi-${PYTHON_PULUMI}`);
+  if (fs.existsSync(dir)) return dir;
+  const partial = `${dir}.partial-${process.pid}`;
+  fs.rmSync(partial, { recursive: true, force: true });
+  await runOk(pip, [
+    "download",
+    "--quiet",
+    "--dest",
+    partial,
+    `pulumi==${PYTHON_PULUMI}`,
+    "setuptools",
+    "wheel",
+  ]);
+  fs.renameSync(partial, dir);
+  return dir;
 }
 
 describe("pulumi package gen-sdk schema.json", () => {
@@ -107,8 +217,10 @@ describe("pulumi package gen-sdk schema.json", () => {
     expect(read("backupSchedule.ts")).toContain(
       `resourceInputs["waitTimeoutMinutes"] = (args?.waitTimeoutMinutes) ?? 30;`,
     );
+    // Days in: "every" or any spelling of weekdays; days out: "every" or the normalised weekdays.
+    expect(read("backupSchedule.ts")).toContain("days: pulumi.Input<enums.Every | pulumi.Input<string>[]>;");
     expect(read("backupSchedule.ts")).toContain(
-      "days: pulumi.Input<enums.Every | pulumi.Input<enums.Weekday>[]>;",
+      "public readonly days: pulumi.Output<enums.Every | enums.Weekday[]>;",
     );
     expect(read("provider.ts")).toContain(`pulumi.secret(args.apiKey)`);
     expect(read("config/vars.ts")).toContain(
@@ -120,6 +232,13 @@ describe("pulumi package gen-sdk schema.json", () => {
     for (const day of ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]) {
       expect(read("types/enums/index.ts")).toContain(`: "${day}",`);
     }
+    // The npm package, and the plugin it asks the engine for, at the schema's version.
+    expect(JSON.parse(read("package.json"))).toMatchObject({
+      name: "pulumi-dfcloud",
+      version: VERSION,
+      dependencies: { "@pulumi/pulumi": "^3.220.0" },
+      pulumi: { resource: true, name: "dfcloud", version: VERSION },
+    });
 
     // It resolves @pulumi/pulumi and @types/node from the repository's node_modules (.test-work is inside it).
     const tsc = await run(process.execPath, [
@@ -151,9 +270,18 @@ describe("pulumi package gen-sdk schema.json", () => {
       "pulumi_dfcloud/restore.py",
       "setup.py",
     ]);
-    const enums = fs.readFileSync(path.join(result.dir, "pulumi_dfcloud/_enums.py"), "utf8");
+    const read = (file: string) => fs.readFileSync(path.join(result.dir, file), "utf8");
+    const enums = read("pulumi_dfcloud/_enums.py");
     expect(enums).toContain("class Weekday(_builtins.str, Enum):");
     expect(enums).toContain('SUNDAY = "sun"');
+    expect(read("setup.py")).toContain(`VERSION = "${VERSION}"`);
+    expect(read("setup.py")).toContain("setup(name='pulumi_dfcloud',");
+    expect(read("setup.py")).toContain("'pulumi>=3.0.0,<4.0.0',");
+    expect(JSON.parse(read("pulumi_dfcloud/pulumi-plugin.json"))).toEqual({
+      resource: true,
+      name: "dfcloud",
+      version: VERSION,
+    });
   });
 
   it.skipIf(!hasCommand("python3"))("the Python SDK compiles", async () => {
@@ -162,7 +290,150 @@ describe("pulumi package gen-sdk schema.json", () => {
     const compile = await run("python3", ["-m", "compileall", "-q", result.dir]);
     expect(compile.output.trim()).toBe("");
     expect(compile.code).toBe(0);
+    // Every module was compiled, not just found.
+    const compiled = filesUnder(result.dir).filter((file) => file.endsWith(".pyc"));
+    expect(compiled.some((file) => file.startsWith("pulumi_dfcloud/__pycache__/backup_schedule."))).toBe(
+      true,
+    );
+    expect(compiled.some((file) => file.startsWith("pulumi_dfcloud/config/__pycache__/vars."))).toBe(true);
   });
+
+  it.skipIf(!canMakeVenv())(
+    "the Python SDK installs into a fresh virtualenv with pip and imports against the pulumi package",
+    async () => {
+      const result = await genSdk(SCHEMA, "python");
+      expect(result.code, result.stderr).toBe(0);
+      const venv = path.join(workDir, "venv");
+      await runOk("python3", ["-m", "venv", venv]);
+      const pip = path.join(venv, "bin/pip");
+      const python = path.join(venv, "bin/python");
+      const pythonVersion = (
+        await runOk(python, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"])
+      ).trim();
+      const wheels = await pythonWheelhouse(pip, pythonVersion);
+
+      // From the wheels alone (no index): the SDK is built from its setup.py and installed with pulumi.
+      const install = await run(pip, [
+        "install",
+        "--no-index",
+        "--find-links",
+        wheels,
+        result.dir,
+        `pulumi==${PYTHON_PULUMI}`,
+      ]);
+      expect(install.code, install.output).toBe(0);
+      const installed = /^Successfully installed (.*)$/m.exec(install.output)?.[1]?.split(" ") ?? [];
+      expect(installed).toContain(`pulumi_dfcloud-${VERSION}`);
+      expect(installed).toContain(`pulumi-${PYTHON_PULUMI}`);
+      expect(install.output).not.toMatch(/^(ERROR|WARNING):/m);
+
+      const check = await run(pip, ["check"]);
+      expect(check.output.trim()).toBe("No broken requirements found.");
+
+      // Imported from the virtualenv (not the generated folder), with the names the schema gives.
+      const probe = await runOk(
+        python,
+        [
+          "-c",
+          [
+            "import importlib.metadata as m, json, pulumi_dfcloud as d",
+            "print(json.dumps({'file': d.__file__, 'version': m.version('pulumi_dfcloud'),",
+            " 'pulumi': m.version('pulumi'), 'weekday': d.Weekday.SUNDAY.value,",
+            " 'classes': [c.__name__ for c in (d.BackupSchedule, d.Backup, d.Restore, d.Provider)],",
+            " 'functions': [f.__name__ for f in (d.get_backup, d.get_datastore, d.list_backups)]}))",
+          ].join("\n"),
+        ],
+        { cwd: workDir },
+      );
+      const imported = JSON.parse(probe) as Record<string, unknown>;
+      expect(imported).toEqual({
+        file: path.join(venv, `lib/python${pythonVersion}/site-packages/pulumi_dfcloud/__init__.py`),
+        version: VERSION,
+        pulumi: PYTHON_PULUMI,
+        weekday: "sun",
+        classes: ["BackupSchedule", "Backup", "Restore", "Provider"],
+        functions: ["get_backup", "get_datastore", "list_backups"],
+      });
+    },
+  );
+
+  it.skipIf(!hasCommand("go"))(
+    "generates the Go SDK at its import path, which passes go build and go vet with a program using it",
+    async () => {
+      expect(GO_PULUMI_SDK).toMatch(/^v3\.\d+\.\d+$/);
+      const result = await genSdk(SCHEMA, "go");
+      expect(result.code, result.stderr).toBe(0);
+      if (PULUMI !== "pulumi") {
+        expect(result.stderr).toContain(
+          `using pulumi-language-go from $PATH at ${CODEGEN_BIN}/pulumi-language-go`,
+        );
+      }
+      const sdk = path.join(result.dir, "dfcloud");
+      expect(filesUnder(sdk)).toEqual([
+        "backup.go",
+        "backupSchedule.go",
+        "config/config.go",
+        "doc.go",
+        "getBackup.go",
+        "getDatastore.go",
+        "init.go",
+        "internal/pulumiUtilities.go",
+        "internal/pulumiVersion.go",
+        "listBackups.go",
+        "provider.go",
+        "pulumi-plugin.json",
+        "pulumiEnums.go",
+        "pulumiTypes.go",
+        "restore.go",
+      ]);
+      const read = (file: string) => fs.readFileSync(path.join(sdk, file), "utf8");
+      for (const file of filesUnder(sdk).filter((name) => name.endsWith(".go"))) {
+        const pkg = file.includes("/") ? path.basename(path.dirname(file)) : "dfcloud";
+        expect(read(file), file).toMatch(new RegExp(`^package ${pkg}$`, "m"));
+        expect(read(file), file).not.toContain("example.com");
+      }
+      expect(read("backup.go")).toContain(`"${GO_IMPORT}/internal"`);
+      expect(read("backupSchedule.go")).toContain(
+        `ctx.RegisterResource("dfcloud:index:BackupSchedule", name, args, &resource, opts...)`,
+      );
+      expect(read("getBackup.go")).toContain(`ctx.Invoke("dfcloud:index:getBackup", args, &rv, opts...)`);
+      // Resource options and invokes ask for the plugin at the schema's version, not v1 read from the path.
+      expect(read("internal/pulumiUtilities.go")).toContain(`version := semver.MustParse("${VERSION}")`);
+      expect(JSON.parse(read("pulumi-plugin.json"))).toEqual({
+        resource: true,
+        name: "dfcloud",
+        version: VERSION,
+      });
+      // generateResourceContainerTypes: arrays and maps of resources, for references from other packages.
+      expect(read("backup.go")).toContain("type BackupArray []BackupInput");
+
+      // A module holding the SDK at its import path, and a program that uses it.
+      const module = path.dirname(result.dir);
+      fs.writeFileSync(
+        path.join(module, "go.mod"),
+        `module ${GO_MODULE}\n\ngo 1.25\n\nrequire github.com/pulumi/pulumi/sdk/v3 ${GO_PULUMI_SDK}\n`,
+      );
+      fs.mkdirSync(path.join(module, "cmd/quickstart"), { recursive: true });
+      fs.writeFileSync(path.join(module, "cmd/quickstart/main.go"), GO_PROGRAM);
+      await runOk("go", ["mod", "tidy"], { cwd: module });
+      expect(fs.readFileSync(path.join(module, "go.mod"), "utf8")).toContain(
+        `github.com/pulumi/pulumi/sdk/v3 ${GO_PULUMI_SDK}`,
+      );
+      const build = await run("go", ["build", "./..."], { cwd: module });
+      expect(build.output.trim()).toBe("");
+      expect(build.code).toBe(0);
+      const vet = await run("go", ["vet", "./..."], { cwd: module });
+      expect(vet.output.trim()).toBe("");
+      expect(vet.code).toBe(0);
+      const list = await runOk("go", ["list", "./..."], { cwd: module });
+      expect(list.trim().split("\n").sort()).toEqual([
+        `${GO_MODULE}/cmd/quickstart`,
+        GO_IMPORT,
+        `${GO_IMPORT}/config`,
+        `${GO_IMPORT}/internal`,
+      ]);
+    },
+  );
 
   it("refuses a broken schema with the engine's diagnostic, generating nothing", async () => {
     const broken = JSON.parse(fs.readFileSync(SCHEMA, "utf8")) as {
