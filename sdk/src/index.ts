@@ -2,6 +2,9 @@
  * pulumi-dfcloud: Dragonfly Cloud backups as Pulumi resources.
  * @packageDocumentation
  */
+// First: load node:sqlite without its ExperimentalWarning, before @pulumi/pulumi's closure serializer does.
+import "./node-warnings";
+
 export { Backup, type BackupArgs } from "./backup";
 export { BackupSchedule, type BackupScheduleArgs } from "./backup-schedule";
 export { type BackupFilter, getBackup, getDatastore, listBackups } from "./lookups";
