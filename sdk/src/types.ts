@@ -9,6 +9,12 @@ export type Every = "every";
  */
 export type Weekday = "sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat";
 
+/**
+ * How a BackupSchedule whose `timeZone` observes daylight saving time turns its local hours into the UTC
+ * hours the API stores.
+ */
+export type DstHandling = "reject" | "standardTime" | "follow";
+
 /** What a Restore does when its datastore already holds the backup it names. */
 export type IfAlreadyLoaded = "fail" | "skip" | "restore";
 

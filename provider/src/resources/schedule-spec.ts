@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { API_LIMITS, API_WEEKDAYS } from "../client/modelled";
-import { enumType } from "../contract/spec";
+import { type EnumValueOf, enumType, enumValues } from "../contract/spec";
 import { describeValue } from "./check";
+import {
+  closestTimeZones,
+  fixedOffsetZone,
+  formatOffset,
+  offsetNameMinutes,
+  timeZoneName,
+} from "./time-zone";
 import { isUnknown } from "./unknowns";
 
 /** Weekday names in the API's order: index = the API's integer (0 = Sunday). */
@@ -39,7 +46,8 @@ export type Weekday = (typeof WEEKDAYS)[number];
 
 const FULL_WEEKDAY_NAMES = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 const ALLOWED_DAYS = `"every" or a non-empty list of weekday names (${WEEKDAYS.join(", ")}; full names and any case accepted)`;
-const ALLOWED_HOURS = `"every" or a non-empty list of whole hours of the day from ${API_LIMITS.hour.min} to ${API_LIMITS.hour.max} (UTC)`;
+// "(UTC)" is what the API stores and the default zone; with a timeZone the hours are that zone's.
+const ALLOWED_HOURS = `"every" or a non-empty list of whole hours of the day from ${API_LIMITS.hour.min} to ${API_LIMITS.hour.max} (UTC), local to timeZone when one is set`;
 
 /** How many hours a day has: a list of all of them is the same schedule as `"every"`. */
 const HOURS_PER_DAY = API_LIMITS.hour.max - API_LIMITS.hour.min + 1;
@@ -52,7 +60,10 @@ const HOURS_PER_DAY = API_LIMITS.hour.max - API_LIMITS.hour.min + 1;
 export interface ScheduleSpec {
   /** `"every"` or weekday names, deduplicated, in the API's order (Sunday first); never all seven. */
   days: "every" | Weekday[];
-  /** `"every"` or hours of the day (UTC), deduplicated and ascending; never all 24. */
+  /**
+   * `"every"` or hours of the day, deduplicated and ascending; never all 24. UTC in what the API
+   * stores; local to the resource's `timeZone` in its inputs.
+   */
   hours: "every" | number[];
   /** Whole days a scheduled backup is kept; at least 1. */
   retentionDays: number;
@@ -152,6 +163,96 @@ export const scheduleSpecSchema = z.object({
   retentionDays: retentionDaysSchema,
   enabled: z.boolean({ error: () => "must be true or false (default true)" }).default(true),
 });
+
+/** The zone `days` and `hours` are in when none is given: the API's own. */
+export const DEFAULT_TIME_ZONE = "UTC";
+
+/** What `timeZone` accepts, for messages. */
+const ALLOWED_ZONE = `an IANA time zone name such as "Europe/Berlin", "America/New_York" or "UTC" (default "${DEFAULT_TIME_ZONE}")`;
+
+/** Why a string is not a time zone name, with what to write instead. */
+function notAZone(given: string): string {
+  const offset = offsetNameMinutes(given);
+  if (offset !== undefined) {
+    const fixed = fixedOffsetZone(offset);
+    const instead = fixed
+      ? `; for ${formatOffset(offset)} all year use "${fixed}"${fixed.startsWith("Etc/") ? " (tzdata's Etc names invert the sign)" : ""}`
+      : "";
+    return `${JSON.stringify(given)} is a UTC offset, not a time zone name; allowed: ${ALLOWED_ZONE}${instead}`;
+  }
+  const closest = closestTimeZones(given);
+  const hint =
+    closest.length > 0
+      ? `closest valid names: ${closest.map((name) => `"${name}"`).join(", ")}`
+      : "no close match";
+  return `${describeValue(given, true)} is not a known time zone (${hint}); allowed: ${ALLOWED_ZONE}`;
+}
+
+/**
+ * Validates `timeZone`: a zone name the platform's time zone data knows (any case; stored in its
+ * spelling, so case is never a diff). An unknown name fails with the closest valid names; a UTC
+ * offset (`+02:00`) fails with the IANA name for it. Default `UTC`.
+ */
+export const timeZoneSchema = z
+  .string({ error: () => `must be ${ALLOWED_ZONE}` })
+  .transform((given, ctx) => {
+    const name = timeZoneName(given.trim());
+    if (name !== undefined) return name;
+    ctx.addIssue({ code: "custom", message: notAZone(given) });
+    return z.NEVER;
+  })
+  .default(DEFAULT_TIME_ZONE);
+
+/** How a schedule in a zone that observes daylight saving time is converted to the API's UTC hours. */
+export const DST_HANDLING_TYPE = enumType(
+  "DstHandling",
+  "How a BackupSchedule whose `timeZone` observes daylight saving time turns its local hours into the UTC hours the API stores.",
+  [
+    {
+      name: "Reject",
+      value: "reject",
+      description:
+        "Fail the preview, naming the zone's two offsets: the API stores fixed UTC hours, so one of the other two choices must be made. The default.",
+    },
+    {
+      name: "StandardTime",
+      value: "standardTime",
+      description:
+        "Convert with the zone's standard (winter) offset all year: during daylight saving time backups run one hour later in local time.",
+    },
+    {
+      name: "Follow",
+      value: "follow",
+      description:
+        "Convert with the offset in force at the time of `up`, on the API's clock: after each change of offset the stored UTC schedule is stale, `refresh` shows drift, and the next `up` applies it again.",
+    },
+  ],
+);
+
+/** A value of {@link DST_HANDLING_TYPE}. */
+export type DstHandling = EnumValueOf<typeof DST_HANDLING_TYPE>;
+
+/** `dstHandling` when none is given. */
+export const DEFAULT_DST_HANDLING: DstHandling = "reject";
+
+const DST_VALUES = enumValues(DST_HANDLING_TYPE);
+const dstMessage = () =>
+  `must be ${DST_VALUES.map((value) => `"${value}"`)
+    .join(", ")
+    .replace(/, ([^,]*)$/, " or $1")} (default "${DEFAULT_DST_HANDLING}")`;
+
+/** Validates `dstHandling`: one of {@link DST_HANDLING_TYPE}'s values, exactly. Default `reject`. */
+export const dstHandlingSchema = z.enum(DST_VALUES, { error: dstMessage }).default(DEFAULT_DST_HANDLING);
+
+/** Where a schedule's `days` and `hours` are local to, and how daylight saving time is handled. */
+export interface ZoneSettings {
+  /** An IANA zone name, as `check` stores it. */
+  timeZone: string;
+  dstHandling: DstHandling;
+}
+
+/** A schedule as declared: `days` and `hours` local to `timeZone`. */
+export type ZonedSchedule = ScheduleSpec & ZoneSettings;
 
 /**
  * The canonical form of a schedule: a list of all seven weekdays (or all 24 hours) becomes

@@ -34,6 +34,8 @@ const MON_THU: BackupScheduleInputs = {
   hours: [2, 14],
   retentionDays: 7,
   enabled: true,
+  timeZone: "UTC",
+  dstHandling: "reject",
   waitTimeoutMinutes: 30,
 };
 
@@ -103,6 +105,29 @@ describe("BackupSchedule diff", () => {
 
   it("updates in place when only the wait timeout changes, so destroy uses the new one", async () => {
     expect(await logic().diff("dst_1", base, { ...base, waitTimeoutMinutes: 90 })).toEqual({ changes: true });
+  });
+
+  it("updates in place when the time zone or the daylight saving time handling changes", async () => {
+    expect(await logic().diff("dst_1", base, { ...base, timeZone: "Asia/Tokyo" })).toEqual({ changes: true });
+    expect(await logic().diff("dst_1", base, { ...base, dstHandling: "follow" })).toEqual({ changes: true });
+  });
+
+  it("sees no change from state written before time zones (no timeZone, no UTC outputs): its hours were UTC", async () => {
+    const { timeZone: _zone, dstHandling: _handling, ...older } = base;
+    expect(await logic().diff("dst_1", older as typeof base, base)).toEqual({ changes: false });
+  });
+
+  it("compares the UTC schedule in state at the offset state holds, not at the clock's", async () => {
+    // Written in Berlin's summer (UTC+2); the harness clock says January (UTC+1): still no change.
+    const berlin = { ...base, timeZone: "Europe/Berlin", dstHandling: "follow" as const };
+    const stored = {
+      ...berlin,
+      utcDays: ["mon" as const, "thu" as const],
+      utcHours: [0, 12],
+      utcOffsetHours: 2,
+    };
+    expect(await logic().diff("dst_1", stored, berlin)).toEqual({ changes: false });
+    expect(await logic().diff("dst_1", { ...stored, utcHours: [1, 13] }, berlin)).toEqual({ changes: true });
   });
 
   it("replaces on a new datastore and updates on a new retention", async () => {

@@ -11,9 +11,9 @@ import { OTHER_API_KEY, useHarness } from "./support";
 
 const harness = useHarness();
 const DAYS = `must be "every" or a non-empty list of weekday names (sun, mon, tue, wed, thu, fri, sat; full names and any case accepted)`;
-const HOURS = `must be "every" or a non-empty list of whole hours of the day from 0 to 23 (UTC)`;
+const HOURS = `must be "every" or a non-empty list of whole hours of the day from 0 to 23 (UTC), local to timeZone when one is set`;
 const RETENTION = "must be a whole number of days from 1 to 365";
-const ALLOWED_HOURS = `allowed: "every" or a non-empty list of whole hours of the day from 0 to 23 (UTC)`;
+const ALLOWED_HOURS = `allowed: "every" or a non-empty list of whole hours of the day from 0 to 23 (UTC), local to timeZone when one is set`;
 const ALLOWED_DAYS = `allowed: "every" or a non-empty list of weekday names (sun, mon, tue, wed, thu, fri, sat; full names and any case accepted)`;
 const ENABLED = "must be true or false (default true)";
 const ID_SHAPE = 'ids are 1 to 128 letters, digits, "_" and "-"';
@@ -24,6 +24,15 @@ const DATA_LOSS =
   "must be the literal true: a restore deletes every key in the datastore and replaces it with the backup's data, and cannot be undone";
 const TRIGGER = "must be a string; change it (for example to today's date) to run the restore again";
 const WAIT = "must be a whole number of minutes from 1 to 1440 (default 30)";
+const ZONE = `allowed: an IANA time zone name such as "Europe/Berlin", "America/New_York" or "UTC" (default "UTC")`;
+const DST = `must be "reject", "standardTime" or "follow" (default "reject")`;
+const NOT_WHOLE =
+  'not a whole number of hours from UTC, and the API schedules whole UTC hours; declare the hours in UTC (timeZone "UTC") or in a zone whose offset is whole hours';
+/** The refusal of a zone with daylight saving time under dstHandling "reject" (the harness clock is in 2026). */
+const observesDst = (zone: string, standard: string, summer: string) =>
+  `timeZone: ${zone} observes daylight saving time (${standard} in standard time and ${summer} in daylight saving time in 2026) and the API stores fixed UTC hours, so dstHandling "reject" (the default) refuses it; set dstHandling to "standardTime" (${standard} all year: backups run one hour later in local time while the zone is at ${summer}) or "follow" (the offset in force at each \`up\`: after each change of offset \`refresh\` shows drift until the next \`up\` applies it again)`;
+const NOT_A_PRODUCT =
+  "not one set of weekdays times one set of hours, the only schedule the API stores (an hour crossing midnight moves its weekday)";
 
 type Kind = "BackupSchedule" | "Backup" | "Restore";
 /** Ids of live objects a case may refer to, made fresh for each case. */
@@ -153,7 +162,7 @@ const cases: Case[] = [
     kind: "BackupSchedule",
     inputs: (f) => ({ ...schedule(f), hours: undefined }),
     property: "hours",
-    reason: `hours is required: "every" or a list of hours of the day (0-23, UTC) such as [2, 14]`,
+    reason: `hours is required: "every" or a list of hours of the day (0-23, UTC unless timeZone is set) such as [2, 14]`,
   },
   {
     name: "unknown day",
@@ -316,7 +325,7 @@ const cases: Case[] = [
     inputs: (f) => ({ ...schedule(f), retention: 7 }),
     property: "retention",
     reason:
-      "retention is not a property of this resource; allowed: datastoreId, enabled, days, hours, retentionDays, waitTimeoutMinutes",
+      "retention is not a property of this resource; allowed: datastoreId, enabled, days, hours, retentionDays, timeZone, dstHandling, waitTimeoutMinutes",
   },
   {
     name: "wait timeout 0",
@@ -338,6 +347,149 @@ const cases: Case[] = [
     inputs: (f) => ({ ...schedule(f), waitTimeoutMinutes: Number.NaN }),
     property: "waitTimeoutMinutes",
     reason: `waitTimeoutMinutes: ${WAIT}, got NaN`,
+  },
+  {
+    name: "timeZone misspelt",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), timeZone: "Europe/Berln" }),
+    property: "timeZone",
+    reason: `timeZone: "Europe/Berln" is not a known time zone (closest valid names: "Europe/Berlin"); ${ZONE}`,
+  },
+  {
+    name: "timeZone a city alone",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), timeZone: "New York" }),
+    property: "timeZone",
+    reason: `timeZone: "New York" is not a known time zone (closest valid names: "America/New_York"); ${ZONE}`,
+  },
+  {
+    name: "timeZone nowhere",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), timeZone: "Mars/Olympus_Mons" }),
+    property: "timeZone",
+    reason: `timeZone: "Mars/Olympus_Mons" is not a known time zone (no close match); ${ZONE}`,
+  },
+  {
+    name: "timeZone an offset",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), timeZone: "+02:00" }),
+    property: "timeZone",
+    reason: `timeZone: "+02:00" is a UTC offset, not a time zone name; ${ZONE}; for UTC+2 all year use "Etc/GMT-2" (tzdata's Etc names invert the sign)`,
+  },
+  {
+    name: "timeZone a number",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), timeZone: 2 }),
+    property: "timeZone",
+    reason: `timeZone: must be ${ZONE.replace("allowed: ", "")}, got 2`,
+  },
+  {
+    name: "timeZone Asia/Kolkata (UTC+5:30)",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), timeZone: "Asia/Kolkata" }),
+    property: "timeZone",
+    reason: `timeZone: Asia/Kolkata is UTC+5:30, ${NOT_WHOLE}`,
+  },
+  {
+    name: "timeZone Asia/Kathmandu (UTC+5:45)",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), timeZone: "Asia/Kathmandu", dstHandling: "standardTime" }),
+    property: "timeZone",
+    reason: `timeZone: Asia/Kathmandu is UTC+5:45, ${NOT_WHOLE}`,
+  },
+  {
+    name: "timeZone Australia/Adelaide (UTC+9:30, +10:30), even with follow",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), timeZone: "Australia/Adelaide", dstHandling: "follow" }),
+    property: "timeZone",
+    reason: `timeZone: Australia/Adelaide is UTC+9:30 in standard time and UTC+10:30 in daylight saving time, ${NOT_WHOLE}`,
+  },
+  {
+    name: "timeZone Europe/Berlin under the default reject",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), timeZone: "Europe/Berlin" }),
+    property: "timeZone",
+    reason: observesDst("Europe/Berlin", "UTC+1", "UTC+2"),
+  },
+  {
+    name: "timeZone America/New_York under reject",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), timeZone: "America/New_York", dstHandling: "reject" }),
+    property: "timeZone",
+    reason: observesDst("America/New_York", "UTC-5", "UTC-4"),
+  },
+  {
+    name: "timeZone Australia/Sydney (southern summer in January) under reject",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), timeZone: "Australia/Sydney" }),
+    property: "timeZone",
+    reason: observesDst("Australia/Sydney", "UTC+10", "UTC+11"),
+  },
+  {
+    name: 'dstHandling "Follow"',
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), timeZone: "Europe/Berlin", dstHandling: "Follow" }),
+    property: "dstHandling",
+    reason: `dstHandling: ${DST}, got the string "Follow"`,
+  },
+  {
+    name: "dstHandling true",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), dstHandling: true }),
+    property: "dstHandling",
+    reason: `dstHandling: ${DST}, got the boolean true`,
+  },
+  {
+    name: "Monday at 01:00 and 23:00 in UTC+2: not a product in UTC",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), days: ["mon"], hours: [1, 23], timeZone: "Africa/Johannesburg" }),
+    property: "hours",
+    reason: `hours: days ["mon"] × hours [1,23] in Africa/Johannesburg (UTC+2) are Sunday 23:00; Monday 21:00 in UTC: ${NOT_A_PRODUCT}; declare instead days "every" (backups every day at these hours), or only hours [1], or only hours [23]`,
+  },
+  {
+    name: "Monday and Tuesday at 10:00 and 20:00 in UTC+14: not a product in UTC",
+    kind: "BackupSchedule",
+    inputs: (f) => ({
+      ...schedule(f),
+      days: ["mon", "tue"],
+      hours: [10, 20],
+      timeZone: "Pacific/Kiritimati",
+    }),
+    property: "hours",
+    reason: `hours: days ["mon","tue"] × hours [10,20] in Pacific/Kiritimati (UTC+14) are Sunday 20:00; Monday 06:00, 20:00; Tuesday 06:00 in UTC: ${NOT_A_PRODUCT}; declare instead days "every" (backups every day at these hours), or only hours [10], or only hours [20]`,
+  },
+  {
+    name: "every hour of a Monday in UTC-11: not a product in UTC",
+    kind: "BackupSchedule",
+    inputs: (f) => ({ ...schedule(f), days: ["mon"], hours: "every", timeZone: "Pacific/Pago_Pago" }),
+    property: "hours",
+    reason: `hours: days ["mon"] × hours "every" in Pacific/Pago_Pago (UTC-11) are Monday 11:00–23:00; Tuesday 00:00–10:00 in UTC: ${NOT_A_PRODUCT}; declare instead days "every" (backups every day at these hours), or only hours [0,1,2,3,4,5,6,7,8,9,10,11,12], or only hours [13,14,15,16,17,18,19,20,21,22,23]`,
+  },
+  {
+    name: "follow: Monday at 00:00 and 01:00 in Berlin is a product in summer, not in winter",
+    kind: "BackupSchedule",
+    inputs: (f) => ({
+      ...schedule(f),
+      days: ["mon"],
+      hours: [0, 1],
+      timeZone: "Europe/Berlin",
+      dstHandling: "follow",
+    }),
+    property: "hours",
+    reason: `hours: days ["mon"] × hours [0,1] in Europe/Berlin at UTC+1 (standard time) are Sunday 23:00; Monday 00:00 in UTC: ${NOT_A_PRODUCT}; declare instead days "every" (backups every day at these hours), or only hours [0], or only hours [1]`,
+  },
+  {
+    name: "standardTime: Saturday at 08:00 and 20:00 in New York, the later one moving to Sunday",
+    kind: "BackupSchedule",
+    inputs: (f) => ({
+      ...schedule(f),
+      days: ["saturday"],
+      hours: [20, 8],
+      timeZone: "America/New_York",
+      dstHandling: "standardTime",
+    }),
+    property: "hours",
+    reason: `hours: days ["sat"] × hours [8,20] in America/New_York at UTC-5 (standard time) are Sunday 01:00; Saturday 13:00 in UTC: ${NOT_A_PRODUCT}; declare instead days "every" (backups every day at these hours), or only hours [8], or only hours [20]`,
   },
   {
     name: "backup retention 0",
