@@ -212,11 +212,85 @@ describe("schedule-min-frequency", () => {
     });
   });
 
-  it("says it could not check a schedule the provider rejects", async () => {
+  it("says it could not check a schedule the provider rejects, with the provider's reason", async () => {
     const schedule = happySchedule();
     schedule.props.hours = [25];
     expect((await runResourcePolicy(scheduleMinFrequency, resourceArgs(schedule))).notApplicable).toBe(
-      'days "every" × hours [25] is not a valid schedule',
+      'days "every" × hours [25] is not a valid schedule: hours[0]: 25 is not an hour; allowed: "every" or a non-empty list of whole hours of the day from 0 to 23 (UTC), local to timeZone when one is set',
+    );
+  });
+});
+
+describe("schedule-min-frequency in a time zone: it judges what the API stores", () => {
+  function zoned(props: Record<string, unknown>): FakeResource {
+    const schedule = happySchedule();
+    schedule.props = { ...schedule.props, ...props };
+    return schedule;
+  }
+
+  it.each([
+    // East of UTC: Monday and Thursday 03:00 in Tokyo are Sunday and Wednesday 18:00 UTC.
+    [{ timeZone: "Asia/Tokyo" }, '["sun","wed"] × hours [18]'],
+    // West of UTC, across the date line: 20:00 in Pago Pago is 07:00 the next day.
+    [{ timeZone: "Pacific/Pago_Pago", hours: [20] }, '["tue","fri"] × hours [7]'],
+    // Berlin's standard offset all year, or the one in force now: the count is the same.
+    [{ timeZone: "Europe/Berlin", dstHandling: "standardTime" }, '["mon","thu"] × hours [2]'],
+  ])("counts the converted schedule, with the same count, and shows it: %j", async (props, stored) => {
+    const schedule = zoned({ days: ["mon", "thu"], ...props });
+    const hours = JSON.stringify(schedule.props.hours);
+    expect((await runResourcePolicy(scheduleMinFrequency, resourceArgs(schedule))).violations).toEqual([
+      `BackupSchedule "nightly" must take at least 7 backups a week (minBackupsPerWeek), but it takes 2 (days ["mon","thu"] × hours ${hours} in ${props.timeZone}, stored in UTC as days ${stored}).`,
+    ]);
+  });
+
+  it("passes every day at one hour in any zone (every day stays every day)", async () => {
+    const schedule = zoned({ timeZone: "Pacific/Kiritimati", hours: [10] });
+    expect((await runResourcePolicy(scheduleMinFrequency, resourceArgs(schedule))).violations).toEqual([]);
+  });
+
+  it("follows a zone with daylight saving time without changing the count", async () => {
+    const schedule = zoned({
+      timeZone: "America/New_York",
+      dstHandling: "follow",
+      days: ["sat"],
+      hours: [22],
+    });
+    const run = await runResourcePolicy(scheduleMinFrequency, resourceArgs(schedule));
+    expect(run.violations).toHaveLength(1);
+    expect(run.violations[0]).toMatch(
+      /^BackupSchedule "nightly" must take at least 7 backups a week \(minBackupsPerWeek\), but it takes 1 \(days \["sat"\] × hours \[22\] in America\/New_York, stored in UTC as days \["sun"\] × hours \[[23]\]\)\.$/,
+    );
+  });
+
+  it.each([
+    [
+      { timeZone: "Asia/Kolkata" },
+      "timeZone: Asia/Kolkata is UTC+5:30, not a whole number of hours from UTC",
+    ],
+    [
+      { timeZone: "Europe/Berlin" },
+      "timeZone: Europe/Berlin observes daylight saving time (UTC+1 in standard time",
+    ],
+    [
+      { timeZone: "Europe/Berln" },
+      'timeZone: "Europe/Berln" is not a known time zone (closest valid names: "Europe/Berlin")',
+    ],
+    [
+      { timeZone: "Africa/Johannesburg", days: ["mon"], hours: [1, 23] },
+      'hours: days ["mon"] × hours [1,23] in Africa/Johannesburg (UTC+2) are Sunday 23:00; Monday 21:00 in UTC',
+    ],
+  ])("does not count a schedule the provider refuses, giving its reason: %j", async (props, reason) => {
+    const schedule = zoned(props);
+    const run = await runResourcePolicy(scheduleMinFrequency, resourceArgs(schedule));
+    expect(run.violations).toEqual([]);
+    const declared = `days ${JSON.stringify(schedule.props.days)} × hours ${JSON.stringify(schedule.props.hours)} in ${props.timeZone}`;
+    expect(run.notApplicable).toContain(`${declared} is not a valid schedule: ${reason}`);
+  });
+
+  it("says it could not check a time zone that is unknown during preview", async () => {
+    const schedule = zoned({ timeZone: UNKNOWN });
+    expect((await runResourcePolicy(scheduleMinFrequency, resourceArgs(schedule))).notApplicable).toBe(
+      UNKNOWN_REASON("timeZone"),
     );
   });
 });

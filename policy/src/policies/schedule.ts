@@ -1,13 +1,15 @@
 /**
  * Policies on each BackupSchedule by itself: how long backups are kept, how often they are taken,
- * and that the schedule is switched on.
+ * and that the schedule is switched on. A schedule's `days` and `hours` are local to its `timeZone`;
+ * where a policy depends on them it judges what the API stores, the schedule converted to UTC exactly
+ * as the provider converts it.
  */
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { backupsPerWeek } from "@pulumi-dfcloud/provider";
+import { backupsPerWeek, storedScheduleOf } from "@pulumi-dfcloud/provider";
 import { BACKUP_SCHEDULE_TYPE } from "pulumi-dfcloud/tokens";
 import { type ExemptStacksArgs, exemptStacksProperty } from "../config";
-import { BOOLEAN, NUMBER, type PropKind, readProp } from "../props";
+import { BOOLEAN, NUMBER, type PropKind, readProp, STRING } from "../props";
 import { label } from "../resources";
 import { knownOrNotApplicable, resourcePolicy } from "../validation";
 
@@ -99,7 +101,14 @@ export const scheduleMaxRetention: ResourceValidationPolicy = resourcePolicy<Sch
   },
 });
 
-/** Checks how many backups a week the schedule takes, counting days × hours. */
+/**
+ * Checks how many backups a week the schedule takes, counting days × hours of what the API stores:
+ * the schedule converted from its `timeZone` to UTC, as the provider converts it. Each local
+ * (weekday, hour) becomes one UTC (weekday, hour), so the count is the declared one; converting
+ * first means a schedule the provider would refuse (a zone it cannot convert, weekdays and hours
+ * that are no product in UTC) is reported as such rather than counted, and the message shows the
+ * real schedule.
+ */
 export const scheduleMinFrequency: ResourceValidationPolicy = resourcePolicy<ScheduleMinFrequencyArgs>({
   name: "schedule-min-frequency",
   description:
@@ -124,10 +133,21 @@ export const scheduleMinFrequency: ResourceValidationPolicy = resourcePolicy<Sch
   check: ({ args, config, reportViolation }) => {
     const days = knownOrNotApplicable(args, readProp(args.props, "days", SCHEDULE_PART));
     const hours = knownOrNotApplicable(args, readProp(args.props, "hours", SCHEDULE_PART));
-    const perWeek = backupsPerWeek(days, hours);
-    const actual = `days ${JSON.stringify(days)} × hours ${JSON.stringify(hours)}`;
-    // The provider's own input check rejects such a schedule with a precise message.
-    if (perWeek === undefined) return args.notApplicable(`${actual} is not a valid schedule`);
+    const timeZone = knownOrNotApplicable(args, readProp(args.props, "timeZone", STRING, "UTC"));
+    const dstHandling = knownOrNotApplicable(args, readProp(args.props, "dstHandling", STRING, "reject"));
+    const inZone = timeZone === "UTC" ? "" : ` in ${timeZone}`;
+    const declared = `days ${JSON.stringify(days)} × hours ${JSON.stringify(hours)}${inZone}`;
+    // `follow` converts at the time of `up`; the policy has no API clock, and the count is the same
+    // at every offset, so this machine's clock will do.
+    const stored = storedScheduleOf({ days, hours, timeZone, dstHandling }, Date.now());
+    // The provider's own input check rejects such a schedule with this same reason.
+    if (!stored.ok) return args.notApplicable(`${declared} is not a valid schedule: ${stored.reason}`);
+    const perWeek = backupsPerWeek(stored.utcDays, stored.utcHours);
+    if (perWeek === undefined) return args.notApplicable(`${declared} is not a valid schedule`);
+    const actual =
+      inZone === ""
+        ? declared
+        : `${declared}, stored in UTC as days ${JSON.stringify(stored.utcDays)} × hours ${JSON.stringify(stored.utcHours)}`;
     if (perWeek < config.minBackupsPerWeek) {
       reportViolation(
         `${label(args)} must take at least ${config.minBackupsPerWeek} backups a week (minBackupsPerWeek), but it takes ${perWeek} (${actual}).`,
