@@ -457,7 +457,8 @@ describe("guarded-pipeline: ci-workflow.yml on the real engine", () => {
     const state = await fetch(`${run.env.DFCLOUD_API_URL}/_emulator/state`, {
       headers: { authorization: `Bearer ${run.env.DFCLOUD_EMULATOR_ADMIN_TOKEN}` },
     }).then((response) => response.json() as Promise<StateView>);
-    expect(datastoreIn(state, run.env.DATASTORE_ID ?? "").config.backup_policy ?? null).toBeNull();
+    // Never written: the API fills in the vendor's zero value, `{enabled: null}` (docs/api-model.md).
+    expect(datastoreIn(state, run.env.DATASTORE_ID ?? "").config.backup_policy).toEqual({ enabled: null });
     expect(manualBackupsIn(state, run.env.DATASTORE_ID ?? "")).toEqual([]);
   });
 
