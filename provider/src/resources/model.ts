@@ -20,6 +20,7 @@ import {
 import {
   asProduct,
   boundingProduct,
+  formatOffset,
   isWholeHours,
   MINUTES_PER_HOUR,
   offsetMinutesAt,
@@ -195,11 +196,16 @@ export interface StoredSchedule {
  */
 export function storedScheduleAt(schedule: ZonedSchedule, atMs: number): StoredSchedule {
   const minutes = conversionOffsetMinutes(schedule, atMs);
+  const at = `${schedule.timeZone} at ${formatOffset(minutes)} (${new Date(atMs).toISOString()})`;
+  if (!isWholeHours(minutes)) {
+    throw new Error(`${at} is not a whole number of hours from UTC; the API schedules whole UTC hours`);
+  }
   const offsetHours = minutes / MINUTES_PER_HOUR;
-  const utc = isWholeHours(minutes) ? scheduleToUtc(schedule, offsetHours) : undefined;
+  const utc = scheduleToUtc(schedule, offsetHours);
   if (!utc) {
     throw new Error(
-      `the schedule in ${schedule.timeZone} cannot be converted to UTC hours at ${new Date(atMs).toISOString()}; run \`pulumi preview\` for the reason`,
+      `days ${JSON.stringify(schedule.days)} × hours ${JSON.stringify(schedule.hours)} in ${at} are not one set ` +
+        "of weekdays times one set of hours in UTC, the only schedule the API stores",
     );
   }
   return { utc, offsetHours };

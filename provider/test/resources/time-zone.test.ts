@@ -4,6 +4,7 @@
  * offset, zone names and the closest valid ones, and the slot conversion with its product check.
  */
 import { describe, expect, it } from "vitest";
+import { storedScheduleAt } from "../../src/resources/model";
 import {
   asProduct,
   closestTimeZones,
@@ -164,6 +165,42 @@ describe("slot conversion", () => {
     expect(formatSlots(shiftSlots(slotsOf([MON], [1, 23]), 2))).toBe("Sunday 23:00; Monday 21:00");
     expect(formatSlots(slotsOf([MON, SUN], [22, 23, 5]))).toBe(
       "Sunday 05:00, 22:00–23:00; Monday 05:00, 22:00–23:00",
+    );
+  });
+});
+
+describe("storedScheduleAt (what up writes)", () => {
+  const spec = { enabled: true, retentionDays: 7 };
+  const schedule = { ...spec, dstHandling: "reject" as const };
+
+  it("converts at the instant it is given: follow in Berlin is UTC+1 in January and UTC+2 in July", () => {
+    const berlin = { ...schedule, days: ["mon" as const], hours: [2], timeZone: "Europe/Berlin" };
+    const follow = { ...berlin, dstHandling: "follow" as const };
+    expect(storedScheduleAt(follow, JANUARY)).toEqual({
+      utc: { ...spec, days: ["mon"], hours: [1] },
+      offsetHours: 1,
+    });
+    expect(storedScheduleAt(follow, JULY)).toEqual({
+      utc: { ...spec, days: ["mon"], hours: [0] },
+      offsetHours: 2,
+    });
+    const standard = { ...berlin, dstHandling: "standardTime" as const };
+    expect(storedScheduleAt(standard, JULY).offsetHours).toBe(1);
+  });
+
+  it("refuses, with the reason, what check refuses (were the zone data to change after the preview)", () => {
+    expect(() =>
+      storedScheduleAt({ ...schedule, days: "every", hours: [2], timeZone: "Asia/Kolkata" }, JANUARY),
+    ).toThrow(
+      "Asia/Kolkata at UTC+5:30 (2026-01-15T12:00:00.000Z) is not a whole number of hours from UTC; the API schedules whole UTC hours",
+    );
+    expect(() =>
+      storedScheduleAt(
+        { ...schedule, days: ["mon"], hours: [1, 23], timeZone: "Africa/Johannesburg" },
+        JANUARY,
+      ),
+    ).toThrow(
+      'days ["mon"] × hours [1,23] in Africa/Johannesburg at UTC+2 (2026-01-15T12:00:00.000Z) are not one set of weekdays times one set of hours in UTC',
     );
   });
 });
