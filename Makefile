@@ -109,5 +109,11 @@ gen: tools
 	  PATH=$(ROOT)/.tools/codegen/bin:$$PATH pulumi package gen-sdk schema.json --language $$language --out sdk/generated; \
 	done
 
+## pack: every publishable package as users install it, into dist-packages/ (scripts/pack.sh): the SDK
+## (the provider code inside it), the emulator, the policy pack, and the native plugin's tarball
+.PHONY: pack
+pack: build plugin
+	@scripts/pack.sh
+
 clean:
 	rm -rf node_modules */dist examples/*/node_modules .test-work .pulumi-state .pulumi-home
