@@ -12,6 +12,7 @@ import {
 import type { ResourceDeps } from "./api";
 import { checkFields } from "./check";
 import {
+  DEFAULT_WAIT_TIMEOUT_MINUTES,
   datastoreIdInput,
   findDatastore,
   isActive,
@@ -306,7 +307,14 @@ export function backupScheduleLogic(
       return { outs: await apply(news, "updating") };
     },
 
-    async read(id, props) {
+    async read(id, stored) {
+      // No properties: `pulumi import` of a datastore's schedule by the datastore's id. The inputs are
+      // the live policy in the form check normalises it to (in UTC, the default zone), with the
+      // defaults check fills in, so the program declaring them previews no change.
+      const importing = stored.datastoreId === undefined;
+      const props: BackupScheduleOutputs = importing
+        ? { ...stored, datastoreId: id, waitTimeoutMinutes: DEFAULT_WAIT_TIMEOUT_MINUTES }
+        : stored;
       const given = deps();
       const { api } = given;
       let datastore: Datastore;
@@ -336,6 +344,10 @@ export function backupScheduleLogic(
           utcHours: live.hours,
           utcOffsetHours: offsetHours,
         };
+      } else if (importing) {
+        throw new Error(
+          `datastore ${id} has no backup schedule to import (its config.backup_policy is unset)`,
+        );
       } else {
         // A policy removed in the console reads as a disabled schedule, so `up` turns it back on.
         state = { ...props, ...zone, enabled: false };
