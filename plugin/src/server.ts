@@ -46,12 +46,6 @@ import { fromStruct, type Properties, toStruct } from "./values";
 /** One line for the person running `pulumi up`, shown under a resource (or the stack); info unless said. */
 export type EngineLog = (message: string, urn?: string, severity?: "info" | "warning") => void;
 
-/** Said at preview and up when the key is plain text in the stack config (issue 16). */
-export const PLAIN_TEXT_KEY_WARNING =
-  "dfcloud:apiKey is plain text in this stack's config: this provider stores it encrypted in the state, but " +
-  "the stack's update history keeps the config as given. Make it a secret: `pulumi config set --secret " +
-  "dfcloud:apiKey <key>`, or remove it and set the DFCLOUD_API_KEY environment variable, which is never stored.";
-
 /**
  * A resource's logic with its input and output types erased to property maps. The engine hands each
  * operation what this provider's `check` returned (or stored from an earlier operation), so the maps
@@ -232,9 +226,9 @@ export function createProviderService(options: ProviderServiceOptions) {
           ...secretKeys,
           ...configKeys.filter((key) => PACKAGE_CONTRACT.config[key]?.secret && values[key] !== undefined),
         ]);
-        if (values.apiKey !== undefined && !secretKeys.has("apiKey")) {
-          say(PLAIN_TEXT_KEY_WARNING, request.getUrn(), "warning");
-        }
+        // No warning about a plain-text key here: the engine hands a default provider its config
+        // without the secret marker even when the stack config holds a secret, so this plugin cannot
+        // tell the two apart (the dynamic SDK, running in the program, can and warns).
         const response = new provproto.CheckResponse().setInputs(toStruct(values, secretConfig));
         return response.setFailuresList(
           failures.map((f) => new provproto.CheckFailure().setProperty(f.property).setReason(f.reason)),

@@ -3,7 +3,6 @@
  * whether a value is secret; the provider process sees the config already decrypted and cannot).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { BACKUP_TYPE } from "./tokens";
 
 /** The stack config key of the API key. */
 export const API_KEY_CONFIG = "dfcloud:apiKey";
@@ -77,35 +76,13 @@ const warnedRuns = new WeakSet<object>();
 
 /**
  * Warns on the stack, once per program run, when the key is plain text in the stack config, or, at
- * preview, when there is no key at all. Does nothing outside a program run. Call it where a dfcloud
- * resource or lookup is used; see {@link noticeCredentialsWhenUsed}.
+ * preview, when there is no key at all. Does nothing outside a program run. Every dfcloud resource's
+ * constructor (generated from the contracts) and every lookup calls it, so inline Automation API
+ * programs, which import this package outside any run, are warned too.
  */
 export function noticeCredentials(): void {
   const stack = pulumi.runtime.getStackResource();
   if (stack === undefined || warnedRuns.has(stack)) return;
   warnedRuns.add(stack);
   for (const warning of credentialWarnings(currentFacts())) void pulumi.log.warn(warning, stack);
-}
-
-/** Type tokens of this package's resources start with this (`pulumi-nodejs:dynamic/dfcloud:`). */
-const DFCLOUD_TYPE_PREFIX = BACKUP_TYPE.slice(0, BACKUP_TYPE.lastIndexOf(":") + 1);
-
-/**
- * Arranges for {@link noticeCredentials} to run when the program constructs its first dfcloud
- * resource: a stack transformation, which runs in this process for every later resource (no engine
- * round trip) and changes none. Called when the package is loaded: `pulumi preview` and `up` load the
- * program, and with it this package, inside the program run. Loaded outside one (an Automation API
- * inline program's module, a test, a policy pack) it does nothing, and neither does it where the
- * SDK refuses transformations (a state migration).
- */
-export function noticeCredentialsWhenUsed(): void {
-  if (pulumi.runtime.getStackResource() === undefined) return;
-  try {
-    pulumi.runtime.registerStackTransformation((args) => {
-      if (args.type.startsWith(DFCLOUD_TYPE_PREFIX)) noticeCredentials();
-      return undefined;
-    });
-  } catch {
-    // No warning is better than a program that fails because of one.
-  }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createClient, lookups, resolveCredentials } from "@pulumi-dfcloud/provider";
+import { noticeCredentials } from "./credentials";
 import type { BackupInfo, DatastoreInfo, ListBackupsArgs } from "./types";
 
 /** The filters of {@link listBackups} (schema.json's `listBackups` inputs). */
@@ -11,6 +12,7 @@ export type BackupFilter = ListBackupsArgs;
  * DFCLOUD_API_KEY / DFCLOUD_API_URL. They call the API during preview too.
  */
 async function withLookups<T>(use: (api: ReturnType<typeof lookups>) => Promise<T>): Promise<T> {
+  noticeCredentials();
   // runtime.getConfig reads the raw value without the secret-access warning of Config.get.
   const client = createClient(
     resolveCredentials({

@@ -1,8 +1,4 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { noticeCredentialsWhenUsed } from "./credentials";
-
-// Warn on the stack about a plain-text or missing API key once a dfcloud resource is used (credentials.ts).
-noticeCredentialsWhenUsed();
 
 /** The resource kinds whose logic `pulumi-dfcloud/runtime` serves. */
 export type ResourceKind = "BackupSchedule" | "Backup" | "Restore";

@@ -9,6 +9,7 @@ import {
   type FunctionContract,
   type InputSpec,
   type NamedType,
+  type ObjectType,
   type OutputSpec,
   type ResourceContract,
   type TypeSpec,
@@ -85,6 +86,8 @@ function schemaType(spec: TypeSpec): { [key: string]: Json } {
     case "number":
     case "boolean":
       return { type: spec.kind };
+    case "literal":
+      return { type: "string" };
     case "ref":
       return spec.type.kind === "enum"
         ? { type: "string", $ref: `#/types/${tokenOf(spec.type.name)}` }
@@ -162,7 +165,27 @@ function schemaFunction(fn: FunctionContract): { [key: string]: Json } {
       ...(required.length > 0 ? { required } : {}),
     },
     ...(fn.multiArgumentInputs ? { multiArgumentInputs: [...fn.multiArgumentInputs] } : {}),
-    outputs: schemaType(fn.outputs),
+    // An object result is spelled inline (properties and required), the classic form every language's
+    // generator and pulumi-yaml's type checker read; pulumi-yaml v1.25.0 crashes on a `$ref` result's
+    // fields. Other results (a list) use the newer non-object form.
+    outputs:
+      fn.outputs.kind === "ref" && fn.outputs.type.kind === "object"
+        ? objectProperties(fn.outputs.type)
+        : schemaType(fn.outputs),
+  };
+}
+
+function objectProperties(type: ObjectType): { [key: string]: Json } {
+  const required = Object.entries(type.properties)
+    .filter(([, spec]) => spec.required)
+    .map(([key]) => key);
+  return {
+    description: type.description,
+    type: "object",
+    properties: Object.fromEntries(
+      Object.entries(type.properties).map(([key, spec]) => [key, schemaOutput(spec)]),
+    ),
+    required,
   };
 }
 
@@ -250,6 +273,8 @@ export function tsType(spec: TypeSpec): string {
       return "number";
     case "boolean":
       return "boolean";
+    case "literal":
+      return JSON.stringify(spec.value);
     case "ref":
       return spec.type.name;
     case "array": {
@@ -316,6 +341,7 @@ export function renderSdkResource(resource: ResourceContract): string {
   const optionalInputs = inputs.filter(([, spec]) => spec.required === undefined).map(([key]) => key);
   let text = `// ${GENERATED_NOTICE}\n`;
   text += `import * as pulumi from "@pulumi/pulumi";\n`;
+  text += `import { noticeCredentials } from "./credentials";\n`;
   text += `import { dynamicProvider } from "./provider";\n`;
   if (used.length > 0) text += `import type { ${used.join(", ")} } from "./types";\n`;
   text += `\n/** Arguments of {@link ${resource.name}}. */\nexport interface ${resource.name}Args {\n`;
@@ -343,6 +369,8 @@ export function renderSdkResource(resource: ResourceContract): string {
   text += "\n  /**\n   * @param name the unique name of the resource\n   * @param args its arguments\n";
   text += "   * @param opts resource options\n   */\n";
   text += `  constructor(name: string, args: ${resource.name}Args, opts?: pulumi.CustomResourceOptions) {\n`;
+  text += "    // Warns once per program run about a plain-text or missing API key (credentials.ts).\n";
+  text += "    noticeCredentials();\n";
   text += "    // Keys absent from props get no Output, so optional inputs and all outputs are listed.\n";
   const props = [
     ...optionalInputs.map((key) => `${key}: undefined`),

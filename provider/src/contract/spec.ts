@@ -22,6 +22,11 @@ export type TypeSpec =
   | { readonly kind: "integer" }
   | { readonly kind: "number" }
   | { readonly kind: "boolean" }
+  /**
+   * One string value (`"every"`): a plain string in schema.json, the literal in TypeScript. Unions use
+   * it rather than a one-value enum, which Go's code generator would turn the whole union into.
+   */
+  | { readonly kind: "literal"; readonly value: string }
   /** A named enum or object type of the package (see {@link EnumType}, {@link ObjectType}). */
   | { readonly kind: "ref"; readonly type: NamedType }
   | { readonly kind: "array"; readonly items: TypeSpec }
@@ -33,6 +38,7 @@ export const t = {
   integer: { kind: "integer" } as const,
   number: { kind: "number" } as const,
   boolean: { kind: "boolean" } as const,
+  literal: <const V extends string>(value: V) => ({ kind: "literal", value }) as const,
   ref: <const N extends NamedType>(type: N) => ({ kind: "ref", type }) as const,
   array: <const I extends TypeSpec>(items: I) => ({ kind: "array", items }) as const,
   oneOf: <const O extends readonly TypeSpec[]>(...of: O) => ({ kind: "oneOf", of }) as const,
@@ -100,15 +106,17 @@ export type TypeOf<T> = T extends { kind: "string" }
     ? number
     : T extends { kind: "boolean" }
       ? boolean
-      : T extends { kind: "ref"; type: EnumType<infer V> }
+      : T extends { kind: "literal"; value: infer V }
         ? V
-        : T extends { kind: "ref"; type: ObjectType<infer P> }
-          ? OutputsOf<P>
-          : T extends { kind: "array"; items: infer I }
-            ? TypeOf<I>[]
-            : T extends { kind: "oneOf"; of: readonly (infer U)[] }
-              ? TypeOf<U>
-              : never;
+        : T extends { kind: "ref"; type: EnumType<infer V> }
+          ? V
+          : T extends { kind: "ref"; type: ObjectType<infer P> }
+            ? OutputsOf<P>
+            : T extends { kind: "array"; items: infer I }
+              ? TypeOf<I>[]
+              : T extends { kind: "oneOf"; of: readonly (infer U)[] }
+                ? TypeOf<U>
+                : never;
 
 /** One input property of a resource or function. */
 export interface InputSpec<S extends z.ZodType = z.ZodType> {

@@ -43,7 +43,6 @@ import {
   DEFAULT_TIME_ZONE,
   DST_HANDLING_TYPE,
   dstHandlingSchema,
-  EVERY_TYPE,
   normaliseSchedule,
   type ScheduleSpec,
   scheduleSpecSchema,
@@ -91,8 +90,8 @@ export const backupScheduleContract = resourceContract({
     },
     days: {
       schema: specFields.days,
-      type: t.oneOf(t.ref(EVERY_TYPE), t.array(t.string)),
-      outputType: t.oneOf(t.ref(EVERY_TYPE), t.array(t.ref(WEEKDAY_TYPE))),
+      type: t.oneOf(t.literal("every"), t.array(t.string)),
+      outputType: t.oneOf(t.literal("every"), t.array(t.ref(WEEKDAY_TYPE))),
       sdkType: `"every" | pulumi.Input<Weekday | (string & {})>[]`,
       required: `"every" or a list of weekday names such as ["mon", "thu"]`,
       description:
@@ -102,7 +101,7 @@ export const backupScheduleContract = resourceContract({
     },
     hours: {
       schema: specFields.hours,
-      type: t.oneOf(t.ref(EVERY_TYPE), t.array(t.integer)),
+      type: t.oneOf(t.literal("every"), t.array(t.integer)),
       required: `"every" or a list of hours of the day (${HOURS.min}-${HOURS.max}, UTC unless timeZone is set) such as [2, 14]`,
       description:
         `\`"every"\` for every hour, or hours of the day from ${HOURS.min} to ${HOURS.max}, local to \`timeZone\` ` +
@@ -141,14 +140,14 @@ export const backupScheduleContract = resourceContract({
   },
   outputs: {
     utcDays: optionalOutput(
-      t.oneOf(t.ref(EVERY_TYPE), t.array(t.ref(WEEKDAY_TYPE))),
+      t.oneOf(t.literal("every"), t.array(t.ref(WEEKDAY_TYPE))),
       "The weekdays the API stores, in UTC: `days` converted from `timeZone` (an hour crossing midnight moves " +
         'its weekday). `"every"` or short names, Sunday first. Read from the datastore on `refresh`. Absent, ' +
         "with `utcHours` and `utcOffsetHours`, only from state written before time zones, until the next " +
         "`refresh` or update.",
     ),
     utcHours: optionalOutput(
-      t.oneOf(t.ref(EVERY_TYPE), t.array(t.integer)),
+      t.oneOf(t.literal("every"), t.array(t.integer)),
       'The hours of the day (0-23) the API stores, in UTC: `hours` converted from `timeZone`. `"every"` or ' +
         "ascending. Read from the datastore on `refresh`.",
     ),

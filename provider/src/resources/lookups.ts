@@ -16,7 +16,7 @@ import {
 import { BACKUP_INFO_TYPE, type BackupInfo } from "./backup";
 import { backupIdSchema, datastoreIdSchema } from "./ids";
 import { backupInfo, datastoreInfo } from "./model";
-import { EVERY_TYPE, WEEKDAY_TYPE } from "./schedule-spec";
+import { WEEKDAY_TYPE } from "./schedule-spec";
 
 /** A datastore's live backup schedule, as getDatastore reports it. */
 export const SCHEDULE_SPEC_TYPE = objectType(
@@ -24,11 +24,11 @@ export const SCHEDULE_SPEC_TYPE = objectType(
   "A datastore's live backup schedule, normalised.",
   {
     days: output(
-      t.oneOf(t.ref(EVERY_TYPE), t.array(t.ref(WEEKDAY_TYPE))),
+      t.oneOf(t.literal("every"), t.array(t.ref(WEEKDAY_TYPE))),
       "`every`, or the weekdays backups are taken on, Sunday first.",
     ),
     hours: output(
-      t.oneOf(t.ref(EVERY_TYPE), t.array(t.integer)),
+      t.oneOf(t.literal("every"), t.array(t.integer)),
       `\`every\`, or the hours of the day (${API_LIMITS.hour.min}–${API_LIMITS.hour.max}, UTC) backups are taken at, ascending.`,
     ),
     retentionDays: output(t.integer, "How long each scheduled backup is kept, in whole days."),

@@ -34,13 +34,6 @@ export const WEEKDAY_TYPE = enumType(
   })),
 );
 
-/** The word `every`, for `days` and `hours`. */
-export const EVERY_TYPE = enumType(
-  "Every",
-  "The word `every`: every day of the week (`days`) or every hour of the day (`hours`).",
-  [{ name: "Every", value: "every", description: "Every day, or every hour." }],
-);
-
 /** A weekday as the schedule's `days` stores it after normalisation. */
 export type Weekday = (typeof WEEKDAYS)[number];
 
