@@ -65,7 +65,8 @@ bundle_provider() {
   ' "$dir/package.json" "$into/package.json" || die "$1/package.json does not carry the provider's dependencies"
 }
 
-rm -f "$OUT"/*.tgz "$OUT"/*.tar.gz
+rm -f "$OUT"/pulumi-dfcloud-*.tgz "$OUT"/dfcloud-emulator-*.tgz "$OUT"/dfcloud-backup-guardrails-*.tgz \
+  "$OUT"/pulumi-resource-dfcloud-v*.tar.gz
 mkdir -p "$STAGE/internal"
 stage provider
 PROVIDER_TARBALL="$(pack "$STAGE/provider" "$STAGE/internal")"
@@ -88,7 +89,7 @@ tarballs+=("$PLUGIN_TARBALL")
 
 # What every tarball must hold, and must not.
 for tarball in "${tarballs[@]}"; do
-  listing="$(tar -tzf "$tarball" | sed -E 's#^(package|\.)/##')"
+  listing="$(tar -tzf "$tarball" | grep -v '/$' | sed -E 's#^(package|\.)/##')"
   for needed in README.md LICENSE; do
     grep -qx "$needed" <<<"$listing" || die "$(basename "$tarball") has no $needed"
   done
