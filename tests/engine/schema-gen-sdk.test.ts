@@ -57,8 +57,9 @@ func main() {
 		datastoreID := config.Require(ctx, "datastoreId")
 		schedule, err := dfcloud.NewBackupSchedule(ctx, "nightly", &dfcloud.BackupScheduleArgs{
 			DatastoreId:   pulumi.String(datastoreID),
-			Days:          pulumi.String(string(dfcloud.EveryEvery)),
-			Hours:         pulumi.String(string(dfcloud.EveryEvery)),
+			// A union of "every" and a list is pulumi.Input in Go: either spelling goes through.
+			Days:          pulumi.String("every"),
+			Hours:         pulumi.IntArray{pulumi.Int(2), pulumi.Int(14)},
 			RetentionDays: pulumi.Int(7),
 		})
 		if err != nil {
@@ -218,9 +219,9 @@ describe("pulumi package gen-sdk schema.json", () => {
       `resourceInputs["waitTimeoutMinutes"] = (args?.waitTimeoutMinutes) ?? 30;`,
     );
     // Days in: "every" or any spelling of weekdays; days out: "every" or the normalised weekdays.
-    expect(read("backupSchedule.ts")).toContain("days: pulumi.Input<enums.Every | pulumi.Input<string>[]>;");
+    expect(read("backupSchedule.ts")).toContain("days: pulumi.Input<string | pulumi.Input<string>[]>;");
     expect(read("backupSchedule.ts")).toContain(
-      "public readonly days: pulumi.Output<enums.Every | enums.Weekday[]>;",
+      "public readonly days: pulumi.Output<string | enums.Weekday[]>;",
     );
     expect(read("provider.ts")).toContain(`pulumi.secret(args.apiKey)`);
     expect(read("config/vars.ts")).toContain(
