@@ -96,7 +96,8 @@ describe("pulumi import in a Pulumi YAML project", () => {
     });
     expect(code.resources.backup).toMatchObject({
       type: "dfcloud:Backup",
-      properties: { datastoreId: "${schedule.id}", description: "console", retentionDays: 9 },
+      // A Pulumi YAML interpolation, not a JavaScript one.
+      properties: { datastoreId: ["$", "{schedule.id}"].join(""), description: "console", retentionDays: 9 },
     });
 
     // The generated program, as the user pastes it into Pulumi.yaml.

@@ -220,7 +220,12 @@ describe("the native plugin: three resources, detailed diffs, invokes", () => {
     scheduleDatastore = "";
     const events: EngineEvent[] = [];
     const changed = stepRecorder();
-    await stack.preview({ onEvent: (event) => (changed.onEvent(event), events.push(event)) });
+    await stack.preview({
+      onEvent: (event) => {
+        changed.onEvent(event);
+        events.push(event);
+      },
+    });
     expect(changed.counts).toEqual({ update: 1 });
     expect(detailedDiffs(events).nightly).toEqual({ days: "update" });
   });
