@@ -14,6 +14,7 @@ import {
   type PulumiFn,
   type Stack,
 } from "@pulumi/pulumi/automation";
+import { type EmulatorOptions, type RunningEmulator, startEmulator } from "dfcloud-emulator";
 
 /** The repository root. */
 export const ROOT = path.resolve(__dirname, "../..");
@@ -181,4 +182,39 @@ export function stepRecorder(): { counts: ChangeCounts; onEvent: (event: EngineE
     counts[metadata.op] = (counts[metadata.op] ?? 0) + 1;
   };
   return { counts, onEvent };
+}
+
+/**
+ * An emulator for engine tests: the given accounts, its clock frozen (it moves only when a test
+ * advances it) and every transition instant, so every wait ends on its next poll.
+ * @param options further emulator options (e.g. `backupEndpoints: false`)
+ */
+export function frozenEmulator(
+  apiKeys: string[],
+  options: Omit<EmulatorOptions, "apiKeys" | "timeScale" | "durations"> = {},
+): Promise<RunningEmulator> {
+  return startEmulator({
+    apiKeys,
+    timeScale: 0,
+    durations: { datastoreCreate: 0, datastoreUpdate: 0, datastoreDelete: 0, restore: 0, backup: 0 },
+    ...options,
+  });
+}
+
+/** The datastore engine tests back up and restore into: aws eu-west-1, one 6.25 GB shard. */
+export const TEST_DATASTORE_CONFIG = {
+  name: "orders",
+  location: { provider: "aws", region: "eu-west-1", availability_zones: ["euw1-az1"] },
+  tier: { max_memory_bytes: 6_250_000_000, performance_tier: "standard", replicas: 1 },
+  cluster: { enabled: false },
+};
+
+/** Seeds a {@link TEST_DATASTORE_CONFIG} datastore in `apiKey`'s account and returns its id. */
+export async function seedTestDatastore(
+  emulator: RunningEmulator,
+  apiKey: string,
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
+  return (await emulator.admin.seedDatastore(apiKey, { ...TEST_DATASTORE_CONFIG, ...overrides }))
+    .datastore_id;
 }

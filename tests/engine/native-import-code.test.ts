@@ -6,9 +6,17 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type RunningEmulator, startEmulator } from "dfcloud-emulator";
+import type { RunningEmulator } from "dfcloud-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineEnv, newWorkDir, pulumiOk, ROOT, stepCounts } from "./harness";
+import {
+  engineEnv,
+  frozenEmulator,
+  newWorkDir,
+  pulumiOk,
+  ROOT,
+  seedTestDatastore,
+  stepCounts,
+} from "./harness";
 
 // js-yaml comes with @pulumi/pulumi; it has no type declarations here.
 const yaml = require("js-yaml") as { load(text: string): unknown; dump(value: unknown): string };
@@ -23,11 +31,7 @@ describe("pulumi import in a Pulumi YAML project", () => {
   const run = (...args: string[]) => pulumiOk([...args, "--stack", "imported"], workDir, env);
 
   beforeAll(async () => {
-    emulator = await startEmulator({
-      apiKeys: [API_KEY],
-      timeScale: 0,
-      durations: { datastoreCreate: 0, datastoreUpdate: 0, datastoreDelete: 0, restore: 0, backup: 0 },
-    });
+    emulator = await frozenEmulator([API_KEY]);
     workDir = newWorkDir("native-import-code");
     env = engineEnv(workDir);
     fs.writeFileSync(
@@ -49,11 +53,7 @@ describe("pulumi import in a Pulumi YAML project", () => {
   });
 
   it("imports a schedule and a backup, writes their program, and that program previews no change", async () => {
-    const datastore = await emulator.admin.seedDatastore(API_KEY, {
-      name: "console-made",
-      location: { provider: "aws", region: "eu-west-1", availability_zones: ["euw1-az1"] },
-      tier: { max_memory_bytes: 6_250_000_000, performance_tier: "standard", replicas: 1 },
-      cluster: { enabled: false },
+    const datastoreId = await seedTestDatastore(emulator, API_KEY, {
       backup_policy: {
         enabled: true,
         every_day: false,
@@ -63,7 +63,7 @@ describe("pulumi import in a Pulumi YAML project", () => {
         retention: 10,
       },
     });
-    const backup = await emulator.admin.seedBackup(datastore.datastore_id, {
+    const backup = await emulator.admin.seedBackup(datastoreId, {
       description: "console",
       retention: 9,
     });
@@ -72,7 +72,7 @@ describe("pulumi import in a Pulumi YAML project", () => {
       importFile,
       JSON.stringify({
         resources: [
-          { type: "dfcloud:index:BackupSchedule", name: "schedule", id: datastore.datastore_id },
+          { type: "dfcloud:index:BackupSchedule", name: "schedule", id: datastoreId },
           { type: "dfcloud:index:Backup", name: "backup", id: backup.backup_id },
         ],
       }),
@@ -88,7 +88,7 @@ describe("pulumi import in a Pulumi YAML project", () => {
     expect(code.resources.schedule).toMatchObject({
       type: "dfcloud:BackupSchedule",
       properties: {
-        datastoreId: datastore.datastore_id,
+        datastoreId: datastoreId,
         days: ["tue", "fri"],
         hours: [6],
         retentionDays: 10,

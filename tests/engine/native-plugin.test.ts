@@ -16,16 +16,18 @@ import {
   type Stack,
 } from "@pulumi/pulumi/automation";
 import { PACKAGE_VERSION } from "@pulumi-dfcloud/provider";
-import { type RunningEmulator, startEmulator } from "dfcloud-emulator";
+import type { RunningEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   engineEnv,
+  frozenEmulator,
   newWorkDir,
   PASSPHRASE,
   pulumiCommand,
   ROOT,
   pulumi as runPulumi,
+  seedTestDatastore,
   stepRecorder,
 } from "./harness";
 
@@ -44,11 +46,7 @@ let emulator: RunningEmulator;
 let datastoreId = "";
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    apiKeys: [API_KEY],
-    timeScale: 0,
-    durations: { datastoreCreate: 0, datastoreUpdate: 0, datastoreDelete: 0, restore: 0, backup: 0 },
-  });
+  emulator = await frozenEmulator([API_KEY]);
 });
 
 afterAll(async () => {
@@ -58,13 +56,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await emulator.admin.reset();
   await emulator.admin.setDurations({ datastoreUpdate: 0, restore: 0, backup: 0 });
-  const seeded = await emulator.admin.seedDatastore(API_KEY, {
-    name: "orders",
-    location: { provider: "aws", region: "eu-west-1", availability_zones: ["euw1-az1"] },
-    tier: { max_memory_bytes: 6_250_000_000, performance_tier: "standard", replicas: 1 },
-    cluster: { enabled: false },
-  });
-  datastoreId = seeded.datastore_id;
+  datastoreId = await seedTestDatastore(emulator, API_KEY);
   await emulator.admin.setData(datastoreId, { order: "A" });
 });
 
@@ -231,17 +223,12 @@ describe("the native plugin: three resources, detailed diffs, invokes", () => {
   });
 
   it("replaces on a new datastore, says so per property, and destroys", async () => {
-    const other = await emulator.admin.seedDatastore(API_KEY, {
-      name: "other",
-      location: { provider: "aws", region: "eu-west-1", availability_zones: ["euw1-az1"] },
-      tier: { max_memory_bytes: 6_250_000_000, performance_tier: "standard", replicas: 1 },
-      cluster: { enabled: false },
-    });
+    const otherId = await seedTestDatastore(emulator, API_KEY, { name: "other" });
     ({ stack } = await nativeStack("native-replace", program));
     days = ["mon", "thu"];
     scheduleDatastore = "";
     await stack.up();
-    scheduleDatastore = other.datastore_id;
+    scheduleDatastore = otherId;
     const events: EngineEvent[] = [];
     await stack.preview({ onEvent: (event) => events.push(event) });
     expect(detailedDiffs(events).nightly).toEqual({ datastoreId: "update-replace" });

@@ -12,10 +12,10 @@
  * Each test asserts the engine's change summary or error text, the emulator's request log and state.
  */
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import { type RunningEmulator, startEmulator } from "dfcloud-emulator";
+import type { RunningEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inlineStack, stepRecorder } from "./harness";
+import { frozenEmulator, inlineStack, seedTestDatastore, stepRecorder } from "./harness";
 
 const API_KEY = "dragonflydb_no_backup_endpoints_key_0123";
 
@@ -39,19 +39,8 @@ let backupId = "";
 
 beforeAll(async () => {
   // Frozen emulator time and instant transitions: every wait completes on its next poll.
-  emulator = await startEmulator({
-    apiKeys: [API_KEY],
-    timeScale: 0,
-    durations: { datastoreCreate: 0, datastoreUpdate: 0, datastoreDelete: 0, restore: 0, backup: 0 },
-    backupEndpoints: false,
-  });
-  const seeded = await emulator.admin.seedDatastore(API_KEY, {
-    name: "orders",
-    location: { provider: "aws", region: "eu-west-1", availability_zones: ["euw1-az1"] },
-    tier: { max_memory_bytes: 6_250_000_000, performance_tier: "standard", replicas: 1 },
-    cluster: { enabled: false },
-  });
-  datastoreId = seeded.datastore_id;
+  emulator = await frozenEmulator([API_KEY], { backupEndpoints: false });
+  datastoreId = await seedTestDatastore(emulator, API_KEY);
   await emulator.admin.setData(datastoreId, { order: "A" });
   // The backup a user would read off the console; this API cannot list it.
   backupId = (await emulator.admin.seedBackup(datastoreId, { description: "nightly" })).backup_id;

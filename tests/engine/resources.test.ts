@@ -8,10 +8,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { type RunningEmulator, startEmulator } from "dfcloud-emulator";
+import type { RunningEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inlineStack, stepRecorder } from "./harness";
+import { frozenEmulator, inlineStack, seedTestDatastore, stepRecorder } from "./harness";
 
 const API_KEY = "dragonflydb_engine_test_key_0123456789";
 
@@ -91,18 +91,8 @@ describe("BackupSchedule, Backup and Restore on the real engine", () => {
 
   beforeAll(async () => {
     // Frozen emulator time and instant transitions: every wait completes on its next poll.
-    emulator = await startEmulator({
-      apiKeys: [API_KEY],
-      timeScale: 0,
-      durations: { datastoreCreate: 0, datastoreUpdate: 0, datastoreDelete: 0, restore: 0, backup: 0 },
-    });
-    const seeded = await emulator.admin.seedDatastore(API_KEY, {
-      name: "orders",
-      location: { provider: "aws", region: "eu-west-1", availability_zones: ["euw1-az1"] },
-      tier: { max_memory_bytes: 6_250_000_000, performance_tier: "standard", replicas: 1 },
-      cluster: { enabled: false },
-    });
-    datastoreId = seeded.datastore_id;
+    emulator = await frozenEmulator([API_KEY]);
+    datastoreId = await seedTestDatastore(emulator, API_KEY);
     await emulator.admin.setData(datastoreId, { order: "A" });
 
     ({ stack, workDir } = await inlineStack("resources", program));

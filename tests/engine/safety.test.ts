@@ -8,10 +8,10 @@
  */
 import * as fs from "node:fs";
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import { type RunningEmulator, startEmulator } from "dfcloud-emulator";
+import type { RunningEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { inlineStack, stepRecorder } from "./harness";
+import { frozenEmulator, inlineStack, seedTestDatastore, stepRecorder } from "./harness";
 
 const API_KEY = "dragonflydb_engine_safety_key_0123456789";
 const DAY_SECONDS = 86_400;
@@ -21,11 +21,7 @@ let datastoreId = "";
 
 beforeAll(async () => {
   // Frozen emulator time: transitions that take time finish only when a test advances the clock.
-  emulator = await startEmulator({
-    apiKeys: [API_KEY],
-    timeScale: 0,
-    durations: { datastoreCreate: 0, datastoreUpdate: 0, datastoreDelete: 0, restore: 0, backup: 0 },
-  });
+  emulator = await frozenEmulator([API_KEY]);
 });
 
 afterAll(async () => {
@@ -35,13 +31,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await emulator.admin.reset();
   await emulator.admin.setDurations({ datastoreUpdate: 0, restore: 0, backup: 0 });
-  const seeded = await emulator.admin.seedDatastore(API_KEY, {
-    name: "orders",
-    location: { provider: "aws", region: "eu-west-1", availability_zones: ["euw1-az1"] },
-    tier: { max_memory_bytes: 6_250_000_000, performance_tier: "standard", replicas: 1 },
-    cluster: { enabled: false },
-  });
-  datastoreId = seeded.datastore_id;
+  datastoreId = await seedTestDatastore(emulator, API_KEY);
   await emulator.admin.setData(datastoreId, { order: "A" });
 });
 

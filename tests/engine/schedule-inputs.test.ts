@@ -12,10 +12,10 @@
  * nothing is written.
  */
 import type { Stack } from "@pulumi/pulumi/automation";
-import { type RunningEmulator, startEmulator } from "dfcloud-emulator";
+import type { RunningEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inlineStack, stepRecorder } from "./harness";
+import { frozenEmulator, inlineStack, stepRecorder } from "./harness";
 
 const API_KEY = "dragonflydb_schedule_inputs_key_0123456789";
 
@@ -92,11 +92,7 @@ describe("BackupSchedule inputs on the real engine", () => {
 
   beforeAll(async () => {
     // Frozen emulator time and instant transitions: every wait completes on its next poll.
-    emulator = await startEmulator({
-      apiKeys: [API_KEY],
-      timeScale: 0,
-      durations: { datastoreCreate: 0, datastoreUpdate: 0, datastoreDelete: 0, restore: 0, backup: 0 },
-    });
+    emulator = await frozenEmulator([API_KEY]);
     for (const key of ["a", "b"] as const) {
       const seeded = await emulator.admin.seedDatastore(API_KEY, {
         name: `orders-${key}`,

@@ -14,12 +14,13 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type RunningEmulator, type StateView, startEmulator } from "dfcloud-emulator";
+import type { RunningEmulator, StateView } from "dfcloud-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BUILT_ENGINE_BIN,
   type ChangeCounts,
   engineEnv,
+  frozenEmulator,
   isInfrastructure,
   newWorkDir,
   PULUMI,
@@ -102,11 +103,7 @@ describe("examples/yaml-quickstart: Pulumi YAML through the native plugin, again
       throw new Error("pulumi-language-yaml is not beside the engine: run `make tools`");
     }
     // Frozen emulator time and instant transitions: every wait completes on its next poll.
-    emulator = await startEmulator({
-      apiKeys: [API_KEY],
-      timeScale: 0,
-      durations: { datastoreCreate: 0, datastoreUpdate: 0, datastoreDelete: 0, restore: 0, backup: 0 },
-    });
+    emulator = await frozenEmulator([API_KEY]);
     datastoreId = (await emulator.admin.seedDatastore(API_KEY, DATASTORE_CONFIG)).datastore_id;
     await emulator.admin.setData(datastoreId, { cart: "1" });
     env = engineEnv(newWorkDir("yaml-quickstart"));
