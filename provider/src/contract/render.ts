@@ -201,17 +201,7 @@ function schemaNamedType(type: NamedType): { [key: string]: Json } {
       })),
     };
   }
-  const required = Object.entries(type.properties)
-    .filter(([, spec]) => spec.required)
-    .map(([key]) => key);
-  return {
-    description: type.description,
-    type: "object",
-    properties: Object.fromEntries(
-      Object.entries(type.properties).map(([key, spec]) => [key, schemaOutput(spec)]),
-    ),
-    required,
-  };
+  return objectProperties(type);
 }
 
 function schemaConfig(spec: ConfigSpec, description: string): { [key: string]: Json } {
