@@ -216,7 +216,7 @@ export class SoakWorld {
         report.errors.push(error instanceof Interrupted ? error.message : firstErrorLine(error));
         const text = error instanceof Error ? error.message : String(error);
         for (const line of text.split("\n"))
-          if (/error: /.test(line) && !report.errorLines.includes(line.trim()))
+          if (/error: /.test(line) && !/ retrying /.test(line) && !report.errorLines.includes(line.trim()))
             report.errorLines.push(line.trim().slice(0, 2000));
       }
     }
@@ -348,12 +348,12 @@ export class SoakWorld {
   }
 
   /**
-   * When a run found problems, writes what is needed to tell why into its work folder,
-   * `soak-evidence.json` (the whole request log, the emulator's state, the engine output of every
-   * step), and returns a line saying where; otherwise nothing.
+   * When a run found problems, or an engine run of it failed (even one a later run made good),
+   * writes what is needed to tell why into its work folder, `soak-evidence.json` (the whole request
+   * log, the emulator's state, the engine output of every step), and returns its path.
    */
-  async keepEvidence(problems: readonly string[]): Promise<string[]> {
-    if (problems.length === 0) return [];
+  async keepEvidence(problems: readonly string[], engineRunsFailed = false): Promise<string | undefined> {
+    if (problems.length === 0 && !engineRunsFailed) return undefined;
     const file = path.join(this.workDir, "soak-evidence.json");
     const evidence = {
       problems,
@@ -364,7 +364,7 @@ export class SoakWorld {
       output: this.transcript,
     };
     fs.writeFileSync(file, `${JSON.stringify(evidence, null, 2)}\n`);
-    return [`evidence (request log, emulator state, engine output): ${path.relative(process.cwd(), file)}`];
+    return path.relative(process.cwd(), file);
   }
 
   /** Stops the emulator. */
@@ -383,6 +383,8 @@ export interface FaultSoakReport {
   restoresStarted: number[];
   /** Discrepancies of every step, prefixed with the step; empty when the run converged and agreed. */
   problems: string[];
+  /** Where {@link SoakWorld.keepEvidence} wrote the run's evidence, when a problem or a failed engine run asked for it. */
+  evidence?: string;
 }
 
 /**
@@ -424,8 +426,18 @@ export async function faultSoak(
     }
     const started = await world.restoresStarted();
     problems.push(...started.problems);
-    problems.push(...(await world.keepEvidence(problems)));
-    return { seed, size, faultRate, steps, restoresStarted: started.counts, problems };
+    const engineRunsFailed = Object.values(steps).some((step) => step.errors.length > 0);
+    const evidence = await world.keepEvidence(problems, engineRunsFailed);
+    if (evidence && problems.length > 0) problems.push(`evidence: ${evidence}`);
+    return {
+      seed,
+      size,
+      faultRate,
+      steps,
+      restoresStarted: started.counts,
+      problems,
+      ...(evidence ? { evidence } : {}),
+    };
   } finally {
     await world.close();
   }
@@ -670,7 +682,8 @@ export async function interruptedUp(
       ...destroy.agreement.discrepancies.map((d) => `after destroy: ${d}`),
       ...started.problems,
     );
-    problems.push(...(await world.keepEvidence(problems)));
+    const evidence = await world.keepEvidence(problems);
+    if (evidence) problems.push(`evidence: ${evidence}`);
     return {
       interruptedUp: howItEnded,
       lockLeft,
