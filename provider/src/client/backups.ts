@@ -9,6 +9,7 @@ import {
   IDEMPOTENCY_KEY_HEADER,
   TIMESTAMP_UNIT_MS,
 } from "./modelled";
+import { outsideOperation } from "./operation";
 import { endpoint, ROUTES } from "./routes";
 import { type Backup, BackupSchema, type BackupSource, type BackupStatus } from "./schemas";
 import { pollUntil, type WaitForOptions } from "./wait";
@@ -237,7 +238,20 @@ async function createBackupOnce(context: ClientContext, request: CreateBackupReq
         context.onReconcile?.({ ...context.transport.targetOf(spec), adoptedId: adopted?.backup_id });
         if (adopted !== undefined) return adopted;
       }
-      return context.transport.send(spec, BackupSchema);
+      try {
+        return await context.transport.send(spec, BackupSchema);
+      } catch (error) {
+        if (!isDfCloudError(error, "CancelledError")) throw error;
+        // Cancelled with the POST on the wire: the API may have created the backup. Look once more,
+        // outside the cancelled operation, so the caller can record it rather than leave it orphaned
+        // (and take it a second time on the next up). Found: returned; not found: the cancellation.
+        const adopted = await outsideOperation(() =>
+          findBackupOfLostAttempt(context, request, existingIds, notBeforeMs),
+        ).catch(() => undefined);
+        context.onReconcile?.({ ...context.transport.targetOf(spec), adoptedId: adopted?.backup_id });
+        if (adopted !== undefined) return adopted;
+        throw error;
+      }
     }),
   );
 }

@@ -31,6 +31,14 @@ export function withinOperation<T>(scope: OperationScope, operation: () => Promi
   return scopes.run(merged, operation);
 }
 
+/**
+ * Runs `work` outside the current operation's bounds: for the one look that must still happen after
+ * a cancellation (finding out whether a create already in flight took effect), and nothing else.
+ */
+export function outsideOperation<T>(work: () => Promise<T>): Promise<T> {
+  return scopes.run({}, work);
+}
+
 /** The bounds of the operation this call runs in; empty outside any. */
 export function currentOperation(): OperationScope {
   return scopes.getStore() ?? {};

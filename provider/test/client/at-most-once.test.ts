@@ -108,6 +108,38 @@ describe("createBackup with identical specs", () => {
 });
 
 describe("cancellation", () => {
+  it("finds the backup a cancelled POST created, so it is recorded rather than orphaned and taken twice", async () => {
+    const cancel = new AbortController();
+    const stored: Backup[] = [];
+    const { client, server } = await connect((request) => {
+      if (request.method === "GET") return ok(stored);
+      // The API creates the backup; its answer is still on the way when Pulumi cancels.
+      stored.push(
+        backupFixture({ backup_id: "bkp_made", status: "pending", description: "nightly", retention: 7 }),
+      );
+      cancel.abort(new Error("SIGINT"));
+      return "hang";
+    });
+    const spec = { datastore_id: ID, description: "nightly", retention: 7 };
+    const backup = await withinOperation({ signal: cancel.signal }, () => client.createBackup(spec));
+    expect(backup.backup_id).toBe("bkp_made");
+    expect(server.requests.map((r) => r.method)).toEqual(["GET", "POST", "GET"]);
+  });
+
+  it("stays cancelled when the cancelled POST created nothing", async () => {
+    const cancel = new AbortController();
+    const { client } = await connect((request) => {
+      if (request.method === "GET") return ok([]);
+      cancel.abort(new Error("SIGINT"));
+      return "hang";
+    });
+    const spec = { datastore_id: ID, description: "nightly", retention: 7 };
+    const error = await withinOperation({ signal: cancel.signal }, () => client.createBackup(spec)).catch(
+      (e: unknown) => e,
+    );
+    expect(isDfCloudError(error, "CancelledError")).toBe(true);
+  });
+
   it("aborts the request in flight at once with a CancelledError", async () => {
     const cancel = new AbortController();
     const { client, server } = await connect(() => {
