@@ -160,7 +160,7 @@ describe("a restore runs at most once", () => {
     const refused = await stack.up().catch((error: Error) => error);
     expect(refused).toBeInstanceOf(Error);
     expect(String((refused as Error).message)).toContain(
-      `ifAlreadyLoaded: datastore ${datastoreId} already holds backup ${backupId}`,
+      `backupId: datastore ${datastoreId} already holds backup ${backupId}`,
     );
     expect(String((refused as Error).message)).toContain(
       'set `ifAlreadyLoaded: "skip"` to record the restore',

@@ -250,7 +250,8 @@ export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInp
       : restoreProblem(backup, datastore);
     if (problem) return [{ property: "backupId", reason: `backupId: ${problem}` }];
     const loaded = alreadyLoadedProblem(datastore, inputs);
-    return loaded ? [{ property: "ifAlreadyLoaded", reason: `ifAlreadyLoaded: ${loaded}` }] : [];
+    // Named on backupId, the input the user set (ifAlreadyLoaded is the way out the message names).
+    return loaded ? [{ property: "backupId", reason: `backupId: ${loaded}` }] : [];
   }
 
   /** Waits until the datastore is `active` with the backup loaded; returns when that was seen. */
@@ -331,7 +332,7 @@ export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInp
               api.startRestore(id, inputs.backupId, {
                 precondition: (current) => {
                   const problem = alreadyLoadedProblem(current, inputs);
-                  if (problem) throw new Error(`ifAlreadyLoaded: ${problem}`);
+                  if (problem) throw new Error(`backupId: ${problem}`);
                   skipped =
                     inputs.ifAlreadyLoaded === "skip" &&
                     current.status !== "restoring" &&

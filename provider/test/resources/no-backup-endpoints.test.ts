@@ -144,9 +144,9 @@ describe("Restore without backup endpoints", () => {
       {},
       { datastoreId, backupId, acknowledgeDataLoss: true, trigger: "again" },
     );
-    expect(checked.failures?.map((failure) => failure.property)).toEqual(["ifAlreadyLoaded"]);
+    expect(checked.failures?.map((failure) => failure.property)).toEqual(["backupId"]);
     expect(checked.failures?.[0]?.reason).toContain(
-      `ifAlreadyLoaded: datastore ${datastoreId} already holds backup ${backupId}`,
+      `backupId: datastore ${datastoreId} already holds backup ${backupId}`,
     );
     expect(await harness().writes()).toEqual([]);
   });

@@ -148,10 +148,10 @@ describe("a datastore that already holds the backup (defect 3: a run killed afte
       { datastoreId: id, backupId, acknowledgeDataLoss: true, trigger: "t2" },
     );
     expect(checked.failures).toEqual([
-      { property: "ifAlreadyLoaded", reason: `ifAlreadyLoaded: ${expected}` },
+      { property: "backupId", reason: `backupId: ${expected}` },
     ]);
     await expect(restore().create(restoreInputs(id, backupId))).rejects.toThrow(
-      `restoring backup ${backupId} into datastore ${id}: ifAlreadyLoaded: ${expected}`,
+      `restoring backup ${backupId} into datastore ${id}: backupId: ${expected}`,
     );
     expect(await harness().writes()).toEqual([]);
     expect(await harness().emulator.admin.getData(id)).toEqual({ v: "written after the restore" });
