@@ -8,10 +8,8 @@ import * as grpc from "@grpc/grpc-js";
 import { EngineClient } from "@pulumi/pulumi/proto/engine_grpc_pb";
 import { LogRequest, LogSeverity } from "@pulumi/pulumi/proto/engine_pb";
 import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
+import { exitOnStopSignals } from "@pulumi-dfcloud/provider";
 import { createProviderService, type EngineLog } from "./server";
-
-/** How long the process stays up after SIGINT/SIGTERM so cancelled operations can report what they started. */
-const SHUTDOWN_GRACE_MS = 10_000;
 
 /** Longest gRPC message, as the engine allows (schemas and states can be large). */
 const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
@@ -48,14 +46,9 @@ async function main(): Promise<void> {
       error ? reject(error) : resolve(bound),
     ),
   );
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      // Ctrl-C reaches the whole process group: cancel in-flight requests so a started restore is
-      // reported (and recorded) before the engine closes this plugin.
-      provider.cancel();
-      setTimeout(() => process.exit(signal === "SIGINT" ? 130 : 143), SHUTDOWN_GRACE_MS).unref();
-    });
-  }
+  // At once when idle (the engine signals plugins at the end of every command); after cancelling and
+  // letting running operations report when not.
+  exitOnStopSignals(() => provider.cancel());
   process.stdout.write(`${port}\n`);
 }
 

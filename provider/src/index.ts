@@ -48,4 +48,4 @@ export * from "./resources/model";
 export * from "./resources/restore";
 export * from "./resources/schedule-spec";
 export * from "./resources/unknowns";
-export { type Credentials, createClient, redacting, resolveCredentials } from "./runtime";
+export { type Credentials, createClient, exitOnStopSignals, redacting, resolveCredentials } from "./runtime";

@@ -28,11 +28,27 @@ const cancellation = new AbortController();
 let signalsHandled = false;
 
 /**
- * How long the process stays up after SIGINT/SIGTERM so that cancelled operations can report what
- * they started (a restore recorded in state) before the engine closes it; then it exits, in case the
- * engine is gone.
+ * How long a stopped process waits for its cancelled operations to report what they started (a
+ * restore recorded in state) before it exits anyway: under the engine's 5 s before SIGKILL.
  */
-export const SHUTDOWN_GRACE_MS = 10_000;
+export const SHUTDOWN_GRACE_MS = 4_000;
+
+/** How long the last answer is given to leave the process after a stop signal, in milliseconds. */
+const REPORT_FLUSH_MS = 250;
+
+/** Resource operations running in this process (both front doors count them, see {@link redacting}). */
+let runningOperations = 0;
+let whenIdle: (() => void) | undefined;
+
+async function counted<T>(operation: () => Promise<T>): Promise<T> {
+  runningOperations += 1;
+  try {
+    return await operation();
+  } finally {
+    runningOperations -= 1;
+    if (runningOperations === 0) whenIdle?.();
+  }
+}
 
 /**
  * Cancels every running operation of this process: in-flight requests are aborted and waits end
@@ -46,18 +62,25 @@ export function cancelOperations(reason: string): void {
 }
 
 /**
- * Ctrl-C reaches the whole process group, this provider included; the dynamic provider's `Cancel`
- * RPC is a no-op upstream (@pulumi/pulumi cmd/dynamic-provider/index.js), so the signal is the only
- * word of a cancel that arrives here. Without a handler the process would die mid-operation and the
- * engine would never learn that a restore had started.
+ * Exits on SIGINT/SIGTERM the way the engine expects. The engine signals every plugin when a command
+ * ends, and SIGKILLs it 5 s later: with nothing running the process exits at once. With operations
+ * running (Ctrl-C reaches the whole process group) it cancels them through `cancel` and exits when
+ * they have reported back — a started restore then reaches state — or after {@link SHUTDOWN_GRACE_MS}.
+ * Without a handler the process would die mid-operation and the engine would never learn that a
+ * restore had started. Installed once per process.
  */
-function handleStopSignals(): void {
+export function exitOnStopSignals(cancel: (reason: string) => void): void {
   if (signalsHandled) return;
   signalsHandled = true;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
-      cancelOperations(`the provider received ${signal}`);
-      setTimeout(() => process.exit(signal === "SIGINT" ? 130 : 143), SHUTDOWN_GRACE_MS).unref();
+      const exit = () => process.exit(signal === "SIGINT" ? 130 : 143);
+      if (runningOperations === 0) return exit();
+      // Exit once the last operation has answered: a moment after it settles, so its gRPC answer
+      // (a partial create recording a started restore) is written before the process goes.
+      whenIdle = () => setTimeout(exit, REPORT_FLUSH_MS);
+      cancel(`the provider received ${signal}`);
+      setTimeout(exit, SHUTDOWN_GRACE_MS).unref();
     });
   }
 }
@@ -69,7 +92,9 @@ function handleStopSignals(): void {
  */
 export function configure(config: ProviderConfig): void {
   configured = { apiKey: config.get("dfcloud:apiKey"), apiUrl: config.get("dfcloud:apiUrl") };
-  handleStopSignals();
+  // The dynamic provider's Cancel RPC is a no-op upstream (@pulumi/pulumi cmd/dynamic-provider):
+  // a signal is the only word of a cancel that reaches this process.
+  exitOnStopSignals(cancelOperations);
 }
 
 /** Resolves credentials: explicit config first, then DFCLOUD_API_KEY / DFCLOUD_API_URL. */
@@ -170,7 +195,7 @@ export function redacting<Inputs, Outputs>(
     <Args extends unknown[], Result>(operation: (...args: Args) => Promise<Result>) =>
     async (...args: Args): Promise<Result> => {
       try {
-        return await operation(...args);
+        return await counted(() => operation(...args));
       } catch (error) {
         throw redactError(error, keys());
       }
