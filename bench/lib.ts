@@ -4,12 +4,13 @@
  * dynamic resource that is the baseline, process sampling, request-log accounting and statistics.
  * Everything runs offline against an in-process emulator on loopback.
  */
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, type ProjectSettings, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import type { Durations, RequestLogEntry, RunningEmulator } from "dfcloud-emulator";
-import { inlineStack, ROOT } from "../tests/engine/harness";
+import { engineEnv, inlineStack, newWorkDir, PASSPHRASE, pulumiCommand, ROOT } from "../tests/engine/harness";
 
 /** The API key (and so the account) of every bench and soak run. */
 export const API_KEY = "dragonflydb_bench_key_0123456789abcdef";
@@ -45,16 +46,37 @@ export async function seedDatastores(
   return ids;
 }
 
+/** A native provider plugin a project loads from a folder (Pulumi.yaml `plugins.providers`). */
+export interface PluginFolder {
+  /** The package name: the folder holds `pulumi-resource-<name>`. */
+  name: string;
+  path: string;
+}
+
+/** What a bench stack adds to tests/engine/harness.ts `inlineStack`. */
+export interface StackOptions {
+  /** Native provider plugins its project loads from their folders (Pulumi.yaml `plugins.providers`). */
+  plugins?: readonly PluginFolder[];
+  /** More environment for the engine and every plugin it starts. */
+  env?: Record<string, string>;
+}
+
 /**
  * A stack of an inline program (tests/engine/harness.ts `inlineStack`); with `emulator`, its config
- * points the provider at that emulator, the key set as a secret as users set it.
+ * points the provider at that emulator, the key set as a secret as users set it. With `plugins`, its
+ * project loads those native provider plugins from their folders, as
+ * tests/engine/native-plugin.test.ts does.
  */
 export async function emulatorStack(
   name: string,
   program: PulumiFn,
   emulator?: RunningEmulator,
+  options: StackOptions = {},
 ): Promise<{ stack: Stack; workDir: string }> {
-  const created = await inlineStack(name, program);
+  const created =
+    options.plugins?.length || options.env
+      ? await benchStack(name, program, options)
+      : await inlineStack(name, program);
   if (emulator) {
     await created.stack.setAllConfig({
       "dfcloud:apiKey": { value: API_KEY, secret: true },
@@ -63,6 +85,90 @@ export async function emulatorStack(
   }
   return created;
 }
+
+/** `inlineStack` with `plugins.providers` in its project settings and more environment. */
+async function benchStack(
+  name: string,
+  program: PulumiFn,
+  options: StackOptions,
+): Promise<{ stack: Stack; workDir: string }> {
+  const workDir = newWorkDir(name);
+  const env = engineEnv(workDir);
+  const projectName = `dfcloud-${name}`;
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName: name, projectName, program },
+    {
+      workDir,
+      pulumiCommand: await pulumiCommand(),
+      pulumiHome: path.join(workDir, ".pulumi-home"),
+      // The Automation API passes `plugins` through to Pulumi.yaml; its type does not declare it.
+      projectSettings: {
+        name: projectName,
+        runtime: "nodejs",
+        ...(options.plugins?.length
+          ? { plugins: { providers: options.plugins.map((plugin) => ({ ...plugin })) } }
+          : {}),
+      } as ProjectSettings,
+      envVars: {
+        PULUMI_BACKEND_URL: `file://${path.join(workDir, ".pulumi-state")}`,
+        PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PATH: env.PATH ?? "",
+        ...options.env,
+      },
+    },
+  );
+  return { stack, workDir };
+}
+
+/**
+ * For a diagnostic only: the environment that makes every Node provider process the engine starts exit
+ * as soon as SIGINT arrives. At the end of every command the engine sends its plugins SIGINT and waits
+ * up to 5 s for them to exit before it kills them (sdk/go/common/resource/plugin/plugin.go,
+ * `InterruptChildren`); a provider that stays up after SIGINT costs each command that wait. With this
+ * (a `--require`d handler registered before the provider's own), a variant shows what the same
+ * provider costs without it. No operation runs at that moment, so nothing else changes.
+ */
+export function exitOnSigintEnv(): Record<string, string> {
+  const file = path.join(ROOT, ".test-work", "bench-exit-on-sigint.cjs");
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, 'process.on("SIGINT", () => process.exit(130));\n');
+  return { NODE_OPTIONS: `--require ${file}` };
+}
+
+/**
+ * The native dfcloud plugin as users install it: the folder `make tools` builds
+ * (scripts/build-plugin.sh; the tarball holds the same files), one esbuild bundle and its launcher.
+ */
+export const DFCLOUD_PLUGIN_DIR = path.join(ROOT, ".tools", "plugin", "dfcloud");
+
+/**
+ * Builds the no-op native plugin (bench/noop-plugin) the way scripts/build-plugin.sh builds the dfcloud
+ * one — one esbuild bundle with the same flags, next to its launcher — into `.test-work/noop-plugin`;
+ * returns that folder.
+ */
+export function buildNoopPlugin(): string {
+  const source = path.join(ROOT, "bench", "noop-plugin");
+  const dir = path.join(ROOT, ".test-work", "noop-plugin");
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  execFileSync(path.join(ROOT, "node_modules", ".bin", "esbuild"), [
+    path.join(source, "main.ts"),
+    "--bundle",
+    "--platform=node",
+    "--target=node22",
+    "--log-level=warning",
+    "--legal-comments=none",
+    `--outfile=${path.join(dir, "pulumi-resource-noop.js")}`,
+  ]);
+  fs.copyFileSync(path.join(source, "pulumi-resource-noop"), path.join(dir, "pulumi-resource-noop"));
+  fs.chmodSync(path.join(dir, "pulumi-resource-noop"), 0o755);
+  return dir;
+}
+
+/** A resource registered by its schema token, as a generated SDK registers it (`dfcloud:index:BackupSchedule`). */
+export class NativeResource extends pulumi.CustomResource {}
 
 /**
  * The baseline: a dynamic provider that does nothing but answer. Same engine path as ours (the
@@ -207,7 +313,8 @@ function processUsage(pid: number): { peakKiB: number; cpuMs: number } | undefin
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
- * Samples the Pulumi dynamic-provider processes below this one while an engine command runs: the
+ * Samples the provider processes below this one (by default the Pulumi dynamic-provider's; a native
+ * plugin's by its executable's name) while an engine command runs: the
  * peak resident memory (VmHWM, the kernel's own high-water mark, so sampling only has to catch the
  * process alive, not at its peak) and the CPU time they used (as of the last sample).
  */
@@ -215,14 +322,17 @@ export class ProviderSampler {
   readonly #seen = new Map<number, { peakKiB: number; cpuMs: number }>();
   readonly #timer: NodeJS.Timeout;
 
-  /** Starts sampling every `everyMs` milliseconds. */
-  constructor(everyMs = 50) {
+  readonly #command: string;
+
+  /** Starts sampling every `everyMs` milliseconds the processes whose command line contains `command`. */
+  constructor(command = "dynamic-provider", everyMs = 50) {
+    this.#command = command;
     this.#timer = setInterval(() => this.#sample(), everyMs);
   }
 
   #sample(): void {
     for (const { pid, cmdline } of descendants()) {
-      if (!cmdline.includes("dynamic-provider")) continue;
+      if (!cmdline.includes(this.#command)) continue;
       const usage = processUsage(pid);
       if (usage) this.#seen.set(pid, usage);
     }
@@ -241,3 +351,51 @@ export class ProviderSampler {
 
 /** Where bench and soak results go (bench/results.json, bench/results.md, bench/soak-results.json). */
 export const BENCH_DIR = path.join(ROOT, "bench");
+
+/** How long the engine waits for a plugin to exit after its end-of-command SIGINT before it kills it. */
+export const ENGINE_SIGINT_GRACE_MS = 5_000;
+
+/** One start and stop of a provider plugin, as the engine does them. */
+export interface PluginLifecycle {
+  /** From spawn to the port on its first line of stdout. */
+  startMs: number;
+  /** Peak resident memory (VmHWM) when it printed its port. */
+  startRssMiB: number;
+  /** From SIGINT (sent to its process group, as the engine does) to its exit; the engine's grace when killed then. */
+  exitMs: number;
+  /** True when it was still running at the end of the engine's grace and was killed, as the engine kills it. */
+  killed: boolean;
+}
+
+/**
+ * Starts a plugin by its launcher in a process group of its own, as the engine does, with an engine
+ * address nothing listens on (it is only dialled for a log line); waits for its port, reads its peak
+ * RSS, then sends the group SIGINT, as the engine does at the end of every command, and times the exit.
+ * A plugin still running after {@link ENGINE_SIGINT_GRACE_MS} is killed with SIGKILL, as the engine
+ * kills it; the wait is a cap, never a measured sleep.
+ */
+export function pluginLifecycle(launcher: string): Promise<PluginLifecycle> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(launcher, ["127.0.0.1:1"], { detached: true, stdio: ["ignore", "pipe", "ignore"] });
+    const pid = child.pid;
+    if (pid === undefined) return reject(new Error(`${launcher} did not start`));
+    child.once("error", reject);
+    child.stdout.once("data", () => {
+      const startMs = performance.now() - started;
+      const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+      const startRssMiB = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) / 1024;
+      const interrupted = performance.now();
+      let killed = false;
+      const grace = setTimeout(() => {
+        killed = true;
+        process.kill(-pid, "SIGKILL");
+      }, ENGINE_SIGINT_GRACE_MS);
+      child.once("exit", () => {
+        clearTimeout(grace);
+        resolve({ startMs, startRssMiB, exitMs: performance.now() - interrupted, killed });
+      });
+      process.kill(-pid, "SIGINT");
+    });
+  });
+}

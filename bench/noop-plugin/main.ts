@@ -1,0 +1,116 @@
+/**
+ * `pulumi-resource-noop`: the floor the native dfcloud plugin is measured against (bench.ts). A native
+ * provider plugin served the way plugin/src serves `pulumi-resource-dfcloud` — pulumirpc.ResourceProvider
+ * on @pulumi/pulumi's generated stubs and @grpc/grpc-js, on a free loopback port printed as the first
+ * line, bundled by esbuild with the same flags as scripts/build-plugin.sh — whose one resource,
+ * `noop:index:Thing`, does nothing: every call answers at once with what it was given (the request's
+ * own Struct, never converted), so what the native plugin costs over this is its own work.
+ */
+import * as grpc from "@grpc/grpc-js";
+import * as pluginproto from "@pulumi/pulumi/proto/plugin_pb";
+import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
+
+/** Longest gRPC message, as plugin/src/main.ts allows. */
+const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
+
+/** The whole schema: one resource whose inputs are a BackupSchedule's. */
+const SCHEMA = JSON.stringify({
+  name: "noop",
+  version: "0.1.0",
+  resources: {
+    "noop:index:Thing": {
+      inputProperties: {
+        datastoreId: { type: "string" },
+        days: { type: "array", items: { type: "string" } },
+        hours: { type: "array", items: { type: "integer" } },
+        retentionDays: { type: "integer" },
+      },
+      requiredInputs: ["datastoreId"],
+    },
+  },
+});
+
+/** An answer, at once. */
+function answer<Req, Res>(respond: (request: Req) => Res): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => callback(null, respond(call.request));
+}
+
+let ids = 0;
+
+const service = {
+  getSchema: answer(() => new provproto.GetSchemaResponse().setSchema(SCHEMA)),
+  getPluginInfo: answer(() => new pluginproto.PluginInfo().setVersion("0.1.0")),
+  checkConfig: answer((request: provproto.CheckRequest) => {
+    const response = new provproto.CheckResponse();
+    const news = request.getNews();
+    return news ? response.setInputs(news) : response;
+  }),
+  diffConfig: answer(() =>
+    new provproto.DiffResponse().setChanges(provproto.DiffResponse.DiffChanges.DIFF_NONE),
+  ),
+  configure: answer(() =>
+    new provproto.ConfigureResponse()
+      .setAcceptsecrets(true)
+      .setSupportspreview(true)
+      .setAcceptresources(false)
+      .setAcceptoutputs(false),
+  ),
+  check: answer((request: provproto.CheckRequest) => {
+    const response = new provproto.CheckResponse();
+    const news = request.getNews();
+    return news ? response.setInputs(news) : response;
+  }),
+  diff: answer((request: provproto.DiffRequest) => {
+    // Byte comparison of the two Structs: no conversion, and a no-op has nothing else to compare.
+    const olds = request.getOldInputs() ?? request.getOlds();
+    const news = request.getNews();
+    const same =
+      olds !== undefined &&
+      news !== undefined &&
+      Buffer.from(olds.serializeBinary()).equals(Buffer.from(news.serializeBinary()));
+    return new provproto.DiffResponse().setChanges(
+      same ? provproto.DiffResponse.DiffChanges.DIFF_NONE : provproto.DiffResponse.DiffChanges.DIFF_SOME,
+    );
+  }),
+  create: answer((request: provproto.CreateRequest) => {
+    const response = new provproto.CreateResponse().setId(request.getPreview() ? "" : `noop-${++ids}`);
+    const properties = request.getProperties();
+    return properties ? response.setProperties(properties) : response;
+  }),
+  read: answer((request: provproto.ReadRequest) => {
+    const response = new provproto.ReadResponse().setId(request.getId());
+    const properties = request.getProperties();
+    const inputs = request.getInputs();
+    if (properties) response.setProperties(properties);
+    if (inputs) response.setInputs(inputs);
+    return response;
+  }),
+  update: answer((request: provproto.UpdateRequest) => {
+    const response = new provproto.UpdateResponse();
+    const news = request.getNews();
+    return news ? response.setProperties(news) : response;
+  }),
+  delete: answer(() => new emptyproto.Empty()),
+  cancel: answer(() => new emptyproto.Empty()),
+} satisfies Partial<grpc.UntypedServiceImplementation>;
+
+async function main(): Promise<void> {
+  const server = new grpc.Server({
+    "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
+    "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
+  });
+  server.addService(ResourceProviderService, service as unknown as grpc.UntypedServiceImplementation);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+  process.stdout.write(`${port}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`pulumi-resource-noop: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
