@@ -147,9 +147,7 @@ describe("a datastore that already holds the backup (defect 3: a run killed afte
       {},
       { datastoreId: id, backupId, acknowledgeDataLoss: true, trigger: "t2" },
     );
-    expect(checked.failures).toEqual([
-      { property: "backupId", reason: `backupId: ${expected}` },
-    ]);
+    expect(checked.failures).toEqual([{ property: "backupId", reason: `backupId: ${expected}` }]);
     await expect(restore().create(restoreInputs(id, backupId))).rejects.toThrow(
       `restoring backup ${backupId} into datastore ${id}: backupId: ${expected}`,
     );
