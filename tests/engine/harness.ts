@@ -218,3 +218,13 @@ export async function seedTestDatastore(
   return (await emulator.admin.seedDatastore(apiKey, { ...TEST_DATASTORE_CONFIG, ...overrides }))
     .datastore_id;
 }
+
+/**
+ * The API calls the emulator saw since the last call, as `METHOD /path` (queries left out), and
+ * clears its request log: what one engine step sent.
+ */
+export async function takeApiCalls(emulator: RunningEmulator): Promise<string[]> {
+  const log = await emulator.admin.requests();
+  await emulator.admin.clearRequests();
+  return log.map((entry) => `${entry.method} ${entry.path.replace(/[?].*$/, "")}`);
+}

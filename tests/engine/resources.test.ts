@@ -11,7 +11,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import type { RunningEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { frozenEmulator, inlineStack, seedTestDatastore, stepRecorder } from "./harness";
+import { frozenEmulator, inlineStack, seedTestDatastore, stepRecorder, takeApiCalls } from "./harness";
 
 const API_KEY = "dragonflydb_engine_test_key_0123456789";
 
@@ -69,11 +69,7 @@ describe("BackupSchedule, Backup and Restore on the real engine", () => {
   const output: string[] = [];
   const onOutput = (line: string) => output.push(line);
 
-  async function apiCalls(): Promise<string[]> {
-    const log = await emulator.admin.requests();
-    await emulator.admin.clearRequests();
-    return log.map((entry) => `${entry.method} ${entry.path.replace(/[?].*$/, "")}`);
-  }
+  const apiCalls = () => takeApiCalls(emulator);
   async function livePolicy() {
     const response = await fetch(`${emulator.url}/v1/datastores/${datastoreId}`, {
       headers: { authorization: `Bearer ${API_KEY}` },

@@ -15,7 +15,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import type { RunningEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { frozenEmulator, inlineStack, stepRecorder } from "./harness";
+import { frozenEmulator, inlineStack, stepRecorder, takeApiCalls } from "./harness";
 
 const API_KEY = "dragonflydb_schedule_inputs_key_0123456789";
 
@@ -53,12 +53,7 @@ describe("BackupSchedule inputs on the real engine", () => {
   const output: string[] = [];
   const onOutput = (line: string) => output.push(line);
 
-  /** The API calls since the last call, as `METHOD /path`; clears the emulator's log. */
-  async function apiCalls(): Promise<string[]> {
-    const log = await emulator.admin.requests();
-    await emulator.admin.clearRequests();
-    return log.map((entry) => `${entry.method} ${entry.path.replace(/[?].*$/, "")}`);
-  }
+  const apiCalls = () => takeApiCalls(emulator);
   const writesIn = (calls: string[]) => calls.filter((call) => !call.startsWith("GET"));
 
   async function livePolicy(id: string): Promise<unknown> {

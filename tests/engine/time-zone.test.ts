@@ -15,7 +15,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { type RunningEmulator, startEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inlineStack, stepRecorder } from "./harness";
+import { inlineStack, stepRecorder, takeApiCalls } from "./harness";
 
 const API_KEY = "dragonflydb_time_zone_key_0123456789";
 /** Thursday 2026-01-15 10:30 UTC: Berlin is at UTC+1. */
@@ -61,12 +61,7 @@ describe("BackupSchedule in Europe/Berlin on the real engine", () => {
   const output: string[] = [];
   const onOutput = (line: string) => output.push(line);
 
-  /** The API calls since the last call, as `METHOD /path`; clears the emulator's log. */
-  async function apiCalls(): Promise<string[]> {
-    const log = await emulator.admin.requests();
-    await emulator.admin.clearRequests();
-    return log.map((entry) => `${entry.method} ${entry.path.replace(/[?].*$/, "")}`);
-  }
+  const apiCalls = () => takeApiCalls(emulator);
   const writesIn = (calls: string[]) => calls.filter((call) => !call.startsWith("GET"));
 
   async function livePolicy(): Promise<unknown> {
