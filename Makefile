@@ -28,7 +28,7 @@ all: build
 
 ## tools: Node >= 22, the Pulumi CLI and its YAML language host (built once from the Go module proxy;
 ## skipped when present), and the native provider plugin (.tools/plugin: a folder and a tarball for
-## `pulumi plugin install resource dfcloud <version> --file …`)
+## `pulumi plugin install resource dfcloud-backups <version> --file …`)
 tools: node engine plugin
 
 plugin: build

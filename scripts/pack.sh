@@ -3,7 +3,7 @@
 #   pulumi-dfcloud-<v>.tgz                     the SDK, with the provider code inside (below)
 #   dfcloud-emulator-<v>.tgz                   the local Dragonfly Cloud API and its CLI
 #   dfcloud-backup-guardrails-<v>.tgz          the policy pack
-#   pulumi-resource-dfcloud-v<v>-linux-amd64.tar.gz   the native plugin (`pulumi plugin install … --file`)
+#   pulumi-resource-dfcloud-backups-v<v>-linux-amd64.tar.gz   the native plugin (`pulumi plugin install … --file`)
 #
 # @pulumi-dfcloud/provider (provider/) is private and never published: pulumi-dfcloud and the policy
 # pack each carry it inside their tarball as a bundled dependency (`bundleDependencies`), so
@@ -29,8 +29,8 @@ field() { node -p "require(process.argv[1])[process.argv[2]]" "$1/package.json" 
 for package in provider sdk emulator policy; do
   [ -f "$ROOT/$package/dist/index.js" ] || die "$package/dist is not built: run \`make build\` first"
 done
-PLUGIN_DIR="$ROOT/.tools/plugin/dfcloud"
-[ -x "$PLUGIN_DIR/pulumi-resource-dfcloud" ] || die "$PLUGIN_DIR is not built: run \`make plugin\` first"
+PLUGIN_DIR="$ROOT/.tools/plugin/dfcloud-backups"
+[ -x "$PLUGIN_DIR/pulumi-resource-dfcloud-backups" ] || die "$PLUGIN_DIR is not built: run \`make plugin\` first"
 
 # A clean copy of a workspace package in $STAGE/<name>: its files (npm pack applies its `files`
 # later), the root LICENSE, and no sourceMappingURL comments.
@@ -66,7 +66,7 @@ bundle_provider() {
 }
 
 rm -f "$OUT"/pulumi-dfcloud-*.tgz "$OUT"/dfcloud-emulator-*.tgz "$OUT"/dfcloud-backup-guardrails-*.tgz \
-  "$OUT"/pulumi-resource-dfcloud-v*.tar.gz
+  "$OUT"/pulumi-resource-dfcloud-backups-v*.tar.gz
 mkdir -p "$STAGE/internal"
 stage provider
 PROVIDER_TARBALL="$(pack "$STAGE/provider" "$STAGE/internal")"
@@ -83,7 +83,7 @@ VERSION="$(field "$ROOT/plugin" version)"
 mkdir -p "$STAGE/plugin-files"
 cp -R "$PLUGIN_DIR/." "$STAGE/plugin-files/"
 cp "$ROOT/plugin/README.md" "$ROOT/LICENSE" "$STAGE/plugin-files/"
-PLUGIN_TARBALL="$OUT/pulumi-resource-dfcloud-v$VERSION-linux-amd64.tar.gz"
+PLUGIN_TARBALL="$OUT/pulumi-resource-dfcloud-backups-v$VERSION-linux-amd64.tar.gz"
 tar -C "$STAGE/plugin-files" -czf "$PLUGIN_TARBALL" .
 tarballs+=("$PLUGIN_TARBALL")
 

@@ -1,38 +1,20 @@
 /**
- * `pulumi-resource-dfcloud`: the native provider plugin. The engine starts it with its own address
+ * `pulumi-resource-dfcloud-backups`: the native provider plugin. The engine starts it with its own address
  * as the first argument; it serves pulumirpc.ResourceProvider on a free loopback port and prints that
- * port as the first line on stdout, as every Pulumi plugin does. Progress lines go to the engine's Log
- * service, so they show under the resource they belong to.
+ * port as the first line on stdout, as every Pulumi plugin does. Lines go to the engine's Log
+ * service at their severity, under the resource they belong to.
  */
 import * as grpc from "@grpc/grpc-js";
 import { EngineClient } from "@pulumi/pulumi/proto/engine_grpc_pb";
 import { LogRequest, LogSeverity } from "@pulumi/pulumi/proto/engine_pb";
 import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
-import { exitOnStopSignals } from "@pulumi-dfcloud/provider";
-import { createProviderService, type EngineLog } from "./server";
-
-/** Longest gRPC message, as the engine allows (schemas and states can be large). */
-const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
-
-function engineLogger(address: string | undefined): EngineLog {
-  if (!address) return (message) => process.stderr.write(`${message}\n`);
-  const engine = new EngineClient(address, grpc.credentials.createInsecure(), {
-    "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
-  });
-  return (message, urn) => {
-    const request = new LogRequest()
-      .setSeverity(LogSeverity.INFO)
-      .setMessage(message)
-      .setUrn(urn ?? "");
-    engine.log(request, () => {
-      // A lost progress line is not worth failing an operation over.
-    });
-  };
-}
+import { engineAddressOf, engineLogSink, MAX_MESSAGE_BYTES } from "@pulumi-dfcloud/provider";
+import { createProviderService } from "./server";
 
 async function main(): Promise<void> {
-  const engineAddress = process.argv.slice(2).find((arg) => !arg.startsWith("-"));
-  const provider = createProviderService({ log: engineLogger(engineAddress) });
+  const stubs = { grpc, EngineClient, LogRequest, LogSeverity };
+  const sink = engineLogSink(engineAddressOf(process.argv.slice(2)), stubs);
+  const provider = createProviderService({ sink });
   const server = new grpc.Server({
     "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
     "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
@@ -48,13 +30,13 @@ async function main(): Promise<void> {
   );
   // At once when idle (the engine signals plugins at the end of every command); after cancelling and
   // letting running operations report when not.
-  exitOnStopSignals(() => provider.cancel());
+  provider.host.exitOnStopSignals();
   process.stdout.write(`${port}\n`);
 }
 
 main().catch((error: unknown) => {
   process.stderr.write(
-    `pulumi-resource-dfcloud: ${error instanceof Error ? error.message : String(error)}\n`,
+    `pulumi-resource-dfcloud-backups: ${error instanceof Error ? error.message : String(error)}\n`,
   );
   process.exit(1);
 });

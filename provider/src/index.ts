@@ -35,9 +35,15 @@ export {
   type WaitForOptions,
 } from "./client/wait";
 export { derivedFiles } from "./contract/files";
-export { PACKAGE_CONTRACT, PACKAGE_VERSION } from "./contract/package";
+export { PACKAGE_METADATA, PACKAGE_VERSION, PROVIDER_CONFIG } from "./contract/package";
 export * from "./contract/render";
 export * from "./contract/spec";
+export * from "./host/credentials";
+export * from "./host/engine-log";
+export * from "./host/host";
+export * from "./host/operations";
+export * from "./host/redaction";
+export * from "./registry";
 export * from "./resources/api";
 export * from "./resources/backup";
 export * from "./resources/backup-schedule";
@@ -48,4 +54,3 @@ export * from "./resources/model";
 export * from "./resources/restore";
 export * from "./resources/schedule-spec";
 export * from "./resources/unknowns";
-export { type Credentials, createClient, exitOnStopSignals, redacting, resolveCredentials } from "./runtime";

@@ -1,7 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-
-/** The resource kinds whose logic `pulumi-dfcloud/runtime` serves. */
-export type ResourceKind = "BackupSchedule" | "Backup" | "Restore";
+import type { ResourceKind } from "@pulumi-dfcloud/provider";
 
 /**
  * The provider object Pulumi serialises into each resource's `__provider` input. It captures only

@@ -228,3 +228,85 @@ export async function takeApiCalls(emulator: RunningEmulator): Promise<string[]>
   await emulator.admin.clearRequests();
   return log.map((entry) => `${entry.method} ${entry.path.replace(/[?].*$/, "")}`);
 }
+
+/** Folder of the codegen language hosts that `make tools` builds (tools/codegen-host). */
+export const CODEGEN_BIN = path.join(ROOT, ".tools/codegen/bin");
+
+/** The folder holding the native plugin's launcher, as a project's `plugins.providers` names it. */
+export const NATIVE_PLUGIN_DIR = path.join(ROOT, "plugin", "bin");
+
+/**
+ * The Node.js SDK generated from schema.json (`pulumi package gen-sdk`), compiled: what a TypeScript
+ * user of the native plugin imports. Generated once per schema.json content and reused (concurrent
+ * callers build apart and the first rename wins). It lies inside the repository, so its
+ * `@pulumi/pulumi` is the root node_modules' one, the same module an inline program registers with.
+ * @returns the folder of the compiled package (`require(dir)` loads it)
+ */
+export async function generatedNodeSdk(): Promise<string> {
+  const schema = fs.readFileSync(path.join(ROOT, "schema.json"));
+  const hash = (await import("node:crypto")).createHash("sha256").update(schema).digest("hex").slice(0, 12);
+  const dir = path.join(ROOT, ".test-work", `generated-nodejs-${hash}`);
+  if (fs.existsSync(path.join(dir, "index.js"))) return dir;
+  const workDir = newWorkDir("gen-nodejs");
+  const base = engineEnv(workDir);
+  const env = { ...base, PATH: [CODEGEN_BIN, base.PATH ?? ""].join(path.delimiter) };
+  const out = path.join(workDir, "sdk");
+  await pulumiOk(
+    ["package", "gen-sdk", path.join(ROOT, "schema.json"), "--language", "nodejs", "--out", out],
+    workDir,
+    env,
+  );
+  const sources = path.join(out, "nodejs");
+  const compiled = await new Promise<{ code: number; output: string }>((resolve) =>
+    execFile(
+      path.join(ROOT, "node_modules/.bin/tsc"),
+      ["-p", sources, "--outDir", path.join(workDir, "bin")],
+      { cwd: workDir },
+      (error, stdout, stderr) => resolve({ code: error ? 1 : 0, output: `${stdout}${stderr}` }),
+    ),
+  );
+  if (compiled.code !== 0) throw new Error(`the generated Node.js SDK does not compile:\n${compiled.output}`);
+  fs.copyFileSync(path.join(sources, "package.json"), path.join(workDir, "bin", "package.json"));
+  try {
+    fs.renameSync(path.join(workDir, "bin"), dir);
+  } catch (error) {
+    if (!fs.existsSync(path.join(dir, "index.js"))) throw error;
+  }
+  return dir;
+}
+
+/** A resource class of the generated Node.js SDK, as tests use it (its outputs by name). */
+export type GeneratedResourceClass = new (
+  name: string,
+  args: Record<string, unknown>,
+  opts?: import("@pulumi/pulumi").CustomResourceOptions,
+) => import("@pulumi/pulumi").CustomResource & Record<string, import("@pulumi/pulumi").Output<unknown>>;
+
+/** The generated Node.js SDK's exports that tests use. */
+export interface GeneratedNodeSdk {
+  BackupSchedule: GeneratedResourceClass;
+  Backup: GeneratedResourceClass;
+  Restore: GeneratedResourceClass;
+  Provider: new (
+    name: string,
+    args: Record<string, unknown>,
+    opts?: import("@pulumi/pulumi").ResourceOptions,
+  ) => import("@pulumi/pulumi").ProviderResource;
+  listBackups(
+    args?: Record<string, unknown>,
+    opts?: import("@pulumi/pulumi").InvokeOptions,
+  ): Promise<{ backups: unknown[] }>;
+  getBackup(
+    backupId: string,
+    opts?: import("@pulumi/pulumi").InvokeOptions,
+  ): Promise<Record<string, unknown>>;
+  getDatastore(
+    datastoreId: string,
+    opts?: import("@pulumi/pulumi").InvokeOptions,
+  ): Promise<Record<string, unknown>>;
+}
+
+/** Loads the generated Node.js SDK (see {@link generatedNodeSdk}). */
+export async function loadGeneratedNodeSdk(): Promise<GeneratedNodeSdk> {
+  return require(await generatedNodeSdk()) as GeneratedNodeSdk;
+}

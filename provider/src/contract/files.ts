@@ -3,7 +3,7 @@
  * writes them (scripts/gen-contract.js); tests/unit/generated.test.ts fails when one on disk differs.
  * docs/reference/ is derived from schema.json in turn (scripts/gen-docs.js).
  */
-import { PACKAGE_CONTRACT } from "./package";
+import { PACKAGE_CONTRACT } from "../registry";
 import {
   type PackageContract,
   renderSchemaText,

@@ -5,6 +5,7 @@
  * (scripts/gen-contract.js); tests/unit/generated.test.ts fails when a file on disk is stale.
  */
 import {
+  DYNAMIC_MODULE,
   type EnumType,
   type FunctionContract,
   type InputSpec,
@@ -16,7 +17,7 @@ import {
   tokenOf,
 } from "./spec";
 
-/** One setting of the provider (`dfcloud:apiKey`). */
+/** One setting of the provider (`dfcloud-backups:apiKey`). */
 export interface ConfigSpec {
   readonly type: TypeSpec;
   /** As `pulumi config` shows it (says how to set it). */
@@ -368,7 +369,7 @@ export function renderSdkResource(resource: ResourceContract): string {
     ...outputs.map(([key]) => `${key}: undefined`),
   ];
   text += `    const props = {\n${props.map((prop) => `      ${prop},\n`).join("")}    };\n`;
-  text += `    super(provider, name, props, opts, "dfcloud", ${JSON.stringify(resource.name)});\n`;
+  text += `    super(provider, name, props, opts, ${JSON.stringify(DYNAMIC_MODULE)}, ${JSON.stringify(resource.name)});\n`;
   text += "  }\n}\n";
   return text;
 }

@@ -8,10 +8,23 @@
  */
 import type { z } from "zod";
 
-/** Package name: every token starts with it. */
-export const PACKAGE = "dfcloud";
+/**
+ * Package name: every token, the plugin's name (`pulumi-resource-dfcloud-backups`) and the config
+ * namespace (`dfcloud-backups:apiKey`) start with it. Not `dfcloud`: that is the name
+ * `pulumi package add terraform-provider dragonflydb/dfcloud` gives the vendor's bridged Terraform
+ * provider, which manages the datastores themselves, and since engine v3.233 two plugins that claim
+ * one package name stop the update (pulumi/pulumi#22679).
+ */
+export const PACKAGE = "dfcloud-backups";
 
-/** The token of a member of the package's only module: `dfcloud:index:Backup`. */
+/**
+ * The module the dynamic SDK registers its resources under (`pulumi.dynamic.Resource`'s `module`):
+ * part of every dynamic type token (`pulumi-nodejs:dynamic/dfcloud:Backup`), so it never changes,
+ * whatever the package is called: stacks written by the dynamic SDK hold these tokens.
+ */
+export const DYNAMIC_MODULE = "dfcloud";
+
+/** The token of a member of the package's only module: `dfcloud-backups:index:Backup`. */
 export function tokenOf(name: string): string {
   return `${PACKAGE}:index:${name}`;
 }

@@ -23,8 +23,19 @@ export interface ResourceDeps {
   api: ResourceApi;
   /** Unix milliseconds now. */
   now: () => number;
-  /** One line of progress for the person running `pulumi up`. */
+  /** One line for the person running `pulumi up`, kept in the output (info severity). */
   log: (message: string) => void;
+  /**
+   * Something the person should act on or know before `up` (warning severity): an id that could not
+   * be checked, a restore that cannot be verified. Written without a `warning:` prefix; the engine
+   * adds it.
+   */
+  warn: (message: string) => void;
+  /**
+   * Progress of a long wait (`datastore dst_x: restoring (42 s)`): shown on the resource's row while
+   * the operation runs, each line replacing the last (ephemeral status), not kept in the output.
+   */
+  status: (message: string) => void;
   /** Aborted when Pulumi cancels the update: in-flight requests and waits end at once. */
   signal?: AbortSignal | undefined;
 }

@@ -226,7 +226,7 @@ export function backupScheduleLogic(
   /** Writes the schedule unless the datastore already has exactly it; then confirms it took. */
   async function apply(inputs: BackupScheduleInputs, operation: string): Promise<BackupScheduleOutputs> {
     const given = deps();
-    const { api, log } = given;
+    const { api } = given;
     const id = inputs.datastoreId;
     return withinDeadline(given, inputs.waitTimeoutMinutes, async (deadlineMs) => {
       try {
@@ -256,7 +256,7 @@ export function backupScheduleLogic(
           return api.setBackupPolicy(id, toBackupPolicy(stored.utc), { skipIf: holdsSchedule });
         });
         if (holdsSchedule(written.config.backup_policy) && isActive(written)) return outputs();
-        const onProgress = progressReporter(log, `datastore ${id}`);
+        const onProgress = progressReporter(given.status, `datastore ${id}`);
         const settled = await api.waitForDatastore(id, isActive, { onProgress });
         confirm(settled, stored.utc);
         return outputs();
@@ -286,16 +286,22 @@ export function backupScheduleLogic(
     },
 
     async diff(_id, olds, news): Promise<DiffResult> {
-      if (olds.datastoreId !== news.datastoreId) return { changes: true, replaces: ["datastoreId"] };
+      if (olds.datastoreId !== news.datastoreId)
+        return { changes: true, changed: ["datastoreId"], replaces: ["datastoreId"] };
       // State written before the seven-names-are-"every" rule may hold the long spelling: compare its
       // canonical form, so that reading it costs no phantom update. `news` comes from check, canonical.
       // State from before time zones has none: its hours were UTC, the default.
       const before: BackupScheduleInputs = { ...olds, ...zoneOf(olds), ...normaliseSchedule(olds) };
-      const changed = UPDATABLE.some((key) => JSON.stringify(before[key]) !== JSON.stringify(news[key]));
+      const changed: string[] = UPDATABLE.filter(
+        (key) => JSON.stringify(before[key]) !== JSON.stringify(news[key]),
+      );
       // The stored UTC schedule is compared too, at the offset state holds (never the clock's, so a
       // preview is the same on any machine): a live schedule refresh could not read back as weekdays
-      // times hours in local time shows up here.
-      return { changes: changed || !storedMatches(olds, news) };
+      // times hours in local time shows up here, as a change of the days and hours it stores.
+      if (!storedMatches(olds, news)) {
+        for (const key of ["days", "hours"] as const) if (!changed.includes(key)) changed.push(key);
+      }
+      return { changes: changed.length > 0, changed };
     },
 
     async create(inputs) {
@@ -358,7 +364,7 @@ export function backupScheduleLogic(
 
     async delete(id, props) {
       const given = deps();
-      const { api, log } = given;
+      const { api } = given;
       try {
         await withinDeadline(given, props.waitTimeoutMinutes, async (deadlineMs) => {
           // One read-modify-write that flips only `enabled`, keeping the rest of the live policy (and
@@ -372,7 +378,7 @@ export function backupScheduleLogic(
           );
           if (written.status === "updating") {
             await api.waitForDatastore(id, isActive, {
-              onProgress: progressReporter(log, `datastore ${id}`),
+              onProgress: progressReporter(given.status, `datastore ${id}`),
             });
           }
         });

@@ -215,7 +215,7 @@ export function backupLogic(deps: () => ResourceDeps): ResourceLogic<BackupInput
   }
 
   async function waitUntilReady(inputs: BackupInputs, backup: Backup): Promise<BackupOutputs> {
-    const { api, log } = deps();
+    const { api, status } = deps();
     if (backup.status === "ready") return backupOutputs(inputs, backup);
     if (backup.status === "failed") {
       throw new PartialCreateError(
@@ -226,7 +226,7 @@ export function backupLogic(deps: () => ResourceDeps): ResourceLogic<BackupInput
     }
     try {
       const ready = await api.waitForBackup(backup.backup_id, {
-        onProgress: progressReporter(log, `backup ${backup.backup_id}`),
+        onProgress: progressReporter(status, `backup ${backup.backup_id}`),
       });
       return backupOutputs(inputs, ready);
     } catch (error) {
@@ -263,8 +263,10 @@ export function backupLogic(deps: () => ResourceDeps): ResourceLogic<BackupInput
       // Naming the backup this resource already holds is no change; naming another one adopts it.
       if (news.existingBackupId !== undefined && news.existingBackupId !== olds.backupId)
         replaces.push("existingBackupId");
-      if (replaces.length > 0) return { changes: true, replaces };
-      return { changes: olds.waitTimeoutMinutes !== news.waitTimeoutMinutes };
+      const changed = [...replaces];
+      if (olds.waitTimeoutMinutes !== news.waitTimeoutMinutes) changed.push("waitTimeoutMinutes");
+      if (replaces.length > 0) return { changes: true, changed, replaces };
+      return { changes: changed.length > 0, changed };
     },
 
     async create(inputs) {

@@ -79,7 +79,7 @@ export async function whenDatastoreIdle<T>(
   write: () => Promise<T>,
   alreadyUnderway?: (busy: Datastore) => T | undefined,
 ): Promise<T> {
-  const onProgress = progressReporter(deps.log, `datastore ${datastoreId}`);
+  const onProgress = progressReporter(deps.status, `datastore ${datastoreId}`);
   // A 409 while the datastore is already active is about something else (a backup that is not
   // ready, say) or a transition that ended a moment ago: try again, but not in a loop.
   let conflictsWhileActive = 0;
@@ -161,7 +161,7 @@ export async function lookupAtPreview<F>(deps: ResourceDeps, lookup: () => Promi
     return await lookup();
   } catch (error) {
     if (!isDfCloudError(error, "ConfigurationError")) throw error;
-    deps.log(`warning: ids not checked at preview: ${error.message}`);
+    deps.warn(`ids not checked at preview: ${error.message}`);
     return [];
   }
 }

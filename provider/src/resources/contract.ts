@@ -21,6 +21,14 @@ export interface CheckResult<Inputs> {
 /** Result of `diff`. `changes` is always set: leaving it out makes the engine guess (DIFF_UNKNOWN). */
 export interface DiffResult {
   changes: boolean;
+  /**
+   * The inputs that changed, compared in the logic's normalised terms (`["Mon"]` and `["mon"]` are no
+   * change): what the engine shows property by property (the native plugin's detailedDiff). Each is an
+   * update unless `replaces` names it. Empty when nothing changed, and when the verdict rests on no
+   * input (a Restore still `restoring` has work left with every input as it was).
+   */
+  changed: string[];
+  /** The inputs whose change replaces the resource; a subset of `changed`. */
   replaces?: string[];
   deleteBeforeReplace?: boolean;
 }

@@ -305,12 +305,14 @@ export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInp
     },
 
     async diff(_id, olds, news): Promise<DiffResult> {
-      if (olds.trigger !== news.trigger) return { changes: true, replaces: ["trigger"] };
+      if (olds.trigger !== news.trigger)
+        return { changes: true, changed: ["trigger"], replaces: ["trigger"] };
       // An id not known at preview may move; check() then stops `up` unless the trigger changes too.
-      if (isUnknown(news.backupId) || isUnknown(news.datastoreId)) return { changes: true };
+      const unknown = (["backupId", "datastoreId"] as const).filter((key) => isUnknown(news[key]));
+      if (unknown.length > 0) return { changes: true, changed: unknown };
       // check() has already refused an id change without a new trigger.
-      const changed = UPDATABLE.some((key) => olds[key] !== news[key]) || olds.status === "restoring";
-      return { changes: changed };
+      const changed = UPDATABLE.filter((key) => olds[key] !== news[key]);
+      return { changes: changed.length > 0 || olds.status === "restoring", changed };
     },
 
     async create(inputs) {

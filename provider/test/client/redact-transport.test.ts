@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { REDACTED } from "../../src/client/redact";
 import type { RetryEvent } from "../../src/client/retry";
-import { createClient } from "../../src/runtime";
+import { createClient } from "../../src/host/credentials";
 import { connect, disconnectAll } from "./support/harness";
 import { type Script, startScriptedServer } from "./support/scripted-server";
 
@@ -105,7 +105,7 @@ describe("an echoing server", () => {
       for (const spelling of spellingsOf(KEY)) expect(everythingSaidBy(event.error)).not.toContain(spelling);
     }
 
-    // The same through runtime.ts's client, whose retry lines go to the engine's output.
+    // The same through the provider host's client, whose retry lines go to the engine's output.
     const server = await startScriptedServer((request, index) =>
       index < 2
         ? { status: 503, json: { error: echoed(String(request.headers.authorization)) } }

@@ -48,7 +48,7 @@ describe("Backup create", () => {
     expect(outs.sizeBytes).toBeGreaterThan(0);
     expect(Date.parse(outs.expiresAt) - Date.parse(outs.createdAt)).toBe(14 * 86_400_000);
     expect(await harness().writes()).toEqual(["POST /v1/backups"]);
-    expect(harness().logLines.some((line) => line.startsWith(`backup ${backupId}: pending`))).toBe(true);
+    expect(harness().statusLines.some((line) => line.startsWith(`backup ${backupId}: pending`))).toBe(true);
   });
 
   it("records the backup in state when the wait times out, instead of orphaning it", async () => {

@@ -23,7 +23,12 @@ export interface Harness {
   emulator: RunningEmulator;
   clock: Clock;
   deps: ResourceDeps;
+  /** Lines kept in the output (info). */
   logLines: string[];
+  /** Lines shown at warning severity, without the `warning:` the engine prints before them. */
+  warnings: string[];
+  /** Ephemeral progress lines (each replaces the last on the resource's row). */
+  statusLines: string[];
   /** Seeds an active datastore in the test account (or `apiKey`'s) and returns its id. */
   seed(overrides?: Partial<DatastoreConfig>, apiKey?: string): Promise<string>;
   /** Writes requests (POST, PUT, DELETE) in the emulator's log since the last reset. */
@@ -41,12 +46,22 @@ export function useHarness(options: EmulatorOptions = {}): () => Harness {
     const started = await startEmulatorHarness(options);
     const { emulator, clock } = started;
     const logLines: string[] = [];
+    const warnings: string[] = [];
+    const statusLines: string[] = [];
     base = started;
     harness = {
       emulator,
       clock,
       logLines,
-      deps: { api: started.client(), now: () => clock.now(), log: (line) => logLines.push(line) },
+      warnings,
+      statusLines,
+      deps: {
+        api: started.client(),
+        now: () => clock.now(),
+        log: (line) => logLines.push(line),
+        warn: (line) => warnings.push(line),
+        status: (line) => statusLines.push(line),
+      },
       async seed(overrides = {}, apiKey = API_KEY) {
         const datastore = await emulator.admin.seedDatastore(apiKey, datastoreConfig(overrides) as never);
         return datastore.datastore_id;
@@ -63,6 +78,8 @@ export function useHarness(options: EmulatorOptions = {}): () => Harness {
   beforeEach(async () => {
     await harness?.emulator.admin.reset();
     harness?.logLines.splice(0);
+    harness?.warnings.splice(0);
+    harness?.statusLines.splice(0);
   });
   return () => {
     if (!harness) throw new Error("the harness is not started yet");

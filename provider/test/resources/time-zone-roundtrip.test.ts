@@ -41,7 +41,7 @@ function memoryDeps(atMs: number): ResourceDeps & { datastore: Datastore } {
     waitForDatastore: async () => structuredClone(datastore),
     apiNow: () => atMs,
   } as unknown as ResourceApi;
-  return { api, now: () => atMs, log: () => {}, datastore };
+  return { api, now: () => atMs, log: () => {}, warn: () => {}, status: () => {}, datastore };
 }
 
 describe("an unchanged schedule is no diff in every zone, every dstHandling and season", () => {

@@ -1,0 +1,82 @@
+/**
+ * Where the API key and URL come from, for both front doors: an explicit provider's inputs or the
+ * stack config, then the environment. The key stays in the provider process's memory; it is never
+ * returned in outputs.
+ */
+import { DfCloudClient } from "../client/client";
+import { ConfigurationError } from "../client/errors";
+import type { ReconcileEvent } from "../client/options";
+import { redactSecrets } from "../client/redact";
+import type { RetryEvent } from "../client/retry";
+import { PACKAGE } from "../contract/spec";
+
+/** The API key and URL a provider runs with; unset parts fall back to the environment. */
+export interface Credentials {
+  apiKey?: string | undefined;
+  apiUrl?: string | undefined;
+}
+
+/** The environment variable read when no key is configured. */
+export const API_KEY_ENV = "DFCLOUD_API_KEY";
+/** The environment variable read when no URL is configured. */
+export const API_URL_ENV = "DFCLOUD_API_URL";
+
+/** The stack config key of a provider setting: `dfcloud-backups:apiKey`. */
+export function configKey(setting: keyof Credentials): string {
+  return `${PACKAGE}:${setting}`;
+}
+
+/**
+ * The config namespace the dynamic SDK read before the package had its own name. Stacks written then
+ * hold `dfcloud:apiKey`; it is also the namespace of the bridged Dragonfly Terraform provider's key,
+ * the same Dragonfly Cloud key. Read after {@link configKey}'s, by the dynamic SDK only: the engine
+ * hands the native plugin its own namespace and nothing else.
+ */
+export const LEGACY_CONFIG_NAMESPACE = "dfcloud";
+
+/** Resolves credentials: what was configured first, then DFCLOUD_API_KEY / DFCLOUD_API_URL. */
+export function resolveCredentials(config: Credentials, env: NodeJS.ProcessEnv = process.env): Credentials {
+  return {
+    apiKey: config.apiKey || env[API_KEY_ENV] || undefined,
+    apiUrl: config.apiUrl || env[API_URL_ENV] || undefined,
+  };
+}
+
+/** What a missing key fails with: the client's {@link ConfigurationError}, naming both ways to set one. */
+export function missingKeyError(): ConfigurationError {
+  return new ConfigurationError(
+    `no Dragonfly Cloud API key: set it with \`pulumi config set --secret ${configKey("apiKey")} <key>\` or the ${API_KEY_ENV} environment variable`,
+  );
+}
+
+/**
+ * Builds a client from credentials; a missing key is a ConfigurationError that says how to set it.
+ * @param log where retries and reconciliations of lost answers are reported (default: nowhere); each
+ *   line is free of the key in every spelling (see redactSecret), whatever the server put in the
+ *   error it quotes
+ */
+export function createClient(credentials: Credentials, log?: (message: string) => void): DfCloudClient {
+  const apiKey = credentials.apiKey;
+  if (!apiKey) throw missingKeyError();
+  const say = log && ((message: string) => log(redactSecrets(message, [apiKey])));
+  return new DfCloudClient({
+    apiKey,
+    ...(credentials.apiUrl ? { apiUrl: credentials.apiUrl } : {}),
+    ...(say
+      ? {
+          onRetry: (event: RetryEvent) => say(retryMessage(event)),
+          onReconcile: (event: ReconcileEvent) => say(reconcileMessage(event)),
+        }
+      : {}),
+  });
+}
+
+function retryMessage(event: RetryEvent): string {
+  return `retrying ${event.method} ${event.path} in ${(event.delayMs / 1000).toFixed(1)} s: ${event.error.message}`;
+}
+
+function reconcileMessage(event: ReconcileEvent): string {
+  return event.adoptedId
+    ? `${event.method} ${event.path}: the answer was lost but the change was made (${event.adoptedId}); not sending it again`
+    : `${event.method} ${event.path}: the answer was lost and the change was not made; sending it again`;
+}

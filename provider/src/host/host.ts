@@ -1,0 +1,231 @@
+/**
+ * The provider host: everything a provider process does around the resource logic, the same behind
+ * both front doors. It owns the credentials (an explicit provider's inputs, the stack config, the
+ * environment), one API client per set of credentials, the behaviour without a key, redaction of the
+ * key, cancellation, and the count of running operations. A front door converts its wire format
+ * (the dynamic provider's objects, the native plugin's protobuf) and calls this; nothing else.
+ */
+import type { DfCloudClient } from "../client/client";
+import { isDfCloudError } from "../client/errors";
+import { PROVIDER_CONFIG } from "../contract/package";
+import { tokenOf } from "../contract/spec";
+import { FUNCTIONS, functionOfToken, type ResourceKind, resourceOf } from "../registry";
+import type { ResourceApi, ResourceDeps } from "../resources/api";
+import { checkFields } from "../resources/check";
+import type { CheckFailure, CheckResult, ResourceLogic } from "../resources/contract";
+import type { LookupApi } from "../resources/lookups";
+import { type Credentials, createClient, missingKeyError, resolveCredentials } from "./credentials";
+import { exitOnStopSignals, RunningOperations } from "./operations";
+import { Redaction } from "./redaction";
+
+/** One line for the person running Pulumi. */
+export interface LogEntry {
+  readonly message: string;
+  /** `warning` for what the person should act on or know before `up`; `info` otherwise. */
+  readonly severity: "info" | "warning";
+  /** The resource the line is about; none for the stack as a whole. */
+  readonly urn?: string | undefined;
+  /**
+   * Progress of a long wait: shown on the resource's row while it runs and replaced by the next
+   * status, not kept in the output (the engine's ephemeral status).
+   */
+  readonly ephemeral?: boolean;
+}
+
+/** Where a front door sends log lines: the engine's Log service, or a stream when there is no engine. */
+export type LogSink = (entry: LogEntry) => void;
+
+/** Options of a {@link ProviderHost}. */
+export interface ProviderHostOptions {
+  /** Where log lines go; each reaches it free of the key. */
+  readonly sink: LogSink;
+  /** Environment for credential fallbacks. Default `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Unix milliseconds now. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** The provider settings of the package (`apiKey`, `apiUrl`), as schema.json's config lists them. */
+export const CONFIG_KEYS: readonly (keyof Credentials)[] = Object.keys(
+  PROVIDER_CONFIG,
+) as (keyof Credentials)[];
+
+/** Settings of the config that are secret: returned as secrets by CheckConfig, whatever the user set. */
+export const SECRET_CONFIG_KEYS: readonly string[] = CONFIG_KEYS.filter(
+  (key) => PROVIDER_CONFIG[key]?.secret,
+);
+
+/** What an invoke answers: the function's result, or why its inputs were refused. */
+export type InvokeResult = { readonly result: object } | { readonly failures: CheckFailure[] };
+
+/**
+ * The API as the resources see it when no key is set: every call fails with the missing-key
+ * ConfigurationError when it is made rather than when the deps are built, so that a preview-time
+ * lookup (lookupAtPreview) can tell "nothing to look up with" from a failure and let the preview pass
+ * with a warning, through either front door.
+ */
+const noKeyApi: ResourceApi & LookupApi = new Proxy({} as ResourceApi & LookupApi, {
+  get: (_target, name) => {
+    // Not a thenable: something that awaits the object itself must not wait forever.
+    if (typeof name !== "string" || name === "then") return undefined;
+    return name === "apiNow" ? () => undefined : () => Promise.reject(missingKeyError());
+  },
+});
+
+/** The provider host: one per provider process. */
+export class ProviderHost {
+  private configured: Credentials = {};
+  private client: { key: string; api: DfCloudClient } | undefined;
+  private readonly cancellation = new AbortController();
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly now: () => number;
+  private readonly sink: LogSink;
+  /** The resource operations running now (a stop signal waits for them to report). */
+  readonly operations = new RunningOperations();
+  /** Removes every key this process may hold from what reaches the engine. */
+  readonly redaction: Redaction;
+
+  constructor(options: ProviderHostOptions) {
+    this.env = options.env ?? process.env;
+    this.now = options.now ?? Date.now;
+    this.sink = options.sink;
+    this.redaction = new Redaction(() => [this.configured.apiKey, this.env.DFCLOUD_API_KEY]);
+  }
+
+  /**
+   * Takes the provider's settings (an explicit provider's inputs or the stack config); unset ones
+   * fall back to the environment. Operations already running keep the client they have: a client is
+   * never closed here, only replaced when the credentials change.
+   */
+  configure(settings: Credentials): void {
+    this.configured = { apiKey: settings.apiKey || undefined, apiUrl: settings.apiUrl || undefined };
+  }
+
+  /** The credentials in force: configured first, then the environment. */
+  credentials(): Credentials {
+    return resolveCredentials(this.configured, this.env);
+  }
+
+  /** Sends one line to the person running Pulumi, without the key. */
+  log(entry: LogEntry): void {
+    this.sink({ ...entry, message: this.redaction.text(entry.message) });
+  }
+
+  /** The API client for the credentials in force; the missing-key API when there is no key. */
+  private api(): ResourceApi & LookupApi {
+    const credentials = this.credentials();
+    if (!credentials.apiKey) return noKeyApi;
+    const cacheKey = `${credentials.apiUrl ?? ""}|${credentials.apiKey}`;
+    if (!this.client || this.client.key !== cacheKey) {
+      const retries = (message: string) => this.log({ message, severity: "info" });
+      this.client = { key: cacheKey, api: createClient(credentials, retries) };
+    }
+    return this.client.api;
+  }
+
+  /**
+   * What a resource's logic is given for one operation on `urn`: the API, the clock, lines at each
+   * severity, and the signal every cancellation reaches.
+   */
+  deps(urn?: string): ResourceDeps {
+    return {
+      api: this.api(),
+      now: this.now,
+      log: (message) => this.log({ message, severity: "info", urn }),
+      warn: (message) => this.log({ message, severity: "warning", urn }),
+      status: (message) => this.log({ message, severity: "info", urn, ephemeral: true }),
+      signal: this.cancellation.signal,
+    };
+  }
+
+  /**
+   * The logic of `kind` for the resource `urn`, as a front door calls it: every operation is counted
+   * while it runs, and whatever it throws or reports reaches the engine without the key.
+   */
+  resource(
+    kind: ResourceKind,
+    urn?: string,
+  ): ResourceLogic<Record<string, unknown>, Record<string, unknown>> {
+    const logic = resourceOf(kind).logic(() => this.deps(urn));
+    const guard =
+      <Args extends unknown[], Result>(operation: (...args: Args) => Promise<Result>) =>
+      (...args: Args): Promise<Result> =>
+        this.guarded(() => operation(...args));
+    return {
+      check: guard(async (olds, news): Promise<CheckResult<Record<string, unknown>>> => {
+        const result = await logic.check(olds, news);
+        return result.failures ? { ...result, failures: this.redaction.failures(result.failures) } : result;
+      }),
+      diff: guard(logic.diff.bind(logic)),
+      create: guard(logic.create.bind(logic)),
+      read: guard(logic.read.bind(logic)),
+      update: guard(logic.update.bind(logic)),
+      delete: guard(logic.delete.bind(logic)),
+    };
+  }
+
+  /** Runs `operation` counted, with the key removed from whatever it throws. */
+  private async guarded<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await this.operations.run(operation);
+    } catch (error) {
+      throw this.redaction.error(error);
+    }
+  }
+
+  /**
+   * Runs the function whose token is `token` (`dfcloud-backups:index:getBackup`) with `args`, checked
+   * against its contract first: refused inputs are failures, as a resource's check reports them.
+   */
+  invoke(token: string, args: Record<string, unknown>): Promise<InvokeResult> {
+    return this.guarded(async () => {
+      const fn = functionOfToken(token);
+      if (!fn)
+        throw new Error(`unknown function ${token}; this provider serves ${functionTokens().join(", ")}`);
+      const { values, failures } = checkFields(fn.contract.inputs, args);
+      if (failures.length > 0) return { failures: this.redaction.failures(failures) };
+      return { result: await fn.call(this.api(), values) };
+    });
+  }
+
+  /**
+   * Checks the provider's settings before any resource uses them: an `apiUrl` the client would refuse
+   * (not https, except http on loopback) fails the preview, naming `apiUrl`.
+   */
+  async checkConfig(values: Record<string, unknown>): Promise<CheckFailure[]> {
+    const apiUrl = values.apiUrl;
+    if (typeof apiUrl !== "string") return [];
+    try {
+      await createClient({ apiKey: "checking-the-url-only", apiUrl }).close();
+      return [];
+    } catch (error) {
+      if (!isDfCloudError(error, "ConfigurationError")) throw this.redaction.error(error);
+      return this.redaction.failures([{ property: "apiUrl", reason: `apiUrl: ${error.message}` }]);
+    }
+  }
+
+  /** Cancels every running operation: in-flight requests are aborted, waits end with a CancelledError. */
+  cancel(reason: string): void {
+    if (!this.cancellation.signal.aborted) this.cancellation.abort(new Error(reason));
+  }
+
+  /** Exits on the engine's stop signals once running operations have reported (see exitOnStopSignals). */
+  exitOnStopSignals(): void {
+    exitOnStopSignals(this.operations, (reason) => this.cancel(reason));
+  }
+}
+
+/**
+ * The settings that differ between two configurations of the provider. Only the package's own
+ * settings count: `version`, `pluginDownloadURL` and the engine's `__`-prefixed keys never do. A
+ * change is never a replacement: a new spelling of `apiUrl` or a rotated key reaches the same
+ * resources, and replacing the provider would replace every resource it manages.
+ */
+export function changedConfig(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+  return CONFIG_KEYS.filter((key) => (olds[key] ?? "") !== (news[key] ?? ""));
+}
+
+/** Every function's token. */
+function functionTokens(): string[] {
+  return FUNCTIONS.map((fn) => tokenOf(fn.contract.name));
+}

@@ -1,0 +1,130 @@
+/**
+ * The provider host both front doors run: credentials from config or the environment, one client
+ * shared by every resource kind — which `configure` (called again while other resources are
+ * mid-operation) must never break — the behaviour without a key, lines at their severity, and the
+ * key kept out of everything that reaches the engine.
+ */
+import { type RunningEmulator, startEmulator } from "dfcloud-emulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { changedConfig, type LogEntry, ProviderHost, resolveCredentials } from "../../src";
+import { tokenOf } from "../../src/contract/spec";
+
+const API_KEY = "dragonflydb_host_test_key_0123456789";
+let emulator: RunningEmulator;
+
+beforeAll(async () => {
+  emulator = await startEmulator({
+    apiKeys: [API_KEY],
+    timeScale: 0,
+    durations: { datastoreCreate: 0, datastoreUpdate: 0, datastoreDelete: 0, restore: 0, backup: 0 },
+  });
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+/** A host with no key in its environment, and the lines it sent. */
+function hostWith(env: NodeJS.ProcessEnv = {}): { host: ProviderHost; lines: LogEntry[] } {
+  const lines: LogEntry[] = [];
+  return { host: new ProviderHost({ sink: (entry) => lines.push(entry), env }), lines };
+}
+
+async function seedDatastore(): Promise<string> {
+  const datastore = await emulator.admin.seedDatastore(API_KEY, {
+    name: "shared",
+    location: { provider: "aws", region: "eu-west-1", availability_zones: [] },
+    tier: { max_memory_bytes: 6_250_000_000, performance_tier: "standard", replicas: 1 },
+    cluster: { enabled: false },
+  });
+  return datastore.datastore_id;
+}
+
+describe("the provider host", () => {
+  it("prefers what was configured over the environment", () => {
+    const env = { DFCLOUD_API_KEY: "from-env", DFCLOUD_API_URL: "http://127.0.0.1:1" };
+    expect(resolveCredentials({ apiKey: "from-config", apiUrl: undefined }, env)).toEqual({
+      apiKey: "from-config",
+      apiUrl: "http://127.0.0.1:1",
+    });
+    expect(resolveCredentials({}, {})).toEqual({ apiKey: undefined, apiUrl: undefined });
+  });
+
+  it("says how to set the key when an operation needs one, without sending anything", async () => {
+    const { host } = hostWith();
+    host.configure({ apiUrl: emulator.url });
+    await emulator.admin.reset();
+    await expect(host.resource("Backup").delete("bkp_x", {})).rejects.toThrow(
+      "no Dragonfly Cloud API key: set it with `pulumi config set --secret dfcloud-backups:apiKey <key>` or the DFCLOUD_API_KEY environment variable",
+    );
+    expect(await emulator.admin.requests()).toEqual([]);
+  });
+
+  it("passes a preview without a key and warns, on the resource the check is about", async () => {
+    const { host, lines } = hostWith();
+    const urn = "urn:pulumi:dev::p::dfcloud-backups:index:BackupSchedule::nightly";
+    const result = await host
+      .resource("BackupSchedule", urn)
+      .check({}, { datastoreId: "dst_unchecked", days: "every", hours: [2], retentionDays: 7 });
+    expect(result.failures).toBeUndefined();
+    expect(lines).toEqual([
+      {
+        message:
+          "ids not checked at preview: no Dragonfly Cloud API key: set it with `pulumi config set --secret " +
+          "dfcloud-backups:apiKey <key>` or the DFCLOUD_API_KEY environment variable",
+        severity: "warning",
+        urn,
+      },
+    ]);
+  });
+
+  it("keeps operations running when another resource kind's configure call arrives", async () => {
+    const { host } = hostWith();
+    const datastoreId = await seedDatastore();
+    host.configure({ apiKey: API_KEY, apiUrl: emulator.url });
+    const creating = host.resource("Backup").create({
+      datastoreId,
+      description: "while configure runs",
+      retentionDays: 1,
+      waitTimeoutMinutes: 1,
+    });
+    host.configure({ apiKey: API_KEY, apiUrl: emulator.url });
+    host.configure({ apiKey: API_KEY, apiUrl: emulator.url });
+    const { outs } = await creating;
+    expect(outs.status).toBe("ready");
+    expect(host.operations.count).toBe(0);
+  });
+
+  it("removes the key from errors, check failures and lines, whichever source it came from", async () => {
+    const envKey = "dragonflydb_from_the_environment_42";
+    const { host, lines } = hostWith({ DFCLOUD_API_KEY: envKey });
+    host.configure({ apiKey: API_KEY, apiUrl: emulator.url });
+    host.log({ message: `tried ${API_KEY} and ${envKey}`, severity: "info" });
+    expect(lines.map((line) => line.message)).toEqual(["tried [REDACTED] and [REDACTED]"]);
+    const check = await host
+      .resource("Backup")
+      .check({}, { datastoreId: API_KEY, retentionDays: 1 } as Record<string, unknown>);
+    expect(JSON.stringify(check.failures)).not.toContain(API_KEY);
+    const answer = await host.invoke(tokenOf("getBackup"), { backupId: envKey });
+    expect(JSON.stringify(answer)).not.toContain(envKey);
+  });
+
+  it("answers an invoke with the function's failures when its inputs are refused, sending nothing", async () => {
+    const { host } = hostWith();
+    host.configure({ apiKey: API_KEY, apiUrl: emulator.url });
+    await emulator.admin.reset();
+    const answer = await host.invoke(tokenOf("listBackups"), { source: "nightly" });
+    expect(answer).toEqual({
+      failures: [{ property: "source", reason: expect.stringMatching(/^source: /) }],
+    });
+    expect(await emulator.admin.requests()).toEqual([]);
+  });
+
+  it("never counts the engine's own config keys as a change of the provider", () => {
+    expect(
+      changedConfig({ apiUrl: "https://a", version: "0.1.0" }, { apiUrl: "https://a", version: "0.2.0" }),
+    ).toEqual([]);
+    expect(changedConfig({ apiKey: "old" }, { apiKey: "rotated", __internal: "x" })).toEqual(["apiKey"]);
+    expect(changedConfig({}, { pluginDownloadURL: "https://example.invalid" })).toEqual([]);
+  });
+});
