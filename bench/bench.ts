@@ -128,7 +128,7 @@ const STATE_TYPE: Record<Variant, (type: string) => boolean> = {
 /** The diagnostic variants, and the variant each repeats. */
 const DIAGNOSTIC: Partial<Record<Variant, Variant>> = { oursExit: "ours", nativeExit: "native" };
 
-/** The native plugins' goal (issue 12): at most this many times its no-op, on every row. */
+/** The native plugin's goal: at most this many times its no-op, on every row. */
 const NATIVE_GOAL = 1.1;
 
 /** One pass of one variant: ms per step, and the provider process's peak RSS and CPU during `up`. */
@@ -387,7 +387,7 @@ describe("engine overhead: N BackupSchedules against N no-op resources, dynamic 
     );
     tables.push(
       [
-        `### Goal (issue 12): native at most ${NATIVE_GOAL}× its no-op, and below the dynamic provider, on every row`,
+        `### Goal: native at most ${NATIVE_GOAL}× its no-op, and below the dynamic provider, on every row`,
         "",
         "| row | native / no-op native | within 1.10× | native / dynamic | below dynamic |",
         "|---|---|---|---|---|",

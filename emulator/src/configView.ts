@@ -1,7 +1,7 @@
 /**
  * The `config` of a datastore as the API answers it (docs/api-model.md, "What a GET returns"): every
  * key the vendor's Go types always serialise is present, with the value the server fills in or Go's
- * zero value, because the server plausibly marshals the same types (issue 11, point 5; the types are
+ * zero value, because the server plausibly marshals the same types (the types are
  * terraform-provider-dfcloud internal/sdk/datastore.go:11-128 at commit e4ff7e3). Keys those types
  * mark `omitempty` (e.g. `cluster.shard_memory`, `backup_policy.retention`, `byoc.account_id`) appear
  * only when sent. Keys the types do not know are kept as sent, after the known ones.

@@ -40,7 +40,7 @@ export class BodyTooLargeError extends Error {
  * Reads the request body, up to {@link MAX_BODY_BYTES}. A longer body is read to its end and thrown
  * away, up to {@link MAX_DRAINED_BODY_BYTES}, before rejecting with a drained
  * {@link BodyTooLargeError}: answering while the client is still sending would make it see a reset
- * instead of the `413` (issue 11). It rejects at once, without reading, when the declared length is
+ * instead of the `413`. It rejects at once, without reading, when the declared length is
  * over the drain limit, or over the body limit with `Expect: 100-continue` (the client has not sent
  * the body and waits for an answer).
  */
@@ -81,7 +81,7 @@ export function readBody(request: IncomingMessage): Promise<Buffer> {
 /**
  * Parses a request body as JSON; `400` naming `body` when it is not JSON or nests arrays and objects
  * deeper than {@link MAX_JSON_DEPTH}. `JSON.parse` itself copes with any depth, but copying or
- * answering a deep value recurses and overflowed the stack (a 500, issue 11), so the depth is counted
+ * answering a deep value recurses and overflowed the stack (a 500), so the depth is counted
  * on the text, without recursion, before anything walks the value.
  */
 export function parseJsonBody(body: Buffer): JsonValue {
@@ -138,7 +138,7 @@ export interface SendOptions {
 
 /**
  * Writes `reply` as JSON unless the client is gone, with the emulator's clock, not Node's, in the
- * `Date` header: a client that judges time by the API's clock (issue 10) must see the emulated time.
+ * `Date` header: a client that judges time by the API's clock must see the emulated time.
  */
 export function sendReply(response: ServerResponse, reply: Reply, options: SendOptions): void {
   if (response.headersSent || response.destroyed) return;

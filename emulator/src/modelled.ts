@@ -32,14 +32,14 @@ export const ADMIN_UNAUTHORIZED_MESSAGE = "unauthorized: missing or invalid admi
 export const MAX_BODY_BYTES = 1024 * 1024;
 /**
  * A body over {@link MAX_BODY_BYTES} is still read (and thrown away) up to this many bytes, 64 MiB,
- * before the `413` is sent, so a client still sending sees the answer instead of a reset (issue 11;
- * the doc, "Transport" [choice]). Beyond it, or when an `Expect: 100-continue` request declares a
+ * before the `413` is sent, so a client still sending sees the answer instead of a reset (the
+ * doc, "Transport" [choice]). Beyond it, or when an `Expect: 100-continue` request declares a
  * length over the limit, the emulator answers at once and closes the connection.
  */
 export const MAX_DRAINED_BODY_BYTES = 64 * 1024 * 1024;
 /**
- * Deepest accepted nesting of arrays and objects in a JSON body; deeper is `400` (issue 11: a deep
- * body used to overflow the stack, answering 500; the doc, "Transport" [choice]). Real configs nest
+ * Deepest accepted nesting of arrays and objects in a JSON body; deeper is `400` (a deep body
+ * would overflow the stack and answer 500; the doc, "Transport" [choice]). Real configs nest
  * 3 levels; Go's encoding/json, which the vendor's server plausibly uses, stops at 10 000.
  */
 export const MAX_JSON_DEPTH = 100;

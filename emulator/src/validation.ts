@@ -53,7 +53,7 @@ const datastoreConfigRule: Rule = {
       rule: {
         type: "object",
         // shard_memory may be left out, null or 0: "managed automatically" (internal/provider/datastore.go:94
-        // of terraform-provider-dfcloud; issue 11, point 4).
+        // of terraform-provider-dfcloud).
         fields: { enabled: boolOrNull, shard_memory: { rule: { type: "integer", min: 0 }, nullable: true } },
       },
     },

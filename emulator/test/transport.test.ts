@@ -1,7 +1,7 @@
 /**
  * Transport (docs/api-model.md, "Transport"): the `Date` header carries the emulator's clock
- * (issue 10), a body over 1 MiB gets a 413 the client actually sees, and a deeply nested body a 400
- * (issue 11).
+ * (a client judges time by it), a body over 1 MiB gets a 413 the client actually sees, and a deeply
+ * nested body a 400.
  */
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

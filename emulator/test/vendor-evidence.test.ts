@@ -1,5 +1,5 @@
 /**
- * Issue 11: what the vendor's own code says the live API does, pinned. Each `describe` names the
+ * What the vendor's own code says the live API does, pinned. Each `describe` names the
  * terraform-provider-dfcloud file and line (commit e4ff7e3) its expectation comes from; the choices
  * the evidence leaves open are in docs/api-model.md.
  */

@@ -20,6 +20,7 @@ import {
   ProviderHost,
   RESOURCE_KINDS,
   type ResourceKind,
+  readableDuration,
   refreshesBeforeUpdate,
   renderSchemaText,
   SECRET_CONFIG_KEYS,
@@ -126,7 +127,8 @@ export interface ProviderServiceOptions {
 /** Runs a resource operation under the engine's timeout (customTimeouts), when it sent one. */
 function withTimeout<T>(timeoutSeconds: number, operation: () => Promise<T>): Promise<T> {
   if (!(timeoutSeconds > 0)) return operation();
-  return withinOperation({ deadlineMs: Date.now() + timeoutSeconds * 1000 }, operation);
+  const limit = `\`customTimeouts\` = ${readableDuration(timeoutSeconds * 1000)}`;
+  return withinOperation({ deadlineMs: Date.now() + timeoutSeconds * 1000, limit }, operation);
 }
 
 /** A request about one resource: its URN and type token. */

@@ -34,23 +34,23 @@ export {
   POLL_MAX_INTERVAL_MS,
   type WaitForOptions,
 } from "./client/wait";
-export { derivedFiles } from "./contract/files";
-export { PACKAGE_METADATA, PACKAGE_VERSION, PROVIDER_CONFIG } from "./contract/package";
-export * from "./contract/render";
-export * from "./contract/spec";
 export * from "./host/credentials";
 export * from "./host/engine-log";
 export * from "./host/host";
 export * from "./host/operations";
 export * from "./host/redaction";
 export * from "./registry";
-export * from "./resources/api";
 export * from "./resources/backup";
 export * from "./resources/backup-schedule";
 export { checkFields, describeValue } from "./resources/check";
-export * from "./resources/contract";
+export * from "./resources/deps";
+export * from "./resources/logic";
 export * from "./resources/lookups";
 export * from "./resources/model";
 export * from "./resources/restore";
 export * from "./resources/schedule-spec";
 export * from "./resources/unknowns";
+export { derivedFiles } from "./schema/files";
+export { PACKAGE_METADATA, PACKAGE_VERSION, PROVIDER_CONFIG } from "./schema/package";
+export * from "./schema/render";
+export * from "./schema/spec";

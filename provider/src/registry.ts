@@ -3,15 +3,13 @@
  * list: the native type tokens (`dfcloud-backups:index:Backup`), the dynamic SDK's type tokens
  * (`pulumi-nodejs:dynamic/dfcloud:Backup`), the kinds the dynamic SDK's serialised provider names,
  * the type names the policy pack matches, and schema.json's resources and functions. It is also where
- * the schema vocabulary (contract/) meets the resources: neither imports the other's package file.
+ * the schema vocabulary (schema/) meets the resources: neither imports the other's package file.
  */
-import { PACKAGE_METADATA, PROVIDER_CONFIG, PROVIDER_DESCRIPTION } from "./contract/package";
-import type { PackageContract } from "./contract/render";
-import { DYNAMIC_MODULE, type FunctionContract, type ResourceContract, tokenOf } from "./contract/spec";
-import type { ResourceDeps } from "./resources/api";
+
 import { backupContract, backupLogic } from "./resources/backup";
 import { backupScheduleContract, backupScheduleLogic } from "./resources/backup-schedule";
-import type { ResourceLogic } from "./resources/contract";
+import type { ResourceDeps } from "./resources/deps";
+import type { ResourceLogic } from "./resources/logic";
 import {
   getBackupFunction,
   getDatastoreFunction,
@@ -20,6 +18,9 @@ import {
   lookups,
 } from "./resources/lookups";
 import { restoreContract, restoreLogic } from "./resources/restore";
+import { PACKAGE_METADATA, PROVIDER_CONFIG, PROVIDER_DESCRIPTION } from "./schema/package";
+import type { PackageContract } from "./schema/render";
+import { DYNAMIC_MODULE, type FunctionContract, type ResourceContract, tokenOf } from "./schema/spec";
 
 /** A resource's logic with its input and output types erased to property maps (see {@link RESOURCES}). */
 export type AnyResourceLogic = ResourceLogic<Record<string, unknown>, Record<string, unknown>>;

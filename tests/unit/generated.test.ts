@@ -7,8 +7,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { derivedFiles } from "../../provider/src/contract/files";
-import { GENERATED_NOTICE } from "../../provider/src/contract/render";
+import { derivedFiles } from "../../provider/src/schema/files";
+import { GENERATED_NOTICE } from "../../provider/src/schema/render";
 
 // gen-docs.js is a plain Node script (CommonJS), loaded as such.
 const genDocs = require("../../scripts/gen-docs.js") as {

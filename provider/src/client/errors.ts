@@ -210,17 +210,34 @@ export interface WaitDescription {
   readonly elapsedMs: number;
 }
 
+/**
+ * A duration as a person reads it: whole or fractional minutes from one minute up (timeouts are
+ * set in minutes), seconds below that, milliseconds below one second.
+ */
+export function readableDuration(ms: number): string {
+  if (ms >= 60_000) {
+    const minutes = Math.round(ms / 6_000) / 10;
+    return `${minutes} ${minutes === 1 ? "minute" : "minutes"}`;
+  }
+  if (ms >= 1_000) return `${Math.round(ms / 100) / 10} s`;
+  return `${ms} ms`;
+}
+
 /** A wait ran past its deadline. */
 export class WaitTimeoutError extends DfCloudError implements WaitDescription {
   override readonly name = "WaitTimeoutError";
   readonly waitedFor: string;
   readonly lastStatus: string;
   readonly elapsedMs: number;
+  /** What set the deadline that ended the wait (see OperationScope.limit); none for the wait's own. */
+  readonly limit: string | undefined;
 
-  constructor(wait: WaitDescription) {
+  constructor(wait: WaitDescription & { readonly limit?: string | undefined }) {
     super(
-      `Gave up after ${wait.elapsedMs} ms waiting for ${wait.waitedFor}; last status seen: ${wait.lastStatus}`,
+      `Gave up after ${readableDuration(wait.elapsedMs)} waiting for ${wait.waitedFor}` +
+        `${wait.limit ? ` (limit: ${wait.limit})` : ""}; last status seen: ${wait.lastStatus}`,
     );
+    this.limit = wait.limit;
     this.waitedFor = wait.waitedFor;
     this.lastStatus = wait.lastStatus;
     this.elapsedMs = wait.elapsedMs;
@@ -236,7 +253,7 @@ export class TerminalStateError extends DfCloudError implements WaitDescription 
 
   constructor(wait: WaitDescription) {
     super(
-      `Stopped waiting for ${wait.waitedFor} after ${wait.elapsedMs} ms: it is ${wait.lastStatus}, which is final`,
+      `Stopped waiting for ${wait.waitedFor} after ${readableDuration(wait.elapsedMs)}: it is ${wait.lastStatus}, which is final`,
     );
     this.waitedFor = wait.waitedFor;
     this.lastStatus = wait.lastStatus;

@@ -12,6 +12,11 @@ export interface OperationScope {
   readonly deadlineMs?: number | undefined;
   /** Aborts in-flight requests and ends sleeps and waits at once with a {@link CancelledError}. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * What set `deadlineMs`, as a wait that runs out names it: `` `waitTimeoutMinutes` = 30 `` or
+   * `` `customTimeouts` = 3 s ``. A user who meets a timeout learns which setting to raise.
+   */
+  readonly limit?: string | undefined;
 }
 
 const scopes = new AsyncLocalStorage<OperationScope>();
@@ -22,11 +27,14 @@ const scopes = new AsyncLocalStorage<OperationScope>();
  */
 export function withinOperation<T>(scope: OperationScope, operation: () => Promise<T>): Promise<T> {
   const outer = scopes.getStore();
-  const deadlines = [outer?.deadlineMs, scope.deadlineMs].filter((d): d is number => d !== undefined);
+  const bounding = [outer, scope]
+    .filter((s): s is OperationScope & { deadlineMs: number } => s?.deadlineMs !== undefined)
+    .sort((a, b) => a.deadlineMs - b.deadlineMs)[0];
   const signals = [outer?.signal, scope.signal].filter((s): s is AbortSignal => s !== undefined);
   const merged: OperationScope = {
-    deadlineMs: deadlines.length > 0 ? Math.min(...deadlines) : undefined,
+    deadlineMs: bounding?.deadlineMs,
     signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+    limit: bounding?.limit,
   };
   return scopes.run(merged, operation);
 }

@@ -1,5 +1,5 @@
 import { TerminalStateError, WaitTimeoutError } from "./errors";
-import { cancellableSleep, effectiveDeadline } from "./operation";
+import { cancellableSleep, currentOperation, effectiveDeadline } from "./operation";
 import type { Clock } from "./retry";
 
 /** First pause between polls, in milliseconds: most transitions in tests and small changes are quick. */
@@ -42,9 +42,12 @@ export interface PollSpec<T> {
  */
 export async function pollUntil<T>(spec: PollSpec<T>, options: WaitForOptions<T>, clock: Clock): Promise<T> {
   const startedAt = clock.now();
-  const deadline =
-    effectiveDeadline(options.deadlineMs ?? startedAt + (options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS)) ??
-    Number.POSITIVE_INFINITY;
+  const ownDeadline = options.deadlineMs ?? startedAt + (options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS);
+  const deadline = effectiveDeadline(ownDeadline) ?? Number.POSITIVE_INFINITY;
+  // The operation's limit is named only when it is the one that ends this wait.
+  const operation = currentOperation();
+  const limit =
+    operation.deadlineMs !== undefined && operation.deadlineMs <= ownDeadline ? operation.limit : undefined;
   let intervalMs = POLL_FIRST_INTERVAL_MS;
   for (;;) {
     const observed = await spec.read();
@@ -57,7 +60,7 @@ export async function pollUntil<T>(spec: PollSpec<T>, options: WaitForOptions<T>
     if (spec.isDone(observed)) return observed;
     if (spec.isTerminal(observed)) throw new TerminalStateError(wait);
     const remainingMs = deadline - clock.now();
-    if (remainingMs <= 0) throw new WaitTimeoutError(wait);
+    if (remainingMs <= 0) throw new WaitTimeoutError({ ...wait, limit });
     await cancellableSleep(
       clock.sleep(Math.min(Math.round(intervalMs), remainingMs)),
       `waiting for ${spec.waitedFor}`,

@@ -8,7 +8,7 @@ import { ConfigurationError } from "../client/errors";
 import type { ReconcileEvent } from "../client/options";
 import { redactSecrets } from "../client/redact";
 import type { RetryEvent } from "../client/retry";
-import { PACKAGE } from "../contract/spec";
+import { PACKAGE } from "../schema/spec";
 
 /** The API key and URL a provider runs with; unset parts fall back to the environment. */
 export interface Credentials {

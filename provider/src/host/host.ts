@@ -7,13 +7,13 @@
  */
 import type { DfCloudClient } from "../client/client";
 import { isDfCloudError } from "../client/errors";
-import { PROVIDER_CONFIG } from "../contract/package";
-import { tokenOf } from "../contract/spec";
 import { FUNCTIONS, functionOfToken, type ResourceKind, resourceOf } from "../registry";
-import type { ResourceApi, ResourceDeps } from "../resources/api";
 import { checkFields } from "../resources/check";
-import type { CheckFailure, CheckResult, ResourceLogic } from "../resources/contract";
+import type { ResourceApi, ResourceDeps } from "../resources/deps";
+import type { CheckFailure, CheckResult, ResourceLogic } from "../resources/logic";
 import type { LookupApi } from "../resources/lookups";
+import { PROVIDER_CONFIG } from "../schema/package";
+import { tokenOf } from "../schema/spec";
 import { type Credentials, createClient, missingKeyError, resolveCredentials } from "./credentials";
 import { exitOnStopSignals, RunningOperations } from "./operations";
 import { Redaction } from "./redaction";

@@ -5,7 +5,7 @@
  * The client already redacts what it builds; this covers text built anywhere else.
  */
 import { redactError, redactSecrets } from "../client/redact";
-import type { CheckFailure } from "../resources/contract";
+import type { CheckFailure } from "../resources/logic";
 
 /** Removes the keys a provider process may hold from text, errors and check failures. */
 export class Redaction {

@@ -8,24 +8,14 @@ import {
   resourceContract,
   t,
   updatableKeys,
-} from "../contract/spec";
-import type { ResourceDeps } from "./api";
+} from "../schema/spec";
 import { checkFields } from "./check";
-import {
-  DEFAULT_WAIT_TIMEOUT_MINUTES,
-  datastoreIdInput,
-  findDatastore,
-  isActive,
-  isGone,
-  lookupAtPreview,
-  missingDatastore,
-  progressReporter,
-  waitTimeoutInput,
-  whenDatastoreIdle,
-  withinDeadline,
-  withOperation,
-} from "./common";
-import type { CheckFailure, CheckResult, DiffResult, ResourceLogic } from "./contract";
+import { isActive, isGone, whenDatastoreIdle } from "./datastore";
+import { withinDeadline } from "./deadline";
+import type { ResourceDeps } from "./deps";
+import { withOperation } from "./errors";
+import { DEFAULT_WAIT_TIMEOUT_MINUTES, datastoreIdInput, waitTimeoutInput } from "./inputs";
+import type { CheckFailure, CheckResult, DiffResult, ResourceLogic } from "./logic";
 import {
   conversionOffsetMinutes,
   dayNumbers,
@@ -38,6 +28,8 @@ import {
   storedScheduleAt,
   toBackupPolicy,
 } from "./model";
+import { findDatastore, lookupAtPreview, missingDatastore } from "./preview";
+import { progressReporter } from "./progress";
 import {
   DEFAULT_DST_HANDLING,
   DEFAULT_TIME_ZONE,

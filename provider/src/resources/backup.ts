@@ -11,25 +11,18 @@ import {
   replacingKeys,
   resourceContract,
   t,
-} from "../contract/spec";
-import type { ResourceDeps } from "./api";
+} from "../schema/spec";
 import { checkFields } from "./check";
-import {
-  DEFAULT_WAIT_TIMEOUT_MINUTES,
-  datastoreIdInput,
-  findDatastore,
-  lookupAtPreview,
-  missingDatastore,
-  PartialCreateError,
-  progressReporter,
-  waitTimeoutInput,
-  whenDatastoreIdle,
-  withinDeadline,
-  withOperation,
-} from "./common";
-import type { CheckFailure, CheckResult, DiffResult, ResourceLogic } from "./contract";
+import { whenDatastoreIdle } from "./datastore";
+import { withinDeadline } from "./deadline";
+import type { ResourceDeps } from "./deps";
+import { PartialCreateError, withOperation } from "./errors";
 import { backupIdSchema } from "./ids";
+import { DEFAULT_WAIT_TIMEOUT_MINUTES, datastoreIdInput, waitTimeoutInput } from "./inputs";
+import type { CheckFailure, CheckResult, DiffResult, ResourceLogic } from "./logic";
 import { backupInfo, createBackupRequest } from "./model";
+import { findDatastore, lookupAtPreview, missingDatastore } from "./preview";
+import { progressReporter } from "./progress";
 import { retentionDaysSchema } from "./schedule-spec";
 
 const DESCRIPTION_MAX = API_LIMITS.descriptionLength.max;
@@ -124,7 +117,7 @@ export const backupContract = resourceContract({
 /** Backup inputs after `check`. */
 export type BackupInputs = InputsOf<typeof backupContract.inputs>;
 
-export { PartialCreateError } from "./common";
+export { PartialCreateError } from "./errors";
 
 /** Backup outputs: the inputs plus what the API says about the backup. */
 export type BackupOutputs = ResourceOutputsOf<typeof backupContract>;

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import type { InputSpec, InputsOf } from "../contract/spec";
-import type { CheckFailure } from "./contract";
+import type { InputSpec, InputsOf } from "../schema/spec";
+import type { CheckFailure } from "./logic";
 import { isUnknown } from "./unknowns";
 
 /** How one input property is validated: the part of its contract (InputSpec) that `check` uses. */

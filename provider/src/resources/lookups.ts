@@ -12,7 +12,7 @@ import {
   optionalOutput,
   output,
   t,
-} from "../contract/spec";
+} from "../schema/spec";
 import { BACKUP_INFO_TYPE, type BackupInfo } from "./backup";
 import { backupIdSchema, datastoreIdSchema } from "./ids";
 import { backupInfo, datastoreInfo } from "./model";

@@ -13,26 +13,17 @@ import {
   resourceContract,
   t,
   updatableKeys,
-} from "../contract/spec";
-import type { ResourceDeps } from "./api";
+} from "../schema/spec";
 import { checkFields } from "./check";
-import {
-  apiTimestamp,
-  datastoreIdInput,
-  findDatastore,
-  isActive,
-  isGone,
-  lookupAtPreview,
-  missingDatastore,
-  PartialCreateError,
-  progressReporter,
-  waitTimeoutInput,
-  whenDatastoreIdle,
-  withinDeadline,
-  withOperation,
-} from "./common";
-import type { CheckFailure, CheckResult, DiffResult, ResourceLogic } from "./contract";
+import { isActive, isGone, whenDatastoreIdle } from "./datastore";
+import { apiTimestamp, withinDeadline } from "./deadline";
+import type { ResourceDeps } from "./deps";
+import { PartialCreateError, withOperation } from "./errors";
 import { backupIdSchema } from "./ids";
+import { datastoreIdInput, waitTimeoutInput } from "./inputs";
+import type { CheckFailure, CheckResult, DiffResult, ResourceLogic } from "./logic";
+import { findDatastore, lookupAtPreview, missingDatastore } from "./preview";
+import { progressReporter } from "./progress";
 import { isUnknown } from "./unknowns";
 
 /** What a Restore does when its datastore already holds the backup it names. */
@@ -65,6 +56,13 @@ export const RESTORE_STATUS_TYPE = enumType("RestoreStatus", "Where a Restore st
     value: "skipped",
     description: "The backup was already loaded and `ifAlreadyLoaded` was `skip`.",
   },
+  {
+    name: "Unknown",
+    value: "unknown",
+    description:
+      "A new `trigger`'s restore was requested, its answer was lost, and the datastore cannot show whether it took; " +
+      "`up` starts nothing until `ifAlreadyLoaded` says what to do.",
+  },
 ]);
 /** One of {@link RESTORE_STATUS_TYPE}'s values. */
 export type RestoreStatus = EnumValueOf<typeof RESTORE_STATUS_TYPE>;
@@ -81,10 +79,12 @@ export const restoreContract = resourceContract({
   name: "Restore",
   description:
     "Restores a backup into an existing datastore, once per `trigger`. `preview` checks that the backup exists, is ready " +
-    "and fits the datastore (same cloud and region, compatible shards), and that the datastore does not already hold " +
-    "it; `up` waits for the datastore to be active, starts the restore (the request is sent at most once) and waits " +
-    "until the backup is loaded. A restore that started and was not seen to finish is recorded with status " +
-    "`restoring`, and the next `up` waits for it instead of starting another. `destroy` leaves the datastore's data as it is.",
+    "and fits the datastore (same cloud and region, compatible shards), and that a new Restore's datastore does not " +
+    "already hold it; `up` waits for the datastore to be active, starts the restore (the request is sent at most once) " +
+    "and waits until the backup is loaded. A new `trigger` restores again, in place: the restore this stack records is " +
+    "what tells a re-run asked for from an interrupted one. A restore that started and was not seen to finish is " +
+    "recorded with status `restoring`, and the next `up` waits for it instead of starting another. `destroy` leaves " +
+    "the datastore's data as it is.",
   inputs: {
     datastoreId: datastoreIdInput(
       "Id of the datastore to restore into (`dst_…`). Its data is deleted and replaced by the backup's. Changing it " +
@@ -114,9 +114,15 @@ export const restoreContract = resourceContract({
         })
         .optional(),
       type: t.string,
-      replaces: true,
+      // Not a replacing input: a new trigger is an update, so `update` sees the restore this stack
+      // records (a replacement's `create` would see only the new inputs) and can tell a re-run asked
+      // for from a datastore restored again behind that record. A new trigger with another backupId or
+      // datastoreId still replaces (see diff): no record of this stack covers that restore.
       description:
-        "Any string; the restore runs again only when it changes (for example a date). Default: unset.",
+        "Any string; the restore runs again only when it changes (for example a date). The new run is an " +
+        "in-place update: the restore this stack records explains why the datastore already holds the backup, " +
+        "so no `ifAlreadyLoaded` is needed. Changed together with `backupId` or `datastoreId`, it replaces the " +
+        "Restore instead. Default: unset.",
     },
     waitTimeoutMinutes: waitTimeoutInput("the restore to finish"),
     ifAlreadyLoaded: {
@@ -126,26 +132,30 @@ export const restoreContract = resourceContract({
       type: t.ref(IF_ALREADY_LOADED_TYPE),
       default: "fail",
       description:
-        "What to do when the datastore already holds this backup (its `config.restore` names it): `fail` (default) " +
-        "starts nothing and says what to check, since the API cannot tell an interrupted run's restore from an " +
-        "earlier one; `skip` records the restore as done without running it; `restore` wipes the datastore and " +
-        "restores the backup again.",
+        "What to do when the datastore already holds this backup (its `config.restore` names it) and this stack's " +
+        "record does not explain it: a Restore being created (new, or replaced), or a re-run whose earlier restore " +
+        "was not seen to finish or whose answer was lost. `fail` (default) starts nothing and says what to check, " +
+        "since the API cannot tell an interrupted run's restore from an earlier one; `skip` records the restore as " +
+        "done without running it; `restore` wipes the datastore and restores the backup again. A Restore recorded " +
+        "as `restored` or `skipped` restores again when `trigger` changes, whatever this says.",
     },
   },
   outputs: {
     status: output(
       t.ref(RESTORE_STATUS_TYPE),
       "`restoring` from when the API accepted the restore until it is seen to finish, then `restored`; `skipped` " +
-        "when `ifAlreadyLoaded` was `skip` and the backup was already loaded.",
+        "when `ifAlreadyLoaded` was `skip` and the backup was already loaded; `unknown` when a new `trigger`'s " +
+        "restore request lost its answer and the datastore cannot show whether it took.",
     ),
     startedAt: output(
       t.string,
-      "When the API accepted the restore (or it was skipped), ISO 8601 UTC on the API's clock.",
+      "When the API accepted the restore (or it was skipped, or its request was sent and lost its answer), ISO 8601 " +
+        "UTC on the API's clock.",
     ),
     restoredAt: optionalOutput(
       t.string,
       "When the datastore was seen active with the backup loaded, ISO 8601 UTC on the API's clock; absent while " +
-        "`restoring` and when `skipped`.",
+        "`restoring`, when `skipped` and when `unknown`.",
     ),
   },
 });
@@ -187,23 +197,104 @@ export function restoreProblem(backup: Backup, datastore: Datastore): string | u
   return undefined;
 }
 
+/** How a message names a trigger: quoted, or `no trigger` when it is unset. */
+function triggerText(trigger: string | undefined): string {
+  return trigger === undefined ? "no trigger" : `trigger ${JSON.stringify(trigger)}`;
+}
+
+/** What the datastore shows of its last restore, for messages. */
+function heldText(datastore: Datastore, inputs: RestoreInputs): string {
+  return (
+    `datastore ${inputs.datastoreId} holds backup ${inputs.backupId} (it is ${datastore.status}, its config.restore ` +
+    `${JSON.stringify(datastore.config.restore)})`
+  );
+}
+
+/** The way out every "cannot tell" message ends with: look at the data, then say what to do. */
+const CHECK_THE_DATA =
+  "Check the datastore's data. If it is the backup's data you wanted, set `ifAlreadyLoaded: \"skip\"` to record " +
+  'the restore without running it. To wipe the datastore and restore the backup again on purpose, set `ifAlreadyLoaded: "restore"`';
+
 /**
- * Why the restore must not start because the datastore already holds its backup, or undefined.
- * The API keeps one `config.restore` and no history: a datastore that holds backup X cannot tell an
- * `up` killed after it restored X from a restore of X long ago, so a new trigger alone cannot tell a
- * recovery from a repeat. Restoring again then needs `ifAlreadyLoaded` said on purpose.
+ * Why a Restore being created (new, or a replacement) must not start because its datastore already
+ * holds the backup, whatever `ifAlreadyLoaded` says; undefined when it may start. A datastore still
+ * `restoring` that backup is an interrupted run's restore, waited for instead. The API keeps one
+ * `config.restore` and no history: a datastore that holds backup X cannot tell an `up` killed after
+ * it restored X from a restore of X long ago, and a Restore being created has no record of its own
+ * that could tell them apart. Restoring again then needs `ifAlreadyLoaded` said on purpose.
  */
-export function alreadyLoadedProblem(datastore: Datastore, inputs: RestoreInputs): string | undefined {
+function heldByNewRestore(datastore: Datastore, inputs: RestoreInputs): string | undefined {
   const restore = datastore.config.restore;
-  if (inputs.ifAlreadyLoaded !== "fail" || restore?.backup_id !== inputs.backupId) return undefined;
-  if (datastore.status === "restoring") return undefined;
+  if (restore?.backup_id !== inputs.backupId || datastore.status === "restoring") return undefined;
   return (
     `datastore ${inputs.datastoreId} already holds backup ${inputs.backupId} (its config.restore is ` +
-    `${JSON.stringify(restore)}), and nothing in this stack records restoring it: an earlier \`pulumi up\` may have ` +
-    "been interrupted after starting this very restore, or it was restored before. No restore was started. " +
-    "Check the datastore's data. If it is the backup's data you wanted, set `ifAlreadyLoaded: \"skip\"` to record " +
-    'the restore without running it. To wipe the datastore and restore the backup again on purpose, set `ifAlreadyLoaded: "restore"` ' +
-    "for that one `pulumi up`"
+    `${JSON.stringify(restore)}), and this Restore is being created (new, or replacing one), so it has no restore ` +
+    "of its own on record to explain that: an earlier `pulumi up` may have been interrupted after starting this " +
+    `very restore, or it was restored before. No restore was started. ${CHECK_THE_DATA}. Once a Restore is ` +
+    "recorded, a new `trigger` restores again without `ifAlreadyLoaded`"
+  );
+}
+
+/**
+ * Why the restore of a Restore being created must not start because the datastore already holds its
+ * backup and `ifAlreadyLoaded` is `fail`, or undefined (see heldByNewRestore).
+ */
+export function alreadyLoadedProblem(datastore: Datastore, inputs: RestoreInputs): string | undefined {
+  return inputs.ifAlreadyLoaded === "fail" ? heldByNewRestore(datastore, inputs) : undefined;
+}
+
+/**
+ * Why a recorded Restore's new run (a new `trigger`, or the same one after a lost answer) must not
+ * start, judged against `record`, the restore this stack records for the same backup and datastore;
+ * undefined when it may start, whatever `ifAlreadyLoaded` says.
+ *
+ * What the API shows: `config.restore` is `{backup_id, loaded}` with no time, counter or history, and
+ * a finished restore leaves exactly what the recorded one left. So:
+ * - the datastore's last restore names another backup (or none): nothing to mistake, restore;
+ * - recorded `restored` or `skipped` and the datastore shows the backup as the record saw it: that
+ *   is the record's own restore, restore again (the re-run asked for). A restore of it that an `up`
+ *   with this trigger started before it was killed, and that has finished since, looks the same:
+ *   the API cannot show it, so that one is restored again;
+ * - recorded `restored` or `skipped` and the datastore is `restoring` the backup: a restore started
+ *   after the record, most likely this trigger's by an interrupted `up`; it is waited for and
+ *   recorded, never started twice (undefined here; the caller waits for it);
+ * - recorded `restored` but the datastore shows the backup requested and not loaded: something
+ *   restored it after the record and did not finish; stop;
+ * - recorded `restoring` (a trigger's restore not seen to finish) or `unknown` (a request whose
+ *   answer was lost): the record cannot say whether the datastore was restored after it; stop.
+ */
+export function rerunProblem(
+  record: RestoreOutputs,
+  datastore: Datastore,
+  inputs: RestoreInputs,
+): string | undefined {
+  const restore = datastore.config.restore;
+  if (restore?.backup_id !== inputs.backupId) return undefined;
+  const restoring = datastore.status === "restoring";
+  if (record.status === "restoring") {
+    return (
+      `${heldText(datastore, inputs)}, but the restore of it this stack records (${triggerText(record.trigger)}, ` +
+      `started at ${record.startedAt}) was not seen to finish, so this stack cannot tell whether the datastore was ` +
+      `restored again after it: an earlier \`pulumi up\` with ${triggerText(inputs.trigger)} may have been interrupted ` +
+      `after starting this very restore. No restore was started. To finish the recorded restore first, set \`trigger\` ` +
+      `back to ${record.trigger === undefined ? "unset" : JSON.stringify(record.trigger)} and run \`pulumi up\` (it ` +
+      "waits for that restore, starting nothing), then check the " +
+      `data before you change \`trigger\` again. ${CHECK_THE_DATA}`
+    );
+  }
+  if (record.status === "unknown") {
+    if (restoring) return undefined;
+    return (
+      `the restore of backup ${inputs.backupId} into datastore ${inputs.datastoreId} this stack records as requested ` +
+      `at ${record.startedAt} (${triggerText(record.trigger)}) lost its answer, and the datastore cannot show whether ` +
+      `it took: ${heldText(datastore, inputs)} either way. No restore was started. ${CHECK_THE_DATA}`
+    );
+  }
+  if (restoring || record.status === "skipped" || restore.loaded === true) return undefined;
+  return (
+    `${heldText(datastore, inputs)}, which is not what this stack recorded when it restored it at ` +
+    `${record.restoredAt ?? record.startedAt} (${triggerText(record.trigger)}): a restore of it was requested after that ` +
+    `and was not seen to finish loading. No restore was started. ${CHECK_THE_DATA}`
   );
 }
 
@@ -219,8 +310,11 @@ export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInp
    * backup endpoints cannot show the backup: that is a warning, not a failure (a backup id from the
    * console is how such an API is used), the datastore is still checked, and at `up` the API itself
    * refuses a restore of a backup that is missing, not ready or does not fit, changing nothing.
+   * @param rerun true for a new trigger of the restore this stack records (same backup and datastore):
+   *   `update` judges the datastore against that record (rerunProblem), so the rule for a Restore
+   *   being created, that its datastore must not hold the backup already, is not applied
    */
-  async function liveProblems(inputs: RestoreInputs): Promise<CheckFailure[]> {
+  async function liveProblems(inputs: RestoreInputs, rerun: boolean): Promise<CheckFailure[]> {
     const given = deps();
     const [backup, datastore] = await Promise.all([
       given.api.getBackup(inputs.backupId).catch((error: unknown) => {
@@ -249,7 +343,7 @@ export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInp
       ? undefined
       : restoreProblem(backup, datastore);
     if (problem) return [{ property: "backupId", reason: `backupId: ${problem}` }];
-    const loaded = alreadyLoadedProblem(datastore, inputs);
+    const loaded = rerun ? undefined : alreadyLoadedProblem(datastore, inputs);
     // Named on backupId, the input the user set (ifAlreadyLoaded is the way out the message names).
     return loaded ? [{ property: "backupId", reason: `backupId: ${loaded}` }] : [];
   }
@@ -269,6 +363,109 @@ export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInp
       },
     );
     return apiTimestamp(given);
+  }
+
+  /**
+   * Starts the restore of `inputs` at most once: the one PUT, or none when a restore of the same backup
+   * is already running (an interrupted run's, waited for instead) or when it is skipped. `unexplained`
+   * says what about the datastore, as read just before the PUT, this stack cannot explain; then
+   * `ifAlreadyLoaded` decides: `fail` stops with that message and nothing sent, `skip` records the
+   * restore without running it (never while a restore of it runs: that one is waited for), `restore`
+   * restores anyway.
+   * @returns whether the restore was started (or is running) or skipped
+   */
+  async function startOnce(
+    given: ResourceDeps,
+    inputs: RestoreInputs,
+    deadlineMs: number,
+    unexplained: (current: Datastore) => string | undefined,
+  ): Promise<"started" | "skipped"> {
+    const { api, log } = given;
+    const id = inputs.datastoreId;
+    let skipped = false;
+    // startRestore reads the datastore first and refuses (409) unless it is active; whenDatastoreIdle
+    // then waits for it. A datastore already restoring this backup is an `up` that was killed
+    // mid-restore: wait for that restore instead of running a second one.
+    await whenDatastoreIdle(
+      given,
+      id,
+      deadlineMs,
+      () =>
+        api.startRestore(id, inputs.backupId, {
+          precondition: (current) => {
+            const problem = unexplained(current);
+            if (problem === undefined) return true;
+            if (inputs.ifAlreadyLoaded === "fail") throw new Error(`backupId: ${problem}`);
+            skipped = inputs.ifAlreadyLoaded === "skip" && current.status !== "restoring";
+            return !skipped;
+          },
+        }),
+      (busy) => {
+        if (busy.status !== "restoring" || busy.config.restore?.backup_id !== inputs.backupId)
+          return undefined;
+        log(
+          `datastore ${id} is already restoring backup ${inputs.backupId} (an interrupted run?); waiting for that restore`,
+        );
+        return busy;
+      },
+    );
+    if (!skipped) return "started";
+    log(
+      `datastore ${id} already holds backup ${inputs.backupId}; recorded without restoring (ifAlreadyLoaded: "skip")`,
+    );
+    return "skipped";
+  }
+
+  /**
+   * Runs a recorded Restore again in place: a new `trigger`, or the same one after a request whose
+   * answer was lost. `olds` is the restore this stack records; with the same backup and datastore it
+   * explains why the datastore holds the backup (rerunProblem), so no `ifAlreadyLoaded` is needed for
+   * the re-run asked for. At most one PUT: once it may have been sent, every failure is recorded in
+   * state (a partial update, as a partial create is) with the new trigger, so the next `up` waits for
+   * it (`restoring`) or stops and says what to check (`unknown`); before that, a failure leaves the
+   * record as it was and nothing was sent.
+   */
+  async function rerun(id: string, olds: RestoreOutputs, news: RestoreInputs) {
+    const given = deps();
+    const sameRestore = olds.backupId === news.backupId && olds.datastoreId === news.datastoreId;
+    const unexplained = (current: Datastore) =>
+      sameRestore ? rerunProblem(olds, current, news) : heldByNewRestore(current, news);
+    const restoring = `restoring backup ${news.backupId} into datastore ${news.datastoreId} for ${triggerText(news.trigger)}`;
+    return withinDeadline(given, news.waitTimeoutMinutes, async (deadlineMs) => {
+      let started: "started" | "skipped";
+      try {
+        started = await startOnce(given, news, deadlineMs, unexplained);
+      } catch (error) {
+        if (isDfCloudError(error, "OutcomeUnknownError")) {
+          const startedAt = apiTimestamp(given);
+          throw new PartialCreateError(
+            `${restoring}: ${error.message}. The restore was not sent again. It is recorded in the stack with status ` +
+              '"unknown", and `pulumi up` starts nothing until you say what to do. Check the datastore\'s data: if it ' +
+              'holds the backup\'s data, set `ifAlreadyLoaded: "skip"` and run `pulumi up` to record the restore; to ' +
+              'restore on purpose, set `ifAlreadyLoaded: "restore"`',
+            id,
+            { ...news, status: "unknown" as const, startedAt },
+            { cause: error },
+          );
+        }
+        throw withOperation(restoring, error);
+      }
+      const startedAt = apiTimestamp(given);
+      if (started === "skipped") return { outs: { ...news, status: "skipped" as const, startedAt } };
+      try {
+        const restoredAt = await waitRestored(given, news);
+        return { outs: { ...news, status: "restored" as const, startedAt, restoredAt } };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new PartialCreateError(
+          `${restoring}: the restore started at ${startedAt} but was not seen to finish: ${message}. It is recorded ` +
+            "in the stack and will not be started again; run `pulumi up` again to keep waiting for it",
+          id,
+          { ...news, status: "restoring" as const, startedAt },
+          { cause: error },
+        );
+      }
+    });
   }
 
   return {
@@ -300,56 +497,43 @@ export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInp
       }
       // A restore about to run: check the backup fits the datastore now, before anything is touched.
       if (unknownKeys.has("backupId") || unknownKeys.has("datastoreId")) return { inputs };
-      const problems = await lookupAtPreview(deps(), () => liveProblems(inputs));
+      // Old inputs are in state only once a create of this Restore was recorded: with the same backup
+      // and datastore, a new trigger re-runs the restore this stack records (diff: an update).
+      const rerun = ran && olds.backupId === inputs.backupId && olds.datastoreId === inputs.datastoreId;
+      const problems = await lookupAtPreview(deps(), () => liveProblems(inputs, rerun));
       return problems.length > 0 ? { failures: problems } : { inputs };
     },
 
     async diff(_id, olds, news): Promise<DiffResult> {
-      if (olds.trigger !== news.trigger)
-        return { changes: true, changed: ["trigger"], replaces: ["trigger"] };
+      const changed = UPDATABLE.filter((key) => olds[key] !== news[key]);
+      if (olds.trigger !== news.trigger) {
+        // A new trigger restores again. For the backup and datastore of the restore this stack records
+        // it is an update, whose `update` sees that record and the datastore side by side (rerunProblem).
+        // With another backup or datastore (or one not known yet) no record covers the restore: a new
+        // Restore replaces this one, and its create applies the rule for a Restore being created.
+        const moved = (["backupId", "datastoreId"] as const).filter(
+          (key) => isUnknown(news[key]) || olds[key] !== news[key],
+        );
+        return moved.length > 0 ? { changes: true, changed, replaces: moved } : { changes: true, changed };
+      }
       // An id not known at preview may move; check() then stops `up` unless the trigger changes too.
       const unknown = (["backupId", "datastoreId"] as const).filter((key) => isUnknown(news[key]));
       if (unknown.length > 0) return { changes: true, changed: unknown };
-      // check() has already refused an id change without a new trigger.
-      const changed = UPDATABLE.filter((key) => olds[key] !== news[key]);
-      return { changes: changed.length > 0 || olds.status === "restoring", changed };
+      // check() has already refused an id change without a new trigger. A restore not seen to finish
+      // (`restoring`) or whose answer was lost (`unknown`) has work left with every input as it was.
+      const pending = olds.status === "restoring" || olds.status === "unknown";
+      return { changes: changed.length > 0 || pending, changed };
     },
 
     async create(inputs) {
       const given = deps();
-      const { api, log } = given;
       const id = inputs.datastoreId;
       const restoring = `restoring backup ${inputs.backupId} into datastore ${id}`;
       return withinDeadline(given, inputs.waitTimeoutMinutes, async (deadlineMs) => {
-        let skipped = false;
+        let started: "started" | "skipped";
         try {
-          // startRestore reads the datastore first and refuses (409) unless it is active; whenDatastoreIdle
-          // then waits for it. A datastore already restoring this backup is an `up` that was killed
-          // mid-restore: wait for that restore instead of running a second one.
-          await whenDatastoreIdle(
-            given,
-            id,
-            deadlineMs,
-            () =>
-              api.startRestore(id, inputs.backupId, {
-                precondition: (current) => {
-                  const problem = alreadyLoadedProblem(current, inputs);
-                  if (problem) throw new Error(`backupId: ${problem}`);
-                  skipped =
-                    inputs.ifAlreadyLoaded === "skip" &&
-                    current.status !== "restoring" &&
-                    current.config.restore?.backup_id === inputs.backupId;
-                  return !skipped;
-                },
-              }),
-            (busy) => {
-              if (busy.status !== "restoring" || busy.config.restore?.backup_id !== inputs.backupId)
-                return undefined;
-              log(
-                `datastore ${id} is already restoring backup ${inputs.backupId} (an interrupted run?); waiting for that restore`,
-              );
-              return busy;
-            },
+          started = await startOnce(given, inputs, deadlineMs, (current) =>
+            heldByNewRestore(current, inputs),
           );
         } catch (error) {
           if (isDfCloudError(error, "OutcomeUnknownError")) {
@@ -367,10 +551,7 @@ export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInp
         }
         const startedAt = apiTimestamp(given);
         const resourceId = `${id}/${inputs.backupId}/${startedAt}`;
-        if (skipped) {
-          log(
-            `datastore ${id} already holds backup ${inputs.backupId}; recorded without restoring (ifAlreadyLoaded: "skip")`,
-          );
+        if (started === "skipped") {
           return { id: resourceId, outs: { ...inputs, status: "skipped" as const, startedAt } };
         }
         // From here the restore has started: whatever fails next, it is recorded in state, and the next
@@ -391,7 +572,9 @@ export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInp
       });
     },
 
-    async update(_id, olds, news) {
+    async update(id, olds, news) {
+      // A new trigger, or a request whose answer was lost: a restore to run, judged against this record.
+      if (olds.trigger !== news.trigger || olds.status === "unknown") return rerun(id, olds, news);
       const outs: RestoreOutputs = { ...olds, ...news, status: olds.status, startedAt: olds.startedAt };
       if (olds.restoredAt !== undefined) outs.restoredAt = olds.restoredAt;
       // A restore recorded as started (its create gave up waiting or was cancelled): wait for it, never

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { API_LIMITS, API_WEEKDAYS } from "../client/modelled";
-import { type EnumValueOf, enumType, enumValues } from "../contract/spec";
+import { type EnumValueOf, enumType, enumValues } from "../schema/spec";
 import { describeValue } from "./check";
 import {
   closestTimeZones,

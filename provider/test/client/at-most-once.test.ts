@@ -1,9 +1,8 @@
 /**
  * Destructive and creating writes whose answer is lost, against a scripted server: a restore PUT is
  * adopted when the datastore shows it took, sent again only when the datastore proves it did not, and
- * otherwise never repeated (issue 10, defect 1); two identical backup creates never share one backup
- * (defect 4); a cancelled operation aborts its request in flight (defect 9); the API's clock comes
- * from its Date header (defect 5).
+ * otherwise never repeated; two identical backup creates never share one backup; a cancelled
+ * operation aborts its request in flight; the API's clock comes from its Date header.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { isDfCloudError } from "../../src/client/errors";

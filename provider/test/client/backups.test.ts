@@ -239,7 +239,7 @@ describe("waitForBackup", () => {
   it("gives up at its deadline", async () => {
     const { client } = await connect(() => ok(backupFixture({ status: "pending" })));
     await expect(client.waitForBackup("bkp_aaaaaaaaaaaaaaaa", { timeoutMs: 2_000 })).rejects.toThrow(
-      "Gave up after 2000 ms waiting for backup bkp_aaaaaaaaaaaaaaaa to become ready; last status seen: pending",
+      "Gave up after 2 s waiting for backup bkp_aaaaaaaaaaaaaaaa to become ready; last status seen: pending",
     );
   });
 });

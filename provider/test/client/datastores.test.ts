@@ -178,7 +178,7 @@ describe("waitForDatastore", () => {
     expect(clock.sleeps).toEqual([250, 375, 375]);
     expect(server.requests).toHaveLength(4);
     expect((error as Error).message).toBe(
-      `Gave up after 1000 ms waiting for datastore ${ID} to become active; last status seen: updating`,
+      `Gave up after 1 s waiting for datastore ${ID} to become active; last status seen: updating`,
     );
   });
 

@@ -139,7 +139,7 @@ describe("backups and restore", () => {
       retention: 1,
     });
     await expect(client.waitForBackup(backup_id, { timeoutMs: 10_000 })).rejects.toThrow(
-      `Gave up after 10000 ms waiting for backup ${backup_id} to become ready; last status seen: pending`,
+      `Gave up after 10 s waiting for backup ${backup_id} to become ready; last status seen: pending`,
     );
   });
 

@@ -1,5 +1,5 @@
 /**
- * An API without the manual-backup endpoints (issue 11): the client tells "this endpoint does not
+ * An API without the manual-backup endpoints (they are not public): the client tells "this endpoint does not
  * exist" (the collection `GET /v1/backups` answers 404) apart from "this backup does not exist" (only
  * `/v1/backups/{id}` answers 404), says which in its messages, asks the collection at most once per
  * client, and afterwards sends nothing to endpoints it knows are missing. A scripted server answers.

@@ -97,10 +97,14 @@ describe("other errors", () => {
     expect(validation.fieldPath).toBe("config.backup_policy.hours[0]");
     const wait = { waitedFor: "backup bkp_x to become ready", lastStatus: "pending", elapsedMs: 60_000 };
     expect(new WaitTimeoutError(wait).message).toBe(
-      "Gave up after 60000 ms waiting for backup bkp_x to become ready; last status seen: pending",
+      "Gave up after 1 minute waiting for backup bkp_x to become ready; last status seen: pending",
     );
     expect(new TerminalStateError({ ...wait, lastStatus: "failed" }).message).toBe(
-      "Stopped waiting for backup bkp_x to become ready after 60000 ms: it is failed, which is final",
+      "Stopped waiting for backup bkp_x to become ready after 1 minute: it is failed, which is final",
+    );
+    // Timeouts are set in minutes, so they are reported in minutes, naming the setting that ended them.
+    expect(new WaitTimeoutError({ ...wait, elapsedMs: 90_000, limit: "`waitTimeoutMinutes` = 1.5" }).message).toBe(
+      "Gave up after 1.5 minutes waiting for backup bkp_x to become ready (limit: `waitTimeoutMinutes` = 1.5); last status seen: pending",
     );
   });
 });

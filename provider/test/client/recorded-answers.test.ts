@@ -1,5 +1,5 @@
 /**
- * The client against recorded answers (issue 11): fixtures under ./fixtures in the shape the live API
+ * The client against recorded answers: fixtures under ./fixtures in the shape the live API
  * answers, as far as public evidence shows it (docs/api-model.md "What a GET returns"): every key of
  * the vendor's Go types present, in their order, with the server's fill-ins — `null`s, dragonfly flags
  * `false`, the default ACL rule, `backup_policy: {enabled: null}`, `restore: {backup_id: "", loaded:

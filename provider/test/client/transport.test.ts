@@ -124,7 +124,7 @@ describe("response validation", () => {
 
   it("reads tolerantly: a status it does not know and fields it does not use are no error", async () => {
     // Only ids, statuses and the config are required: one difference in the real API must not break
-    // every operation, destroy included (issue 10, defect 7).
+    // every operation, destroy included.
     const minimal = {
       datastore_id: "dst_x",
       status: "paused",

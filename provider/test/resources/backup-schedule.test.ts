@@ -100,21 +100,30 @@ describe("BackupSchedule diff", () => {
         },
       )
     ).inputs as BackupScheduleInputs;
-    expect(await logic().diff("dst_1", base, news)).toEqual({ changes: false });
+    expect(await logic().diff("dst_1", base, news)).toEqual({ changes: false, changed: [] });
   });
 
   it("updates in place when only the wait timeout changes, so destroy uses the new one", async () => {
-    expect(await logic().diff("dst_1", base, { ...base, waitTimeoutMinutes: 90 })).toEqual({ changes: true });
+    expect(await logic().diff("dst_1", base, { ...base, waitTimeoutMinutes: 90 })).toEqual({
+      changes: true,
+      changed: ["waitTimeoutMinutes"],
+    });
   });
 
   it("updates in place when the time zone or the daylight saving time handling changes", async () => {
-    expect(await logic().diff("dst_1", base, { ...base, timeZone: "Asia/Tokyo" })).toEqual({ changes: true });
-    expect(await logic().diff("dst_1", base, { ...base, dstHandling: "follow" })).toEqual({ changes: true });
+    expect(await logic().diff("dst_1", base, { ...base, timeZone: "Asia/Tokyo" })).toEqual({
+      changes: true,
+      changed: ["timeZone"],
+    });
+    expect(await logic().diff("dst_1", base, { ...base, dstHandling: "follow" })).toEqual({
+      changes: true,
+      changed: ["dstHandling"],
+    });
   });
 
   it("sees no change from state written before time zones (no timeZone, no UTC outputs): its hours were UTC", async () => {
     const { timeZone: _zone, dstHandling: _handling, ...older } = base;
-    expect(await logic().diff("dst_1", older as typeof base, base)).toEqual({ changes: false });
+    expect(await logic().diff("dst_1", older as typeof base, base)).toEqual({ changes: false, changed: [] });
   });
 
   it("compares the UTC schedule in state at the offset state holds, not at the clock's", async () => {
@@ -126,16 +135,24 @@ describe("BackupSchedule diff", () => {
       utcHours: [0, 12],
       utcOffsetHours: 2,
     };
-    expect(await logic().diff("dst_1", stored, berlin)).toEqual({ changes: false });
-    expect(await logic().diff("dst_1", { ...stored, utcHours: [1, 13] }, berlin)).toEqual({ changes: true });
+    expect(await logic().diff("dst_1", stored, berlin)).toEqual({ changes: false, changed: [] });
+    // The live UTC hours moved while the local ones did not: shown as a change of what is stored.
+    expect(await logic().diff("dst_1", { ...stored, utcHours: [1, 13] }, berlin)).toEqual({
+      changes: true,
+      changed: ["days", "hours"],
+    });
   });
 
   it("replaces on a new datastore and updates on a new retention", async () => {
     expect(await logic().diff("dst_1", base, { ...base, datastoreId: "dst_2" })).toEqual({
       changes: true,
+      changed: ["datastoreId"],
       replaces: ["datastoreId"],
     });
-    expect(await logic().diff("dst_1", base, { ...base, retentionDays: 8 })).toEqual({ changes: true });
+    expect(await logic().diff("dst_1", base, { ...base, retentionDays: 8 })).toEqual({
+      changes: true,
+      changed: ["retentionDays"],
+    });
   });
 });
 
@@ -184,7 +201,7 @@ describe("BackupSchedule lifecycle", () => {
     expect(read.id).toBe(id);
     expect(read.inputs).toEqual({ ...inputs, days: "every", hours: "every", retentionDays: 3 });
     const drift = await logic().diff(id, read.props ?? outs, inputs);
-    expect(drift).toEqual({ changes: true });
+    expect(drift).toEqual({ changes: true, changed: ["days", "hours", "retentionDays"] });
 
     await logic().update(id, read.props ?? outs, inputs);
     expect(await livePolicy(id)).toEqual({

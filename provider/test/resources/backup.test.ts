@@ -137,6 +137,7 @@ describe("Backup read and delete", () => {
     expect(read.props).toMatchObject({ backupId: id, status: "expired", sizeBytes: 0 });
     expect(await logic().diff(id, read.props as BackupOutputs, read.inputs as BackupInputs)).toEqual({
       changes: false,
+      changed: [],
     });
   });
 
@@ -166,24 +167,29 @@ describe("Backup diff", () => {
   it("replaces on description, retention or datastore, and updates in place on the wait timeout", async () => {
     expect(await logic().diff("bkp_1", olds, { ...news, description: "b" })).toEqual({
       changes: true,
+      changed: ["description"],
       replaces: ["description"],
     });
     expect(await logic().diff("bkp_1", olds, { ...news, retentionDays: 8, datastoreId: "dst_2" })).toEqual({
       changes: true,
+      changed: ["datastoreId", "retentionDays"],
       replaces: ["datastoreId", "retentionDays"],
     });
-    // In place: nothing is sent, but state must learn the new timeout (issue 10, defect 9).
+    // In place: nothing is sent, but state must learn the new timeout, which a later delete uses.
     expect(await logic().diff("bkp_1", olds, { ...news, waitTimeoutMinutes: 90 })).toEqual({
       changes: true,
+      changed: ["waitTimeoutMinutes"],
     });
   });
 
   it("treats naming the backup it already holds as no change, and another one as a replacement", async () => {
     expect(await logic().diff("bkp_1", olds, { ...news, existingBackupId: "bkp_1" })).toEqual({
       changes: false,
+      changed: [],
     });
     expect(await logic().diff("bkp_1", olds, { ...news, existingBackupId: "bkp_2" })).toEqual({
       changes: true,
+      changed: ["existingBackupId"],
       replaces: ["existingBackupId"],
     });
   });

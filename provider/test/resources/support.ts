@@ -7,7 +7,7 @@ import type { EmulatorOptions, RunningEmulator } from "dfcloud-emulator";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { Clock } from "../../src";
 import type { DatastoreConfig } from "../../src/client/schemas";
-import type { ResourceDeps } from "../../src/resources/api";
+import type { ResourceDeps } from "../../src/resources/deps";
 import {
   API_KEY,
   datastoreConfig,

@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { DfCloudClient } from "../../src/client/client";
 import type { BackupPolicySettings } from "../../src/client/schemas";
-import type { ResourceDeps } from "../../src/resources/api";
+import type { ResourceDeps } from "../../src/resources/deps";
 import { type BackupScheduleInputs, backupScheduleLogic } from "../../src/resources/backup-schedule";
 import { API_KEY, useHarness } from "./support";
 

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { BackupPolicy, BackupPolicySettings, Datastore } from "../../src/client/schemas";
-import type { ResourceApi, ResourceDeps } from "../../src/resources/api";
+import type { ResourceApi, ResourceDeps } from "../../src/resources/deps";
 import { type BackupScheduleInputs, backupScheduleLogic } from "../../src/resources/backup-schedule";
 import { isWholeHours, observesDst, offsetMinutesAt, offsetsInYear } from "../../src/resources/time-zone";
 
