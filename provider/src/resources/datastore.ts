@@ -1,18 +1,9 @@
-/** What a datastore's status means to the resources, and writes that wait out a busy datastore. */
+/** Writes that wait out a busy datastore. */
 import { isDfCloudError } from "../client/errors";
 import type { Datastore } from "../client/schemas";
 import type { ResourceDeps } from "./deps";
+import { isActive } from "./model";
 import { progressReporter } from "./progress";
-
-/** A datastore whose status means it is gone for good. */
-export function isGone(datastore: Datastore): boolean {
-  return datastore.status === "deleted" || datastore.status === "deleting";
-}
-
-/** True once a datastore accepts writes again. */
-export function isActive(datastore: Datastore): boolean {
-  return datastore.status === "active";
-}
 
 /** How often a write refused with 409 while its datastore is `active` is tried again. */
 const MAX_CONFLICTS_WHILE_ACTIVE = 2;

@@ -24,7 +24,12 @@ export function withinDeadline<T>(
   return withinOperation({ deadlineMs, signal: deps.signal, limit }, () => operation(deadlineMs));
 }
 
+/** The API's time now in Unix milliseconds (this machine's only when the API never sent its `Date`). */
+export function apiNowMs(deps: ResourceDeps): number {
+  return deps.api.apiNow() ?? deps.now();
+}
+
 /** The API's time now as ISO 8601 UTC (the local clock only when the API never sent its `Date`). */
 export function apiTimestamp(deps: ResourceDeps): string {
-  return new Date(deps.api.apiNow() ?? deps.now()).toISOString();
+  return new Date(apiNowMs(deps)).toISOString();
 }

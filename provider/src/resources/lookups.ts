@@ -16,7 +16,7 @@ import {
 import { BACKUP_INFO_TYPE, type BackupInfo } from "./backup";
 import { backupIdSchema, datastoreIdSchema } from "./ids";
 import { backupInfo, datastoreInfo } from "./model";
-import { WEEKDAY_TYPE } from "./schedule-spec";
+import { WEEKDAY_TYPE } from "./schedule";
 
 /** A datastore's live backup schedule, as getDatastore reports it. */
 export const SCHEDULE_SPEC_TYPE = objectType(

@@ -1,8 +1,8 @@
 /** Preview-time lookups of the ids a user gave: a wrong id fails the preview, no key lets it pass with a warning. */
 import { isDfCloudError } from "../client/errors";
 import type { Datastore } from "../client/schemas";
-import { isGone } from "./datastore";
 import type { ResourceDeps } from "./deps";
+import { isGone } from "./model";
 
 /**
  * Runs a preview-time lookup of ids the user gave. Without an API key there is nothing to look up

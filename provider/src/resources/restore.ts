@@ -15,13 +15,14 @@ import {
   updatableKeys,
 } from "../schema/spec";
 import { checkFields } from "./check";
-import { isActive, isGone, whenDatastoreIdle } from "./datastore";
+import { whenDatastoreIdle } from "./datastore";
 import { apiTimestamp, withinDeadline } from "./deadline";
 import type { ResourceDeps } from "./deps";
 import { PartialCreateError, withOperation } from "./errors";
 import { backupIdSchema } from "./ids";
 import { datastoreIdInput, waitTimeoutInput } from "./inputs";
 import type { CheckFailure, CheckResult, DiffResult, ResourceLogic } from "./logic";
+import { isActive, isGone } from "./model";
 import { findDatastore, lookupAtPreview, missingDatastore } from "./preview";
 import { progressReporter } from "./progress";
 import { isUnknown } from "./unknowns";
@@ -278,8 +279,7 @@ export function rerunProblem(
       `restored again after it: an earlier \`pulumi up\` with ${triggerText(inputs.trigger)} may have been interrupted ` +
       `after starting this very restore. No restore was started. To finish the recorded restore first, set \`trigger\` ` +
       `back to ${record.trigger === undefined ? "unset" : JSON.stringify(record.trigger)} and run \`pulumi up\` (it ` +
-      "waits for that restore, starting nothing), then check the " +
-      `data before you change \`trigger\` again. ${CHECK_THE_DATA}`
+      `waits for that restore, starting nothing), then check the data before you change \`trigger\` again. ${CHECK_THE_DATA}`
     );
   }
   if (record.status === "unknown") {
@@ -300,9 +300,11 @@ export function rerunProblem(
 
 /**
  * The Restore resource: a one-off action that loads a backup into an existing datastore. It runs
- * on create only; it runs again only when `trigger` changes, never because an id moved. The restore
- * PUT is sent at most once per trigger: once the API accepted it, every later failure records the
- * restore in state, and the next `up` waits for it instead of starting another.
+ * on create, and again (an in-place update) only when `trigger` changes, never because an id moved.
+ * The restore PUT is sent at most once per trigger: once it may have been sent, every later failure
+ * records the restore in state, and the next `up` waits for it (or, when the answer was lost, stops
+ * and says what to check) instead of starting another. The one exception is what the API cannot
+ * show: see rerunProblem.
  */
 export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInputs, RestoreOutputs> {
   /**

@@ -3,12 +3,8 @@
  * adoption, refresh after an outside delete versus after expiry, delete, and diff rules.
  */
 import { describe, expect, it } from "vitest";
-import {
-  type BackupInputs,
-  type BackupOutputs,
-  backupLogic,
-  PartialCreateError,
-} from "../../src/resources/backup";
+import { type BackupInputs, type BackupOutputs, backupLogic, backupMessages } from "../../src/resources/backup";
+import { PartialCreateError } from "../../src/resources/errors";
 import { useHarness } from "./support";
 
 const harness = useHarness();
@@ -112,7 +108,7 @@ describe("Backup create", () => {
     // Changed on the API between preview and up: create refuses too.
     const inputs = { ...news, waitTimeoutMinutes: 30 };
     await expect(logic().create(inputs)).rejects.toThrow(
-      `adopting backup ${made.backup_id}: existing backup ${made.backup_id} has description "console"; set the same values on this resource to adopt it`,
+      `adopting backup ${made.backup_id}: ${backupMessages.adoptionMismatch(made.backup_id, ['description "console"'])}`,
     );
   });
 });

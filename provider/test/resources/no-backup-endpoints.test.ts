@@ -8,9 +8,9 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { DfCloudClient } from "../../src/client/client";
-import type { ResourceDeps } from "../../src/resources/api";
 import { type BackupInputs, type BackupOutputs, backupLogic } from "../../src/resources/backup";
 import { type BackupScheduleInputs, backupScheduleLogic } from "../../src/resources/backup-schedule";
+import type { ResourceDeps } from "../../src/resources/deps";
 import { lookups } from "../../src/resources/lookups";
 import { type RestoreInputs, restoreLogic } from "../../src/resources/restore";
 import { API_KEY, useHarness } from "./support";

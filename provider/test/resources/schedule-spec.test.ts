@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { BackupPolicy } from "../../src/client/schemas";
 import { type BackupScheduleInputs, backupScheduleLogic } from "../../src/resources/backup-schedule";
 import { fromBackupPolicy, sameSchedule, toBackupPolicy } from "../../src/resources/model";
-import { backupsPerWeek, normaliseSchedule, type ScheduleSpec } from "../../src/resources/schedule-spec";
+import { backupsPerWeek, normaliseSchedule, type ScheduleSpec } from "../../src/resources/schedule/spec";
 import { useHarness } from "./support";
 
 const harness = useHarness();
@@ -66,8 +66,8 @@ describe("all seven weekdays and all 24 hours are 'every'", () => {
     const id = await harness().seed();
     const every = await checked({ datastoreId: id, days: "every", hours: "every", retentionDays: 7 });
     const listed = await checked({ datastoreId: id, days: SEVEN_NAMES, hours: ALL_HOURS, retentionDays: 7 });
-    expect(await logic().diff(id, every, listed)).toEqual({ changes: false });
-    expect(await logic().diff(id, listed, every)).toEqual({ changes: false });
+    expect(await logic().diff(id, every, listed)).toEqual({ changes: false, changed: [] });
+    expect(await logic().diff(id, listed, every)).toEqual({ changes: false, changed: [] });
   });
 
   it("reads a live policy listing all weekdays and hours back as every", () => {
@@ -114,7 +114,7 @@ describe("against the emulator: one spelling never rewrites the other", () => {
     const every = await checked({ datastoreId: id, days: "every", hours: "every", retentionDays: 7 });
     const { outs } = await logic().create(every);
     const listed = await checked({ datastoreId: id, days: SEVEN_NAMES, hours: ALL_HOURS, retentionDays: 7 });
-    expect(await logic().diff(id, outs, listed)).toEqual({ changes: false });
+    expect(await logic().diff(id, outs, listed)).toEqual({ changes: false, changed: [] });
     // Even when asked to apply the listed spelling, nothing is sent.
     await logic().update(id, outs, listed);
     expect(await harness().writes()).toEqual([]);
@@ -136,7 +136,7 @@ describe("against the emulator: one spelling never rewrites the other", () => {
     expect(await harness().writes()).toEqual([]);
     const read = await logic().read(id, outs);
     expect(read.props).toEqual(outs);
-    expect(await logic().diff(id, read.props ?? outs, every)).toEqual({ changes: false });
+    expect(await logic().diff(id, read.props ?? outs, every)).toEqual({ changes: false, changed: [] });
     expect(await harness().writes()).toEqual([]);
   });
 });

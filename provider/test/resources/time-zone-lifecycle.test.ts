@@ -8,8 +8,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { DfCloudClient } from "../../src/client/client";
 import type { BackupPolicySettings } from "../../src/client/schemas";
-import type { ResourceDeps } from "../../src/resources/deps";
 import { type BackupScheduleInputs, backupScheduleLogic } from "../../src/resources/backup-schedule";
+import type { ResourceDeps } from "../../src/resources/deps";
 import { API_KEY, useHarness } from "./support";
 
 const harness = useHarness();
@@ -90,7 +90,7 @@ describe("in January (northern winter, southern summer)", () => {
     const read = await logic().read(id, outs);
     expect(read.props).toEqual(outs);
     expect(read.inputs).toEqual(inputs);
-    expect(await logic().diff(id, read.props ?? outs, inputs)).toEqual({ changes: false });
+    expect(await logic().diff(id, read.props ?? outs, inputs)).toEqual({ changes: false, changed: [] });
     expect(await harness().writes()).toEqual([]);
   });
 
@@ -133,7 +133,10 @@ describe("in January (northern winter, southern summer)", () => {
     const read = await logic().read(id, outs);
     expect(read.inputs).toEqual({ ...inputs, days: "every", hours: [6] });
     expect(read.props).toMatchObject({ utcDays: "every", utcHours: [5], utcOffsetHours: 1 });
-    expect(await logic().diff(id, read.props ?? outs, inputs)).toEqual({ changes: true });
+    expect(await logic().diff(id, read.props ?? outs, inputs)).toEqual({
+      changes: true,
+      changed: ["days", "hours"],
+    });
     await harness().emulator.admin.clearRequests();
     const { outs: after } = await logic().update(id, read.props ?? outs, inputs);
     expect(await livePolicy(id)).toEqual(policy([1], [1]));
@@ -168,7 +171,11 @@ describe("in January (northern winter, southern summer)", () => {
       utcDays: ["sun", "mon", "tue", "wed", "thu", "fri"],
       utcHours: [22, 23],
     });
-    expect(await logic().diff(id, read.props ?? outs, inputs)).toEqual({ changes: true });
+    // Local weekdays and hours read back the same; only the stored UTC weekdays show the edit.
+    expect(await logic().diff(id, read.props ?? outs, inputs)).toEqual({
+      changes: true,
+      changed: ["days"],
+    });
     await logic().update(id, read.props ?? outs, inputs);
     expect(await livePolicy(id)).toEqual(policy("every", [22, 23]));
   });
@@ -177,7 +184,7 @@ describe("in January (northern winter, southern summer)", () => {
     const inputs = await checked({ days: ["mon"], hours: [2], timeZone: "Asia/Tokyo" });
     const { id, outs } = await logic().create(inputs);
     const moved = await checked({ datastoreId: id, days: ["mon"], hours: [2], timeZone: "UTC" });
-    expect(await logic().diff(id, outs, moved)).toEqual({ changes: true });
+    expect(await logic().diff(id, outs, moved)).toEqual({ changes: true, changed: ["timeZone"] });
     await logic().update(id, outs, moved);
     expect(await livePolicy(id)).toEqual(policy([1], [2]));
   });
@@ -215,19 +222,23 @@ describe("across the change to summer time (on the API's clock)", () => {
     expect(followRead.inputs).toEqual({ ...follow, hours: [3] });
     expect(followRead.props).toMatchObject({ utcHours: [1], utcOffsetHours: 2 });
     const followState = followRead.props ?? created.follow.outs;
-    expect(await logic().diff(created.follow.id, followState, follow)).toEqual({ changes: true });
+    expect(await logic().diff(created.follow.id, followState, follow)).toEqual({
+      changes: true,
+      changed: ["hours"],
+    });
     const { outs: applied } = await logic().update(created.follow.id, followState, follow);
     expect(await livePolicy(created.follow.id)).toEqual(policy([1], [0]));
     expect(applied).toMatchObject({ hours: [2], utcHours: [0], utcOffsetHours: 2 });
     const settled = await logic().read(created.follow.id, applied);
     expect(settled.props).toEqual(applied);
-    expect(await logic().diff(created.follow.id, applied, follow)).toEqual({ changes: false });
+    expect(await logic().diff(created.follow.id, applied, follow)).toEqual({ changes: false, changed: [] });
 
     // standardTime: the same 01:00 UTC, read at the standard offset all year: no drift.
     const standardRead = await logic().read(created.standard.id, created.standard.outs);
     expect(standardRead.props).toEqual(created.standard.outs);
     expect(await logic().diff(created.standard.id, created.standard.outs, standard)).toEqual({
       changes: false,
+      changed: [],
     });
   });
 

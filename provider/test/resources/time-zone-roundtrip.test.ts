@@ -7,9 +7,14 @@
  */
 import { describe, expect, it } from "vitest";
 import type { BackupPolicy, BackupPolicySettings, Datastore } from "../../src/client/schemas";
-import type { ResourceApi, ResourceDeps } from "../../src/resources/deps";
 import { type BackupScheduleInputs, backupScheduleLogic } from "../../src/resources/backup-schedule";
-import { isWholeHours, observesDst, offsetMinutesAt, offsetsInYear } from "../../src/resources/time-zone";
+import type { ResourceApi, ResourceDeps } from "../../src/resources/deps";
+import {
+  isWholeHours,
+  observesDst,
+  offsetMinutesAt,
+  offsetsInYear,
+} from "../../src/resources/schedule/time-zone";
 
 const ZONES = ["UTC", ...Intl.supportedValuesOf("timeZone")];
 const HANDLINGS = ["reject", "standardTime", "follow"] as const;
@@ -78,7 +83,10 @@ describe("an unchanged schedule is no diff in every zone, every dstHandling and 
             expect(outs.utcOffsetHours, where).toBe(offsetHours);
             const read = await logic.read(id, outs);
             expect(read.props, where).toEqual(outs);
-            expect(await logic.diff(id, read.props ?? outs, inputs), where).toEqual({ changes: false });
+            expect(await logic.diff(id, read.props ?? outs, inputs), where).toEqual({
+              changes: false,
+              changed: [],
+            });
             accepted += 1;
           }
         }

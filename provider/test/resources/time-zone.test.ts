@@ -4,7 +4,7 @@
  * offset, zone names and the closest valid ones, and the slot conversion with its product check.
  */
 import { describe, expect, it } from "vitest";
-import { storedScheduleAt } from "../../src/resources/model";
+import { storedScheduleAt } from "../../src/resources/schedule";
 import {
   asProduct,
   closestTimeZones,
@@ -19,7 +19,7 @@ import {
   shiftSlots,
   slotsOf,
   timeZoneName,
-} from "../../src/resources/time-zone";
+} from "../../src/resources/schedule/time-zone";
 
 const JANUARY = Date.UTC(2026, 0, 15, 12);
 const JULY = Date.UTC(2026, 6, 15, 12);

@@ -1,7 +1,13 @@
+/**
+ * What a schedule is: weekdays (or `"every"`), hours of the day (or `"every"`), retention and `enabled`,
+ * how each input is validated and normalised, and where its hours are local to (`timeZone`,
+ * `dstHandling`).
+ */
 import { z } from "zod";
-import { API_LIMITS, API_WEEKDAYS } from "../client/modelled";
-import { type EnumValueOf, enumType, enumValues } from "../schema/spec";
-import { describeValue } from "./check";
+import { API_LIMITS, API_WEEKDAYS } from "../../client/modelled";
+import { type EnumValueOf, enumType, enumValues, type InputSpec, t } from "../../schema/spec";
+import { describeValue } from "../check";
+import { isUnknown } from "../unknowns";
 import {
   closestTimeZones,
   fixedOffsetZone,
@@ -9,7 +15,6 @@ import {
   offsetNameMinutes,
   timeZoneName,
 } from "./time-zone";
-import { isUnknown } from "./unknowns";
 
 /** Weekday names in the API's order: index = the API's integer (0 = Sunday). */
 export const WEEKDAYS = API_WEEKDAYS;
@@ -281,4 +286,74 @@ export function backupsPerWeek(days: unknown, hours: unknown): number | undefine
   const dayCount = parsedDays.data === "every" ? 7 : parsedDays.data.length;
   const hourCount = parsedHours.data === "every" ? 24 : parsedHours.data.length;
   return dayCount * hourCount;
+}
+
+const specFields = scheduleSpecSchema.shape;
+const RETENTION_DAYS = API_LIMITS.retentionDays;
+const HOURS = API_LIMITS.hour;
+
+/**
+ * The schedule's inputs as a BackupSchedule declares them (and as the policy pack judges them): one
+ * declaration each, with its validation, description and default.
+ */
+export const SCHEDULE_INPUTS = declaredInputs({
+  enabled: {
+    schema: specFields.enabled,
+    type: t.boolean,
+    default: true,
+    description: "Whether scheduled backups are taken. Default `true`.",
+  },
+  days: {
+    schema: specFields.days,
+    type: t.oneOf(t.literal("every"), t.array(t.string)),
+    outputType: t.oneOf(t.literal("every"), t.array(t.ref(WEEKDAY_TYPE))),
+    sdkType: `"every" | pulumi.Input<Weekday | (string & {})>[]`,
+    required: `"every" or a list of weekday names such as ["mon", "thu"]`,
+    description:
+      '`"every"` for every day, or the weekdays to back up on (`sun` … `sat`; full names and any case are ' +
+      "accepted), in `timeZone`. Order and duplicates do not matter, and all seven days are the same as " +
+      '`"every"`. Read back normalised: short, lower case, Sunday first.',
+  },
+  hours: {
+    schema: specFields.hours,
+    type: t.oneOf(t.literal("every"), t.array(t.integer)),
+    required: `"every" or a list of hours of the day (${HOURS.min}-${HOURS.max}, UTC unless timeZone is set) such as [2, 14]`,
+    description:
+      `\`"every"\` for every hour, or hours of the day from ${HOURS.min} to ${HOURS.max}, local to \`timeZone\` ` +
+      '(**UTC** by default). Order and duplicates do not matter, and all 24 hours are the same as `"every"`. ' +
+      "Read back ascending. `utcDays` and `utcHours` say what the API stores.",
+  },
+  retentionDays: {
+    schema: specFields.retentionDays,
+    type: t.integer,
+    required: `how many whole days each scheduled backup is kept (${RETENTION_DAYS.min} to ${RETENTION_DAYS.max})`,
+    description: `How long each scheduled backup is kept, in whole days (${RETENTION_DAYS.min}–${RETENTION_DAYS.max}).`,
+  },
+  timeZone: {
+    schema: timeZoneSchema,
+    type: t.string,
+    default: DEFAULT_TIME_ZONE,
+    description:
+      "The IANA time zone `days` and `hours` are in (`Europe/Berlin`, `America/New_York`, `UTC`). Default " +
+      "`UTC`, the API's own. The API stores whole UTC hours, so the schedule is converted when it is written: " +
+      "a zone whose offset is not whole hours (`Asia/Kolkata`) fails the preview, as does a schedule whose " +
+      "converted weekdays and hours are not one set of weekdays times one set of hours (an hour crossing " +
+      "midnight moves its weekday), and a zone with daylight saving time needs `dstHandling`.",
+  },
+  dstHandling: {
+    schema: dstHandlingSchema,
+    type: t.ref(DST_HANDLING_TYPE),
+    default: DEFAULT_DST_HANDLING,
+    description:
+      "What to do when `timeZone` observes daylight saving time: `reject` (the default) fails the preview; " +
+      "`standardTime` converts with the zone's standard (winter) offset all year, so backups run one hour " +
+      "later in local time during daylight saving time; `follow` converts with the offset in force at the " +
+      "time of `up`, so after each change of offset `refresh` shows drift and the next `up` applies the " +
+      "schedule again (run `pulumi up --refresh` from a scheduled pipeline).",
+  },
+});
+
+/** Keeps each declaration's literal types, as a resource contract needs them. */
+function declaredInputs<const I extends Record<string, InputSpec>>(inputs: I): I {
+  return inputs;
 }
