@@ -15,9 +15,10 @@ import type {
   StackValidation,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import type { ResourceKind } from "@pulumi-dfcloud/provider";
 import { configWithDefaults, exemptReason, isExemptStack } from "./config";
 import type { PropRead } from "./props";
-import { stackOfUrn } from "./resources";
+import { kindOfType, stackOfUrn, typesOfKind } from "./resources";
 
 /** What a resource rule gets: the engine's args, the config with defaults, and the reporter. */
 export interface ResourceCheck<C> {
@@ -35,18 +36,25 @@ export interface StackCheck<C> {
   couldNotCheck(reason: string): void;
 }
 
+/** Why a resource policy on `kind` does not apply to another resource: it names every token it matches. */
+export function otherKindReason(kind: ResourceKind): string {
+  const types = typesOfKind(kind).map((token) => `'${token}'`);
+  return `Policy only applies to ${kind} resources, of type ${types.slice(0, -1).join(", ")} or ${types.at(-1)}`;
+}
+
 /**
- * A resource validation that runs `check` only for resources of type `token` (dynamic resource
- * classes have no static `__pulumiType`, so `validateResourceOfType` cannot match them) and only
- * in stacks that `exemptStacks` does not name. Other resources get a not-applicable result.
+ * A resource validation that runs `check` only for resources of `kind`, whichever front door
+ * registered them (matched by type token: dynamic resource classes have no static `__pulumiType`,
+ * so `validateResourceOfType` cannot match them, and the pack does not depend on a generated SDK),
+ * and only in stacks that `exemptStacks` does not name. Other resources get a not-applicable result.
  */
-function validateResourceOfToken<C extends object>(
-  token: string,
+function validateResourceOfKind<C extends object>(
+  kind: ResourceKind,
   configSchema: PolicyConfigSchema,
   check: (context: ResourceCheck<C>) => void,
 ): ResourceValidation {
   return (args, reportViolation) => {
-    if (args.type !== token) args.notApplicable(`Policy only applies to resources of type '${token}'`);
+    if (kindOfType(args.type) !== kind) args.notApplicable(otherKindReason(kind));
     const config = configWithDefaults<Required<C>>(args, configSchema);
     const stack = stackOfUrn(args.urn);
     if (isExemptStack(stack, config)) args.notApplicable(exemptReason(stack));
@@ -83,14 +91,15 @@ function validateStackWith<C extends object>(
 type PolicyFields = Omit<Policy, "configSchema"> & { configSchema: PolicyConfigSchema };
 
 /**
- * Builds a resource policy from its metadata, the type token it checks and its rule. The schema
- * is passed once and used both for the engine (`configSchema`) and for the defaults.
+ * Builds a resource policy from its metadata, the kind of resource it checks (from either front
+ * door) and its rule. The schema is passed once and used both for the engine (`configSchema`) and
+ * for the defaults.
  */
 export function resourcePolicy<C extends object>(
-  definition: PolicyFields & { resourceType: string; check: (context: ResourceCheck<C>) => void },
+  definition: PolicyFields & { resourceKind: ResourceKind; check: (context: ResourceCheck<C>) => void },
 ): ResourceValidationPolicy {
-  const { resourceType, check, ...fields } = definition;
-  return { ...fields, validateResource: validateResourceOfToken(resourceType, fields.configSchema, check) };
+  const { resourceKind, check, ...fields } = definition;
+  return { ...fields, validateResource: validateResourceOfKind(resourceKind, fields.configSchema, check) };
 }
 
 /** Builds a stack policy from its metadata and its rule (see {@link validateStackWith}). */

@@ -4,141 +4,145 @@
  */
 import { describe, expect, it } from "vitest";
 import { datastoreHasSchedule, oneSchedulePerDatastore } from "../src/policies/datastore";
-import {
-  BACKUP_SCHEDULE_TYPE,
-  BACKUP_TYPE,
-  RESTORE_TYPE,
-  runStackPolicy,
-  stackResource,
-  UNKNOWN,
-  urnOf,
-} from "./util";
+import { DOORS, runStackPolicy, stackResource, UNKNOWN, urnOf } from "./util";
 
-function schedule(name: string, datastoreId: string) {
-  return stackResource({
-    type: BACKUP_SCHEDULE_TYPE,
-    name,
-    props: { datastoreId, enabled: true, days: "every", hours: [3], retentionDays: 14 },
-  });
-}
+describe.each(DOORS)("through $name", ({ types }) => {
+  function schedule(name: string, datastoreId: string) {
+    return stackResource({
+      type: types.BackupSchedule,
+      name,
+      props: { datastoreId, enabled: true, days: "every", hours: [3], retentionDays: 14 },
+    });
+  }
 
-function backup(name: string, datastoreId: string) {
-  return stackResource({ type: BACKUP_TYPE, name, props: { datastoreId, retentionDays: 7 } });
-}
+  function backup(name: string, datastoreId: string) {
+    return stackResource({ type: types.Backup, name, props: { datastoreId, retentionDays: 7 } });
+  }
 
-function restore(name: string, datastoreId: string) {
-  return stackResource({
-    type: RESTORE_TYPE,
-    name,
-    props: { datastoreId, backupId: "bk-1", acknowledgeDataLoss: true },
-  });
-}
+  function restore(name: string, datastoreId: string) {
+    return stackResource({
+      type: types.Restore,
+      name,
+      props: { datastoreId, backupId: "bk-1", acknowledgeDataLoss: true },
+    });
+  }
 
-/** A compliant stack: ds-1 is scheduled, backed up and restored. */
-function happyStack() {
-  return [schedule("nightly", "ds-1"), backup("pre-restore", "ds-1"), restore("restore", "ds-1")];
-}
+  /** A compliant stack: ds-1 is scheduled, backed up and restored. */
+  function happyStack() {
+    return [schedule("nightly", "ds-1"), backup("pre-restore", "ds-1"), restore("restore", "ds-1")];
+  }
 
-describe("datastore-has-schedule", () => {
-  it("passes a stack whose every used datastore has a schedule", async () => {
-    expect(await runStackPolicy(datastoreHasSchedule, happyStack())).toEqual({ violations: [], urns: [] });
-  });
+  describe("datastore-has-schedule", () => {
+    it("passes a stack whose every used datastore has a schedule", async () => {
+      expect(await runStackPolicy(datastoreHasSchedule, happyStack())).toEqual({ violations: [], urns: [] });
+    });
 
-  it("fails a datastore that a Backup and a Restore use without a schedule, once, on the first user by name", async () => {
-    const unscheduled = happyStack().slice(1).reverse();
-    expect(await runStackPolicy(datastoreHasSchedule, unscheduled)).toEqual({
-      violations: [
-        'Datastore "ds-1" (used by Backup "pre-restore", Restore "restore") must have a BackupSchedule in this stack, but the stack has none for it.',
-      ],
-      urns: [urnOf(BACKUP_TYPE, "pre-restore")],
+    it("fails a datastore that a Backup and a Restore use without a schedule, once, on the first user by name", async () => {
+      const unscheduled = happyStack().slice(1).reverse();
+      expect(await runStackPolicy(datastoreHasSchedule, unscheduled)).toEqual({
+        violations: [
+          'Datastore "ds-1" (used by Backup "pre-restore", Restore "restore") must have a BackupSchedule in this stack, but the stack has none for it.',
+        ],
+        urns: [urnOf(types.Backup, "pre-restore")],
+      });
+    });
+
+    it("fails a datastore whose only schedule is of another datastore", async () => {
+      const run = await runStackPolicy(datastoreHasSchedule, [
+        schedule("nightly", "ds-2"),
+        backup("b", "ds-1"),
+      ]);
+      expect(run.violations).toEqual([
+        'Datastore "ds-1" (used by Backup "b") must have a BackupSchedule in this stack, but the stack has none for it.',
+      ]);
+    });
+
+    it("passes a datastore listed in exemptDatastoreIds", async () => {
+      const run = await runStackPolicy(datastoreHasSchedule, [backup("b", "ds-1")], {
+        exemptDatastoreIds: ["ds-1"],
+      });
+      expect(run.violations).toEqual([]);
+    });
+
+    it("says it could not check while a schedule's datastoreId is unknown during preview", async () => {
+      const run = await runStackPolicy(datastoreHasSchedule, [
+        schedule("nightly", UNKNOWN),
+        backup("b", "ds-1"),
+      ]);
+      expect(run).toEqual({
+        violations: [],
+        urns: [],
+        notApplicable:
+          'Could not check yet: whether datastore "ds-1" has a BackupSchedule (BackupSchedule "nightly": datastoreId is not known during preview (checked again during `pulumi up`)).',
+      });
+    });
+
+    it("says it could not check a Backup whose datastoreId is unknown during preview", async () => {
+      const run = await runStackPolicy(datastoreHasSchedule, [
+        schedule("nightly", "ds-1"),
+        backup("b", UNKNOWN),
+      ]);
+      expect(run.notApplicable).toBe(
+        'Could not check yet: Backup "b": datastoreId is not known during preview (checked again during `pulumi up`).',
+      );
     });
   });
 
-  it("fails a datastore whose only schedule is of another datastore", async () => {
-    const run = await runStackPolicy(datastoreHasSchedule, [
-      schedule("nightly", "ds-2"),
-      backup("b", "ds-1"),
-    ]);
-    expect(run.violations).toEqual([
-      'Datastore "ds-1" (used by Backup "b") must have a BackupSchedule in this stack, but the stack has none for it.',
-    ]);
-  });
-
-  it("passes a datastore listed in exemptDatastoreIds", async () => {
-    const run = await runStackPolicy(datastoreHasSchedule, [backup("b", "ds-1")], {
-      exemptDatastoreIds: ["ds-1"],
+  describe("one-schedule-per-datastore", () => {
+    it("passes one schedule per datastore", async () => {
+      const run = await runStackPolicy(oneSchedulePerDatastore, [...happyStack(), schedule("other", "ds-2")]);
+      expect(run).toEqual({ violations: [], urns: [] });
     });
-    expect(run.violations).toEqual([]);
-  });
 
-  it("says it could not check while a schedule's datastoreId is unknown during preview", async () => {
-    const run = await runStackPolicy(datastoreHasSchedule, [
-      schedule("nightly", UNKNOWN),
-      backup("b", "ds-1"),
-    ]);
-    expect(run).toEqual({
-      violations: [],
-      urns: [],
-      notApplicable:
-        'Could not check yet: whether datastore "ds-1" has a BackupSchedule (BackupSchedule "nightly": datastoreId is not known during preview (checked again during `pulumi up`)).',
+    it("fails a second schedule on the same datastore, listing them by name, on the second by name", async () => {
+      const run = await runStackPolicy(oneSchedulePerDatastore, [
+        ...happyStack(),
+        schedule("hourly", "ds-1"),
+      ]);
+      expect(run).toEqual({
+        violations: [
+          `Datastore "ds-1" must have at most one BackupSchedule, because each one overwrites the datastore's backup policy on every update, but it has 2: "hourly", "nightly".`,
+        ],
+        urns: [urnOf(types.BackupSchedule, "nightly")],
+      });
     });
-  });
 
-  it("says it could not check a Backup whose datastoreId is unknown during preview", async () => {
-    const run = await runStackPolicy(datastoreHasSchedule, [
-      schedule("nightly", "ds-1"),
-      backup("b", UNKNOWN),
-    ]);
-    expect(run.notApplicable).toBe(
-      'Could not check yet: Backup "b": datastoreId is not known during preview (checked again during `pulumi up`).',
-    );
-  });
-});
-
-describe("one-schedule-per-datastore", () => {
-  it("passes one schedule per datastore", async () => {
-    const run = await runStackPolicy(oneSchedulePerDatastore, [...happyStack(), schedule("other", "ds-2")]);
-    expect(run).toEqual({ violations: [], urns: [] });
-  });
-
-  it("fails a second schedule on the same datastore, listing them by name, on the second by name", async () => {
-    const run = await runStackPolicy(oneSchedulePerDatastore, [...happyStack(), schedule("hourly", "ds-1")]);
-    expect(run).toEqual({
-      violations: [
-        `Datastore "ds-1" must have at most one BackupSchedule, because each one overwrites the datastore's backup policy on every update, but it has 2: "hourly", "nightly".`,
-      ],
-      urns: [urnOf(BACKUP_SCHEDULE_TYPE, "nightly")],
+    it("reports each crowded datastore once, with all of its schedules", async () => {
+      const crowded = [
+        schedule("c", "ds-1"),
+        schedule("a", "ds-1"),
+        schedule("b", "ds-1"),
+        schedule("d", "ds-2"),
+      ];
+      expect((await runStackPolicy(oneSchedulePerDatastore, crowded)).violations).toEqual([
+        `Datastore "ds-1" must have at most one BackupSchedule, because each one overwrites the datastore's backup policy on every update, but it has 3: "a", "b", "c".`,
+      ]);
     });
-  });
 
-  it("reports each crowded datastore once, with all of its schedules", async () => {
-    const crowded = [
-      schedule("c", "ds-1"),
-      schedule("a", "ds-1"),
-      schedule("b", "ds-1"),
-      schedule("d", "ds-2"),
-    ];
-    expect((await runStackPolicy(oneSchedulePerDatastore, crowded)).violations).toEqual([
-      `Datastore "ds-1" must have at most one BackupSchedule, because each one overwrites the datastore's backup policy on every update, but it has 3: "a", "b", "c".`,
-    ]);
-  });
-
-  it("says it could not check a schedule whose datastoreId is unknown next to another schedule", async () => {
-    const run = await runStackPolicy(oneSchedulePerDatastore, [...happyStack(), schedule("hourly", UNKNOWN)]);
-    expect(run.notApplicable).toBe(
-      'Could not check yet: BackupSchedule "hourly": datastoreId is not known during preview (checked again during `pulumi up`).',
-    );
-  });
-
-  it("has nothing to check yet for a lone schedule whose datastoreId is unknown", async () => {
-    const run = await runStackPolicy(oneSchedulePerDatastore, [schedule("nightly", UNKNOWN)]);
-    expect(run).toEqual({ violations: [], urns: [] });
-  });
-
-  it("does not apply in a stack named by exemptStacks", async () => {
-    const run = await runStackPolicy(oneSchedulePerDatastore, [...happyStack(), schedule("hourly", "ds-1")], {
-      exemptStacks: ["d*"],
+    it("says it could not check a schedule whose datastoreId is unknown next to another schedule", async () => {
+      const run = await runStackPolicy(oneSchedulePerDatastore, [
+        ...happyStack(),
+        schedule("hourly", UNKNOWN),
+      ]);
+      expect(run.notApplicable).toBe(
+        'Could not check yet: BackupSchedule "hourly": datastoreId is not known during preview (checked again during `pulumi up`).',
+      );
     });
-    expect(run).toEqual({ violations: [], urns: [], notApplicable: 'stack "dev" matches exemptStacks' });
+
+    it("has nothing to check yet for a lone schedule whose datastoreId is unknown", async () => {
+      const run = await runStackPolicy(oneSchedulePerDatastore, [schedule("nightly", UNKNOWN)]);
+      expect(run).toEqual({ violations: [], urns: [] });
+    });
+
+    it("does not apply in a stack named by exemptStacks", async () => {
+      const run = await runStackPolicy(
+        oneSchedulePerDatastore,
+        [...happyStack(), schedule("hourly", "ds-1")],
+        {
+          exemptStacks: ["d*"],
+        },
+      );
+      expect(run).toEqual({ violations: [], urns: [], notApplicable: 'stack "dev" matches exemptStacks' });
+    });
   });
 });

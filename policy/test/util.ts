@@ -1,7 +1,8 @@
 /**
  * Fake validation args for running one policy directly (awsguard style): build the args a policy
  * would get from the engine, run its `validateResource` / `validateStack` with a reporter that
- * collects messages and a `notApplicable` that records its reason, and return what happened.
+ * collects messages and a `notApplicable` that records its reason, and return what happened. And
+ * the table of front doors ({@link DOORS}) that every policy case runs through.
  */
 import { createRequire } from "node:module";
 import type {
@@ -14,8 +15,44 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 
+import { dynamicToken, nativeToken, RESOURCE_KINDS, type ResourceKind } from "@pulumi-dfcloud/provider";
+import { earlierNativeToken } from "../src/resources";
+
 export { UNKNOWN } from "@pulumi-dfcloud/provider";
-export { BACKUP_SCHEDULE_TYPE, BACKUP_TYPE, RESTORE_TYPE } from "pulumi-dfcloud/tokens";
+
+/** The type tokens one front door gives the resources it registers. */
+export interface Door {
+  /** How test titles name the door. */
+  name: string;
+  /** The type token of each kind of resource. */
+  types: Readonly<Record<ResourceKind, string>>;
+}
+
+function door(name: string, token: (kind: ResourceKind) => string): Door {
+  const types = Object.fromEntries(RESOURCE_KINDS.map((kind) => [kind, token(kind)]));
+  return { name, types: types as Record<ResourceKind, string> };
+}
+
+/**
+ * Every front door a stack's dfcloud resources come through, each with its own type tokens and the
+ * same property names: every policy case runs through each, since a stack written in Pulumi YAML,
+ * Python, Go or on the generated Node.js SDK must be judged exactly as one on the dynamic SDK.
+ */
+export const DOORS: readonly Door[] = [
+  door("the dynamic SDK", dynamicToken),
+  door("the native plugin", nativeToken),
+  door("a native plugin of the earlier package name", earlierNativeToken),
+];
+
+/**
+ * A dynamic resource's props as the engine hands them to policies: with the serialised provider
+ * `__provider` among its inputs, which no policy may trip over. Native resources have no such prop.
+ */
+function engineProps(type: string, props: Record<string, unknown>): Record<string, unknown> {
+  if (!type.startsWith("pulumi-nodejs:dynamic/") || "__provider" in props) return props;
+  // Assigned onto the given object, not copied, so a test's own proxy (engineProxy) stays in place.
+  return Object.assign(props, { __provider: "exports.handler = __f0; /* serialised provider */" });
+}
 
 /** The stack the fake URNs name unless a test says otherwise. */
 export const DEFAULT_STACK = "dev";
@@ -77,7 +114,7 @@ export function resourceArgs(resource: FakeResource, config: object = {}): Resou
     type: resource.type,
     name: resource.name,
     urn: urnOf(resource.type, resource.name, resource.stack),
-    props: resource.props,
+    props: engineProps(resource.type, resource.props),
     opts: options(resource.opts),
     stackTags: new Map(),
     isType: () => false,
@@ -125,7 +162,7 @@ export function stackResource(resource: FakeStackResource): PolicyResource {
     type: resource.type,
     name: resource.name,
     urn: urnOf(resource.type, resource.name, resource.stack),
-    props: resource.props,
+    props: engineProps(resource.type, resource.props),
     opts: options(resource.opts),
     dependencies: resource.dependsOn ?? [],
     propertyDependencies: resource.propertyDependencies ?? {},

@@ -18,7 +18,12 @@ export interface RestoreArgs {
    * preview.
    */
   acknowledgeDataLoss: pulumi.Input<true>;
-  /** Any string; the restore runs again only when it changes (for example a date). Default: unset. */
+  /**
+   * Any string; the restore runs again only when it changes (for example a date). The new run is an in-place
+   * update: the restore this stack records explains why the datastore already holds the backup, so no
+   * `ifAlreadyLoaded` is needed. Changed together with `backupId` or `datastoreId`, it replaces the Restore
+   * instead. Default: unset.
+   */
   trigger?: pulumi.Input<string>;
   /**
    * How long `up` waits for the restore to finish, in minutes (1–1440): one budget for the wait until the
@@ -27,10 +32,12 @@ export interface RestoreArgs {
    */
   waitTimeoutMinutes?: pulumi.Input<number>;
   /**
-   * What to do when the datastore already holds this backup (its `config.restore` names it): `fail` (default)
-   * starts nothing and says what to check, since the API cannot tell an interrupted run's restore from an
-   * earlier one; `skip` records the restore as done without running it; `restore` wipes the datastore and
-   * restores the backup again.
+   * What to do when the datastore already holds this backup (its `config.restore` names it) and this stack's
+   * record does not explain it: a Restore being created (new, or replaced), or a re-run whose earlier restore
+   * was not seen to finish or whose answer was lost. `fail` (default) starts nothing and says what to check,
+   * since the API cannot tell an interrupted run's restore from an earlier one; `skip` records the restore as
+   * done without running it; `restore` wipes the datastore and restores the backup again. A Restore recorded
+   * as `restored` or `skipped` restores again when `trigger` changes, whatever this says.
    */
   ifAlreadyLoaded?: pulumi.Input<IfAlreadyLoaded>;
 }
@@ -39,11 +46,12 @@ const provider = dynamicProvider("Restore");
 
 /**
  * Restores a backup into an existing datastore, once per `trigger`. `preview` checks that the backup exists,
- * is ready and fits the datastore (same cloud and region, compatible shards), and that the datastore does not
- * already hold it; `up` waits for the datastore to be active, starts the restore (the request is sent at most
- * once) and waits until the backup is loaded. A restore that started and was not seen to finish is recorded
- * with status `restoring`, and the next `up` waits for it instead of starting another. `destroy` leaves the
- * datastore's data as it is.
+ * is ready and fits the datastore (same cloud and region, compatible shards), and that a new Restore's
+ * datastore does not already hold it; `up` waits for the datastore to be active, starts the restore (the
+ * request is sent at most once) and waits until the backup is loaded. A new `trigger` restores again, in
+ * place: the restore this stack records is what tells a re-run asked for from an interrupted one. A restore
+ * that started and was not seen to finish is recorded with status `restoring`, and the next `up` waits for it
+ * instead of starting another. `destroy` leaves the datastore's data as it is.
  */
 export class Restore extends pulumi.dynamic.Resource {
   /**
@@ -58,7 +66,12 @@ export class Restore extends pulumi.dynamic.Resource {
    * preview.
    */
   declare readonly acknowledgeDataLoss: pulumi.Output<boolean>;
-  /** Any string; the restore runs again only when it changes (for example a date). Default: unset. */
+  /**
+   * Any string; the restore runs again only when it changes (for example a date). The new run is an in-place
+   * update: the restore this stack records explains why the datastore already holds the backup, so no
+   * `ifAlreadyLoaded` is needed. Changed together with `backupId` or `datastoreId`, it replaces the Restore
+   * instead. Default: unset.
+   */
   declare readonly trigger: pulumi.Output<string | undefined>;
   /**
    * How long `up` waits for the restore to finish, in minutes (1–1440): one budget for the wait until the
@@ -67,22 +80,28 @@ export class Restore extends pulumi.dynamic.Resource {
    */
   declare readonly waitTimeoutMinutes: pulumi.Output<number>;
   /**
-   * What to do when the datastore already holds this backup (its `config.restore` names it): `fail` (default)
-   * starts nothing and says what to check, since the API cannot tell an interrupted run's restore from an
-   * earlier one; `skip` records the restore as done without running it; `restore` wipes the datastore and
-   * restores the backup again.
+   * What to do when the datastore already holds this backup (its `config.restore` names it) and this stack's
+   * record does not explain it: a Restore being created (new, or replaced), or a re-run whose earlier restore
+   * was not seen to finish or whose answer was lost. `fail` (default) starts nothing and says what to check,
+   * since the API cannot tell an interrupted run's restore from an earlier one; `skip` records the restore as
+   * done without running it; `restore` wipes the datastore and restores the backup again. A Restore recorded
+   * as `restored` or `skipped` restores again when `trigger` changes, whatever this says.
    */
   declare readonly ifAlreadyLoaded: pulumi.Output<IfAlreadyLoaded>;
   /**
    * `restoring` from when the API accepted the restore until it is seen to finish, then `restored`; `skipped`
-   * when `ifAlreadyLoaded` was `skip` and the backup was already loaded.
+   * when `ifAlreadyLoaded` was `skip` and the backup was already loaded; `unknown` when a new `trigger`'s
+   * restore request lost its answer and the datastore cannot show whether it took.
    */
   declare readonly status: pulumi.Output<RestoreStatus>;
-  /** When the API accepted the restore (or it was skipped), ISO 8601 UTC on the API's clock. */
+  /**
+   * When the API accepted the restore (or it was skipped, or its request was sent and lost its answer), ISO
+   * 8601 UTC on the API's clock.
+   */
   declare readonly startedAt: pulumi.Output<string>;
   /**
    * When the datastore was seen active with the backup loaded, ISO 8601 UTC on the API's clock; absent while
-   * `restoring` and when `skipped`.
+   * `restoring`, when `skipped` and when `unknown`.
    */
   declare readonly restoredAt: pulumi.Output<string | undefined>;
 

@@ -1,12 +1,23 @@
 /**
- * Pulumi type tokens of the dfcloud resources. A dynamic resource's token is
- * `pulumi-nodejs:dynamic/<module>:<type>`; policy packs and stack exports match on these.
- * One constant each, shared with the policy pack (`dfcloud-backup-guardrails`).
+ * Pulumi type tokens of the dfcloud resources, for policy packs and stack exports. A stack holds one
+ * of two tokens for each resource, by the front door that registered it: this SDK's dynamic resources
+ * are `pulumi-nodejs:dynamic/dfcloud:<Kind>`, and the native plugin's (the SDKs generated from
+ * schema.json, Pulumi YAML) are `dfcloud-backups:index:<Kind>`. Both are derived from the provider's
+ * registry of resources, as everything else that names a resource is; the policy pack
+ * `dfcloud-backup-guardrails` matches both.
  */
+import { dynamicToken, nativeToken } from "@pulumi-dfcloud/provider";
 
-/** Type token of {@link BackupSchedule}. */
-export const BACKUP_SCHEDULE_TYPE = "pulumi-nodejs:dynamic/dfcloud:BackupSchedule";
-/** Type token of {@link Backup}. */
-export const BACKUP_TYPE = "pulumi-nodejs:dynamic/dfcloud:Backup";
-/** Type token of {@link Restore}. */
-export const RESTORE_TYPE = "pulumi-nodejs:dynamic/dfcloud:Restore";
+/** Type token of {@link BackupSchedule}, this SDK's dynamic resource: `pulumi-nodejs:dynamic/dfcloud:BackupSchedule`. */
+export const BACKUP_SCHEDULE_TYPE: string = dynamicToken("BackupSchedule");
+/** Type token of {@link Backup}, this SDK's dynamic resource: `pulumi-nodejs:dynamic/dfcloud:Backup`. */
+export const BACKUP_TYPE: string = dynamicToken("Backup");
+/** Type token of {@link Restore}, this SDK's dynamic resource: `pulumi-nodejs:dynamic/dfcloud:Restore`. */
+export const RESTORE_TYPE: string = dynamicToken("Restore");
+
+/** Type token of a BackupSchedule of the native plugin: `dfcloud-backups:index:BackupSchedule`. */
+export const NATIVE_BACKUP_SCHEDULE_TYPE: string = nativeToken("BackupSchedule");
+/** Type token of a Backup of the native plugin: `dfcloud-backups:index:Backup`. */
+export const NATIVE_BACKUP_TYPE: string = nativeToken("Backup");
+/** Type token of a Restore of the native plugin: `dfcloud-backups:index:Restore`. */
+export const NATIVE_RESTORE_TYPE: string = nativeToken("Restore");

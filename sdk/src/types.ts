@@ -16,7 +16,7 @@ export type DstHandling = "reject" | "standardTime" | "follow";
 export type IfAlreadyLoaded = "fail" | "skip" | "restore";
 
 /** Where a Restore stands. */
-export type RestoreStatus = "restoring" | "restored" | "skipped";
+export type RestoreStatus = "restoring" | "restored" | "skipped" | "unknown";
 
 /** How a backup was taken. */
 export type BackupSource = "manual" | "scheduled";

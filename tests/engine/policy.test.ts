@@ -4,14 +4,31 @@
  * its backup up). A compliant program passes; a violating one fails with all nine violations, the
  * mandatory ones blocking and the advisory one only warning; values unknown during preview fail
  * nothing; a `--policy-pack-config` file moves thresholds and enforcement levels. Violations and
- * passed policies are read from the engine's streamed JSON events.
+ * passed policies are read from the engine's events.
+ *
+ * Those programs use the dynamic SDK. The pack judges the native plugin's resources the same way:
+ * the same program in Pulumi YAML and in TypeScript on the Node.js SDK generated from schema.json
+ * passes every policy when compliant, and fails with each policy's exact message when its schedule
+ * keeps backups 3 days and its safety backup is of another datastore (so the stack policies, too,
+ * see native resources and their dependencies).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DfCloudClient } from "@pulumi-dfcloud/provider";
+import type { PulumiFn } from "@pulumi/pulumi/automation";
+import { DfCloudClient, nativeToken, PACKAGE } from "@pulumi-dfcloud/provider";
 import { type RunningEmulator, startEmulator } from "dfcloud-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineEnv, newWorkDir, pulumi, pulumiOk, ROOT } from "./harness";
+import {
+  BUILT_ENGINE_BIN,
+  engineEnv,
+  NATIVE_PLUGIN_DIR,
+  newWorkDir,
+  openDoor,
+  PULUMI,
+  pulumi,
+  pulumiOk,
+  ROOT,
+} from "./harness";
 
 const API_KEY = "dragonflydb_policy_test_key_0123456789";
 const POLICY_DIR = path.join(ROOT, "policy");
@@ -27,7 +44,7 @@ interface Violation {
   message: string;
 }
 
-/** The engine events this test reads (streamed JSON preview, one event a line). */
+/** The engine events this test reads (streamed JSON preview, one event a line, or the Automation API's). */
 interface EngineEvent {
   policyEvent?: { policyName: string; enforcementLevel: string; resourceUrn?: string; message: string };
   policyAnalyzeSummaryEvent?: { resourceUrn: string; passed?: string[] };
@@ -52,9 +69,9 @@ function resourceName(urn: string | undefined): string {
  * The policies that ran and passed, sorted, per resource name (and {@link STACK}). A policy that
  * does not apply to a resource (another type, or a value unknown during preview) is not listed.
  */
-function passedIn(stdout: string): Record<string, string[]> {
+function passedIn(events: readonly EngineEvent[]): Record<string, string[]> {
   const passed: Record<string, string[]> = {};
-  for (const event of eventsIn(stdout)) {
+  for (const event of events) {
     const resource = event.policyAnalyzeSummaryEvent;
     if (resource?.passed?.length) passed[resourceName(resource.resourceUrn)] = [...resource.passed].sort();
     const stack = event.policyAnalyzeStackSummaryEvent;
@@ -63,9 +80,9 @@ function passedIn(stdout: string): Record<string, string[]> {
   return passed;
 }
 
-/** The policy violations in the engine's streamed JSON events, sorted by policy name. */
-function violationsIn(stdout: string): Violation[] {
-  return eventsIn(stdout)
+/** The policy violations in the engine's events, sorted by policy name. */
+function violationsIn(events: readonly EngineEvent[]): Violation[] {
+  return events
     .flatMap(({ policyEvent: event }) => {
       if (!event) return [];
       const lines = event.message.trim().split("\n");
@@ -83,12 +100,21 @@ function violationsIn(stdout: string): Violation[] {
 
 /** What a preview with the pack did: its exit code, the violations and the passed policies. */
 interface PreviewResult {
+  /** The CLI's exit code (the Automation API's: 0, or 1 when the preview failed). */
   code: number;
   violations: Violation[];
   /** See {@link passedIn}. */
   passed: Record<string, string[]>;
   output: string;
 }
+
+/** A compliant program's passed policies: all nine, each on the resources it judges. */
+const ALL_PASSED = {
+  "pre-restore": ["backup-protected"],
+  nightly: ["schedule-enabled", "schedule-max-retention", "schedule-min-frequency", "schedule-min-retention"],
+  restore: ["restore-allowed-stacks"],
+  [STACK]: ["datastore-has-schedule", "one-schedule-per-datastore", "restore-needs-safety-backup"],
+};
 
 describe("the dfcloud-backup-guardrails policy pack on the real engine", () => {
   let emulator: RunningEmulator;
@@ -139,6 +165,21 @@ describe("the dfcloud-backup-guardrails policy pack on the real engine", () => {
     const workDir = newWorkDir(`policy-${program}`);
     const programDir = path.join(workDir, program);
     fs.cpSync(path.join(PROGRAMS_DIR, program), programDir, { recursive: true });
+    const config = { datastoreId, otherDatastoreId, backupId, ...options.config };
+    return previewIn(workDir, programDir, stack, config, options.policyConfig);
+  }
+
+  /**
+   * Makes stack `stack` of the program in `programDir` (inside `workDir`, which holds the state) with
+   * `config`, and previews it with the pack and `policyConfig`.
+   */
+  async function previewIn(
+    workDir: string,
+    programDir: string,
+    stack: string,
+    config: Record<string, string>,
+    policyConfig?: string,
+  ): Promise<PreviewResult> {
     const env = engineEnv(workDir, {
       DFCLOUD_API_KEY: API_KEY,
       DFCLOUD_API_URL: emulator.url,
@@ -146,22 +187,22 @@ describe("the dfcloud-backup-guardrails policy pack on the real engine", () => {
       PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true",
     });
     await pulumiOk(["stack", "init", stack], programDir, env);
-    const config = { datastoreId, otherDatastoreId, backupId, ...options.config };
     await pulumiOk(
       ["config", "set-all", ...Object.entries(config).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`])],
       programDir,
       env,
     );
-    const policyConfig = options.policyConfig ? ["--policy-pack-config", options.policyConfig] : [];
+    const configFile = policyConfig ? ["--policy-pack-config", policyConfig] : [];
     const result = await pulumi(
-      ["preview", "--json", "--policy-pack", POLICY_DIR, ...policyConfig],
+      ["preview", "--json", "--policy-pack", POLICY_DIR, ...configFile],
       programDir,
       env,
     );
+    const events = eventsIn(result.stdout);
     return {
       code: result.code,
-      violations: violationsIn(result.stdout),
-      passed: passedIn(result.stdout),
+      violations: violationsIn(events),
+      passed: passedIn(events),
       output: `${result.stdout}\n${result.stderr}`,
     };
   }
@@ -169,17 +210,7 @@ describe("the dfcloud-backup-guardrails policy pack on the real engine", () => {
   it("passes the compliant program with the default config: all nine policies ran and passed", async () => {
     const result = await preview("compliant", "dev");
     expect(result.violations, result.output).toEqual([]);
-    expect(result.passed, result.output).toEqual({
-      "pre-restore": ["backup-protected"],
-      nightly: [
-        "schedule-enabled",
-        "schedule-max-retention",
-        "schedule-min-frequency",
-        "schedule-min-retention",
-      ],
-      restore: ["restore-allowed-stacks"],
-      [STACK]: ["datastore-has-schedule", "one-schedule-per-datastore", "restore-needs-safety-backup"],
-    });
+    expect(result.passed, result.output).toEqual(ALL_PASSED);
     expect(result.code, result.output).toBe(0);
   });
 
@@ -308,5 +339,162 @@ describe("the dfcloud-backup-guardrails policy pack on the real engine", () => {
       ["schedule-enabled", "advisory"],
     ]);
     expect(result.code, result.output).not.toBe(0);
+  });
+
+  /** What the native programs vary: how long the schedule keeps backups, and which datastore the safety backup is of. */
+  interface NativeProgram {
+    retentionDays: number;
+    safetyBackupDatastoreId: string;
+  }
+
+  /** Every policy passes: backups kept 14 days, and the Restore depends on a fresh Backup of its datastore. */
+  const compliantProgram = (): NativeProgram => ({ retentionDays: 14, safetyBackupDatastoreId: datastoreId });
+  /** Backups kept 3 days, and the only Backup the Restore depends on is of the other datastore. */
+  const violatingProgram = (): NativeProgram => ({
+    retentionDays: 3,
+    safetyBackupDatastoreId: otherDatastoreId,
+  });
+
+  /** The violations of {@link violatingProgram}, the same words whichever door registered it. */
+  function violatingProgramViolations(): Violation[] {
+    return [
+      {
+        policy: "datastore-has-schedule",
+        level: "mandatory",
+        resource: "pre-restore",
+        message: `Datastore "${otherDatastoreId}" (used by Backup "pre-restore") must have a BackupSchedule in this stack, but the stack has none for it.`,
+      },
+      {
+        policy: "restore-needs-safety-backup",
+        level: "mandatory",
+        resource: "restore",
+        message: `Restore "restore" must depend on a Backup of datastore "${datastoreId}" in this stack, so that a safety backup is taken before the restore overwrites the data, but it depends on no Backup of that datastore.`,
+      },
+      {
+        policy: "schedule-min-retention",
+        level: "mandatory",
+        resource: "nightly",
+        message: `BackupSchedule "nightly" must keep backups for at least 7 days (minRetentionDays), but its retentionDays is 3.`,
+      },
+    ];
+  }
+
+  describe("through the native plugin, in Pulumi YAML", () => {
+    /**
+     * The compliant program of policy/test/programs in Pulumi YAML: the resources by the native
+     * plugin's tokens, the plugin loaded from this repository (`plugins.providers`).
+     */
+    const PROGRAM = `name: policy-native-yaml
+runtime: yaml
+plugins:
+  providers:
+    - name: ${PACKAGE}
+      path: ${NATIVE_PLUGIN_DIR}
+config:
+  datastoreId:
+    type: string
+  backupId:
+    type: string
+  safetyBackupDatastoreId:
+    type: string
+  retentionDays:
+    type: integer
+resources:
+  nightly:
+    type: ${nativeToken("BackupSchedule")}
+    properties:
+      datastoreId: \${datastoreId}
+      days: every
+      hours: [3]
+      retentionDays: \${retentionDays}
+  pre-restore:
+    type: ${nativeToken("Backup")}
+    properties:
+      datastoreId: \${safetyBackupDatastoreId}
+      retentionDays: 7
+    options:
+      protect: true
+  restore:
+    type: ${nativeToken("Restore")}
+    properties:
+      datastoreId: \${datastoreId}
+      backupId: \${backupId}
+      acknowledgeDataLoss: true
+    options:
+      dependsOn:
+        - \${pre-restore}
+`;
+
+    async function previewYaml(program: NativeProgram): Promise<PreviewResult> {
+      if (PULUMI !== "pulumi" && !fs.existsSync(path.join(BUILT_ENGINE_BIN, "pulumi-language-yaml"))) {
+        throw new Error("pulumi-language-yaml is not beside the engine: run `make tools`");
+      }
+      const workDir = newWorkDir("policy-native-yaml");
+      const programDir = path.join(workDir, "program");
+      fs.mkdirSync(programDir);
+      fs.writeFileSync(path.join(programDir, "Pulumi.yaml"), PROGRAM);
+      const config = {
+        datastoreId,
+        backupId,
+        safetyBackupDatastoreId: program.safetyBackupDatastoreId,
+        retentionDays: String(program.retentionDays),
+      };
+      return previewIn(workDir, programDir, "dev", config);
+    }
+
+    it("passes the compliant program: all nine policies ran on the native resources and passed", async () => {
+      const result = await previewYaml(compliantProgram());
+      expect(result.violations, result.output).toEqual([]);
+      expect(result.passed, result.output).toEqual(ALL_PASSED);
+      expect(result.code, result.output).toBe(0);
+    });
+
+    it("fails a schedule keeping backups 3 days, and a Restore without a safety backup, with the policies' messages", async () => {
+      const result = await previewYaml(violatingProgram());
+      expect(result.violations, result.output).toEqual(violatingProgramViolations());
+      expect(result.code, result.output).not.toBe(0);
+    });
+  });
+
+  describe("through the native plugin, in TypeScript on the generated Node.js SDK", () => {
+    /** Previews the program, written with the generated SDK's classes, inline through the Automation API. */
+    async function previewGeneratedSdk(name: string, program: NativeProgram): Promise<PreviewResult> {
+      const door = await openDoor("native");
+      const { BackupSchedule, Backup, Restore } = door.resources;
+      const inline: PulumiFn = async () => {
+        const { retentionDays, safetyBackupDatastoreId } = program;
+        new BackupSchedule("nightly", { datastoreId, days: "every", hours: [3], retentionDays });
+        const safety = new Backup(
+          "pre-restore",
+          { datastoreId: safetyBackupDatastoreId, retentionDays: 7 },
+          { protect: true },
+        );
+        new Restore("restore", { datastoreId, backupId, acknowledgeDataLoss: true }, { dependsOn: [safety] });
+      };
+      const { stack } = await door.stack(`policy-${name}`, inline, { apiKey: API_KEY, apiUrl: emulator.url });
+      const events: EngineEvent[] = [];
+      const onEvent = (event: object) => events.push(event as EngineEvent);
+      try {
+        const result = await stack.preview({ policyPacks: [POLICY_DIR], onEvent });
+        const output = `${result.stdout}\n${result.stderr}`;
+        return { code: 0, violations: violationsIn(events), passed: passedIn(events), output };
+      } catch (error) {
+        // The Automation API throws when the CLI fails, after it has handed over every event.
+        return { code: 1, violations: violationsIn(events), passed: passedIn(events), output: String(error) };
+      }
+    }
+
+    it("passes the compliant program: all nine policies ran on the native resources and passed", async () => {
+      const result = await previewGeneratedSdk("native-ts-compliant", compliantProgram());
+      expect(result.violations, result.output).toEqual([]);
+      expect(result.passed, result.output).toEqual(ALL_PASSED);
+      expect(result.code, result.output).toBe(0);
+    });
+
+    it("fails a schedule keeping backups 3 days, and a Restore without a safety backup, with the policies' messages", async () => {
+      const result = await previewGeneratedSdk("native-ts-violating", violatingProgram());
+      expect(result.violations, result.output).toEqual(violatingProgramViolations());
+      expect(result.code, result.output).not.toBe(0);
+    });
   });
 });

@@ -8,6 +8,7 @@
  */
 import * as fs from "node:fs";
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { configKey } from "@pulumi-dfcloud/provider";
 import type { RunningEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -38,8 +39,8 @@ beforeEach(async () => {
 /** A stack of `program` configured for the emulator. */
 async function stackOf(name: string, program: PulumiFn): Promise<{ stack: Stack; workDir: string }> {
   const made = await inlineStack(name, program);
-  await made.stack.setConfig("dfcloud:apiKey", { value: API_KEY, secret: true });
-  await made.stack.setConfig("dfcloud:apiUrl", { value: emulator.url });
+  await made.stack.setConfig(configKey("apiKey"), { value: API_KEY, secret: true });
+  await made.stack.setConfig(configKey("apiUrl"), { value: emulator.url });
   return made;
 }
 
@@ -174,6 +175,130 @@ describe("a restore runs at most once", () => {
       `PUT /v1/datastores/${datastoreId}`,
     ]);
     expect(await emulator.admin.getData(datastoreId)).toEqual({ order: "written after the restore" });
+  });
+});
+
+describe("a new trigger restores again, in place", () => {
+  let backupId = "";
+  let trigger = "t1";
+  let ifAlreadyLoaded: "fail" | "skip" | "restore" = "fail";
+  const program: PulumiFn = async () => {
+    const restore = new dfcloud.Restore("drill", {
+      datastoreId,
+      backupId,
+      acknowledgeDataLoss: true,
+      trigger,
+      ifAlreadyLoaded,
+    });
+    return { status: restore.status, trigger: restore.trigger };
+  };
+  const restorePuts = async () =>
+    (await writes()).filter((write) => write === `PUT /v1/datastores/${datastoreId}`);
+
+  /** A stack whose Restore restored the backup with trigger "t1"; the datastore written to since. */
+  async function restoredStack(name: string): Promise<{ stack: Stack; workDir: string }> {
+    const made = await stackOf(name, program);
+    const first = await made.stack.up();
+    expect(first.outputs.status?.value).toBe("restored");
+    expect(await emulator.admin.getData(datastoreId)).toEqual({ order: "A" });
+    await emulator.admin.setData(datastoreId, { order: "written after the restore" });
+    await emulator.admin.clearRequests();
+    return made;
+  }
+
+  beforeEach(async () => {
+    trigger = "t1";
+    ifAlreadyLoaded = "fail";
+    backupId = (await emulator.admin.seedBackup(datastoreId, { description: "drill" })).backup_id;
+    await emulator.admin.setData(datastoreId, { order: "B" });
+  });
+
+  it("previews an update, not a replacement, and up sends exactly one more restore PUT", async () => {
+    const { stack } = await restoredStack("rerun");
+    trigger = "t2";
+    const preview = stepRecorder();
+    await stack.preview({ onEvent: preview.onEvent });
+    expect(preview.counts).toEqual({ update: 1 });
+    expect(await writes()).toEqual([]);
+
+    const up = await stack.up();
+    expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
+    expect(up.summary.resourceChanges).not.toHaveProperty("create");
+    expect(up.outputs).toMatchObject({ status: { value: "restored" }, trigger: { value: "t2" } });
+    expect(await restorePuts()).toEqual([`PUT /v1/datastores/${datastoreId}`]);
+    expect(await emulator.admin.getData(datastoreId)).toEqual({ order: "A" });
+  });
+
+  it("after a provider killed once the new trigger's restore was sent, the next up waits for that restore and sends none", async () => {
+    const { stack, workDir } = await restoredStack("rerun-killed");
+    // The restore runs until the test advances the emulator's clock.
+    await emulator.admin.setDurations({ restore: 600 });
+    trigger = "t2";
+    const running = stack.up().catch((error: Error) => error);
+    await until(async () => (await restorePuts()).length > 0, "the restore PUT");
+    await until(async () => providerProcesses(workDir).length > 0, "the provider process");
+    for (const pid of providerProcesses(workDir)) process.kill(pid, "SIGKILL");
+    expect(await running).toBeInstanceOf(Error);
+    // Nothing recorded the new run: the stack still holds the first one.
+    expect((await stateOf(stack)).drill?.outputs).toMatchObject({ trigger: "t1", status: "restored" });
+    await emulator.admin.clearRequests();
+
+    const next = stack.up();
+    // The update has read the datastore restoring and is polling it: the restore may now finish.
+    const datastoreReads = async () =>
+      (await emulator.admin.requests()).filter(
+        (entry) => entry.method === "GET" && entry.path === `/v1/datastores/${datastoreId}`,
+      ).length;
+    await until(async () => (await datastoreReads()) >= 4, "the update waiting for the running restore");
+    await emulator.admin.advance(600);
+    const up = await next;
+    expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
+    expect(up.outputs).toMatchObject({ status: { value: "restored" }, trigger: { value: "t2" } });
+    expect(await restorePuts()).toEqual([]);
+    expect(await emulator.admin.getData(datastoreId)).toEqual({ order: "A" });
+  });
+
+  it('records a new trigger\'s restore whose answer was lost as "unknown"; the next up sends none and says what to check', async () => {
+    const { stack } = await restoredStack("rerun-lost-answer");
+    // The restore finishes at once, so the re-read after the lost answer shows what it showed before.
+    await emulator.admin.setFaults({
+      rate: 1,
+      kinds: ["drop"],
+      methods: ["PUT"],
+      pathPrefix: "/v1/datastores",
+      limit: 1,
+    });
+    trigger = "t2";
+    const lost = await stack.up().catch((error: Error) => error);
+    expect(lost).toBeInstanceOf(Error);
+    expect(String((lost as Error).message)).toContain(
+      'The restore was not sent again. It is recorded in the stack with status "unknown"',
+    );
+    expect((await stateOf(stack)).drill?.outputs).toMatchObject({ trigger: "t2", status: "unknown" });
+    expect(await restorePuts()).toEqual([`PUT /v1/datastores/${datastoreId}`]);
+    // The lost request did restore (the emulator handled it before dropping the answer); what is
+    // written after it must survive every later `up`.
+    expect(await emulator.admin.getData(datastoreId)).toEqual({ order: "A" });
+    await emulator.admin.setData(datastoreId, { order: "written after the lost answer" });
+    await emulator.admin.clearFaults();
+    await emulator.admin.clearRequests();
+
+    const refused = await stack.up().catch((error: Error) => error);
+    expect(refused).toBeInstanceOf(Error);
+    expect(String((refused as Error).message)).toContain(
+      `backupId: the restore of backup ${backupId} into datastore ${datastoreId} this stack records as requested at `,
+    );
+    expect(String((refused as Error).message)).toContain(
+      "lost its answer, and the datastore cannot show whether it took",
+    );
+    expect(await writes()).toEqual([]);
+
+    ifAlreadyLoaded = "skip";
+    const recorded = await stack.up();
+    expect(recorded.summary.resourceChanges).toMatchObject({ update: 1 });
+    expect(recorded.outputs).toMatchObject({ status: { value: "skipped" }, trigger: { value: "t2" } });
+    expect(await writes()).toEqual([]);
+    expect(await emulator.admin.getData(datastoreId)).toEqual({ order: "written after the lost answer" });
   });
 });
 

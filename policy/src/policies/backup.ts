@@ -3,7 +3,6 @@
  * it: without protection, removing the resource or destroying the stack deletes the backup.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { BACKUP_TYPE } from "pulumi-dfcloud/tokens";
 import { type ExemptStacksArgs, exemptStacksProperty } from "../config";
 import { label } from "../resources";
 import { resourcePolicy } from "../validation";
@@ -25,7 +24,7 @@ export const backupProtected: ResourceValidationPolicy = resourcePolicy<BackupPr
   remediationSteps:
     "Set the resource option protect: true on the Backup. retainOnDelete: true also keeps the backup, but policy packs cannot see that option: for stacks that rely on it, list them in exemptStacks.",
   configSchema: { properties: { ...exemptStacksProperty } },
-  resourceType: BACKUP_TYPE,
+  resourceKind: "Backup",
   check: ({ args, reportViolation }) => {
     if (!args.opts.protect) {
       reportViolation(

@@ -3,10 +3,9 @@
  * Restore uses has a BackupSchedule, and never more than one.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { BACKUP_SCHEDULE_TYPE, BACKUP_TYPE, RESTORE_TYPE } from "pulumi-dfcloud/tokens";
 import { type ExemptStacksArgs, exemptStacksProperty } from "../config";
 import { readProp, STRING } from "../props";
-import { byName, label, resourcesOfToken } from "../resources";
+import { byName, label, resourcesOfKind } from "../resources";
 import { stackPolicy } from "../validation";
 
 /** Config of `datastore-has-schedule`. */
@@ -62,10 +61,10 @@ export const datastoreHasSchedule: StackValidationPolicy = stackPolicy<Datastore
     },
   },
   check: ({ resources, config, reportViolation, couldNotCheck }) => {
-    const schedules = groupByDatastore(resourcesOfToken(resources, BACKUP_SCHEDULE_TYPE));
+    const schedules = groupByDatastore(resourcesOfKind(resources, "BackupSchedule"));
     const users = groupByDatastore([
-      ...resourcesOfToken(resources, BACKUP_TYPE),
-      ...resourcesOfToken(resources, RESTORE_TYPE),
+      ...resourcesOfKind(resources, "Backup"),
+      ...resourcesOfKind(resources, "Restore"),
     ]);
     for (const reason of users.unknown) couldNotCheck(reason);
     for (const [datastoreId, using] of users.known) {
@@ -101,7 +100,7 @@ export const oneSchedulePerDatastore: StackValidationPolicy = stackPolicy<OneSch
     "Merge the BackupSchedules of the datastore into one, with the union of their days and hours and the longest retentionDays.",
   configSchema: { properties: { ...exemptStacksProperty } },
   check: ({ resources, reportViolation, couldNotCheck }) => {
-    const schedules = resourcesOfToken(resources, BACKUP_SCHEDULE_TYPE);
+    const schedules = resourcesOfKind(resources, "BackupSchedule");
     const grouped = groupByDatastore(schedules);
     for (const [datastoreId, group] of grouped.known) {
       const [, second] = group;

@@ -3,7 +3,6 @@
  * safety backup of the same datastore is taken before it runs.
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { BACKUP_TYPE, RESTORE_TYPE } from "pulumi-dfcloud/tokens";
 import {
   type ExemptStacksArgs,
   exemptStacksProperty,
@@ -11,7 +10,7 @@ import {
   stackPatternsSchema,
 } from "../config";
 import { rawProp, readProp, STRING } from "../props";
-import { byName, label, resourcesOfToken, stackOfUrn, transitiveDependencies } from "../resources";
+import { byName, kindOfType, label, resourcesOfKind, stackOfUrn, transitiveDependencies } from "../resources";
 import { resourcePolicy, stackPolicy } from "../validation";
 
 /** Config of `restore-allowed-stacks`. */
@@ -53,7 +52,7 @@ export const restoreAllowedStacks: ResourceValidationPolicy = resourcePolicy<Res
       ),
     },
   },
-  resourceType: RESTORE_TYPE,
+  resourceKind: "Restore",
   check: ({ args, config, reportViolation }) => {
     const stack = stackOfUrn(args.urn);
     const { allowedStacks, deniedStacks } = config;
@@ -85,7 +84,7 @@ export const restoreNeedsSafetyBackup: StackValidationPolicy = stackPolicy<Resto
     },
   },
   check: ({ resources, config, reportViolation, couldNotCheck }) => {
-    for (const restore of resourcesOfToken(resources, RESTORE_TYPE)) {
+    for (const restore of resourcesOfKind(resources, "Restore")) {
       const datastore = readProp(restore.props, "datastoreId", STRING);
       if (!datastore.known) {
         couldNotCheck(`${label(restore)}: ${datastore.reason}`);
@@ -93,7 +92,7 @@ export const restoreNeedsSafetyBackup: StackValidationPolicy = stackPolicy<Resto
       }
       const sameDatastore: PolicyResource[] = [];
       const undecided: string[] = [];
-      for (const backup of transitiveDependencies(restore).filter((r) => r.type === BACKUP_TYPE)) {
+      for (const backup of transitiveDependencies(restore).filter((r) => kindOfType(r.type) === "Backup")) {
         const backupDatastore = readProp(backup.props, "datastoreId", STRING);
         if (!backupDatastore.known)
           undecided.push(`${label(backup)}, which ${label(restore)} depends on: ${backupDatastore.reason}`);

@@ -7,7 +7,6 @@
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { backupsPerWeek, storedScheduleOf } from "@pulumi-dfcloud/provider";
-import { BACKUP_SCHEDULE_TYPE } from "pulumi-dfcloud/tokens";
 import { type ExemptStacksArgs, exemptStacksProperty } from "../config";
 import { BOOLEAN, NUMBER, type PropKind, readProp, STRING } from "../props";
 import { label } from "../resources";
@@ -59,7 +58,7 @@ export const scheduleMinRetention: ResourceValidationPolicy = resourcePolicy<Sch
       ...exemptStacksProperty,
     },
   },
-  resourceType: BACKUP_SCHEDULE_TYPE,
+  resourceKind: "BackupSchedule",
   check: ({ args, config, reportViolation }) => {
     const retentionDays = knownOrNotApplicable(args, readProp(args.props, "retentionDays", NUMBER));
     if (retentionDays < config.minRetentionDays) {
@@ -90,7 +89,7 @@ export const scheduleMaxRetention: ResourceValidationPolicy = resourcePolicy<Sch
       ...exemptStacksProperty,
     },
   },
-  resourceType: BACKUP_SCHEDULE_TYPE,
+  resourceKind: "BackupSchedule",
   check: ({ args, config, reportViolation }) => {
     const retentionDays = knownOrNotApplicable(args, readProp(args.props, "retentionDays", NUMBER));
     if (retentionDays > config.maxRetentionDays) {
@@ -129,7 +128,7 @@ export const scheduleMinFrequency: ResourceValidationPolicy = resourcePolicy<Sch
       ...exemptStacksProperty,
     },
   },
-  resourceType: BACKUP_SCHEDULE_TYPE,
+  resourceKind: "BackupSchedule",
   check: ({ args, config, reportViolation }) => {
     const days = knownOrNotApplicable(args, readProp(args.props, "days", SCHEDULE_PART));
     const hours = knownOrNotApplicable(args, readProp(args.props, "hours", SCHEDULE_PART));
@@ -165,7 +164,7 @@ export const scheduleEnabled: ResourceValidationPolicy = resourcePolicy<Schedule
   remediationSteps:
     "Remove enabled: false from the BackupSchedule (it defaults to true), or list the stack in exemptStacks.",
   configSchema: { properties: { ...exemptStacksProperty } },
-  resourceType: BACKUP_SCHEDULE_TYPE,
+  resourceKind: "BackupSchedule",
   check: ({ args, reportViolation }) => {
     const enabled = knownOrNotApplicable(args, readProp(args.props, "enabled", BOOLEAN, true));
     if (!enabled) reportViolation(`${label(args)} must be enabled, but its enabled is false.`);

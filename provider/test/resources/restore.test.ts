@@ -3,7 +3,14 @@
  * API would refuse (sending no write), never re-runs by accident, and leaves data alone on delete.
  */
 import { describe, expect, it } from "vitest";
-import { type RestoreInputs, type RestoreOutputs, restoreLogic } from "../../src/resources/restore";
+import type { Datastore } from "../../src/client/schemas";
+import { PartialCreateError } from "../../src/resources/errors";
+import {
+  type RestoreInputs,
+  type RestoreOutputs,
+  rerunProblem,
+  restoreLogic,
+} from "../../src/resources/restore";
 import { OTHER_API_KEY, useHarness } from "./support";
 
 const harness = useHarness();
@@ -76,17 +83,32 @@ describe("Restore runs only on purpose", () => {
     ]);
   });
 
-  it("re-runs (replaces) when the trigger changes, and nothing else does", async () => {
-    const outs = { ...olds, restoredAt: "2026-01-01T00:00:00.000Z" } as RestoreOutputs;
+  it("re-runs in place when only the trigger changes, replaces when the backup changes with it, and nothing else re-runs", async () => {
+    const outs = { ...olds, status: "restored", restoredAt: "2026-01-01T00:00:00.000Z" } as RestoreOutputs;
+    // An update: `update` then sees the restore this stack records (a replacement's create would not).
     expect(await logic().diff("r", outs, { ...olds, trigger: "2026-02-01" } as RestoreInputs)).toEqual({
       changes: true,
-      replaces: ["trigger"],
+      changed: ["trigger"],
     });
+    // Another backup: no record covers that restore, so a new Restore replaces this one.
+    expect(
+      await logic().diff("r", outs, { ...olds, trigger: "2026-02-01", backupId: "bkp_new" } as RestoreInputs),
+    ).toEqual({ changes: true, changed: ["backupId", "trigger"], replaces: ["backupId"] });
     // In place, nothing sent: only state learns the new value.
     expect(await logic().diff("r", outs, { ...olds, waitTimeoutMinutes: 5 } as RestoreInputs)).toEqual({
       changes: true,
+      changed: ["waitTimeoutMinutes"],
     });
-    expect(await logic().diff("r", outs, { ...olds } as RestoreInputs)).toEqual({ changes: false });
+    expect(await logic().diff("r", outs, { ...olds } as RestoreInputs)).toEqual({
+      changes: false,
+      changed: [],
+    });
+    // A request whose answer was lost has work left with every input as it was.
+    const lost = { ...outs, status: "unknown" } as RestoreOutputs;
+    expect(await logic().diff("r", lost, { ...olds } as RestoreInputs)).toEqual({
+      changes: true,
+      changed: [],
+    });
   });
 
   it("drops the resource when the datastore is gone", async () => {
@@ -203,6 +225,229 @@ describe("Restore after an interrupted run", () => {
     expect(await emulator.admin.getData(id)).toEqual({ v: "A" });
     expect(harness().logLines).toContain(
       `datastore ${id} is already restoring backup ${backupId} (an interrupted run?); waiting for that restore`,
+    );
+  });
+});
+
+describe("Restore again on a new trigger", () => {
+  /**
+   * A datastore restored from its backup by this stack's Restore (trigger "t1", status `restored`),
+   * then written to, with the request log cleared: what the stack records and the datastore holds.
+   */
+  async function restoredOnce(): Promise<{ id: string; backupId: string; record: RestoreOutputs }> {
+    const { emulator } = harness();
+    const id = await harness().seed();
+    await emulator.admin.setData(id, { v: "A" });
+    const backupId = await readyBackup(id);
+    await emulator.admin.setData(id, { v: "B" });
+    const { outs: record } = await logic().create(inputsFor(id, backupId, "t1"));
+    expect(record.status).toBe("restored");
+    await emulator.admin.setData(id, { v: "written after the restore" });
+    await emulator.admin.clearRequests();
+    harness().logLines.splice(0);
+    return { id, backupId, record };
+  }
+
+  function inputsFor(id: string, backupId: string, trigger: string): RestoreInputs {
+    return {
+      datastoreId: id,
+      backupId,
+      acknowledgeDataLoss: true,
+      trigger,
+      waitTimeoutMinutes: 30,
+      ifAlreadyLoaded: "fail",
+    };
+  }
+
+  const restorePuts = async (id: string) =>
+    (await harness().writes()).filter((write) => write === `PUT /v1/datastores/${id}`);
+
+  it("passes the preview and restores again with exactly one restore PUT, no ifAlreadyLoaded needed", async () => {
+    const { emulator } = harness();
+    const { id, backupId, record } = await restoredOnce();
+    const news = inputsFor(id, backupId, "t2");
+    // The datastore holds the backup because this stack restored it: that is no reason to stop.
+    const checked = await logic().check(inputsFor(id, backupId, "t1"), {
+      datastoreId: id,
+      backupId,
+      acknowledgeDataLoss: true,
+      trigger: "t2",
+    });
+    expect(checked).toEqual({ inputs: news });
+    expect(await logic().diff("r", record, news)).toEqual({ changes: true, changed: ["trigger"] });
+
+    const { outs } = await logic().update("r", record, news);
+    expect(outs).toMatchObject({ ...news, status: "restored" });
+    expect(outs.startedAt > record.startedAt).toBe(true);
+    expect(outs.restoredAt).toBeDefined();
+    expect(await restorePuts(id)).toEqual([`PUT /v1/datastores/${id}`]);
+    expect(await emulator.admin.getData(id)).toEqual({ v: "A" });
+  });
+
+  it("waits for a restore of the backup started after the record (an interrupted up of this trigger) instead of starting another", async () => {
+    const { emulator, deps } = harness();
+    const { id, backupId, record } = await restoredOnce();
+    // The restore an `up` with trigger "t2" sent before it was killed, still running.
+    await emulator.admin.setDurations({ restore: 600 });
+    await deps.api.startRestore(id, backupId);
+    await emulator.admin.clearRequests();
+
+    const { outs } = await logic().update("r", record, inputsFor(id, backupId, "t2"));
+    expect(outs).toMatchObject({ trigger: "t2", status: "restored" });
+    expect(await harness().writes()).toEqual([]);
+    expect(await emulator.admin.getData(id)).toEqual({ v: "A" });
+    expect(harness().logLines).toContain(
+      `datastore ${id} is already restoring backup ${backupId} (an interrupted run?); waiting for that restore`,
+    );
+  });
+
+  it("cannot tell a finished restore sent after the record from the record's own, so it restores again: config.restore keeps no time or history", async () => {
+    const { emulator, deps } = harness();
+    const { id, backupId, record } = await restoredOnce();
+    await deps.api.startRestore(id, backupId);
+    await deps.api.waitForDatastore(id, "active");
+    await emulator.admin.clearRequests();
+
+    await logic().update("r", record, inputsFor(id, backupId, "t2"));
+    expect(await restorePuts(id)).toEqual([`PUT /v1/datastores/${id}`]);
+  });
+
+  it('records a request whose answer was lost as "unknown", then starts nothing until ifAlreadyLoaded says what to do', async () => {
+    const { emulator } = harness();
+    const { id, backupId, record } = await restoredOnce();
+    // The restore finishes at once, so the re-read after the lost answer shows what it showed before.
+    await emulator.admin.setDurations({ restore: 0 });
+    await emulator.admin.setFaults({
+      rate: 1,
+      kinds: ["drop"],
+      seed: 0,
+      retryAfterSeconds: 1,
+      latencyMs: 0,
+      methods: ["PUT"],
+      limit: 1,
+    });
+    const news = inputsFor(id, backupId, "t2");
+    const error = await logic()
+      .update("r", record, news)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PartialCreateError);
+    const partial = error as PartialCreateError<RestoreOutputs>;
+    expect(partial.id).toBe("r");
+    expect(partial.properties).toEqual({
+      ...news,
+      status: "unknown",
+      startedAt: partial.properties.startedAt,
+    });
+    const held = `{"backup_id":"${backupId}","loaded":true}`;
+    expect(partial.message).toBe(
+      `restoring backup ${backupId} into datastore ${id} for trigger "t2": The answer to PUT /v1/datastores/${id} ` +
+        `(the restore of backup ${backupId}) was lost, and datastore ${id} is now active with restore ${held} ` +
+        `(before: ${held}): cannot tell whether it was applied. The restore was not sent again. It is recorded in the ` +
+        'stack with status "unknown", and `pulumi up` starts nothing until you say what to do. Check the datastore\'s ' +
+        'data: if it holds the backup\'s data, set `ifAlreadyLoaded: "skip"` and run `pulumi up` to record the restore; ' +
+        'to restore on purpose, set `ifAlreadyLoaded: "restore"`',
+    );
+    await emulator.admin.clearFaults();
+    await emulator.admin.clearRequests();
+
+    // The next `up`: the record says the request may have taken, and the datastore cannot say.
+    await expect(logic().update("r", partial.properties, news)).rejects.toThrow(
+      `restoring backup ${backupId} into datastore ${id} for trigger "t2": backupId: the restore of backup ` +
+        `${backupId} into datastore ${id} this stack records as requested at ${partial.properties.startedAt} ` +
+        `(trigger "t2") lost its answer, and the datastore cannot show whether it took: datastore ${id} holds ` +
+        `backup ${backupId} (it is active, its config.restore ${held}) either way. No restore was started. Check ` +
+        "the datastore's data. If it is the backup's data you wanted, set `ifAlreadyLoaded: \"skip\"` to record the " +
+        'restore without running it. To wipe the datastore and restore the backup again on purpose, set `ifAlreadyLoaded: "restore"`',
+    );
+    expect(await harness().writes()).toEqual([]);
+
+    const { outs } = await logic().update("r", partial.properties, { ...news, ifAlreadyLoaded: "skip" });
+    expect(outs).toMatchObject({ trigger: "t2", status: "skipped" });
+    expect(await harness().writes()).toEqual([]);
+  });
+
+  it("stops when the record's own restore was not seen to finish and the trigger changes, saying how to finish it first", async () => {
+    const { id, backupId, record } = await restoredOnce();
+    const unfinished = { ...record, status: "restoring" } as RestoreOutputs;
+    delete unfinished.restoredAt;
+    await expect(logic().update("r", unfinished, inputsFor(id, backupId, "t2"))).rejects.toThrow(
+      `restoring backup ${backupId} into datastore ${id} for trigger "t2": backupId: datastore ${id} holds backup ` +
+        `${backupId} (it is active, its config.restore {"backup_id":"${backupId}","loaded":true}), but the restore of ` +
+        `it this stack records (trigger "t1", started at ${record.startedAt}) was not seen to finish, so this stack ` +
+        'cannot tell whether the datastore was restored again after it: an earlier `pulumi up` with trigger "t2" may ' +
+        "have been interrupted after starting this very restore. No restore was started. To finish the recorded " +
+        'restore first, set `trigger` back to "t1" and run `pulumi up` (it waits for that restore, starting nothing), ' +
+        "then check the data before you change `trigger` again. Check the datastore's data.",
+    );
+    expect(await harness().writes()).toEqual([]);
+  });
+
+  it("keeps a re-run that outlived its wait in state with the new trigger, and the next up waits for it", async () => {
+    const { emulator } = harness();
+    const { id, backupId, record } = await restoredOnce();
+    await emulator.admin.setDurations({ restore: 3 * 60 });
+    const news = { ...inputsFor(id, backupId, "t2"), waitTimeoutMinutes: 1 };
+    const error = await logic()
+      .update("r", record, news)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PartialCreateError);
+    const partial = error as PartialCreateError<RestoreOutputs>;
+    expect(partial.properties).toMatchObject({ trigger: "t2", status: "restoring" });
+
+    const { outs } = await logic().update("r", partial.properties, { ...news, waitTimeoutMinutes: 5 });
+    expect(outs).toMatchObject({
+      trigger: "t2",
+      status: "restored",
+      startedAt: partial.properties.startedAt,
+    });
+    expect(await restorePuts(id)).toEqual([`PUT /v1/datastores/${id}`]);
+    expect(await emulator.admin.getData(id)).toEqual({ v: "A" });
+  });
+});
+
+describe("rerunProblem: the datastore against the restore this stack records", () => {
+  const inputs: RestoreInputs = {
+    datastoreId: "dst_1",
+    backupId: "bkp_1",
+    acknowledgeDataLoss: true,
+    trigger: "t2",
+    waitTimeoutMinutes: 30,
+    ifAlreadyLoaded: "fail",
+  };
+  const record: RestoreOutputs = {
+    ...inputs,
+    trigger: "t1",
+    status: "restored",
+    startedAt: "2026-01-05T10:00:00.000Z",
+    restoredAt: "2026-01-05T10:00:20.000Z",
+  };
+  const datastore = (status: string, restore: { backup_id: string; loaded: boolean } | null): Datastore => ({
+    datastore_id: "dst_1",
+    status,
+    config: { restore },
+  });
+
+  it("lets the re-run start when the datastore shows what the record saw, or another backup, or a restore running", () => {
+    expect(
+      rerunProblem(record, datastore("active", { backup_id: "bkp_1", loaded: true }), inputs),
+    ).toBeUndefined();
+    expect(
+      rerunProblem(record, datastore("active", { backup_id: "bkp_2", loaded: true }), inputs),
+    ).toBeUndefined();
+    expect(rerunProblem(record, datastore("active", null), inputs)).toBeUndefined();
+    // Running: the caller waits for that restore instead of starting one.
+    expect(
+      rerunProblem(record, datastore("restoring", { backup_id: "bkp_1", loaded: false }), inputs),
+    ).toBeUndefined();
+  });
+
+  it("stops when the backup was requested after the record and never finished loading", () => {
+    expect(rerunProblem(record, datastore("active", { backup_id: "bkp_1", loaded: false }), inputs)).toBe(
+      'datastore dst_1 holds backup bkp_1 (it is active, its config.restore {"backup_id":"bkp_1","loaded":false}), ' +
+        'which is not what this stack recorded when it restored it at 2026-01-05T10:00:20.000Z (trigger "t1"): a ' +
+        "restore of it was requested after that and was not seen to finish loading. No restore was started. Check " +
+        "the datastore's data. If it is the backup's data you wanted, set `ifAlreadyLoaded: \"skip\"` to record the " +
+        'restore without running it. To wipe the datastore and restore the backup again on purpose, set `ifAlreadyLoaded: "restore"`',
     );
   });
 });

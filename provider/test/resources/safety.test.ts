@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { isDfCloudError } from "../../src/client/errors";
-import { type BackupOutputs, backupLogic, PartialCreateError } from "../../src/resources/backup";
+import { type BackupOutputs, backupLogic } from "../../src/resources/backup";
+import { PartialCreateError } from "../../src/resources/errors";
 import { type RestoreInputs, type RestoreOutputs, restoreLogic } from "../../src/resources/restore";
 import { useHarness } from "./support";
 
@@ -64,6 +65,10 @@ describe("a restore that outlives its wait (defect 2)", () => {
       "will not be started again; run `pulumi up` again to keep waiting for it",
     );
     expect(isDfCloudError(partial.cause, "WaitTimeoutError")).toBe(true);
+    // In minutes, naming the input that set the limit, so the user knows what to raise.
+    expect(partial.message).toContain(
+      `Gave up after ${inputs.waitTimeoutMinutes} ${inputs.waitTimeoutMinutes === 1 ? "minute" : "minutes"} waiting for datastore ${id} to finish restoring backup ${backupId} (limit: \`waitTimeoutMinutes\` = ${inputs.waitTimeoutMinutes}); last status seen: restoring`,
+    );
 
     // The engine's next `up` runs an update of the recorded resource ("continue awaiting").
     await emulator.admin.setData(id, { v: "written while the restore ran" });
@@ -139,10 +144,12 @@ describe("a datastore that already holds the backup (defect 3: a run killed afte
     const { id, backupId } = await alreadyRestored();
     const expected =
       `datastore ${id} already holds backup ${backupId} (its config.restore is {"backup_id":"${backupId}","loaded":true}), ` +
-      "and nothing in this stack records restoring it: an earlier `pulumi up` may have been interrupted after starting " +
-      "this very restore, or it was restored before. No restore was started. Check the datastore's data. If it is the " +
-      'backup\'s data you wanted, set `ifAlreadyLoaded: "skip"` to record the restore without running it. To wipe the ' +
-      'datastore and restore the backup again on purpose, set `ifAlreadyLoaded: "restore"` for that one `pulumi up`';
+      "and this Restore is being created (new, or replacing one), so it has no restore of its own on record to explain " +
+      "that: an earlier `pulumi up` may have been interrupted after starting this very restore, or it was restored " +
+      "before. No restore was started. Check the datastore's data. If it is the backup's data you wanted, set " +
+      '`ifAlreadyLoaded: "skip"` to record the restore without running it. To wipe the datastore and restore the ' +
+      'backup again on purpose, set `ifAlreadyLoaded: "restore"`. Once a Restore is recorded, a new `trigger` ' +
+      "restores again without `ifAlreadyLoaded`";
     const checked = await restore().check(
       {},
       { datastoreId: id, backupId, acknowledgeDataLoss: true, trigger: "t2" },
