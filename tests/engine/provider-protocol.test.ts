@@ -1,0 +1,172 @@
+/**
+ * What the provider protocol offers beyond CRUD, used, through the real engine against the emulator:
+ * a BackupSchedule asks the engine to refresh it before updates, so a console edit shows in a plain
+ * `pulumi preview` of the native plugin (dynamic providers cannot ask, so there it takes `--refresh`);
+ * a change of the provider's settings never replaces what it manages; progress is the resource row's
+ * ephemeral status, not a permanent line.
+ */
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import type { RunningEmulator } from "dfcloud-emulator";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  consoleScheduleEdit,
+  type Door,
+  frozenEmulator,
+  openDoor,
+  seedTestDatastore,
+  stepRecorder,
+  takeApiCalls,
+} from "./harness";
+
+const API_KEY = "dragonflydb_protocol_test_key_0123456789";
+let emulator: RunningEmulator;
+let datastoreId = "";
+let doors: { dynamic: Door; native: Door };
+
+beforeAll(async () => {
+  emulator = await frozenEmulator([API_KEY]);
+  doors = { dynamic: await openDoor("dynamic"), native: await openDoor("native") };
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+beforeEach(async () => {
+  await emulator.admin.reset();
+  await emulator.admin.setDurations({ datastoreUpdate: 0, restore: 0, backup: 0 });
+  datastoreId = await seedTestDatastore(emulator, API_KEY);
+});
+
+/** Replaces the datastore's schedule behind the stack's back, as a console edit does. */
+function consoleEdit(policy: Record<string, unknown>): Promise<void> {
+  return consoleScheduleEdit(emulator, API_KEY, datastoreId, policy);
+}
+
+/** The detailed diff the engine reported for `name` in a preview, as `{property: kind}`. */
+function detailedDiffOf(events: EngineEvent[], name: string): Record<string, string> | undefined {
+  for (const event of events) {
+    const metadata = event.resourcePreEvent?.metadata;
+    if (!metadata?.urn.endsWith(`::${name}`) || !metadata.detailedDiff) continue;
+    return Object.fromEntries(Object.entries(metadata.detailedDiff).map(([key, diff]) => [key, diff.diffKind]));
+  }
+  return undefined;
+}
+
+describe("a console edit of a schedule", () => {
+  it("shows in a plain preview of the native plugin, which refreshes the schedule before updating it", async () => {
+    const door = doors.native;
+    const { stack } = await door.stack(
+      "protocol-refresh-native",
+      async () => {
+        new door.resources.BackupSchedule("nightly", {
+          datastoreId,
+          days: ["mon"],
+          hours: [2],
+          retentionDays: 7,
+        });
+      },
+      { apiKey: API_KEY, apiUrl: emulator.url },
+    );
+    await stack.up();
+    await consoleEdit({ enabled: true, every_day: true, every_hour: false, hours: [5], retention: 7 });
+    await takeApiCalls(emulator);
+
+    const events: EngineEvent[] = [];
+    const steps = stepRecorder();
+    await stack.preview({ onEvent: (event) => (events.push(event), steps.onEvent(event)) });
+    // The engine's own refresh step, before the preview's diff: nobody passed --refresh.
+    expect(steps.counts).toEqual({ refresh: 1, update: 1 });
+    expect(detailedDiffOf(events, "nightly")).toEqual({ days: "update", hours: "update" });
+    // The refresh is one read of the datastore; the preview writes nothing.
+    expect(await takeApiCalls(emulator)).toEqual([`GET /v1/datastores/${datastoreId}`]);
+
+    await stack.up();
+    const live = (await emulator.admin.state()).datastores.find((d) => d.datastore_id === datastoreId);
+    expect(live?.config.backup_policy).toMatchObject({ every_day: false, weekdays: [1], hours: [2] });
+    await stack.destroy();
+  });
+
+  it("shows through the dynamic SDK only with --refresh: a dynamic provider cannot ask for the refresh", async () => {
+    const door = doors.dynamic;
+    const { stack } = await door.stack(
+      "protocol-refresh-dynamic",
+      async () => {
+        new door.resources.BackupSchedule("nightly", {
+          datastoreId,
+          days: ["mon"],
+          hours: [2],
+          retentionDays: 7,
+        });
+      },
+      { apiKey: API_KEY, apiUrl: emulator.url },
+    );
+    await stack.up();
+    await consoleEdit({ enabled: true, every_day: true, every_hour: false, hours: [5], retention: 7 });
+
+    const plain = stepRecorder();
+    await stack.preview({ onEvent: plain.onEvent });
+    expect(plain.counts).toEqual({});
+    const refreshed = stepRecorder();
+    await stack.preview({ refresh: true, onEvent: refreshed.onEvent });
+    expect(refreshed.counts).toEqual({ refresh: 1, update: 1 });
+    await stack.destroy();
+  });
+});
+
+describe("a change of the provider's settings", () => {
+  it("replaces nothing and sends nothing: a new spelling of apiUrl, then a rotated key", async () => {
+    const door = doors.native;
+    const { stack } = await door.stack(
+      "protocol-config",
+      async () => {
+        new door.resources.Backup("before-change", { datastoreId, retentionDays: 3 });
+      },
+      { apiKey: API_KEY, apiUrl: emulator.url },
+    );
+    await stack.up();
+    await takeApiCalls(emulator);
+
+    // The same API with a trailing slash: the provider's settings changed, what it manages did not.
+    await stack.setConfig("dfcloud-backups:apiUrl", { value: `${emulator.url}/` });
+    const respelled = stepRecorder();
+    await stack.up({ onEvent: respelled.onEvent });
+    expect(respelled.counts).toEqual({});
+    expect((await takeApiCalls(emulator)).filter((call) => !call.startsWith("GET"))).toEqual([]);
+
+    // A rotated key: judged at preview only (the emulator gives each key its own account).
+    await stack.setConfig("dfcloud-backups:apiKey", {
+      value: "dragonflydb_rotated_key_0123456789",
+      secret: true,
+    });
+    const rotated = stepRecorder();
+    await stack.preview({ onEvent: rotated.onEvent });
+    expect(rotated.counts).toEqual({});
+    expect(await takeApiCalls(emulator)).toEqual([]);
+    await stack.setConfig("dfcloud-backups:apiKey", { value: API_KEY, secret: true });
+    await stack.destroy();
+  });
+});
+
+describe("progress of a long wait", () => {
+  it("is the resource row's ephemeral status through the native plugin, not a line kept in the output", async () => {
+    const door = doors.native;
+    await emulator.admin.setDurations({ backup: 0 });
+    const { stack } = await door.stack(
+      "protocol-status",
+      async () => {
+        new door.resources.Backup("watched", { datastoreId, retentionDays: 3 });
+      },
+      { apiKey: API_KEY, apiUrl: emulator.url },
+    );
+    const diagnostics: NonNullable<EngineEvent["diagnosticEvent"]>[] = [];
+    await stack.up({ onEvent: (event) => event.diagnosticEvent && diagnostics.push(event.diagnosticEvent) });
+    const progress = diagnostics.filter((d) => /^backup bkp_\w+: \w+ \(\d+ s\)/.test(d.message.trim()));
+    expect(progress.length).toBeGreaterThan(0);
+    for (const line of progress) {
+      expect(line).toMatchObject({ ephemeral: true, severity: "info" });
+      expect(line.urn).toMatch(/::watched$/);
+    }
+    await stack.destroy();
+  });
+});
