@@ -10,7 +10,7 @@ const path = require("node:path");
 const ROOT = path.resolve(__dirname, "..");
 
 function main() {
-  const { derivedFiles } = require(path.join(ROOT, "provider/dist/contract/files.js"));
+  const { derivedFiles } = require(path.join(ROOT, "provider/dist/schema/files.js"));
   for (const [file, content] of derivedFiles()) {
     const target = path.join(ROOT, file);
     const before = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : undefined;

@@ -14,7 +14,13 @@ import type { CheckFailure, CheckResult, DiffResult, ReadResult, ResourceLogic }
 import { backupInfo, createBackupRequest } from "../model";
 import { findDatastore, lookupAtPreview, missingDatastore } from "../preview";
 import { progressReporter } from "../progress";
-import { type BackupInfo, type BackupInputs, type BackupOutputs, backupContract } from "./contract";
+import {
+  BACKUP_INFO_TYPE,
+  type BackupInfo,
+  type BackupInputs,
+  type BackupOutputs,
+  backupContract,
+} from "./contract";
 import {
   adoptedBackupMissing,
   adoptionMismatch,
@@ -29,6 +35,17 @@ import {
  * on its own in diff (naming the backup already held is no change).
  */
 const REPLACING = replacingKeys(backupContract).filter((key) => key !== "existingBackupId");
+
+/** Every input of the contract. */
+const INPUTS = Object.keys(backupContract.inputs) as (keyof BackupInputs)[];
+
+/**
+ * The inputs the API reports on a backup (its datastore, description, retention): what an adopted or
+ * imported backup's inputs are read from.
+ */
+const REPORTED_INPUTS = INPUTS.filter((key): key is keyof BackupInputs & keyof BackupInfo =>
+  Object.hasOwn(BACKUP_INFO_TYPE.properties, key),
+);
 
 /** The Backup resource's logic over the deps a front door gives it. */
 export function backupLogic(deps: () => ResourceDeps): ResourceLogic<BackupInputs, BackupOutputs> {
@@ -88,13 +105,14 @@ async function adoptionProblem(
   }
 }
 
-/** How an existing backup differs from the inputs that would adopt it; empty when it matches. */
+/**
+ * How an existing backup differs from the inputs that would adopt it (`description "console"`);
+ * empty when it matches. Every input the API reports on a backup is compared.
+ */
 function adoptionMismatches(inputs: BackupInputs, backup: BackupInfo): string[] {
-  return [
-    backup.datastoreId !== inputs.datastoreId && `datastoreId ${JSON.stringify(backup.datastoreId)}`,
-    backup.description !== inputs.description && `description ${JSON.stringify(backup.description)}`,
-    backup.retentionDays !== inputs.retentionDays && `retentionDays ${backup.retentionDays}`,
-  ].filter((mismatch): mismatch is string => typeof mismatch === "string");
+  return REPORTED_INPUTS.filter((key) => backup[key] !== inputs[key]).map(
+    (key) => `${key} ${JSON.stringify(backup[key])}`,
+  );
 }
 
 /** Replaces on any change of what the backup is; the wait timeout alone is an in-place update. */
@@ -211,12 +229,7 @@ async function read(
     // program declaring them previews no change.
     const inputs =
       props.datastoreId === undefined
-        ? {
-            datastoreId: backup.datastoreId,
-            description: backup.description,
-            retentionDays: backup.retentionDays,
-            waitTimeoutMinutes: DEFAULT_WAIT_TIMEOUT_MINUTES,
-          }
+        ? inputsOf({ ...backup, waitTimeoutMinutes: DEFAULT_WAIT_TIMEOUT_MINUTES } as BackupOutputs)
         : inputsOf(props);
     return { id, props: { ...backup, ...inputs }, inputs };
   } catch (error) {
@@ -245,14 +258,9 @@ async function remove(deps: ResourceDeps, id: string, props: BackupOutputs): Pro
   }
 }
 
-/** The input part of a Backup's state. */
+/** The input part of a Backup's state: every input the contract declares that state holds. */
 function inputsOf(props: BackupOutputs): BackupInputs {
-  const { datastoreId, description, retentionDays, waitTimeoutMinutes, existingBackupId } = props;
-  return {
-    datastoreId,
-    description,
-    retentionDays,
-    waitTimeoutMinutes,
-    ...(existingBackupId ? { existingBackupId } : {}),
-  };
+  return Object.fromEntries(
+    INPUTS.filter((key) => props[key] !== undefined).map((key) => [key, props[key]]),
+  ) as BackupInputs;
 }
