@@ -15,6 +15,7 @@ const engineGrpc = require("@pulumi/pulumi/proto/engine_grpc_pb.js");
 const enginePb = require("@pulumi/pulumi/proto/engine_pb.js");
 const langPb = require("@pulumi/pulumi/proto/language_pb.js");
 const pluginPb = require("@pulumi/pulumi/proto/plugin_pb.js");
+const { requiredPackages } = require("./packages.js");
 const { PolicyProxy } = require("./policy-proxy.js");
 const {
   EXIT_CODE_ALREADY_REPORTED,
@@ -43,6 +44,11 @@ const DEFAULT_GRACE_MS = 5000;
 /**
  * @typedef {import("node:child_process").ChildProcessByStdio<null, import("node:stream").Readable, import("node:stream").Readable>} Child
  * @typedef {{ code: number, signal: NodeJS.Signals | null }} Exit
+ * @typedef {import("@pulumi/pulumi/proto/language_pb").ProgramInfo} ProgramInfo
+ * @typedef {import("@pulumi/pulumi/proto/language_pb").RunRequest} RunRequest
+ * @typedef {import("@pulumi/pulumi/proto/language_pb").RunResponse} RunResponse
+ * @typedef {import("@pulumi/pulumi/proto/language_pb").RunPluginRequest} RunPluginRequest
+ * @typedef {import("@pulumi/pulumi/proto/language_pb").RunPluginResponse} RunPluginResponse
  */
 
 /** An error the Go host would return as a gRPC error (codes.Unknown, like a plain Go error). */
@@ -56,6 +62,13 @@ class RpcError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * A failure Run reports in RunResponse.error rather than as a gRPC error: that field is where the
+ * engine looks for the program's own failure (a bad project, a missing SDK, a non-zero exit),
+ * while a gRPC error says the Run call itself went wrong.
+ */
+class ProgramFailure extends Error {}
 
 /**
  * @param {unknown} err
@@ -230,7 +243,10 @@ class NodeLanguageHost {
     return {
       handshake: (call, cb) => cb(null, this.handshake(call.request)),
       getRequiredPlugins: (_call, cb) => cb(null, new langPb.GetRequiredPluginsResponse()),
-      getRequiredPackages: (_call, cb) => cb(null, new langPb.GetRequiredPackagesResponse()),
+      getRequiredPackages: (call, cb) => {
+        const dir = call.request.getInfo()?.getProgramDirectory() || process.cwd();
+        cb(null, new langPb.GetRequiredPackagesResponse().setPackagesList(requiredPackages(dir)));
+      },
       run: (call, cb) => {
         this.run(call).then(
           (res) => cb(null, res),
@@ -293,38 +309,94 @@ class NodeLanguageHost {
 
   /**
    * Runs a program: `node [nodeargs] <@pulumi/pulumi/cmd/run> --monitor … <entry point> [args]`.
-   * @param {grpc.ServerUnaryCall<import("@pulumi/pulumi/proto/language_pb").RunRequest, unknown>} call
-   * @returns {Promise<import("@pulumi/pulumi/proto/language_pb").RunResponse>}
+   * @param {grpc.ServerUnaryCall<RunRequest, unknown>} call
+   * @returns {Promise<RunResponse>}
    */
   async run(call) {
     const req = call.request;
+    // Without an engine address the program has nothing to talk to. That is the caller's mistake,
+    // not the program's, so it is a gRPC error rather than a RunResponse error (Go: connectToEngine).
     const engineAddress = this.requireEngine();
-    const fail = (/** @type {string} */ message) => new langPb.RunResponse().setError(message);
+    let launch;
+    try {
+      launch = await this.prepareProgram(req, engineAddress);
+    } catch (err) {
+      if (err instanceof ProgramFailure) {
+        return failedRun(err.message);
+      }
+      throw err;
+    }
+    // A shutdown has begun (stopAll): a program started now would outlive the host.
+    if (this.stopping) {
+      return failedRun("the language host is shutting down");
+    }
+    const { child, exited } = this.spawnTracked(launch.nodeBin, launch.argv, { env: launch.env });
+    const sniffer = relayProgramOutput(child);
+    const cancel = this.interruptOnCancel(call, child);
+    try {
+      if (req.getAttachDebugger()) {
+        await startDebugging(engineAddress, child, launch.debugPort, "Pulumi: Program (nodejs)");
+      }
+      return runResponseFor(await exited, sniffer);
+    } catch (err) {
+      // node could not be started, or no debugger will attach to a program waiting at
+      // --inspect-brk: stop whatever did start, as a cancel would.
+      cancel();
+      return failedRun(
+        `Problem executing program (could not run language executor): ${/** @type {Error} */ (err).message}`,
+      );
+    } finally {
+      this.cancellers.delete(cancel);
+    }
+  }
 
+  /**
+   * Works out how Run starts the program: node, the run script, its arguments, environment and
+   * node flags. What goes wrong here is the program's or its project's problem, so it is thrown as
+   * a {@link ProgramFailure}. The checks run in this order, which decides the message when more
+   * than one thing is wrong.
+   * @param {RunRequest} req
+   * @param {string} engineAddress
+   * @returns {Promise<{ nodeBin: string, argv: string[], env: NodeJS.ProcessEnv, debugPort: number }>}
+   */
+  async prepareProgram(req, engineAddress) {
     const info = req.getInfo();
     const programDir = info?.getProgramDirectory() || req.getPwd() || process.cwd();
-    const entryPoint = info?.getEntryPoint() || req.getProgram() || ".";
-
     const nodeBin = lookPath("node");
     if (!nodeBin) {
-      return fail('could not find node on the $PATH: exec: "node": executable file not found in $PATH');
-    }
-
-    let runPath;
-    try {
-      runPath = await locateModule(
-        process.env.PULUMI_LANGUAGE_NODEJS_RUN_PATH || DEFAULT_RUN_PATH,
-        programDir,
-        nodeBin,
-        false,
+      throw new ProgramFailure(
+        'could not find node on the $PATH: exec: "node": executable file not found in $PATH',
       );
-    } catch (err) {
-      return fail(/** @type {Error} */ (err).message);
     }
+    const runPath = await locateRunScript(programDir, nodeBin);
+    const args = this.programArguments(req, engineAddress, runPath, programDir);
+    const env = programEnvironment(req);
+    const { options, nodeArgs } = programRuntimeOptions(info);
+    setTypeScriptEnvironment(env, options);
+    let debugPort = 0;
+    if (req.getAttachDebugger()) {
+      debugPort = await programDebugPort();
+      nodeArgs.push(...inspectArgs(debugPort));
+    }
+    return { nodeBin, argv: [...nodeArgs, ...args], env, debugPort };
+  }
 
-    // Go: constructArguments. The monitor address is the engine's own: the Go host interposes a
-    // pass-through ResourceMonitor proxy plus a pipe pair for synchronous invokes (--sync), which
-    // @pulumi/pulumi 3.270 no longer uses (runtime.tryGetSyncInvokes has no callers).
+  /**
+   * The run script's command line: how @pulumi/pulumi/cmd/run learns the engine, monitor, stack
+   * and program to run (Go: constructArguments). The monitor address is the engine's own: the Go
+   * host interposes a pass-through ResourceMonitor proxy plus a pipe pair for synchronous invokes
+   * (--sync), which @pulumi/pulumi 3.270 no longer uses (runtime.tryGetSyncInvokes has no callers).
+   * @param {RunRequest} req
+   * @param {string} engineAddress
+   * @param {string} runPath the resolved run script
+   * @param {string} programDir
+   * @returns {string[]}
+   */
+  programArguments(req, engineAddress, runPath, programDir) {
+    const info = req.getInfo();
+    // "." makes node load the package's "main" (index.js by default), as `pulumi up` in a
+    // project folder expects.
+    const entryPoint = info?.getEntryPoint() || req.getProgram() || ".";
     const args = [runPath];
     const maybeAppendArg = (/** @type {string} */ k, /** @type {string | undefined} */ v) => {
       if (v) {
@@ -344,57 +416,33 @@ class NodeLanguageHost {
     maybeAppendArg("parallel", String(req.getParallel()));
     maybeAppendArg("tracing", this.tracing);
     args.push(entryPoint, ...req.getArgsList());
+    return args;
+  }
 
-    /** @type {NodeJS.ProcessEnv} */
-    const env = { ...process.env };
-    try {
-      env.PULUMI_CONFIG = constructConfig(req.getConfigMap().entries());
-    } catch (err) {
-      return fail(`failed to serialize configuration: ${/** @type {Error} */ (err).message}`);
-    }
-    env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(req.getConfigsecretkeysList());
-
-    let opts;
-    let runtimeArgs;
-    try {
-      opts = parseOptions(optionsOf(info));
-      runtimeArgs = shellSplit(opts.nodeargs);
-    } catch (err) {
-      return fail(/** @type {Error} */ (err).message);
-    }
-    if (opts.typescript) {
-      env.PULUMI_NODEJS_TYPESCRIPT = "true";
-    }
-    if (opts.tsconfigpath) {
-      env.PULUMI_NODEJS_TSCONFIG_PATH = opts.tsconfigpath;
-    }
-
-    let debugPort = 0;
-    if (req.getAttachDebugger()) {
-      try {
-        debugPort = await findNextAvailablePort(PREFERRED_DEBUG_PORT);
-      } catch (err) {
-        return fail(`failed to find available port for debugger: ${/** @type {Error} */ (err).message}`);
-      }
-      runtimeArgs.push(`--inspect-brk=${debugPort}`, "--inspect-publish-uid=http");
-    }
-
-    if (this.stopping) {
-      return fail("the language host is shutting down");
-    }
+  /**
+   * Starts a program or plugin with its stdout and stderr piped to this host, and tracks it until
+   * it exits, so that a shutdown can stop it.
+   * @param {string} nodeBin
+   * @param {string[]} args
+   * @param {{ cwd?: string, env: NodeJS.ProcessEnv }} options
+   * @returns {{ child: Child, exited: Promise<Exit> }}
+   */
+  spawnTracked(nodeBin, args, options) {
     /** @type {Child} */
-    const child = spawn(nodeBin, [...runtimeArgs, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(nodeBin, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
     this.track(child);
-    const exited = waitForExit(child);
-    const sniffer = new OomSniffer();
-    child.stdout.on("data", (/** @type {Buffer} */ d) => process.stdout.write(d));
-    child.stderr.on("data", (/** @type {Buffer} */ d) => {
-      process.stderr.write(d);
-      sniffer.scan(d);
-    });
+    return { child, exited: waitForExit(child) };
+  }
 
-    // Go: the child is interrupted (then killed 5 s later) when the Cancel RPC fires or the
-    // Run call itself goes away.
+  /**
+   * Interrupts the program when the engine asks, with the Cancel RPC or by dropping the Run call.
+   * SIGINT first, so the program can end its own way; SIGKILL after the grace period for one that
+   * does not. The Go host does the same, with a 5 s grace.
+   * @param {grpc.ServerUnaryCall<RunRequest, unknown>} call
+   * @param {Child} child
+   * @returns {() => void} the canceller, to be removed from {@link cancellers} once Run answers
+   */
+  interruptOnCancel(call, child) {
     const cancel = () => {
       if (isRunning(child)) {
         child.kill("SIGINT");
@@ -403,32 +451,7 @@ class NodeLanguageHost {
     };
     this.cancellers.add(cancel);
     call.on("cancelled", cancel);
-
-    try {
-      if (req.getAttachDebugger()) {
-        await startDebugging(engineAddress, child, debugPort, "Pulumi: Program (nodejs)");
-      }
-      const { code } = await exited;
-      if (code === 0) {
-        return new langPb.RunResponse();
-      }
-      if (code === EXIT_CODE_ALREADY_REPORTED) {
-        // The program already printed an actionable message: bail without adding another.
-        return new langPb.RunResponse().setBail(true);
-      }
-      let message = `Program exited with non-zero exit code: ${code}`;
-      if (sniffer.detected) {
-        message += `. ${sniffer.message()}`;
-      }
-      return fail(message);
-    } catch (err) {
-      cancel();
-      return fail(
-        `Problem executing program (could not run language executor): ${/** @type {Error} */ (err).message}`,
-      );
-    } finally {
-      this.cancellers.delete(cancel);
-    }
+    return cancel;
   }
 
   /**
@@ -436,39 +459,17 @@ class NodeLanguageHost {
    * `@pulumi/pulumi/cmd/run-policy-pack` behind the {@link PolicyProxy}; other kinds run
    * `@pulumi/pulumi/cmd/run-plugin`. Output streams back as RunPluginResponse messages; the
    * stream ends OK when the plugin exits 0 and with an error status otherwise (as the Go host).
-   * @param {grpc.ServerWritableStream<import("@pulumi/pulumi/proto/language_pb").RunPluginRequest, import("@pulumi/pulumi/proto/language_pb").RunPluginResponse>} call
+   * @param {grpc.ServerWritableStream<RunPluginRequest, RunPluginResponse>} call
    */
   async runPlugin(call) {
     const req = call.request;
-    let finished = false;
-    const send = (/** @type {import("@pulumi/pulumi/proto/language_pb").RunPluginResponse} */ msg) => {
-      if (!finished && !call.cancelled) {
-        call.write(msg);
-      }
-    };
-    const stdout = (/** @type {Buffer} */ b) =>
-      send(new langPb.RunPluginResponse().setStdout(new Uint8Array(b)));
-    const stderr = (/** @type {Buffer} */ b) =>
-      send(new langPb.RunPluginResponse().setStderr(new Uint8Array(b)));
-    const finish = (/** @type {unknown} */ err) => {
-      if (finished) {
-        return;
-      }
-      finished = true;
-      if (call.cancelled) {
-        return;
-      }
-      if (err) {
-        call.emit("error", toStatus(err));
-      } else {
-        call.end();
-      }
-    };
-
+    const output = pluginOutputStream(call);
     /** @type {PolicyProxy | undefined} */
     let proxy;
     /** @type {Child | undefined} */
     let child;
+    // A plugin only serves the engine. Once the engine cancels or drops the call nobody is left
+    // to use it, so unlike a program it is killed at once, without an interrupt first.
     const kill = () => {
       if (child) {
         signalChild(child, "SIGKILL");
@@ -480,113 +481,45 @@ class NodeLanguageHost {
 
     try {
       const engineAddress = this.requireEngine();
-      const info = req.getInfo();
-      const programDir = info?.getProgramDirectory() || req.getPwd() || process.cwd();
-      const isAnalyzer = req.getKind() === "analyzer";
-
-      const nodeBin = lookPath("node");
-      if (!nodeBin) {
-        throw new Error('exec: "node": executable file not found in $PATH');
+      const launch = await preparePlugin(req);
+      if (launch.isAnalyzer) {
+        proxy = new PolicyProxy(output.stdout);
+        await configurePolicyPack(proxy, launch.env);
       }
-      const opts = parseOptions(optionsOf(info));
-
-      const envList = req.getEnvList();
-      /** @type {NodeJS.ProcessEnv} */
-      const env = envList.length > 0 ? envFromList(envList) : { ...process.env };
-      if (opts.typescript) {
-        env.PULUMI_NODEJS_TYPESCRIPT = "true";
-      }
-      if (opts.tsconfigpath) {
-        env.PULUMI_NODEJS_TSCONFIG_PATH = opts.tsconfigpath;
-      }
-
-      // Policy packs need special treatment for back compatibility: they used to be started by the
-      // `pulumi-analyzer-policy` shim, which ran this module.
-      const runModule = isAnalyzer
-        ? "@pulumi/pulumi/cmd/run-policy-pack"
-        : process.env.PULUMI_LANGUAGE_NODEJS_RUN_PATH || "@pulumi/pulumi/cmd/run-plugin";
-      const runPath = await locateModule(runModule, programDir, nodeBin, true);
-
-      const args = shellSplit(opts.nodeargs);
-      let debugPort = 0;
+      this.ensurePluginMayStart(call);
+      const started = this.spawnTracked(launch.nodeBin, launch.args, { cwd: launch.cwd, env: launch.env });
+      child = started.child;
+      child.stderr.on("data", output.stderr);
       if (req.getAttachDebugger()) {
-        debugPort = await findNextAvailablePort(PREFERRED_DEBUG_PORT);
-        args.push(`--inspect-brk=${debugPort}`, "--inspect-publish-uid=http");
+        await startDebugging(engineAddress, child, launch.debugPort, `Pulumi: Plugin (${req.getName()})`);
       }
-      args.push(runPath);
-      // Policy packs take the program directory as the _last_ argument; other plugins first.
-      if (isAnalyzer) {
-        args.push(...req.getArgsList(), programDir);
-      } else {
-        args.push(programDir, ...req.getArgsList());
-      }
-
-      if (isAnalyzer) {
-        proxy = new PolicyProxy(stdout);
-        await proxy.start();
-        const config = await proxy.awaitConfiguration();
-        if (config) {
-          const r = config.request;
-          const maybeSetEnv = (/** @type {string} */ k, /** @type {string} */ v) => {
-            if (v) {
-              env[k] = v;
-            }
-          };
-          maybeSetEnv("PULUMI_NODEJS_ORGANIZATION", r.getOrganization());
-          maybeSetEnv("PULUMI_NODEJS_PROJECT", r.getProject());
-          maybeSetEnv("PULUMI_NODEJS_STACK", r.getStack());
-          maybeSetEnv("PULUMI_NODEJS_DRY_RUN", String(r.getDryRun()));
-          const cfg = r.getConfigMap();
-          if (cfg.getLength() > 0) {
-            maybeSetEnv("PULUMI_CONFIG", JSON.stringify(Object.fromEntries(cfg.entries())));
-          }
-        }
-      }
-      if (call.cancelled) {
-        throw new Error("RunPlugin was cancelled");
-      }
-      if (this.stopping) {
-        throw new Error("the language host is shutting down");
-      }
-
-      // Node policy packs always ran with the policy pack directory as working directory.
-      child = spawn(nodeBin, args, {
-        cwd: isAnalyzer ? programDir : req.getPwd() || programDir,
-        env,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      this.track(child);
-      const exited = waitForExit(child);
-      child.stderr.on("data", stderr);
-      if (req.getAttachDebugger()) {
-        await startDebugging(engineAddress, child, debugPort, `Pulumi: Plugin (${req.getName()})`);
-      }
-
-      let exit;
-      if (proxy) {
-        try {
-          exit = await proxy.attach(child, exited);
-        } catch (err) {
-          kill();
-          throw new Error(
-            `Problem executing plugin program (could not run language executor): could not attach policy pack proxy: ${
-              /** @type {Error} */ (err).message
-            }`,
-          );
-        }
-      } else {
-        child.stdout.on("data", stdout);
-        exit = await exited;
-      }
+      const exit = proxy
+        ? await attachPolicyPack(proxy, child, started.exited, kill)
+        : await relayPluginStdout(child, started.exited, output.stdout);
       if (exit.code !== 0) {
         throw new Error(`Program exited with non-zero exit code: ${exit.code}`);
       }
-      finish(undefined);
+      output.finish(undefined);
     } catch (err) {
-      finish(err);
+      output.finish(err);
     } finally {
       this.cancellers.delete(kill);
       proxy?.close();
+    }
+  }
+
+  /**
+   * Refuses to start a plugin nobody wants any more: the engine dropped the call while the policy
+   * proxy waited for ConfigureStack, or a shutdown began (a plugin started now would outlive the
+   * host).
+   * @param {grpc.ServerWritableStream<RunPluginRequest, RunPluginResponse>} call
+   */
+  ensurePluginMayStart(call) {
+    if (call.cancelled) {
+      throw new Error("RunPlugin was cancelled");
+    }
+    if (this.stopping) {
+      throw new Error("the language host is shutting down");
     }
   }
 
@@ -665,6 +598,314 @@ class NodeLanguageHost {
     }
     return res;
   }
+}
+
+// ---- Run: the steps that start a program and turn its exit into a RunResponse ----
+
+/** @param {string} message */
+function failedRun(message) {
+  return new langPb.RunResponse().setError(message);
+}
+
+/**
+ * The run script that starts a program, resolved from the program directory so that the
+ * program's own @pulumi/pulumi runs it. PULUMI_LANGUAGE_NODEJS_RUN_PATH replaces it, as in the Go
+ * host, so tests can run a stand-in.
+ * @param {string} programDir
+ * @param {string} nodeBin
+ * @returns {Promise<string>}
+ */
+async function locateRunScript(programDir, nodeBin) {
+  try {
+    return await locateModule(
+      process.env.PULUMI_LANGUAGE_NODEJS_RUN_PATH || DEFAULT_RUN_PATH,
+      programDir,
+      nodeBin,
+      false,
+    );
+  } catch (err) {
+    throw new ProgramFailure(/** @type {Error} */ (err).message);
+  }
+}
+
+/**
+ * The program's environment: the host's own plus the stack's config and the names of its secret
+ * keys. @pulumi/pulumi reads these at start-up (PULUMI_CONFIG, PULUMI_CONFIG_SECRET_KEYS); config
+ * keys take the legacy `<namespace>:config:<name>` form that every @pulumi/pulumi version reads.
+ * @param {RunRequest} req
+ * @returns {NodeJS.ProcessEnv}
+ */
+function programEnvironment(req) {
+  /** @type {NodeJS.ProcessEnv} */
+  const env = { ...process.env };
+  try {
+    env.PULUMI_CONFIG = constructConfig(req.getConfigMap().entries());
+  } catch (err) {
+    throw new ProgramFailure(`failed to serialize configuration: ${/** @type {Error} */ (err).message}`);
+  }
+  env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(req.getConfigsecretkeysList());
+  return env;
+}
+
+/**
+ * The `runtime.options` of Pulumi.yaml, and the node flags its `nodeargs` splits into. A bad
+ * option is the project's mistake, reported as the program's error.
+ * @param {ProgramInfo | undefined} info
+ * @returns {{ options: import("./util.js").NodeOptions, nodeArgs: string[] }}
+ */
+function programRuntimeOptions(info) {
+  try {
+    const options = parseOptions(optionsOf(info));
+    return { options, nodeArgs: shellSplit(options.nodeargs) };
+  } catch (err) {
+    throw new ProgramFailure(/** @type {Error} */ (err).message);
+  }
+}
+
+/**
+ * A free port for the program's inspector: node's default 9229 when it is free, so the debug
+ * configuration sent to the engine need not name it (see {@link startDebugging}).
+ */
+async function programDebugPort() {
+  try {
+    return await findNextAvailablePort(PREFERRED_DEBUG_PORT);
+  } catch (err) {
+    throw new ProgramFailure(
+      `failed to find available port for debugger: ${/** @type {Error} */ (err).message}`,
+    );
+  }
+}
+
+/**
+ * Passes the program's output through to the host's own stdout and stderr, which the engine shows
+ * as the program's output. stderr is also watched for V8's out-of-memory banner, so that a
+ * crashed program's error can say how to give it more memory (Go: oomSniffer).
+ * @param {Child} child
+ * @returns {OomSniffer}
+ */
+function relayProgramOutput(child) {
+  const sniffer = new OomSniffer();
+  child.stdout.on("data", (/** @type {Buffer} */ d) => process.stdout.write(d));
+  child.stderr.on("data", (/** @type {Buffer} */ d) => {
+    process.stderr.write(d);
+    sniffer.scan(d);
+  });
+  return sniffer;
+}
+
+/**
+ * Run's answer for a program that exited. {@link EXIT_CODE_ALREADY_REPORTED} (32) means the run
+ * script already printed an actionable message: `bail` tells the engine to fail without adding
+ * one of its own.
+ * @param {Exit} exit
+ * @param {OomSniffer} sniffer
+ * @returns {RunResponse}
+ */
+function runResponseFor(exit, sniffer) {
+  if (exit.code === 0) {
+    return new langPb.RunResponse();
+  }
+  if (exit.code === EXIT_CODE_ALREADY_REPORTED) {
+    return new langPb.RunResponse().setBail(true);
+  }
+  let message = `Program exited with non-zero exit code: ${exit.code}`;
+  if (sniffer.detected) {
+    message += `. ${sniffer.message()}`;
+  }
+  return failedRun(message);
+}
+
+// ---- RunPlugin: the steps that start a plugin and stream its output back ----
+
+/**
+ * RunPlugin's response stream: the plugin's stdout and stderr as RunPluginResponse messages, then
+ * exactly one end, OK or an error status. Nothing is written once the stream has ended or the
+ * engine has dropped the call, since nobody reads it any more.
+ * @param {grpc.ServerWritableStream<RunPluginRequest, RunPluginResponse>} call
+ */
+function pluginOutputStream(call) {
+  let finished = false;
+  const send = (/** @type {RunPluginResponse} */ msg) => {
+    if (!finished && !call.cancelled) {
+      call.write(msg);
+    }
+  };
+  return {
+    stdout: (/** @type {Buffer} */ b) => send(new langPb.RunPluginResponse().setStdout(new Uint8Array(b))),
+    stderr: (/** @type {Buffer} */ b) => send(new langPb.RunPluginResponse().setStderr(new Uint8Array(b))),
+    /** Ends the stream: OK without `err`, else with `err` as the status. */
+    finish: (/** @type {unknown} */ err) => {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      if (call.cancelled) {
+        return;
+      }
+      if (err) {
+        call.emit("error", toStatus(err));
+      } else {
+        call.end();
+      }
+    },
+  };
+}
+
+/**
+ * Works out how RunPlugin starts the plugin: node, the run script for its kind, its arguments,
+ * working directory and environment, with the runtime options of PulumiPolicy.yaml or
+ * PulumiPlugin.yaml applied. The checks run in this order, which decides the error when more than
+ * one thing is wrong.
+ * @param {RunPluginRequest} req
+ */
+async function preparePlugin(req) {
+  const info = req.getInfo();
+  const programDir = info?.getProgramDirectory() || req.getPwd() || process.cwd();
+  const isAnalyzer = req.getKind() === "analyzer";
+  const nodeBin = lookPath("node");
+  if (!nodeBin) {
+    throw new Error('exec: "node": executable file not found in $PATH');
+  }
+  const options = parseOptions(optionsOf(info));
+  const env = pluginEnvironment(req, options);
+  const runPath = await locateModule(pluginRunModule(isAnalyzer), programDir, nodeBin, true);
+  const args = shellSplit(options.nodeargs);
+  let debugPort = 0;
+  if (req.getAttachDebugger()) {
+    debugPort = await findNextAvailablePort(PREFERRED_DEBUG_PORT);
+    args.push(...inspectArgs(debugPort));
+  }
+  // Policy packs take the program directory as the _last_ argument; other plugins first.
+  if (isAnalyzer) {
+    args.push(runPath, ...req.getArgsList(), programDir);
+  } else {
+    args.push(runPath, programDir, ...req.getArgsList());
+  }
+  // Node policy packs always ran with the policy pack directory as working directory.
+  const cwd = isAnalyzer ? programDir : req.getPwd() || programDir;
+  return { nodeBin, args, cwd, env, isAnalyzer, debugPort };
+}
+
+/**
+ * The plugin's environment: the one the engine put in the request when it sent one (the engine
+ * decides what a plugin sees), else the host's own; plus the TypeScript options.
+ * @param {RunPluginRequest} req
+ * @param {import("./util.js").NodeOptions} options
+ * @returns {NodeJS.ProcessEnv}
+ */
+function pluginEnvironment(req, options) {
+  const envList = req.getEnvList();
+  /** @type {NodeJS.ProcessEnv} */
+  const env = envList.length > 0 ? envFromList(envList) : { ...process.env };
+  setTypeScriptEnvironment(env, options);
+  return env;
+}
+
+/**
+ * The module that runs a plugin of this kind. Policy packs need special treatment for back
+ * compatibility: they used to be started by the `pulumi-analyzer-policy` shim, which ran
+ * run-policy-pack.
+ * @param {boolean} isAnalyzer
+ */
+function pluginRunModule(isAnalyzer) {
+  return isAnalyzer
+    ? "@pulumi/pulumi/cmd/run-policy-pack"
+    : process.env.PULUMI_LANGUAGE_NODEJS_RUN_PATH || "@pulumi/pulumi/cmd/run-plugin";
+}
+
+/**
+ * Serves the policy proxy, waits for the engine's ConfigureStack and puts the stack's
+ * organization, project, stack, dry-run flag and config into the pack's environment. The engine
+ * now sends them over gRPC, but `@pulumi/pulumi/cmd/run-policy-pack` and `@pulumi/policy` still
+ * read them from these variables at start-up (see policy-proxy.js). Without ConfigureStack
+ * (`pulumi policy publish` has no stack) the pack starts without them.
+ * @param {PolicyProxy} proxy
+ * @param {NodeJS.ProcessEnv} env the pack's environment, completed here
+ */
+async function configurePolicyPack(proxy, env) {
+  await proxy.start();
+  const config = await proxy.awaitConfiguration();
+  if (!config) {
+    return;
+  }
+  const r = config.request;
+  const maybeSetEnv = (/** @type {string} */ k, /** @type {string} */ v) => {
+    if (v) {
+      env[k] = v;
+    }
+  };
+  maybeSetEnv("PULUMI_NODEJS_ORGANIZATION", r.getOrganization());
+  maybeSetEnv("PULUMI_NODEJS_PROJECT", r.getProject());
+  maybeSetEnv("PULUMI_NODEJS_STACK", r.getStack());
+  maybeSetEnv("PULUMI_NODEJS_DRY_RUN", String(r.getDryRun()));
+  const cfg = r.getConfigMap();
+  if (cfg.getLength() > 0) {
+    maybeSetEnv("PULUMI_CONFIG", JSON.stringify(Object.fromEntries(cfg.entries())));
+  }
+}
+
+/**
+ * Hands the started pack to the proxy, which reads the pack's port, replays ConfigureStack and
+ * forwards the engine's Analyzer calls until the pack exits. A pack the proxy cannot reach is of
+ * no use to the engine, so it is killed.
+ * @param {PolicyProxy} proxy
+ * @param {Child} child
+ * @param {Promise<Exit>} exited
+ * @param {() => void} kill
+ * @returns {Promise<Exit>}
+ */
+async function attachPolicyPack(proxy, child, exited, kill) {
+  try {
+    return await proxy.attach(child, exited);
+  } catch (err) {
+    kill();
+    throw new Error(
+      `Problem executing plugin program (could not run language executor): could not attach policy pack proxy: ${
+        /** @type {Error} */ (err).message
+      }`,
+    );
+  }
+}
+
+/**
+ * Streams a plugin's stdout to the engine (a policy pack's goes through {@link attachPolicyPack}
+ * instead, which first reads the pack's port from it).
+ * @param {Child} child
+ * @param {Promise<Exit>} exited
+ * @param {(chunk: Buffer) => void} stdout
+ * @returns {Promise<Exit>}
+ */
+function relayPluginStdout(child, exited, stdout) {
+  child.stdout.on("data", stdout);
+  return exited;
+}
+
+// ---- Shared by Run and RunPlugin ----
+
+/**
+ * Tells @pulumi/pulumi's run scripts whether to register ts-node and with which tsconfig.json.
+ * They read these variables, not Pulumi.yaml, so the `typescript` and `tsconfig` runtime options
+ * take effect only through them.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {import("./util.js").NodeOptions} options
+ */
+function setTypeScriptEnvironment(env, options) {
+  if (options.typescript) {
+    env.PULUMI_NODEJS_TYPESCRIPT = "true";
+  }
+  if (options.tsconfigpath) {
+    env.PULUMI_NODEJS_TSCONFIG_PATH = options.tsconfigpath;
+  }
+}
+
+/**
+ * Node flags that open the inspector on `port` and stop before the first line, so the debugger
+ * the engine attaches (StartDebugging) misses nothing. The inspector's URL goes only to its HTTP
+ * endpoint, not to stderr, where it would show up as the program's output.
+ * @param {number} port
+ */
+function inspectArgs(port) {
+  return [`--inspect-brk=${port}`, "--inspect-publish-uid=http"];
 }
 
 /**
