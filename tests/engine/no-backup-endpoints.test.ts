@@ -1,7 +1,7 @@
 /**
- * Issue 11 through the real engine (Automation API, inline programs) against an emulator without the
- * manual-backup endpoints (`backupEndpoints: false`: every `/v1/backups` path answers 404 like an
- * unknown path), which is what the live API may be.
+ * An API without the manual-backup endpoints, through the real engine (Automation API, inline
+ * programs): the emulator with `backupEndpoints: false`, where every `/v1/backups` path answers 404
+ * like an unknown path, which is what the live API may be.
  *
  * - A BackupSchedule and a Restore of a backup id known from the console (seeded by the admin API)
  *   work fully: preview, up, refresh, a Terraform-style update that switches the schedule off shown
@@ -12,6 +12,7 @@
  * Each test asserts the engine's change summary or error text, the emulator's request log and state.
  */
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { configKey, restoreMessages } from "@pulumi-dfcloud/provider";
 import type { RunningEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -54,8 +55,8 @@ afterAll(async () => {
 /** A stack of `program` configured for the emulator. */
 async function stackOf(name: string, program: PulumiFn): Promise<Stack> {
   const { stack } = await inlineStack(name, program);
-  await stack.setConfig("dfcloud:apiKey", { value: API_KEY, secret: true });
-  await stack.setConfig("dfcloud:apiUrl", { value: emulator.url });
+  await stack.setConfig(configKey("apiKey"), { value: API_KEY, secret: true });
+  await stack.setConfig(configKey("apiUrl"), { value: emulator.url });
   await emulator.admin.clearRequests();
   return stack;
 }
@@ -94,10 +95,8 @@ describe("BackupSchedule and Restore without backup endpoints", () => {
   let stack: Stack;
   const output: string[] = [];
   const onOutput = (line: string) => output.push(line);
-  const warning = () =>
-    `warning: Restore backupId: backup ${backupId} cannot be verified before \`pulumi up\`: ${MISSING}. ` +
-    "Only the datastore was checked; if the backup does not exist, is not ready or does not fit the datastore, " +
-    "the API refuses the restore at `up` and nothing is changed";
+  // The engine prints a warning's severity before it.
+  const warning = () => `warning: ${restoreMessages.backupUnverified(backupId, MISSING)}`;
 
   beforeAll(async () => {
     stack = await stackOf("nbe-schedule-restore", async () => {
@@ -189,9 +188,7 @@ describe("BackupSchedule and Restore without backup endpoints", () => {
     const datastore = await liveDatastore();
     expect(datastore.config.backup_policy).toEqual({ ...DECLARED_POLICY, enabled: false });
     expect(datastore.data).toEqual({ order: "C" });
-    expect(output.join("")).toContain(
-      `Restore of backup ${backupId} removed from the stack; datastore ${datastoreId} keeps its data (a restore cannot be undone)`,
-    );
+    expect(output.join("")).toContain(restoreMessages.removedFromStack(backupId, datastoreId));
     expect(writesIn(await apiCalls())).toEqual([`PUT /v1/datastores/${datastoreId} 200`]);
     expect(await backupIds()).toEqual([backupId]);
   });

@@ -1,6 +1,6 @@
 /**
- * Issue 10's safety defects through the real engine (Automation API, inline programs) against the
- * emulator: a restore runs at most once across a failure after it started and a killed provider;
+ * The promises that keep data safe, through the real engine (Automation API, inline programs) against
+ * the emulator: a restore runs at most once across a failure after it started and a killed provider;
  * identical backups never share an id; expiry is judged on the API's clock; bad ids fail the
  * preview; a failed backup is final; a cascade into a Restore shows at preview; a new wait timeout
  * reaches state. Each test asserts the engine's change summary or error, the emulator's request log
@@ -8,7 +8,7 @@
  */
 import * as fs from "node:fs";
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import { configKey } from "@pulumi-dfcloud/provider";
+import { configKey, restoreMessages } from "@pulumi-dfcloud/provider";
 import type { RunningEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -116,7 +116,7 @@ describe("a restore runs at most once", () => {
     await emulator.admin.clearRequests();
   });
 
-  it("records a restore that failed after it started, and the next up waits for it without a second PUT (defect 2)", async () => {
+  it("records a restore that failed after it started, and the next up waits for it without a second PUT", async () => {
     const { stack } = await stackOf("restore-failed-wait", program);
     const output: string[] = [];
     const running = stack.up({ onOutput: (line) => output.push(line) }).catch((error: Error) => error);
@@ -147,7 +147,7 @@ describe("a restore runs at most once", () => {
     expect(await emulator.admin.getData(datastoreId)).toEqual({ order: "written after the restore" });
   });
 
-  it("after a killed provider, starts no second restore and says how to record or repeat it (defect 3)", async () => {
+  it("after a killed provider, starts no second restore and says how to record or repeat it", async () => {
     const { stack, workDir } = await stackOf("restore-killed", program);
     const running = stack.up().catch((error: Error) => error);
     await until(restorePutSeen, "the restore PUT");
@@ -160,11 +160,9 @@ describe("a restore runs at most once", () => {
 
     const refused = await stack.up().catch((error: Error) => error);
     expect(refused).toBeInstanceOf(Error);
+    const lastRestore = JSON.stringify({ backup_id: backupId, loaded: true });
     expect(String((refused as Error).message)).toContain(
-      `backupId: datastore ${datastoreId} already holds backup ${backupId}`,
-    );
-    expect(String((refused as Error).message)).toContain(
-      'set `ifAlreadyLoaded: "skip"` to record the restore',
+      `backupId: ${restoreMessages.alreadyHeld(datastoreId, backupId, lastRestore)}`,
     );
 
     ifAlreadyLoaded = "skip";
@@ -271,10 +269,17 @@ describe("a new trigger restores again, in place", () => {
     trigger = "t2";
     const lost = await stack.up().catch((error: Error) => error);
     expect(lost).toBeInstanceOf(Error);
+    const lastRestore = JSON.stringify({ backup_id: backupId, loaded: true });
+    // The client's account of the lost answer, then what the Restore did about it.
+    const why =
+      `The answer to PUT /v1/datastores/${datastoreId} (the restore of backup ${backupId}) was lost, and datastore ` +
+      `${datastoreId} is now active with restore ${lastRestore} (before: ${lastRestore}): cannot tell whether it was applied`;
+    const rerunning = restoreMessages.operation.rerunning(backupId, datastoreId, "t2");
     expect(String((lost as Error).message)).toContain(
-      'The restore was not sent again. It is recorded in the stack with status "unknown"',
+      `${rerunning}: ${restoreMessages.answerLostRecorded(why)}`,
     );
-    expect((await stateOf(stack)).drill?.outputs).toMatchObject({ trigger: "t2", status: "unknown" });
+    const record = (await stateOf(stack)).drill?.outputs;
+    expect(record).toMatchObject({ trigger: "t2", status: "unknown" });
     expect(await restorePuts()).toEqual([`PUT /v1/datastores/${datastoreId}`]);
     // The lost request did restore (the emulator handled it before dropping the answer); what is
     // written after it must survive every later `up`.
@@ -285,11 +290,10 @@ describe("a new trigger restores again, in place", () => {
 
     const refused = await stack.up().catch((error: Error) => error);
     expect(refused).toBeInstanceOf(Error);
+    const held = { datastoreId, backupId, status: "active", lastRestore };
+    const requested = { trigger: "t2", startedAt: String(record?.startedAt) };
     expect(String((refused as Error).message)).toContain(
-      `backupId: the restore of backup ${backupId} into datastore ${datastoreId} this stack records as requested at `,
-    );
-    expect(String((refused as Error).message)).toContain(
-      "lost its answer, and the datastore cannot show whether it took",
+      `${rerunning}: backupId: ${restoreMessages.recordLostAnswer(held, requested)}`,
     );
     expect(await writes()).toEqual([]);
 
@@ -302,7 +306,7 @@ describe("a new trigger restores again, in place", () => {
   });
 });
 
-describe("identical backups in one program (defect 4)", () => {
+describe("identical backups in one program", () => {
   it("never share one id, even when the answer to the first POST is lost", async () => {
     const program: PulumiFn = async () => {
       const spec = { datastoreId, description: "twin", retentionDays: 3 };
@@ -327,7 +331,7 @@ describe("identical backups in one program (defect 4)", () => {
   });
 });
 
-describe("expiry on the API's clock (defect 5)", () => {
+describe("expiry on the API's clock", () => {
   it("keeps a backup the API expired as `expired` on refresh, and up makes no new one", async () => {
     const program: PulumiFn = async () => {
       const backup = new dfcloud.Backup("two-weeks", { datastoreId, description: "kept", retentionDays: 14 });
@@ -350,7 +354,7 @@ describe("expiry on the API's clock (defect 5)", () => {
   });
 });
 
-describe("preview checks ids (defect 6)", () => {
+describe("preview checks ids", () => {
   let schedule: { datastoreId: string } | undefined;
   let backup: { datastoreId: string } | undefined;
   const program: PulumiFn = async () => {
@@ -383,7 +387,7 @@ describe("preview checks ids (defect 6)", () => {
   });
 });
 
-describe("a failed backup (defect 8)", () => {
+describe("a failed backup", () => {
   it("says it is final and how to replace it, at every up, without waiting again", async () => {
     const failed = await emulator.admin.seedBackup(datastoreId, {
       status: "failed",
@@ -411,7 +415,7 @@ describe("a failed backup (defect 8)", () => {
   });
 });
 
-describe("a cascade into a Restore (defect 10)", () => {
+describe("a cascade into a Restore", () => {
   it("shows at preview: the Restore is listed as changing and a warning says up will stop", async () => {
     let description = "before the drill";
     const program: PulumiFn = async () => {
@@ -430,14 +434,11 @@ describe("a cascade into a Restore (defect 10)", () => {
     const preview = stepRecorder();
     await stack.preview({ onEvent: preview.onEvent, onOutput: (line) => output.push(line) });
     expect(preview.counts).toMatchObject({ "create-replacement": 1, update: 1 });
-    expect(output.join("")).toContain(
-      "warning: Restore backupId is not known until `pulumi up`; this restore already ran, so if backupId changes, " +
-        "`up` will stop before restoring anything unless `trigger` changes too",
-    );
+    expect(output.join("")).toContain(`warning: ${restoreMessages.idNotKnownYet("backupId")}`);
   });
 });
 
-describe("a new wait timeout alone (defect 9)", () => {
+describe("a new wait timeout alone", () => {
   it("is an in-place update that reaches state and writes nothing", async () => {
     let waitTimeoutMinutes = 30;
     const program: PulumiFn = async () => {

@@ -42,7 +42,7 @@ export function backupInfo(backup: Backup): BackupInfo {
 
 /** Maps the API's datastore to {@link DatastoreInfo}. */
 export function datastoreInfo(datastore: Datastore): DatastoreInfo {
-  const restore = datastore.config.restore;
+  const restored = lastRestore(datastore);
   const backupSchedule = fromBackupPolicy(datastore.config.backup_policy);
   return {
     datastoreId: datastore.datastore_id,
@@ -52,9 +52,7 @@ export function datastoreInfo(datastore: Datastore): DatastoreInfo {
     region: datastore.config.location?.region ?? "",
     shardCount: shardCount(datastore.config) ?? 0,
     ...(backupSchedule ? { backupSchedule } : {}),
-    ...(restore?.backup_id
-      ? { lastRestore: { backupId: restore.backup_id, loaded: restore.loaded === true } }
-      : {}),
+    ...(restored ? { lastRestore: restored } : {}),
   };
 }
 
@@ -135,3 +133,66 @@ export const disablingSchedule: ConfigMutation = (config) =>
   config.backup_policy?.enabled === true
     ? { ...config, backup_policy: { ...config.backup_policy, enabled: false } }
     : undefined;
+
+/** A datastore's last restore: the backup it names, and whether it finished loading. */
+export interface LastRestore {
+  backupId: string;
+  /** True once the restore completed. */
+  loaded: boolean;
+}
+
+/**
+ * The datastore's last restore (its `config.restore`); undefined when it names no backup (none, or
+ * an empty `backup_id`). The API keeps only this one, with no time or history.
+ */
+export function lastRestore(datastore: Datastore): LastRestore | undefined {
+  const restore = datastore.config.restore;
+  return restore?.backup_id ? { backupId: restore.backup_id, loaded: restore.loaded === true } : undefined;
+}
+
+/** The datastore's last restore as the API sent it, for a message that quotes it. */
+export function lastRestoreText(datastore: Datastore): string {
+  return JSON.stringify(datastore.config.restore);
+}
+
+/** The datastore's status as the API reports it (`active`, `restoring`, …), for a message. */
+export function datastoreStatus(datastore: Datastore): string {
+  return datastore.status;
+}
+
+/** True while a datastore runs a restore (of any backup). */
+export function isRestoring(datastore: Datastore): boolean {
+  return datastore.status === "restoring";
+}
+
+/** True while a datastore runs a restore of `backupId`. */
+export function isRestoringBackup(datastore: Datastore, backupId: string): boolean {
+  return isRestoring(datastore) && lastRestore(datastore)?.backupId === backupId;
+}
+
+/** True once a datastore accepts writes again with `backupId` loaded: a restore of it finished. */
+export function hasLoadedBackup(datastore: Datastore, backupId: string): boolean {
+  const restored = lastRestore(datastore);
+  return isActive(datastore) && restored?.backupId === backupId && restored.loaded;
+}
+
+/** Where a datastore runs, for the check that a backup fits it before a restore. */
+export interface RestoreTarget {
+  datastoreId: string;
+  /** Empty when the API did not say. */
+  cloudProvider: string;
+  /** Empty when the API did not say. */
+  region: string;
+  /** Undefined when the config does not tell (a shard size the API manages itself). */
+  shardCount: number | undefined;
+}
+
+/** Maps the API's datastore to the {@link RestoreTarget} a backup must fit. */
+export function restoreTarget(datastore: Datastore): RestoreTarget {
+  return {
+    datastoreId: datastore.datastore_id,
+    cloudProvider: datastore.config.location?.provider ?? "",
+    region: datastore.config.location?.region ?? "",
+    shardCount: shardCount(datastore.config),
+  };
+}

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { backupLogic } from "../../src/resources/backup";
 import { backupScheduleLogic } from "../../src/resources/backup-schedule";
-import { restoreLogic } from "../../src/resources/restore";
+import { restoreLogic, restoreMessages } from "../../src/resources/restore";
 import { OTHER_API_KEY, useHarness } from "./support";
 
 const harness = useHarness();
@@ -20,9 +20,8 @@ const ID_SHAPE = 'ids are 1 to 128 letters, digits, "_" and "-"';
 const DATASTORE_ID = `is not a datastore id: ${ID_SHAPE} (for example dst_…)`;
 const BACKUP_ID = `is not a backup id: ${ID_SHAPE} (for example bkp_…)`;
 const DESCRIPTION = 'must be a string of at most 256 characters (default "")';
-const DATA_LOSS =
-  "must be the literal true: a restore deletes every key in the datastore and replaces it with the backup's data, and cannot be undone";
-const TRIGGER = "must be a string; change it (for example to today's date) to run the restore again";
+const DATA_LOSS = restoreMessages.mustAcknowledgeDataLoss;
+const TRIGGER = restoreMessages.triggerMustBeString;
 const WAIT = "must be a whole number of minutes from 1 to 1440 (default 30)";
 const ZONE = `allowed: an IANA time zone name such as "Europe/Berlin", "America/New_York" or "UTC" (default "UTC")`;
 const DST = `must be "reject", "standardTime" or "follow" (default "reject")`;
@@ -623,7 +622,7 @@ const cases: Case[] = [
     kind: "Restore",
     inputs: restore,
     property: "backupId",
-    reason: (f) => `backupId: backup ${f.pendingBackup} is pending; only a ready backup can be restored`,
+    reason: (f) => `backupId: ${restoreMessages.backupNotReady(f.pendingBackup, "pending")}`,
   },
   {
     name: "restore backup of another region",
@@ -631,14 +630,19 @@ const cases: Case[] = [
     inputs: (f) => ({ ...restore(f), backupId: f.otherRegionBackup }),
     property: "backupId",
     reason: (f) =>
-      `backupId: backup ${f.otherRegionBackup} is in gcp europe-west1 but datastore ${f.datastore} is in aws eu-west-1; a backup restores only into the same cloud and region`,
+      `backupId: ${restoreMessages.otherPlace(
+        f.otherRegionBackup,
+        { cloudProvider: "gcp", region: "europe-west1" },
+        f.datastore,
+        { cloudProvider: "aws", region: "eu-west-1" },
+      )}`,
   },
   {
     name: "restore backup of another account",
     kind: "Restore",
     inputs: (f) => ({ ...restore(f), backupId: f.otherAccountBackup }),
     property: "backupId",
-    reason: (f) => `backupId: backup ${f.otherAccountBackup} does not exist in this account`,
+    reason: (f) => `backupId: ${restoreMessages.backupMissing(f.otherAccountBackup)}`,
   },
   {
     name: "restore unknown datastore",

@@ -1,5 +1,5 @@
 /**
- * The resources and lookups against an emulator without the manual-backup endpoints (issue 11,
+ * The resources and lookups against an API that has only the public datastore calls (the emulator's
  * `backupEndpoints: false`: every `/v1/backups` path answers 404 like an unknown path). BackupSchedule
  * and a Restore of a backup id known from the console work fully; the Restore's preview check warns
  * that the backup cannot be verified and still checks the datastore; Backup and the backup lookups
@@ -12,7 +12,7 @@ import { type BackupInputs, type BackupOutputs, backupLogic } from "../../src/re
 import { type BackupScheduleInputs, backupScheduleLogic } from "../../src/resources/backup-schedule";
 import type { ResourceDeps } from "../../src/resources/deps";
 import { lookups } from "../../src/resources/lookups";
-import { type RestoreInputs, restoreLogic } from "../../src/resources/restore";
+import { type RestoreInputs, restoreLogic, restoreMessages as say } from "../../src/resources/restore";
 import { API_KEY, useHarness } from "./support";
 
 const harness = useHarness({ backupEndpoints: false });
@@ -85,11 +85,6 @@ describe("BackupSchedule without backup endpoints", () => {
 });
 
 describe("Restore without backup endpoints", () => {
-  const warning = (backupId: string) =>
-    `warning: Restore backupId: backup ${backupId} cannot be verified before \`pulumi up\`: ${MISSING}. ` +
-    "Only the datastore was checked; if the backup does not exist, is not ready or does not fit the datastore, " +
-    "the API refuses the restore at `up` and nothing is changed";
-
   it("passes the preview with a warning, then restores the backup known from the console", async () => {
     const { datastoreId, backupId } = await datastoreWithBackup();
     const deps = freshDeps();
@@ -99,7 +94,7 @@ describe("Restore without backup endpoints", () => {
       { datastoreId, backupId, acknowledgeDataLoss: true, trigger: "t1" },
     );
     expect(checked.failures).toBeUndefined();
-    expect(harness().logLines).toEqual([warning(backupId)]);
+    expect(harness().warnings).toEqual([say.backupUnverified(backupId, MISSING)]);
     // One look at the backup, one probe of the collection, the datastore: no write.
     expect((await requests()).sort()).toEqual(
       [
@@ -127,7 +122,7 @@ describe("Restore without backup endpoints", () => {
     expect(checked.failures).toEqual([
       { property: "datastoreId", reason: "datastoreId: datastore dst_nope does not exist in this account" },
     ]);
-    expect(harness().logLines).toEqual([warning(backupId)]);
+    expect(harness().warnings).toEqual([say.backupUnverified(backupId, MISSING)]);
     expect(await harness().writes()).toEqual([]);
   });
 
@@ -144,10 +139,10 @@ describe("Restore without backup endpoints", () => {
       {},
       { datastoreId, backupId, acknowledgeDataLoss: true, trigger: "again" },
     );
-    expect(checked.failures?.map((failure) => failure.property)).toEqual(["backupId"]);
-    expect(checked.failures?.[0]?.reason).toContain(
-      `backupId: datastore ${datastoreId} already holds backup ${backupId}`,
-    );
+    const lastRestore = JSON.stringify({ backup_id: backupId, loaded: true });
+    expect(checked.failures).toEqual([
+      { property: "backupId", reason: `backupId: ${say.alreadyHeld(datastoreId, backupId, lastRestore)}` },
+    ]);
     expect(await harness().writes()).toEqual([]);
   });
 
@@ -162,7 +157,7 @@ describe("Restore without backup endpoints", () => {
     expect(checked.failures).toBeUndefined();
     const error = await logic.create(checked.inputs as RestoreInputs).catch((e: unknown) => e);
     expect(String((error as Error).message)).toBe(
-      `restoring backup bkp_nosuchbackup0000 into datastore ${datastoreId}: PUT /v1/datastores/${datastoreId} failed with ` +
+      `${say.operation.restoring("bkp_nosuchbackup0000", datastoreId)}: PUT /v1/datastores/${datastoreId} failed with ` +
         "400 Bad Request: restore.backup_id: backup bkp_nosuchbackup0000 not found",
     );
     expect(await harness().emulator.admin.getData(datastoreId)).toEqual({ order: "B" });

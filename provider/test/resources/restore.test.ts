@@ -10,11 +10,18 @@ import {
   type RestoreOutputs,
   rerunProblem,
   restoreLogic,
+  restoreMessages as say,
 } from "../../src/resources/restore";
 import { OTHER_API_KEY, useHarness } from "./support";
 
 const harness = useHarness();
 const logic = () => restoreLogic(() => harness().deps);
+
+/** What a datastore that holds `backupId` shows, as the re-run's messages describe it. */
+function held(datastoreId: string, backupId: string, loaded: boolean): say.Held {
+  const lastRestore = JSON.stringify({ backup_id: backupId, loaded });
+  return { datastoreId, backupId, status: "active", lastRestore };
+}
 
 async function readyBackup(datastoreId: string): Promise<string> {
   const { api } = harness().deps;
@@ -56,9 +63,7 @@ describe("Restore create", () => {
     await logic().delete("r1", outs);
     expect(await emulator.admin.getData(id)).toEqual({ now: "kept" });
     expect(await harness().writes()).toEqual([]);
-    expect(harness().logLines).toEqual([
-      `Restore of backup bkp_x removed from the stack; datastore ${id} keeps its data (a restore cannot be undone)`,
-    ]);
+    expect(harness().logLines).toEqual([say.removedFromStack("bkp_x", id)]);
   });
 });
 
@@ -76,9 +81,7 @@ describe("Restore runs only on purpose", () => {
     expect(result.failures).toEqual([
       {
         property: "backupId",
-        reason:
-          'backupId: changed from "bkp_old" to "bkp_new", but this restore already ran and runs again only on purpose: ' +
-          'to restore now, also change `trigger` (for example to today\'s date); to keep things as they are, set backupId back to "bkp_old"',
+        reason: `backupId: ${say.idChangedWithoutTrigger("backupId", "bkp_old", "bkp_new")}`,
       },
     ]);
   });
@@ -129,7 +132,10 @@ describe("Restore checks the backup against the datastore at preview", () => {
     expect(result.failures).toEqual([
       {
         property: "backupId",
-        reason: `backupId: backup ${backupId} is in aws us-east-1 but datastore ${target} is in aws eu-west-1; a backup restores only into the same cloud and region`,
+        reason: `backupId: ${say.otherPlace(backupId, { cloudProvider: "aws", region: "us-east-1" }, target, {
+          cloudProvider: "aws",
+          region: "eu-west-1",
+        })}`,
       },
     ]);
     expect(await harness().writes()).toEqual([]);
@@ -140,9 +146,7 @@ describe("Restore checks the backup against the datastore at preview", () => {
     const single = await harness().seed();
     const backupId = await readyBackup(swarm);
     const result = await logic().check({}, { datastoreId: single, backupId, acknowledgeDataLoss: true });
-    expect(result.failures?.[0]?.reason).toBe(
-      `backupId: backup ${backupId} has 2 shards but datastore ${single} has 1; a multi-shard backup restores only into a datastore with the same shard count`,
-    );
+    expect(result.failures?.[0]?.reason).toBe(`backupId: ${say.shardMismatch(backupId, 2, single, 1)}`);
   });
 
   it("refuses a backup that is not ready yet", async () => {
@@ -157,7 +161,7 @@ describe("Restore checks the backup against the datastore at preview", () => {
       { datastoreId: id, backupId: pending.backup_id, acknowledgeDataLoss: true },
     );
     expect(result.failures?.[0]?.reason).toBe(
-      `backupId: backup ${pending.backup_id} is pending; only a ready backup can be restored`,
+      `backupId: ${say.backupNotReady(pending.backup_id, "pending")}`,
     );
   });
 
@@ -173,7 +177,7 @@ describe("Restore checks the backup against the datastore at preview", () => {
     const { backup_id: backupId } = (await response.json()) as { backup_id: string };
     const result = await logic().check({}, { datastoreId: mine, backupId, acknowledgeDataLoss: true });
     expect(result.failures).toEqual([
-      { property: "backupId", reason: `backupId: backup ${backupId} does not exist in this account` },
+      { property: "backupId", reason: `backupId: ${say.backupMissing(backupId)}` },
     ]);
   });
 });
@@ -196,7 +200,7 @@ describe("Restore gives up on a conflict that waiting cannot fix", () => {
       ifAlreadyLoaded: "fail",
     } as const;
     await expect(logic().create(inputs)).rejects.toThrow(
-      `restoring backup ${pending.backup_id} into datastore ${id}: PUT /v1/datastores/${id} failed with 409 Conflict: `,
+      `${say.operation.restoring(pending.backup_id, id)}: PUT /v1/datastores/${id} failed with 409 Conflict: `,
     );
     expect(await harness().writes()).toEqual(Array(3).fill(`PUT /v1/datastores/${id}`));
   });
@@ -223,9 +227,7 @@ describe("Restore after an interrupted run", () => {
     expect(outs.backupId).toBe(backupId);
     expect(await harness().writes()).toEqual([]);
     expect(await emulator.admin.getData(id)).toEqual({ v: "A" });
-    expect(harness().logLines).toContain(
-      `datastore ${id} is already restoring backup ${backupId} (an interrupted run?); waiting for that restore`,
-    );
+    expect(harness().logLines).toContain(say.alreadyRestoring(id, backupId));
   });
 });
 
@@ -296,9 +298,7 @@ describe("Restore again on a new trigger", () => {
     expect(outs).toMatchObject({ trigger: "t2", status: "restored" });
     expect(await harness().writes()).toEqual([]);
     expect(await emulator.admin.getData(id)).toEqual({ v: "A" });
-    expect(harness().logLines).toContain(
-      `datastore ${id} is already restoring backup ${backupId} (an interrupted run?); waiting for that restore`,
-    );
+    expect(harness().logLines).toContain(say.alreadyRestoring(id, backupId));
   });
 
   it("cannot tell a finished restore sent after the record from the record's own, so it restores again: config.restore keeps no time or history", async () => {
@@ -338,26 +338,22 @@ describe("Restore again on a new trigger", () => {
       status: "unknown",
       startedAt: partial.properties.startedAt,
     });
-    const held = `{"backup_id":"${backupId}","loaded":true}`;
-    expect(partial.message).toBe(
-      `restoring backup ${backupId} into datastore ${id} for trigger "t2": The answer to PUT /v1/datastores/${id} ` +
-        `(the restore of backup ${backupId}) was lost, and datastore ${id} is now active with restore ${held} ` +
-        `(before: ${held}): cannot tell whether it was applied. The restore was not sent again. It is recorded in the ` +
-        'stack with status "unknown", and `pulumi up` starts nothing until you say what to do. Check the datastore\'s ' +
-        'data: if it holds the backup\'s data, set `ifAlreadyLoaded: "skip"` and run `pulumi up` to record the restore; ' +
-        'to restore on purpose, set `ifAlreadyLoaded: "restore"`',
-    );
+    const rerunning = say.operation.rerunning(backupId, id, "t2");
+    const loaded = held(id, backupId, true);
+    // The first part is the client's account of the lost answer.
+    const lost =
+      `The answer to PUT /v1/datastores/${id} (the restore of backup ${backupId}) was lost, and datastore ${id} ` +
+      `is now active with restore ${loaded.lastRestore} (before: ${loaded.lastRestore}): cannot tell whether it was applied`;
+    expect(partial.message).toBe(`${rerunning}: ${say.answerLostRecorded(lost)}`);
     await emulator.admin.clearFaults();
     await emulator.admin.clearRequests();
 
     // The next `up`: the record says the request may have taken, and the datastore cannot say.
-    await expect(logic().update("r", partial.properties, news)).rejects.toThrow(
-      `restoring backup ${backupId} into datastore ${id} for trigger "t2": backupId: the restore of backup ` +
-        `${backupId} into datastore ${id} this stack records as requested at ${partial.properties.startedAt} ` +
-        `(trigger "t2") lost its answer, and the datastore cannot show whether it took: datastore ${id} holds ` +
-        `backup ${backupId} (it is active, its config.restore ${held}) either way. No restore was started. Check ` +
-        "the datastore's data. If it is the backup's data you wanted, set `ifAlreadyLoaded: \"skip\"` to record the " +
-        'restore without running it. To wipe the datastore and restore the backup again on purpose, set `ifAlreadyLoaded: "restore"`',
+    const next = await logic()
+      .update("r", partial.properties, news)
+      .catch((e: unknown) => e);
+    expect((next as Error).message).toBe(
+      `${rerunning}: backupId: ${say.recordLostAnswer(loaded, partial.properties)}`,
     );
     expect(await harness().writes()).toEqual([]);
 
@@ -370,14 +366,12 @@ describe("Restore again on a new trigger", () => {
     const { id, backupId, record } = await restoredOnce();
     const unfinished = { ...record, status: "restoring" } as RestoreOutputs;
     delete unfinished.restoredAt;
-    await expect(logic().update("r", unfinished, inputsFor(id, backupId, "t2"))).rejects.toThrow(
-      `restoring backup ${backupId} into datastore ${id} for trigger "t2": backupId: datastore ${id} holds backup ` +
-        `${backupId} (it is active, its config.restore {"backup_id":"${backupId}","loaded":true}), but the restore of ` +
-        `it this stack records (trigger "t1", started at ${record.startedAt}) was not seen to finish, so this stack ` +
-        'cannot tell whether the datastore was restored again after it: an earlier `pulumi up` with trigger "t2" may ' +
-        "have been interrupted after starting this very restore. No restore was started. To finish the recorded " +
-        'restore first, set `trigger` back to "t1" and run `pulumi up` (it waits for that restore, starting nothing), ' +
-        "then check the data before you change `trigger` again. Check the datastore's data.",
+    const error = await logic()
+      .update("r", unfinished, inputsFor(id, backupId, "t2"))
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `${say.operation.rerunning(backupId, id, "t2")}: backupId: ` +
+        say.recordNotFinished(held(id, backupId, true), unfinished, "t2"),
     );
     expect(await harness().writes()).toEqual([]);
   });
@@ -443,11 +437,7 @@ describe("rerunProblem: the datastore against the restore this stack records", (
 
   it("stops when the backup was requested after the record and never finished loading", () => {
     expect(rerunProblem(record, datastore("active", { backup_id: "bkp_1", loaded: false }), inputs)).toBe(
-      'datastore dst_1 holds backup bkp_1 (it is active, its config.restore {"backup_id":"bkp_1","loaded":false}), ' +
-        'which is not what this stack recorded when it restored it at 2026-01-05T10:00:20.000Z (trigger "t1"): a ' +
-        "restore of it was requested after that and was not seen to finish loading. No restore was started. Check " +
-        "the datastore's data. If it is the backup's data you wanted, set `ifAlreadyLoaded: \"skip\"` to record the " +
-        'restore without running it. To wipe the datastore and restore the backup again on purpose, set `ifAlreadyLoaded: "restore"`',
+      say.requestedAfterRecord(held("dst_1", "bkp_1", false), record),
     );
   });
 });

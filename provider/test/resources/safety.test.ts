@@ -1,6 +1,6 @@
 /**
- * Issue 10's safety defects at the level of the resource logic, against the emulator with a clock
- * linked to the client's (waits of minutes take milliseconds): a restore is started at most once
+ * The promises that keep data safe, at the level of the resource logic, against the emulator with a
+ * clock linked to the client's (waits of minutes take milliseconds): a restore is started at most once
  * across timeouts, cancellation and an interrupted run; an operation keeps to one deadline; expiry is
  * judged on the API's clock; a failed backup is final.
  */
@@ -8,7 +8,12 @@ import { describe, expect, it } from "vitest";
 import { isDfCloudError } from "../../src/client/errors";
 import { type BackupOutputs, backupLogic } from "../../src/resources/backup";
 import { PartialCreateError } from "../../src/resources/errors";
-import { type RestoreInputs, type RestoreOutputs, restoreLogic } from "../../src/resources/restore";
+import {
+  type RestoreInputs,
+  type RestoreOutputs,
+  restoreLogic,
+  restoreMessages as say,
+} from "../../src/resources/restore";
 import { useHarness } from "./support";
 
 const harness = useHarness();
@@ -42,7 +47,7 @@ async function restorePuts(id: string): Promise<number> {
   return (await harness().writes()).filter((write) => write === `PUT /v1/datastores/${id}`).length;
 }
 
-describe("a restore that outlives its wait (defect 2)", () => {
+describe("a restore that outlives its wait", () => {
   it("is recorded in state as started, and the next up waits for it without a second PUT", async () => {
     const { emulator } = harness();
     const { id, backupId } = await datastoreWithBackup();
@@ -58,13 +63,11 @@ describe("a restore that outlives its wait (defect 2)", () => {
     expect(partial.id).toMatch(new RegExp(`^${id}/${backupId}/2026-01-05T`));
     expect(partial.properties).toMatchObject({ ...inputs, status: "restoring" });
     expect(partial.properties.restoredAt).toBeUndefined();
-    expect(partial.message).toContain(
-      `restoring backup ${backupId} into datastore ${id}: the restore started at ${partial.properties.startedAt} but was not seen to finish: `,
-    );
-    expect(partial.message).toContain(
-      "will not be started again; run `pulumi up` again to keep waiting for it",
-    );
     expect(isDfCloudError(partial.cause, "WaitTimeoutError")).toBe(true);
+    expect(partial.message).toBe(
+      `${say.operation.restoring(backupId, id)}: ` +
+        say.notSeenToFinish(partial.properties.startedAt, (partial.cause as Error).message),
+    );
     // In minutes, naming the input that set the limit, so the user knows what to raise.
     expect(partial.message).toContain(
       `Gave up after ${inputs.waitTimeoutMinutes} ${inputs.waitTimeoutMinutes === 1 ? "minute" : "minutes"} waiting for datastore ${id} to finish restoring backup ${backupId} (limit: \`waitTimeoutMinutes\` = ${inputs.waitTimeoutMinutes}); last status seen: restoring`,
@@ -86,7 +89,7 @@ describe("a restore that outlives its wait (defect 2)", () => {
     expect(await emulator.admin.getData(id)).toEqual({ v: "A" });
   });
 
-  it("keeps to one deadline: the idle wait and the restore share waitTimeoutMinutes (defect 9)", async () => {
+  it("keeps to one deadline: the idle wait and the restore share waitTimeoutMinutes", async () => {
     const { emulator, clock } = harness();
     const { id, backupId } = await datastoreWithBackup();
     // The datastore is busy for 50 s, then the restore takes 50 s: 100 s in all, against a 60 s budget.
@@ -113,8 +116,8 @@ describe("a restore that outlives its wait (defect 2)", () => {
       ...deps,
       signal: cancel.signal,
       // Cancelled as soon as the wait reports the datastore restoring: the PUT has been accepted.
-      log: (line) => {
-        deps.log(line);
+      status: (line) => {
+        deps.status(line);
         if (line.includes(": restoring (")) cancel.abort(new Error("SIGTERM"));
       },
     }));
@@ -129,7 +132,7 @@ describe("a restore that outlives its wait (defect 2)", () => {
   });
 });
 
-describe("a datastore that already holds the backup (defect 3: a run killed after its restore)", () => {
+describe("a datastore that already holds the backup (a run killed after its restore)", () => {
   async function alreadyRestored(): Promise<{ id: string; backupId: string }> {
     const { emulator } = harness();
     const made = await datastoreWithBackup();
@@ -142,22 +145,16 @@ describe("a datastore that already holds the backup (defect 3: a run killed afte
 
   it("starts no restore, at preview or at up, and says what to check and how to restore on purpose", async () => {
     const { id, backupId } = await alreadyRestored();
-    const expected =
-      `datastore ${id} already holds backup ${backupId} (its config.restore is {"backup_id":"${backupId}","loaded":true}), ` +
-      "and this Restore is being created (new, or replacing one), so it has no restore of its own on record to explain " +
-      "that: an earlier `pulumi up` may have been interrupted after starting this very restore, or it was restored " +
-      "before. No restore was started. Check the datastore's data. If it is the backup's data you wanted, set " +
-      '`ifAlreadyLoaded: "skip"` to record the restore without running it. To wipe the datastore and restore the ' +
-      'backup again on purpose, set `ifAlreadyLoaded: "restore"`. Once a Restore is recorded, a new `trigger` ' +
-      "restores again without `ifAlreadyLoaded`";
+    const expected = say.alreadyHeld(id, backupId, JSON.stringify({ backup_id: backupId, loaded: true }));
     const checked = await restore().check(
       {},
       { datastoreId: id, backupId, acknowledgeDataLoss: true, trigger: "t2" },
     );
     expect(checked.failures).toEqual([{ property: "backupId", reason: `backupId: ${expected}` }]);
-    await expect(restore().create(restoreInputs(id, backupId))).rejects.toThrow(
-      `restoring backup ${backupId} into datastore ${id}: backupId: ${expected}`,
-    );
+    const error = await restore()
+      .create(restoreInputs(id, backupId))
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe(`${say.operation.restoring(backupId, id)}: backupId: ${expected}`);
     expect(await harness().writes()).toEqual([]);
     expect(await harness().emulator.admin.getData(id)).toEqual({ v: "written after the restore" });
   });
@@ -176,7 +173,7 @@ describe("a datastore that already holds the backup (defect 3: a run killed afte
   });
 });
 
-describe("Backup expiry on the API's clock (defect 5)", () => {
+describe("Backup expiry on the API's clock", () => {
   it("keeps a backup the API expired as `expired`, even when this machine's clock is weeks behind", async () => {
     const { emulator } = harness();
     const id = await harness().seed();
@@ -214,7 +211,7 @@ describe("Backup expiry on the API's clock (defect 5)", () => {
   });
 });
 
-describe("a failed backup is final (defect 8)", () => {
+describe("a failed backup is final", () => {
   const replaceHint = (backupId: string) =>
     `backup ${backupId} failed on the API side (status "failed"): it will never become ready, and waiting again ` +
     "does not help. Replace it with a new backup: `pulumi up --replace <urn>` with this Backup's URN " +

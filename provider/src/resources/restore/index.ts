@@ -1,0 +1,4 @@
+/** The Restore resource: its contract, its logic (and the rules it judges a datastore by) and its messages. */
+export * from "./contract";
+export { alreadyLoadedProblem, rerunProblem, restoreLogic, restoreProblem } from "./logic";
+export * as restoreMessages from "./messages";

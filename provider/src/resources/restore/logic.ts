@@ -1,0 +1,472 @@
+/**
+ * The Restore resource: a one-off action that loads a backup into an existing datastore. It runs
+ * on create, and again (an in-place update) only when `trigger` changes, never because an id moved.
+ * The restore PUT is sent at most once per trigger: once it may have been sent, every later failure
+ * records the restore in state, and the next `up` waits for it (or, when the answer was lost, stops
+ * and says what to check) instead of starting another. The one exception is what the API cannot
+ * show: see rerunProblem.
+ */
+import { isDfCloudError } from "../../client/errors";
+import type { Backup, Datastore } from "../../client/schemas";
+import { updatableKeys } from "../../schema/spec";
+import { checkFields } from "../check";
+import { whenDatastoreIdle } from "../datastore";
+import { apiTimestamp, withinDeadline } from "../deadline";
+import type { ResourceDeps } from "../deps";
+import { PartialCreateError, withOperation } from "../errors";
+import type {
+  CheckFailure,
+  CheckResult,
+  CreateResult,
+  DiffResult,
+  ReadResult,
+  ResourceLogic,
+  UpdateResult,
+} from "../logic";
+import {
+  backupInfo,
+  datastoreStatus,
+  hasLoadedBackup,
+  isGone,
+  isRestoring,
+  isRestoringBackup,
+  lastRestore,
+  lastRestoreText,
+  restoreTarget,
+} from "../model";
+import { findDatastore, lookupAtPreview, missingDatastore } from "../preview";
+import { progressReporter } from "../progress";
+import { isUnknown } from "../unknowns";
+import { type RestoreInputs, type RestoreOutputs, restoreContract } from "./contract";
+import {
+  alreadyHeld,
+  alreadyRestoring,
+  answerLost,
+  answerLostRecorded,
+  backupMissing,
+  backupNotReady,
+  backupUnverified,
+  cannotImport,
+  type Held,
+  idChangedWithoutTrigger,
+  idNotKnownYet,
+  notSeenToFinish,
+  operation,
+  otherPlace,
+  recordedWithoutRestoring,
+  recordLostAnswer,
+  recordNotFinished,
+  removedFromStack,
+  requestedAfterRecord,
+  shardMismatch,
+  waitingFor,
+} from "./messages";
+
+/** Inputs that change in place: nothing is sent for them. */
+const UPDATABLE = updatableKeys(restoreContract);
+
+/** The inputs that say which restore this is: moving one is another restore, never an edit of this one. */
+const ID_KEYS = ["backupId", "datastoreId"] as const;
+
+/** What the restore request came to: sent (or a running restore of it waited for), or skipped. */
+type Start = "started" | "skipped";
+
+/**
+ * The Restore resource's logic over the deps a front door gives it. The deps are taken only on the
+ * paths that use them: building them builds the API client, which a bad `apiUrl` makes fail, and a
+ * check that fails on its inputs or an update that only records needs none.
+ */
+export function restoreLogic(deps: () => ResourceDeps): ResourceLogic<RestoreInputs, RestoreOutputs> {
+  return {
+    check: async (olds, news) => check(deps, olds, news),
+    diff: async (_id, olds, news) => diff(olds, news),
+    create: async (inputs) => create(deps(), inputs),
+    update: async (id, olds, news) => update(deps, id, olds, news),
+    read: async (id, props) => read(deps, id, props),
+    delete: async (_id, props) => deps().log(removedFromStack(props.backupId, props.datastoreId)),
+  };
+}
+
+/**
+ * Validates the inputs. A restore that already ran must keep its ids unless `trigger` changes; a
+ * restore about to run is checked against the live backup and datastore, before anything is touched.
+ */
+async function check(
+  deps: () => ResourceDeps,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): Promise<CheckResult<RestoreInputs>> {
+  const { values: inputs, unknownKeys, failures } = checkFields(restoreContract.inputs, news);
+  if (failures.length > 0) return { failures };
+  const ran = typeof olds.backupId === "string";
+  if (ran && olds.trigger === inputs.trigger) {
+    const moved = idsMoved(deps, olds, inputs, unknownKeys);
+    return moved.length > 0 ? { failures: moved } : { inputs };
+  }
+  if (unknownKeys.has("backupId") || unknownKeys.has("datastoreId")) return { inputs };
+  // Old inputs are in state only once a create of this Restore was recorded: with the same backup
+  // and datastore, a new trigger re-runs the restore this stack records (diff: an update).
+  const rerun = ran && olds.backupId === inputs.backupId && olds.datastoreId === inputs.datastoreId;
+  const problems = await lookupAtPreview(deps(), () => liveProblems(deps(), inputs, rerun));
+  return problems.length > 0 ? { failures: problems } : { inputs };
+}
+
+/** The ids of a restore that already ran that moved without a new trigger: it runs again only on purpose. */
+function idsMoved(
+  deps: () => ResourceDeps,
+  olds: Record<string, unknown>,
+  inputs: RestoreInputs,
+  unknownKeys: Set<string>,
+): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  for (const key of ID_KEYS) {
+    if (unknownKeys.has(key)) {
+      // The value comes from a resource this update changes (a replaced Backup, say): the preview
+      // cannot compare it, so it says now what `up` will do if it moved.
+      deps().warn(idNotKnownYet(key));
+    } else if (olds[key] !== inputs[key]) {
+      failures.push({
+        property: key,
+        reason: `${key}: ${idChangedWithoutTrigger(key, olds[key], inputs[key])}`,
+      });
+    }
+  }
+  return failures;
+}
+
+/**
+ * Looks the backup and the datastore up and says what stops the restore, if anything. An API without
+ * backup endpoints cannot show the backup: that is a warning, not a failure (a backup id from the
+ * console is how such an API is used), the datastore is still checked, and at `up` the API itself
+ * refuses a restore of a backup that is missing, not ready or does not fit, changing nothing.
+ * @param rerun true for a new trigger of the restore this stack records (same backup and datastore):
+ *   `update` judges the datastore against that record (rerunProblem), so the rule for a Restore
+ *   being created, that its datastore must not hold the backup already, is not applied
+ */
+async function liveProblems(
+  deps: ResourceDeps,
+  inputs: RestoreInputs,
+  rerun: boolean,
+): Promise<CheckFailure[]> {
+  const [backup, datastore] = await Promise.all([
+    findBackup(deps, inputs.backupId),
+    findDatastore(deps, inputs.datastoreId),
+  ]);
+  const unverifiable = isDfCloudError(backup, "EndpointMissingError");
+  if (unverifiable) deps.warn(backupUnverified(inputs.backupId, backup.message));
+  else if (!backup) return [{ property: "backupId", reason: `backupId: ${backupMissing(inputs.backupId)}` }];
+  if (!datastore) return [missingDatastore(inputs.datastoreId)];
+  const problem = unverifiable ? undefined : restoreProblem(backup, datastore);
+  if (problem) return [{ property: "backupId", reason: `backupId: ${problem}` }];
+  const loaded = rerun ? undefined : alreadyLoadedProblem(datastore, inputs);
+  // Named on backupId, the input the user set (ifAlreadyLoaded is the way out the message names).
+  return loaded ? [{ property: "backupId", reason: `backupId: ${loaded}` }] : [];
+}
+
+/** The backup for a preview check: undefined when there is none, the error when the API has no backup endpoints. */
+function findBackup(deps: ResourceDeps, backupId: string) {
+  return deps.api.getBackup(backupId).catch((error: unknown) => {
+    if (isDfCloudError(error, "NotFoundError")) return undefined;
+    if (isDfCloudError(error, "EndpointMissingError")) return error;
+    return Promise.reject(error);
+  });
+}
+
+/**
+ * Why `backup` cannot be restored into `datastore`, or undefined when it can. The same rules the
+ * API applies (docs/api-model.md), checked at preview so that nothing is touched. A fact the API did
+ * not send (a location, a shard count it manages itself) is not held against the restore.
+ */
+export function restoreProblem(backup: Backup, datastore: Datastore): string | undefined {
+  const source = backupInfo(backup);
+  const target = restoreTarget(datastore);
+  if (source.status !== "ready") return backupNotReady(source.backupId, source.status);
+  const known = source.cloudProvider && source.region && target.cloudProvider && target.region;
+  if (known && (source.cloudProvider !== target.cloudProvider || source.region !== target.region))
+    return otherPlace(source.backupId, source, target.datastoreId, target);
+  // A backup of one shard restores into any datastore; 0 is a backup whose shard count was not sent.
+  const shards = target.shardCount;
+  if (shards !== undefined && source.shardCount > 1 && shards !== source.shardCount)
+    return shardMismatch(source.backupId, source.shardCount, target.datastoreId, shards);
+  return undefined;
+}
+
+/**
+ * Why a Restore being created (new, or a replacement) must not start because its datastore already
+ * holds the backup, whatever `ifAlreadyLoaded` says; undefined when it may start. A datastore still
+ * `restoring` that backup is an interrupted run's restore, waited for instead. The API keeps one
+ * `config.restore` and no history: a datastore that holds backup X cannot tell an `up` killed after
+ * it restored X from a restore of X long ago, and a Restore being created has no record of its own
+ * that could tell them apart. Restoring again then needs `ifAlreadyLoaded` said on purpose.
+ */
+function heldByNewRestore(datastore: Datastore, inputs: RestoreInputs): string | undefined {
+  if (lastRestore(datastore)?.backupId !== inputs.backupId || isRestoring(datastore)) return undefined;
+  return alreadyHeld(inputs.datastoreId, inputs.backupId, lastRestoreText(datastore));
+}
+
+/**
+ * Why the restore of a Restore being created must not start because the datastore already holds its
+ * backup and `ifAlreadyLoaded` is `fail`, or undefined (see heldByNewRestore).
+ */
+export function alreadyLoadedProblem(datastore: Datastore, inputs: RestoreInputs): string | undefined {
+  return inputs.ifAlreadyLoaded === "fail" ? heldByNewRestore(datastore, inputs) : undefined;
+}
+
+/**
+ * Why a recorded Restore's new run (a new `trigger`, or the same one after a lost answer) must not
+ * start, judged against `record`, the restore this stack records for the same backup and datastore;
+ * undefined when it may start, whatever `ifAlreadyLoaded` says.
+ *
+ * What the API shows: `config.restore` is `{backup_id, loaded}` with no time, counter or history, and
+ * a finished restore leaves exactly what the recorded one left. So:
+ * - the datastore's last restore names another backup (or none): nothing to mistake, restore;
+ * - recorded `restored` or `skipped` and the datastore shows the backup as the record saw it: that
+ *   is the record's own restore, restore again (the re-run asked for). A restore of it that an `up`
+ *   with this trigger started before it was killed, and that has finished since, looks the same:
+ *   the API cannot show it, so that one is restored again;
+ * - recorded `restored` or `skipped` and the datastore is `restoring` the backup: a restore started
+ *   after the record, most likely this trigger's by an interrupted `up`; it is waited for and
+ *   recorded, never started twice (undefined here; the caller waits for it);
+ * - recorded `restored` but the datastore shows the backup requested and not loaded: something
+ *   restored it after the record and did not finish; stop;
+ * - recorded `restoring` (a trigger's restore not seen to finish) or `unknown` (a request whose
+ *   answer was lost): the record cannot say whether the datastore was restored after it; stop.
+ */
+export function rerunProblem(
+  record: RestoreOutputs,
+  datastore: Datastore,
+  inputs: RestoreInputs,
+): string | undefined {
+  const last = lastRestore(datastore);
+  if (last?.backupId !== inputs.backupId) return undefined;
+  const restoring = isRestoring(datastore);
+  const held: Held = {
+    datastoreId: inputs.datastoreId,
+    backupId: inputs.backupId,
+    status: datastoreStatus(datastore),
+    lastRestore: lastRestoreText(datastore),
+  };
+  if (record.status === "restoring") return recordNotFinished(held, record, inputs.trigger);
+  if (record.status === "unknown") return restoring ? undefined : recordLostAnswer(held, record);
+  if (restoring || record.status === "skipped" || last.loaded) return undefined;
+  return requestedAfterRecord(held, record);
+}
+
+/** A new `trigger` restores again; nothing else does, and an id moves only with it. */
+function diff(olds: RestoreOutputs, news: RestoreInputs): DiffResult {
+  const changed = UPDATABLE.filter((key) => olds[key] !== news[key]);
+  if (olds.trigger !== news.trigger) {
+    // A new trigger restores again. For the backup and datastore of the restore this stack records
+    // it is an update, whose `update` sees that record and the datastore side by side (rerunProblem).
+    // With another backup or datastore (or one not known yet) no record covers the restore: a new
+    // Restore replaces this one, and its create applies the rule for a Restore being created.
+    const moved = ID_KEYS.filter((key) => isUnknown(news[key]) || olds[key] !== news[key]);
+    return moved.length > 0 ? { changes: true, changed, replaces: moved } : { changes: true, changed };
+  }
+  // An id not known at preview may move; check() then stops `up` unless the trigger changes too.
+  const unknown = ID_KEYS.filter((key) => isUnknown(news[key]));
+  if (unknown.length > 0) return { changes: true, changed: unknown };
+  // check() has already refused an id change without a new trigger. A restore not seen to finish
+  // (`restoring`) or whose answer was lost (`unknown`) has work left with every input as it was.
+  const pending = olds.status === "restoring" || olds.status === "unknown";
+  return { changes: changed.length > 0 || pending, changed };
+}
+
+/**
+ * Restores the backup of a Restore being created: at most one PUT, refused when the datastore
+ * already holds the backup unexplained (heldByNewRestore). The resource id names the datastore,
+ * the backup and when the restore started.
+ */
+function create(deps: ResourceDeps, inputs: RestoreInputs): Promise<CreateResult<RestoreOutputs>> {
+  const doing = operation.restoring(inputs.backupId, inputs.datastoreId);
+  return withinDeadline(deps, inputs.waitTimeoutMinutes, async (deadlineMs) => {
+    const unexplained = (current: Datastore) => heldByNewRestore(current, inputs);
+    // A lost answer of a new Restore: nothing to record it in, so the error says what to check.
+    const lost = (error: Error) =>
+      withOperation(doing, new Error(answerLost(error.message), { cause: error }));
+    const started = await start(deps, inputs, deadlineMs, unexplained, doing, lost);
+    const startedAt = apiTimestamp(deps);
+    const resourceId = `${inputs.datastoreId}/${inputs.backupId}/${startedAt}`;
+    if (started === "skipped") {
+      return { id: resourceId, outs: { ...inputs, status: "skipped" as const, startedAt } };
+    }
+    // From here the restore has started: whatever fails next, it is recorded in state, and the next
+    // `up` waits for it (update) instead of starting another.
+    return { id: resourceId, outs: await finish(deps, inputs, doing, startedAt, resourceId) };
+  });
+}
+
+/**
+ * A new trigger, or a request whose answer was lost: a restore to run, judged against this record.
+ * Otherwise the inputs are only recorded, and a restore recorded as started (its create gave up
+ * waiting or was cancelled) is waited for, never started again.
+ */
+async function update(
+  deps: () => ResourceDeps,
+  id: string,
+  olds: RestoreOutputs,
+  news: RestoreInputs,
+): Promise<UpdateResult<RestoreOutputs>> {
+  if (olds.trigger !== news.trigger || olds.status === "unknown") return rerun(deps(), id, olds, news);
+  const outs: RestoreOutputs = { ...olds, ...news, status: olds.status, startedAt: olds.startedAt };
+  if (olds.restoredAt !== undefined) outs.restoredAt = olds.restoredAt;
+  if (olds.status !== "restoring") return { outs };
+  const given = deps();
+  try {
+    const restoredAt = await withinDeadline(given, news.waitTimeoutMinutes, () => waitRestored(given, news));
+    return { outs: { ...outs, status: "restored", restoredAt } };
+  } catch (error) {
+    throw withOperation(operation.waiting(olds.backupId, olds.datastoreId, olds.startedAt), error);
+  }
+}
+
+/**
+ * Runs a recorded Restore again in place: a new `trigger`, or the same one after a request whose
+ * answer was lost. `olds` is the restore this stack records; with the same backup and datastore it
+ * explains why the datastore holds the backup (rerunProblem), so no `ifAlreadyLoaded` is needed for
+ * the re-run asked for. At most one PUT: once it may have been sent, every failure is recorded in
+ * state (a partial update, as a partial create is) with the new trigger, so the next `up` waits for
+ * it (`restoring`) or stops and says what to check (`unknown`); before that, a failure leaves the
+ * record as it was and nothing was sent.
+ */
+function rerun(
+  deps: ResourceDeps,
+  id: string,
+  olds: RestoreOutputs,
+  news: RestoreInputs,
+): Promise<UpdateResult<RestoreOutputs>> {
+  const sameRestore = olds.backupId === news.backupId && olds.datastoreId === news.datastoreId;
+  const unexplained = (current: Datastore) =>
+    sameRestore ? rerunProblem(olds, current, news) : heldByNewRestore(current, news);
+  const doing = operation.rerunning(news.backupId, news.datastoreId, news.trigger);
+  // A lost answer is recorded as `unknown`, so the next `up` starts nothing until the user says.
+  const lost = (error: Error) =>
+    new PartialCreateError(
+      `${doing}: ${answerLostRecorded(error.message)}`,
+      id,
+      { ...news, status: "unknown" as const, startedAt: apiTimestamp(deps) },
+      { cause: error },
+    );
+  return withinDeadline(deps, news.waitTimeoutMinutes, async (deadlineMs) => {
+    const started = await start(deps, news, deadlineMs, unexplained, doing, lost);
+    const startedAt = apiTimestamp(deps);
+    if (started === "skipped") return { outs: { ...news, status: "skipped" as const, startedAt } };
+    return { outs: await finish(deps, news, doing, startedAt, id) };
+  });
+}
+
+/**
+ * Starts the restore at most once (startOnce). A request whose answer was lost may have taken: it is
+ * never sent again, and `lost` makes the error that says so; any other failure says what was being done.
+ */
+async function start(
+  deps: ResourceDeps,
+  inputs: RestoreInputs,
+  deadlineMs: number,
+  unexplained: (current: Datastore) => string | undefined,
+  doing: string,
+  lost: (error: Error) => Error,
+): Promise<Start> {
+  try {
+    return await startOnce(deps, inputs, deadlineMs, unexplained);
+  } catch (error) {
+    if (isDfCloudError(error, "OutcomeUnknownError")) throw lost(error);
+    throw withOperation(doing, error);
+  }
+}
+
+/**
+ * Starts the restore of `inputs` at most once: the one PUT, or none when a restore of the same backup
+ * is already running (an interrupted run's, waited for instead) or when it is skipped. `unexplained`
+ * says what about the datastore, as read just before the PUT, this stack cannot explain; then
+ * `ifAlreadyLoaded` decides: `fail` stops with that message and nothing sent, `skip` records the
+ * restore without running it (never while a restore of it runs: that one is waited for), `restore`
+ * restores anyway.
+ */
+async function startOnce(
+  deps: ResourceDeps,
+  inputs: RestoreInputs,
+  deadlineMs: number,
+  unexplained: (current: Datastore) => string | undefined,
+): Promise<Start> {
+  const id = inputs.datastoreId;
+  let skipped = false;
+  const precondition = (current: Datastore) => {
+    const problem = unexplained(current);
+    if (problem === undefined) return true;
+    if (inputs.ifAlreadyLoaded === "fail") throw new Error(`backupId: ${problem}`);
+    skipped = inputs.ifAlreadyLoaded === "skip" && !isRestoring(current);
+    return !skipped;
+  };
+  // startRestore reads the datastore first and refuses (409) unless it is active; whenDatastoreIdle
+  // then waits for it. A datastore already restoring this backup is an `up` that was killed
+  // mid-restore: wait for that restore instead of running a second one.
+  await whenDatastoreIdle(
+    deps,
+    id,
+    deadlineMs,
+    () => deps.api.startRestore(id, inputs.backupId, { precondition }),
+    (busy) => {
+      if (!isRestoringBackup(busy, inputs.backupId)) return undefined;
+      deps.log(alreadyRestoring(id, inputs.backupId));
+      return busy;
+    },
+  );
+  if (!skipped) return "started";
+  deps.log(recordedWithoutRestoring(id, inputs.backupId));
+  return "skipped";
+}
+
+/**
+ * Waits for a started restore to finish. A restore that outlives the wait (or whose wait is
+ * cancelled) has started on the API side: it is recorded in state as `restoring` (a partial create,
+ * or a partial update under `resourceId`), and the next `up` waits for it instead of starting another.
+ */
+async function finish(
+  deps: ResourceDeps,
+  inputs: RestoreInputs,
+  doing: string,
+  startedAt: string,
+  resourceId: string,
+): Promise<RestoreOutputs> {
+  try {
+    const restoredAt = await waitRestored(deps, inputs);
+    return { ...inputs, status: "restored" as const, startedAt, restoredAt };
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new PartialCreateError(
+      `${doing}: ${notSeenToFinish(startedAt, why)}`,
+      resourceId,
+      { ...inputs, status: "restoring" as const, startedAt },
+      { cause: error },
+    );
+  }
+}
+
+/** Waits until the datastore is `active` with the backup loaded; returns when that was seen. */
+async function waitRestored(deps: ResourceDeps, inputs: RestoreInputs): Promise<string> {
+  await deps.api.waitForDatastore(inputs.datastoreId, (d) => hasLoadedBackup(d, inputs.backupId), {
+    onProgress: progressReporter(deps.status, waitingFor.progress(inputs.backupId, inputs.datastoreId)),
+    description: waitingFor.description(inputs.backupId),
+  });
+  return apiTimestamp(deps);
+}
+
+/**
+ * Keeps the Restore while its datastore exists; one deleted or gone drops it from state. A restore
+ * is an action the API keeps no record of, not an object, so `pulumi import` (no properties) fails.
+ */
+async function read(
+  deps: () => ResourceDeps,
+  id: string,
+  props: RestoreOutputs,
+): Promise<ReadResult<RestoreOutputs, RestoreInputs>> {
+  if (props.datastoreId === undefined) throw new Error(cannotImport(id));
+  try {
+    const datastore = await deps().api.getDatastore(props.datastoreId);
+    return isGone(datastore) ? { id: "" } : { id, props };
+  } catch (error) {
+    if (isDfCloudError(error, "NotFoundError")) return { id: "" };
+    throw withOperation(operation.reading(props.datastoreId), error);
+  }
+}

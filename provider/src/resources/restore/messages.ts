@@ -1,0 +1,237 @@
+/**
+ * What a Restore tells the person running Pulumi, defined once: the logic throws, warns and logs
+ * these and the tests expect them. Each says what happened and what to do.
+ */
+import type { RestoreOutputs } from "./contract";
+
+/** How a message names a trigger: quoted, or `no trigger` when it is unset. */
+function triggerText(trigger: string | undefined): string {
+  return trigger === undefined ? "no trigger" : `trigger ${JSON.stringify(trigger)}`;
+}
+
+/** What an operation was doing, for the error that wraps its failure. */
+export const operation = {
+  /** A Restore being created (new, or a replacement). */
+  restoring: (backupId: string, datastoreId: string) =>
+    `restoring backup ${backupId} into datastore ${datastoreId}`,
+  /** A recorded Restore run again in place (a new trigger, or the same after a lost answer). */
+  rerunning: (backupId: string, datastoreId: string, trigger: string | undefined) =>
+    `restoring backup ${backupId} into datastore ${datastoreId} for ${triggerText(trigger)}`,
+  /** An update that waits for the restore a create recorded as started. */
+  waiting: (backupId: string, datastoreId: string, startedAt: string) =>
+    `waiting for the restore of backup ${backupId} into datastore ${datastoreId} started at ${startedAt} (not started again)`,
+  reading: (datastoreId: string) => `reading datastore ${datastoreId}`,
+};
+
+/** The wait for a restore to finish: its progress line's subject, and what a wait that ran out was for. */
+export const waitingFor = {
+  progress: (backupId: string, datastoreId: string) =>
+    `restore of backup ${backupId} into datastore ${datastoreId}`,
+  description: (backupId: string) => `to finish restoring backup ${backupId}`,
+};
+
+/** `acknowledgeDataLoss` is anything but the literal true. */
+export const mustAcknowledgeDataLoss =
+  "must be the literal true: a restore deletes every key in the datastore and replaces it with the backup's data, and cannot be undone";
+
+/** `trigger` is not a string. */
+export const triggerMustBeString =
+  "must be a string; change it (for example to today's date) to run the restore again";
+
+/** `ifAlreadyLoaded` is none of its values. */
+export function ifAlreadyLoadedMustBeOneOf(values: readonly string[]): string {
+  return `must be one of ${values.map((v) => JSON.stringify(v)).join(", ")} (default "fail")`;
+}
+
+/** `backupId` names no backup of the account. */
+export function backupMissing(backupId: string): string {
+  return `backup ${backupId} does not exist in this account`;
+}
+
+/** An API without backup endpoints cannot show the backup at preview (a warning; `up` goes on). */
+export function backupUnverified(backupId: string, why: string): string {
+  return (
+    `Restore backupId: backup ${backupId} cannot be verified before \`pulumi up\`: ${why}. ` +
+    "Only the datastore was checked; if the backup does not exist, is not ready or does not fit the datastore, " +
+    "the API refuses the restore at `up` and nothing is changed"
+  );
+}
+
+/** The backup is not `ready` (pending or failed): nothing to restore yet. */
+export function backupNotReady(backupId: string, status: string): string {
+  return `backup ${backupId} is ${status}; only a ready backup can be restored`;
+}
+
+/** Where a backup or a datastore runs, as messages name it. */
+export interface Place {
+  cloudProvider: string;
+  region: string;
+}
+
+/** The backup is in another cloud or region than the datastore. */
+export function otherPlace(backupId: string, source: Place, datastoreId: string, target: Place): string {
+  return (
+    `backup ${backupId} is in ${source.cloudProvider} ${source.region} but datastore ` +
+    `${datastoreId} is in ${target.cloudProvider} ${target.region}; a backup restores only into the same cloud and region`
+  );
+}
+
+/** A multi-shard backup and a datastore of another shard count. */
+export function shardMismatch(
+  backupId: string,
+  backupShards: number,
+  datastoreId: string,
+  datastoreShards: number,
+): string {
+  return (
+    `backup ${backupId} has ${backupShards} shards but datastore ${datastoreId} has ${datastoreShards}; ` +
+    "a multi-shard backup restores only into a datastore with the same shard count"
+  );
+}
+
+/** An id not known at preview (a resource this update changes), of a restore that already ran (a warning). */
+export function idNotKnownYet(key: "backupId" | "datastoreId"): string {
+  return (
+    `Restore ${key} is not known until \`pulumi up\`; this restore already ran, so if ${key} changes, ` +
+    "`up` will stop before restoring anything unless `trigger` changes too"
+  );
+}
+
+/** An id of a restore that already ran changed without a new trigger. */
+export function idChangedWithoutTrigger(key: "backupId" | "datastoreId", from: unknown, to: unknown): string {
+  return (
+    `changed from ${JSON.stringify(from)} to ${JSON.stringify(to)}, but this restore already ran ` +
+    `and runs again only on purpose: to restore now, also change \`trigger\` (for example to today's date); ` +
+    `to keep things as they are, set ${key} back to ${JSON.stringify(from)}`
+  );
+}
+
+/** The way out every "cannot tell" message ends with: look at the data, then say what to do. */
+const CHECK_THE_DATA =
+  "Check the datastore's data. If it is the backup's data you wanted, set `ifAlreadyLoaded: \"skip\"` to record " +
+  'the restore without running it. To wipe the datastore and restore the backup again on purpose, set `ifAlreadyLoaded: "restore"`';
+
+/**
+ * A Restore being created whose datastore already holds its backup: nothing of this stack explains it.
+ * @param lastRestore the datastore's last restore as the API sent it
+ */
+export function alreadyHeld(datastoreId: string, backupId: string, lastRestore: string): string {
+  return (
+    `datastore ${datastoreId} already holds backup ${backupId} (its config.restore is ` +
+    `${lastRestore}), and this Restore is being created (new, or replacing one), so it has no restore ` +
+    "of its own on record to explain that: an earlier `pulumi up` may have been interrupted after starting this " +
+    `very restore, or it was restored before. No restore was started. ${CHECK_THE_DATA}. Once a Restore is ` +
+    "recorded, a new `trigger` restores again without `ifAlreadyLoaded`"
+  );
+}
+
+/** A datastore that holds the backup a re-run names, as the re-run's messages describe it. */
+export interface Held {
+  datastoreId: string;
+  backupId: string;
+  /** The datastore's status, e.g. `active`. */
+  status: string;
+  /** Its last restore as the API sent it. */
+  lastRestore: string;
+}
+
+/** What the datastore shows of its last restore. */
+function heldText(held: Held): string {
+  return (
+    `datastore ${held.datastoreId} holds backup ${held.backupId} (it is ${held.status}, its config.restore ` +
+    `${held.lastRestore})`
+  );
+}
+
+/** The restore this stack records, as the re-run's messages cite it. */
+export type RecordedRestore = Pick<RestoreOutputs, "trigger" | "startedAt" | "restoredAt">;
+
+/** A re-run whose recorded restore was not seen to finish: the datastore cannot say what came after it. */
+export function recordNotFinished(held: Held, record: RecordedRestore, trigger: string | undefined): string {
+  return (
+    `${heldText(held)}, but the restore of it this stack records (${triggerText(record.trigger)}, ` +
+    `started at ${record.startedAt}) was not seen to finish, so this stack cannot tell whether the datastore was ` +
+    `restored again after it: an earlier \`pulumi up\` with ${triggerText(trigger)} may have been interrupted ` +
+    `after starting this very restore. No restore was started. To finish the recorded restore first, set \`trigger\` ` +
+    `back to ${record.trigger === undefined ? "unset" : JSON.stringify(record.trigger)} and run \`pulumi up\` (it ` +
+    `waits for that restore, starting nothing), then check the data before you change \`trigger\` again. ${CHECK_THE_DATA}`
+  );
+}
+
+/** A re-run of a recorded request whose answer was lost: the datastore looks the same either way. */
+export function recordLostAnswer(held: Held, record: RecordedRestore): string {
+  return (
+    `the restore of backup ${held.backupId} into datastore ${held.datastoreId} this stack records as requested ` +
+    `at ${record.startedAt} (${triggerText(record.trigger)}) lost its answer, and the datastore cannot show whether ` +
+    `it took: ${heldText(held)} either way. No restore was started. ${CHECK_THE_DATA}`
+  );
+}
+
+/** A re-run whose datastore shows the backup requested again after the record and not loaded. */
+export function requestedAfterRecord(held: Held, record: RecordedRestore): string {
+  return (
+    `${heldText(held)}, which is not what this stack recorded when it restored it at ` +
+    `${record.restoredAt ?? record.startedAt} (${triggerText(record.trigger)}): a restore of it was requested after that ` +
+    `and was not seen to finish loading. No restore was started. ${CHECK_THE_DATA}`
+  );
+}
+
+/** A restore of the same backup already runs (an interrupted run's): it is waited for, not repeated. */
+export function alreadyRestoring(datastoreId: string, backupId: string): string {
+  return `datastore ${datastoreId} is already restoring backup ${backupId} (an interrupted run?); waiting for that restore`;
+}
+
+/** `ifAlreadyLoaded: "skip"` recorded the restore without running it. */
+export function recordedWithoutRestoring(datastoreId: string, backupId: string): string {
+  return `datastore ${datastoreId} already holds backup ${backupId}; recorded without restoring (ifAlreadyLoaded: "skip")`;
+}
+
+/**
+ * A new Restore's restore request lost its answer and the datastore cannot show whether it took.
+ * @param why the client's account of the lost answer
+ */
+export function answerLost(why: string): string {
+  return (
+    `${why}. The restore was not sent again. Check the datastore's data: if it holds the backup's ` +
+    'data, set `ifAlreadyLoaded: "skip"` and run `pulumi up` to record the restore; to restore on purpose, ' +
+    'set `ifAlreadyLoaded: "restore"`'
+  );
+}
+
+/**
+ * A re-run's restore request lost its answer: recorded as `unknown`, and nothing starts until the
+ * user says what to do.
+ * @param why the client's account of the lost answer
+ */
+export function answerLostRecorded(why: string): string {
+  return (
+    `${why}. The restore was not sent again. It is recorded in the stack with status ` +
+    '"unknown", and `pulumi up` starts nothing until you say what to do. Check the datastore\'s data: if it ' +
+    'holds the backup\'s data, set `ifAlreadyLoaded: "skip"` and run `pulumi up` to record the restore; to ' +
+    'restore on purpose, set `ifAlreadyLoaded: "restore"`'
+  );
+}
+
+/**
+ * A restore that started and was not seen to finish: recorded in state, waited for by the next `up`.
+ * @param why what ended the wait (ran out, cancelled, a failed read)
+ */
+export function notSeenToFinish(startedAt: string, why: string): string {
+  return (
+    `the restore started at ${startedAt} but was not seen to finish: ${why}. It is recorded ` +
+    "in the stack and will not be started again; run `pulumi up` again to keep waiting for it"
+  );
+}
+
+/** `pulumi import` of a Restore. */
+export function cannotImport(id: string): string {
+  return (
+    `a Restore cannot be imported (${id}): the API keeps no record of restores, only the datastore's last ` +
+    'config.restore. Declare the Restore with ifAlreadyLoaded: "skip" to record one that already ran'
+  );
+}
+
+/** `destroy` of a Restore: the data stays. */
+export function removedFromStack(backupId: string, datastoreId: string): string {
+  return `Restore of backup ${backupId} removed from the stack; datastore ${datastoreId} keeps its data (a restore cannot be undone)`;
+}
