@@ -3,7 +3,12 @@
  * adoption, refresh after an outside delete versus after expiry, delete, and diff rules.
  */
 import { describe, expect, it } from "vitest";
-import { type BackupInputs, type BackupOutputs, backupLogic, backupMessages } from "../../src/resources/backup";
+import {
+  type BackupInputs,
+  type BackupOutputs,
+  backupLogic,
+  backupMessages,
+} from "../../src/resources/backup";
 import { PartialCreateError } from "../../src/resources/errors";
 import { useHarness } from "./support";
 
@@ -58,9 +63,11 @@ describe("Backup create", () => {
     const partial = error as PartialCreateError<BackupOutputs>;
     expect(await backupIds()).toEqual([partial.id]);
     expect(partial.properties).toMatchObject({ backupId: partial.id, status: "pending" });
-    expect(partial.message).toContain(`backup ${partial.id} was created but did not become ready: `);
-    expect(partial.message).toContain(
-      "run `pulumi up` again to keep waiting, or `pulumi destroy` to delete it",
+    expect(partial.message).toBe(
+      backupMessages.backupNotReady(
+        partial.id,
+        `Gave up after 1 minute waiting for backup ${partial.id} to become ready (limit: \`waitTimeoutMinutes\` = 1); last status seen: pending`,
+      ),
     );
   });
 

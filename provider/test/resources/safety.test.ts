@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { isDfCloudError } from "../../src/client/errors";
-import { type BackupOutputs, backupLogic } from "../../src/resources/backup";
+import { type BackupOutputs, backupLogic, backupMessages } from "../../src/resources/backup";
 import { PartialCreateError } from "../../src/resources/errors";
 import {
   type RestoreInputs,
@@ -212,10 +212,7 @@ describe("Backup expiry on the API's clock", () => {
 });
 
 describe("a failed backup is final", () => {
-  const replaceHint = (backupId: string) =>
-    `backup ${backupId} failed on the API side (status "failed"): it will never become ready, and waiting again ` +
-    "does not help. Replace it with a new backup: `pulumi up --replace <urn>` with this Backup's URN " +
-    "(`pulumi stack --show-urns` lists it); `pulumi destroy --target <urn>` deletes it instead";
+  const replaceHint = backupMessages.backupFailed;
 
   it("says so at create and again at every later up, and never asks to keep waiting", async () => {
     const { emulator } = harness();

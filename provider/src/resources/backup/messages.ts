@@ -1,6 +1,6 @@
 /**
  * What a Backup tells the person running Pulumi, defined once: the logic throws these and the tests
- * expect them. The first line says what happened and what to do; details follow.
+ * expect them. The first line says what happened and what to do; details follow on the next.
  */
 
 /** What an operation was doing, for the OperationError that wraps its failure. */
@@ -14,17 +14,18 @@ export const operation = {
 /** A backup the API reports `failed`: it will never become ready. */
 export function backupFailed(backupId: string): string {
   return (
-    `backup ${backupId} failed on the API side (status "failed"): it will never become ready, and waiting again ` +
-    "does not help. Replace it with a new backup: `pulumi up --replace <urn>` with this Backup's URN " +
-    "(`pulumi stack --show-urns` lists it); `pulumi destroy --target <urn>` deletes it instead"
+    `backup ${backupId} failed on the API side and will never become ready; replace it with \`pulumi up --replace ` +
+    "<urn>` (this Backup's URN: `pulumi stack --show-urns` lists it), or delete it with `pulumi destroy --target <urn>`.\n" +
+    'Its status is "failed": waiting again does not help'
   );
 }
 
 /** A backup that was created but did not become ready in time: it is in state, and waited for again. */
 export function backupNotReady(backupId: string, why: string): string {
   return (
-    `backup ${backupId} was created but did not become ready: ${why}. It is recorded in the ` +
-    "stack; run `pulumi up` again to keep waiting, or `pulumi destroy` to delete it"
+    `backup ${backupId} was created but did not become ready; run \`pulumi up\` again to keep waiting, or ` +
+    "`pulumi destroy` to delete it (it is recorded in the stack).\n" +
+    `${why}`
   );
 }
 

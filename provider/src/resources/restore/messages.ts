@@ -1,6 +1,7 @@
 /**
  * What a Restore tells the person running Pulumi, defined once: the logic throws, warns and logs
- * these and the tests expect them. Each says what happened and what to do.
+ * these and the tests expect them. The first line says what happened and what to do; the details
+ * follow on the next.
  */
 import type { RestoreOutputs } from "./contract";
 
@@ -51,9 +52,9 @@ export function backupMissing(backupId: string): string {
 /** An API without backup endpoints cannot show the backup at preview (a warning; `up` goes on). */
 export function backupUnverified(backupId: string, why: string): string {
   return (
-    `Restore backupId: backup ${backupId} cannot be verified before \`pulumi up\`: ${why}. ` +
-    "Only the datastore was checked; if the backup does not exist, is not ready or does not fit the datastore, " +
-    "the API refuses the restore at `up` and nothing is changed"
+    `Restore backupId: backup ${backupId} cannot be verified before \`pulumi up\`; check that it exists and is ready.\n` +
+    `${why}. Only the datastore was checked; if the backup does not exist, is not ready or does not fit the ` +
+    "datastore, the API refuses the restore at `up` and nothing is changed"
   );
 }
 
@@ -106,10 +107,10 @@ export function idChangedWithoutTrigger(key: "backupId" | "datastoreId", from: u
   );
 }
 
-/** The way out every "cannot tell" message ends with: look at the data, then say what to do. */
+/** The way out every "cannot tell" message gives on its first line: look at the data, then say what to do. */
 const CHECK_THE_DATA =
-  "Check the datastore's data. If it is the backup's data you wanted, set `ifAlreadyLoaded: \"skip\"` to record " +
-  'the restore without running it. To wipe the datastore and restore the backup again on purpose, set `ifAlreadyLoaded: "restore"`';
+  'check the datastore\'s data, then set `ifAlreadyLoaded: "skip"` if it is the backup\'s data you wanted (the restore ' +
+  'is recorded without running), or `ifAlreadyLoaded: "restore"` to wipe the datastore and restore the backup again on purpose';
 
 /**
  * A Restore being created whose datastore already holds its backup: nothing of this stack explains it.
@@ -117,11 +118,11 @@ const CHECK_THE_DATA =
  */
 export function alreadyHeld(datastoreId: string, backupId: string, lastRestore: string): string {
   return (
-    `datastore ${datastoreId} already holds backup ${backupId} (its config.restore is ` +
-    `${lastRestore}), and this Restore is being created (new, or replacing one), so it has no restore ` +
-    "of its own on record to explain that: an earlier `pulumi up` may have been interrupted after starting this " +
-    `very restore, or it was restored before. No restore was started. ${CHECK_THE_DATA}. Once a Restore is ` +
-    "recorded, a new `trigger` restores again without `ifAlreadyLoaded`"
+    `No restore was started: datastore ${datastoreId} already holds backup ${backupId}, and this Restore has no ` +
+    `restore of its own on record to explain it; ${CHECK_THE_DATA}.\n` +
+    `Its config.restore is ${lastRestore}. This Restore is being created (new, or replacing one): an earlier ` +
+    "`pulumi up` may have been interrupted after starting this very restore, or it was restored before. Once a " +
+    "Restore is recorded, a new `trigger` restores again without `ifAlreadyLoaded`"
   );
 }
 
@@ -148,32 +149,41 @@ export type RecordedRestore = Pick<RestoreOutputs, "trigger" | "startedAt" | "re
 
 /** A re-run whose recorded restore was not seen to finish: the datastore cannot say what came after it. */
 export function recordNotFinished(held: Held, record: RecordedRestore, trigger: string | undefined): string {
+  const recordedTrigger = record.trigger === undefined ? "unset" : JSON.stringify(record.trigger);
   return (
-    `${heldText(held)}, but the restore of it this stack records (${triggerText(record.trigger)}, ` +
-    `started at ${record.startedAt}) was not seen to finish, so this stack cannot tell whether the datastore was ` +
-    `restored again after it: an earlier \`pulumi up\` with ${triggerText(trigger)} may have been interrupted ` +
-    `after starting this very restore. No restore was started. To finish the recorded restore first, set \`trigger\` ` +
-    `back to ${record.trigger === undefined ? "unset" : JSON.stringify(record.trigger)} and run \`pulumi up\` (it ` +
-    `waits for that restore, starting nothing), then check the data before you change \`trigger\` again. ${CHECK_THE_DATA}`
+    `No restore was started: the restore this stack records was not seen to finish, so it cannot tell whether the ` +
+    `datastore was restored again after it; set \`trigger\` back to ${recordedTrigger} and run \`pulumi up\` to ` +
+    `finish the recorded restore (it starts nothing), then check the data before you change \`trigger\` again, ` +
+    `or ${CHECK_THE_DATA}.\n` +
+    `${capitalised(heldText(held))}; the recorded restore (${triggerText(record.trigger)}) started at ` +
+    `${record.startedAt}. An earlier \`pulumi up\` with ${triggerText(trigger)} may have been interrupted after ` +
+    "starting this very restore"
   );
 }
 
 /** A re-run of a recorded request whose answer was lost: the datastore looks the same either way. */
 export function recordLostAnswer(held: Held, record: RecordedRestore): string {
   return (
-    `the restore of backup ${held.backupId} into datastore ${held.datastoreId} this stack records as requested ` +
-    `at ${record.startedAt} (${triggerText(record.trigger)}) lost its answer, and the datastore cannot show whether ` +
-    `it took: ${heldText(held)} either way. No restore was started. ${CHECK_THE_DATA}`
+    `No restore was started: the restore this stack records as requested lost its answer, and the datastore ` +
+    `cannot show whether it took; ${CHECK_THE_DATA}.\n` +
+    `The restore of backup ${held.backupId} into datastore ${held.datastoreId} was requested at ` +
+    `${record.startedAt} (${triggerText(record.trigger)}); ${heldText(held)} either way`
   );
 }
 
 /** A re-run whose datastore shows the backup requested again after the record and not loaded. */
 export function requestedAfterRecord(held: Held, record: RecordedRestore): string {
   return (
-    `${heldText(held)}, which is not what this stack recorded when it restored it at ` +
-    `${record.restoredAt ?? record.startedAt} (${triggerText(record.trigger)}): a restore of it was requested after that ` +
-    `and was not seen to finish loading. No restore was started. ${CHECK_THE_DATA}`
+    `No restore was started: datastore ${held.datastoreId} was asked to restore backup ${held.backupId} again ` +
+    `after the restore this stack records, and that restore was not seen to finish loading; ${CHECK_THE_DATA}.\n` +
+    `${capitalised(heldText(held))}; this stack recorded restoring it at ${record.restoredAt ?? record.startedAt} ` +
+    `(${triggerText(record.trigger)})`
   );
+}
+
+/** A sentence's first letter in upper case. */
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** A restore of the same backup already runs (an interrupted run's): it is waited for, not repeated. */
@@ -192,9 +202,10 @@ export function recordedWithoutRestoring(datastoreId: string, backupId: string):
  */
 export function answerLost(why: string): string {
   return (
-    `${why}. The restore was not sent again. Check the datastore's data: if it holds the backup's ` +
-    'data, set `ifAlreadyLoaded: "skip"` and run `pulumi up` to record the restore; to restore on purpose, ' +
-    'set `ifAlreadyLoaded: "restore"`'
+    'The restore request lost its answer and was not sent again; check the datastore\'s data: if it holds the ' +
+    'backup\'s data, set `ifAlreadyLoaded: "skip"` and run `pulumi up` to record the restore; to restore on purpose, ' +
+    'set `ifAlreadyLoaded: "restore"`.\n' +
+    `${why}`
   );
 }
 
@@ -205,10 +216,10 @@ export function answerLost(why: string): string {
  */
 export function answerLostRecorded(why: string): string {
   return (
-    `${why}. The restore was not sent again. It is recorded in the stack with status ` +
-    '"unknown", and `pulumi up` starts nothing until you say what to do. Check the datastore\'s data: if it ' +
-    'holds the backup\'s data, set `ifAlreadyLoaded: "skip"` and run `pulumi up` to record the restore; to ' +
-    'restore on purpose, set `ifAlreadyLoaded: "restore"`'
+    'The restore request lost its answer and was not sent again; check the datastore\'s data: if it holds the ' +
+    'backup\'s data, set `ifAlreadyLoaded: "skip"` and run `pulumi up` to record the restore; to restore on purpose, ' +
+    'set `ifAlreadyLoaded: "restore"`.\n' +
+    `It is recorded in the stack with status "unknown", and \`pulumi up\` starts nothing until you say what to do. ${why}`
   );
 }
 
@@ -218,16 +229,17 @@ export function answerLostRecorded(why: string): string {
  */
 export function notSeenToFinish(startedAt: string, why: string): string {
   return (
-    `the restore started at ${startedAt} but was not seen to finish: ${why}. It is recorded ` +
-    "in the stack and will not be started again; run `pulumi up` again to keep waiting for it"
+    `the restore started at ${startedAt} but was not seen to finish; run \`pulumi up\` again to keep waiting for it ` +
+    "(it is recorded in the stack and will not be started again).\n" +
+    `${why}`
   );
 }
 
 /** `pulumi import` of a Restore. */
 export function cannotImport(id: string): string {
   return (
-    `a Restore cannot be imported (${id}): the API keeps no record of restores, only the datastore's last ` +
-    'config.restore. Declare the Restore with ifAlreadyLoaded: "skip" to record one that already ran'
+    `a Restore cannot be imported (${id}); declare it with ifAlreadyLoaded: "skip" to record one that already ran.\n` +
+    "The API keeps no record of restores, only the datastore's last config.restore"
   );
 }
 
