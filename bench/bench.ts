@@ -14,6 +14,8 @@ import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import {
   DfCloudClient,
+  nativeToken,
+  PACKAGE,
   POLL_FIRST_INTERVAL_MS,
   POLL_INTERVAL_GROWTH,
   POLL_MAX_INTERVAL_MS,
@@ -98,10 +100,13 @@ const VARIANT_NAMES: Record<Variant, string> = {
   padded: "no-op, padded",
   ours: "BackupSchedule",
   noopNative: "no-op native (`noop:index:Thing`)",
-  native: "native BackupSchedule (`dfcloud:index:BackupSchedule`)",
+  native: `native BackupSchedule (\`${nativeToken("BackupSchedule")}\`)`,
   oursExit: "BackupSchedule, provider exits on SIGINT",
   nativeExit: "native BackupSchedule, plugin exits on SIGINT",
 };
+
+/** The native plugin's executable: `pulumi-resource-dfcloud-backups`. */
+const PLUGIN_EXECUTABLE = `pulumi-resource-${PACKAGE}`;
 
 /** The provider process of each variant, by a word of its command line (what ProviderSampler samples). */
 const PROVIDER_COMMAND: Record<Variant, string> = {
@@ -109,9 +114,9 @@ const PROVIDER_COMMAND: Record<Variant, string> = {
   padded: "dynamic-provider",
   ours: "dynamic-provider",
   noopNative: "pulumi-resource-noop",
-  native: "pulumi-resource-dfcloud",
+  native: PLUGIN_EXECUTABLE,
   oursExit: "dynamic-provider",
-  nativeExit: "pulumi-resource-dfcloud",
+  nativeExit: PLUGIN_EXECUTABLE,
 };
 
 /** The type of each variant's resources in state. */
@@ -120,9 +125,9 @@ const STATE_TYPE: Record<Variant, (type: string) => boolean> = {
   padded: (type) => type.startsWith("pulumi-nodejs:dynamic/"),
   ours: (type) => type.startsWith("pulumi-nodejs:dynamic/"),
   noopNative: (type) => type === "noop:index:Thing",
-  native: (type) => type === "dfcloud:index:BackupSchedule",
+  native: (type) => type === nativeToken("BackupSchedule"),
   oursExit: (type) => type.startsWith("pulumi-nodejs:dynamic/"),
-  nativeExit: (type) => type === "dfcloud:index:BackupSchedule",
+  nativeExit: (type) => type === nativeToken("BackupSchedule"),
 };
 
 /** The diagnostic variants, and the variant each repeats. */
@@ -152,7 +157,7 @@ describe("engine overhead: N BackupSchedules against N no-op resources, dynamic 
     // the engine, the provider process and the API round trips, not the emulator's durations.
     emulator = await startEmulator({ apiKeys: [API_KEY], timeScale: 0, durations: INSTANT });
     datastores = await seedDatastores(emulator, Math.max(...SIZES), "overhead");
-    expect(fs.existsSync(path.join(DFCLOUD_PLUGIN_DIR, "pulumi-resource-dfcloud"))).toBe(true);
+    expect(fs.existsSync(path.join(DFCLOUD_PLUGIN_DIR, PLUGIN_EXECUTABLE))).toBe(true);
     noopPluginDir = buildNoopPlugin();
   });
   afterAll(() => emulator?.close());
@@ -160,7 +165,7 @@ describe("engine overhead: N BackupSchedules against N no-op resources, dynamic 
   /** The native plugin folders a variant's project loads. */
   function pluginsOf(variant: Variant): PluginFolder[] {
     if (variant === "native" || variant === "nativeExit")
-      return [{ name: "dfcloud", path: DFCLOUD_PLUGIN_DIR }];
+      return [{ name: PACKAGE, path: DFCLOUD_PLUGIN_DIR }];
     if (variant === "noopNative") return [{ name: "noop", path: noopPluginDir }];
     return [];
   }
@@ -176,7 +181,7 @@ describe("engine overhead: N BackupSchedules against N no-op resources, dynamic 
         return;
       case "native":
       case "nativeExit":
-        new NativeResource("dfcloud:index:BackupSchedule", name, args);
+        new NativeResource(nativeToken("BackupSchedule"), name, args);
         return;
       case "noopNative":
         new NativeResource("noop:index:Thing", name, args);
@@ -405,7 +410,7 @@ describe("engine overhead: N BackupSchedules against N no-op resources, dynamic 
 describe("native plugin processes: start and stop, as the engine does them", () => {
   it("times each plugin from spawn to its port and from SIGINT to its exit", async () => {
     const plugins = {
-      dfcloud: path.join(DFCLOUD_PLUGIN_DIR, "pulumi-resource-dfcloud"),
+      dfcloud: path.join(DFCLOUD_PLUGIN_DIR, PLUGIN_EXECUTABLE),
       noop: path.join(buildNoopPlugin(), "pulumi-resource-noop"),
     };
     const samples: Record<keyof typeof plugins, PluginLifecycle[]> = { dfcloud: [], noop: [] };
@@ -444,7 +449,7 @@ describe("native plugin processes: start and stop, as the engine does them", () 
         "",
         "| plugin | spawn to port (ms) | peak RSS at the port (MiB) | SIGINT to exit (ms) | killed after the engine's grace |",
         "|---|---|---|---|---|",
-        row("`pulumi-resource-dfcloud` (bundle)", figures.dfcloud),
+        row(`\`${PLUGIN_EXECUTABLE}\` (bundle)`, figures.dfcloud),
         row("`pulumi-resource-noop` (bundle)", figures.noop),
         `| dfcloud / no-op | ${ratio(ratios.startMs)} | ${ratio(ratios.startRssMiB)} | | |`,
         "",

@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, type ProjectSettings, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import { configKey, PACKAGE } from "@pulumi-dfcloud/provider";
 import type { Durations, RequestLogEntry, RunningEmulator } from "dfcloud-emulator";
 import { engineEnv, inlineStack, newWorkDir, PASSPHRASE, pulumiCommand, ROOT } from "../tests/engine/harness";
 
@@ -79,8 +80,8 @@ export async function emulatorStack(
       : await inlineStack(name, program);
   if (emulator) {
     await created.stack.setAllConfig({
-      "dfcloud:apiKey": { value: API_KEY, secret: true },
-      "dfcloud:apiUrl": { value: emulator.url },
+      [configKey("apiKey")]: { value: API_KEY, secret: true },
+      [configKey("apiUrl")]: { value: emulator.url },
     });
   }
   return created;
@@ -141,7 +142,7 @@ export function exitOnSigintEnv(): Record<string, string> {
  * The native dfcloud plugin as users install it: the folder `make tools` builds
  * (scripts/build-plugin.sh; the tarball holds the same files), one esbuild bundle and its launcher.
  */
-export const DFCLOUD_PLUGIN_DIR = path.join(ROOT, ".tools", "plugin", "dfcloud");
+export const DFCLOUD_PLUGIN_DIR = path.join(ROOT, ".tools", "plugin", PACKAGE);
 
 /**
  * Builds the no-op native plugin (bench/noop-plugin) the way scripts/build-plugin.sh builds the dfcloud
@@ -167,7 +168,7 @@ export function buildNoopPlugin(): string {
   return dir;
 }
 
-/** A resource registered by its schema token, as a generated SDK registers it (`dfcloud:index:BackupSchedule`). */
+/** A resource registered by its schema token, as a generated SDK registers it (`dfcloud-backups:index:BackupSchedule`). */
 export class NativeResource extends pulumi.CustomResource {}
 
 /**

@@ -6,6 +6,7 @@ const { spawn, execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
 const readline = require("node:readline");
+const { configKey } = require("@pulumi-dfcloud/provider");
 
 const ROOT = path.resolve(__dirname, "..");
 const PROGRAM = path.join(ROOT, "examples/quickstart");
@@ -86,8 +87,8 @@ async function main() {
       stdio: "inherit",
     });
     pulumi(["config", "set", "datastoreId", datastore.datastore_id], env);
-    pulumi(["config", "set", "dfcloud:apiUrl", emulator.url], env);
-    pulumi(["config", "set", "--secret", "dfcloud:apiKey", emulator.apiKeys[0]], env);
+    pulumi(["config", "set", configKey("apiUrl"), emulator.url], env);
+    pulumi(["config", "set", "--secret", configKey("apiKey"), emulator.apiKeys[0]], env);
     pulumi(["up", "--yes", "--skip-preview"], env);
 
     console.log("\n▶ Stack outputs (Pulumi's view)");

@@ -38,7 +38,7 @@ const INDEX = "index.md";
  * }} PackageSchema
  */
 
-/** The last part of a token: `dfcloud:index:BackupSchedule` → `BackupSchedule`. */
+/** The last part of a token: `dfcloud-backups:index:BackupSchedule` → `BackupSchedule`. */
 function memberName(token) {
   return token.split(":").pop() ?? token;
 }

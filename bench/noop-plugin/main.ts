@@ -1,6 +1,6 @@
 /**
  * `pulumi-resource-noop`: the floor the native dfcloud plugin is measured against (bench.ts). A native
- * provider plugin served the way plugin/src serves `pulumi-resource-dfcloud` — pulumirpc.ResourceProvider
+ * provider plugin served the way plugin/src serves `pulumi-resource-dfcloud-backups` — pulumirpc.ResourceProvider
  * on @pulumi/pulumi's generated stubs and @grpc/grpc-js, on a free loopback port printed as the first
  * line, bundled by esbuild with the same flags as scripts/build-plugin.sh — whose one resource,
  * `noop:index:Thing`, does nothing: every call answers at once with what it was given (the request's

@@ -7,8 +7,8 @@
 //   release         what is being deployed, e.g. the commit (CI sets $GITHUB_SHA); default "local"
 //   retentionDays   days each nightly backup is kept (default 14; the pack requires 7 to 35)
 // Credentials come from the environment (DFCLOUD_API_KEY, and DFCLOUD_API_URL for the emulator)
-// or from `dfcloud:apiKey` (set it with --secret: Pulumi stores the stack config in the state) and
-// `dfcloud:apiUrl` in the stack config.
+// or from `dfcloud-backups:apiKey` (set it with --secret: Pulumi stores the stack config in the state) and
+// `dfcloud-backups:apiUrl` in the stack config.
 import * as pulumi from "@pulumi/pulumi";
 import * as dfcloud from "pulumi-dfcloud";
 

@@ -1,6 +1,6 @@
 // Quickstart: put a backup schedule on a datastore and take one manual backup of it.
-// Config: `datastoreId` (the datastore to protect), plus the credentials `dfcloud:apiKey` (secret)
-// and, for the emulator, `dfcloud:apiUrl`.
+// Config: `datastoreId` (the datastore to protect), plus the credentials `dfcloud-backups:apiKey` (secret)
+// and, for the emulator, `dfcloud-backups:apiUrl`.
 import * as pulumi from "@pulumi/pulumi";
 import * as dfcloud from "pulumi-dfcloud";
 

@@ -7,7 +7,7 @@
 //                Running `backup` first and `restore` later lets you change data in between and see
 //                the restore undo the change.
 //   trigger      any string (default "drill-1"); change it, e.g. to today's date, to run the restore again
-// plus the credentials `dfcloud:apiKey` (secret) and, for the emulator, `dfcloud:apiUrl`.
+// plus the credentials `dfcloud-backups:apiKey` (secret) and, for the emulator, `dfcloud-backups:apiUrl`.
 import * as pulumi from "@pulumi/pulumi";
 import * as dfcloud from "pulumi-dfcloud";
 

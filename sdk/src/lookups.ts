@@ -1,5 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { createClient, lookups, resolveCredentials } from "@pulumi-dfcloud/provider";
+import {
+  configKey,
+  createClient,
+  LEGACY_CONFIG_NAMESPACE,
+  lookups,
+  resolveCredentials,
+} from "@pulumi-dfcloud/provider";
 import { noticeCredentials } from "./credentials";
 import type { BackupInfo, DatastoreInfo, ListBackupsArgs } from "./types";
 
@@ -8,18 +14,18 @@ export type BackupFilter = ListBackupsArgs;
 
 /**
  * Lookups run in the program (dynamic providers cannot serve invokes), with the same credentials
- * as the resources: `dfcloud:apiKey` / `dfcloud:apiUrl` from the stack config, else
- * DFCLOUD_API_KEY / DFCLOUD_API_URL. They call the API during preview too.
+ * as the resources: `dfcloud-backups:apiKey` / `dfcloud-backups:apiUrl` from the stack config (or
+ * `dfcloud:apiKey` / `dfcloud:apiUrl`, as stacks written before the package had its own name hold
+ * them), else DFCLOUD_API_KEY / DFCLOUD_API_URL. They call the API during preview too.
  */
 async function withLookups<T>(use: (api: ReturnType<typeof lookups>) => Promise<T>): Promise<T> {
   noticeCredentials();
   // runtime.getConfig reads the raw value without the secret-access warning of Config.get.
-  const client = createClient(
-    resolveCredentials({
-      apiKey: pulumi.runtime.getConfig("dfcloud:apiKey"),
-      apiUrl: pulumi.runtime.getConfig("dfcloud:apiUrl"),
-    }),
-  );
+  const setting = (name: "apiKey" | "apiUrl") =>
+    pulumi.runtime.getConfig(configKey(name)) ||
+    pulumi.runtime.getConfig(`${LEGACY_CONFIG_NAMESPACE}:${name}`) ||
+    undefined;
+  const client = createClient(resolveCredentials({ apiKey: setting("apiKey"), apiUrl: setting("apiUrl") }));
   try {
     return await use(lookups(client));
   } finally {

@@ -15,6 +15,7 @@ import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { configKey } from "@pulumi-dfcloud/provider";
 import { type RunningEmulator, type StateView, startEmulator } from "dfcloud-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -144,8 +145,8 @@ describe("the examples on the real engine, against the emulator", () => {
     const stack = new ExampleStack(example);
     stacks.push(stack);
     await stack.init(
-      { "dfcloud:apiUrl": emulator.url, datastoreId, ...config },
-      { "dfcloud:apiKey": API_KEY },
+      { [configKey("apiUrl")]: emulator.url, datastoreId, ...config },
+      { [configKey("apiKey")]: API_KEY },
     );
     return { stack, datastoreId };
   }

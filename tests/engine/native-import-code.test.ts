@@ -6,14 +6,15 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { configKey, nativeToken, PACKAGE } from "@pulumi-dfcloud/provider";
 import type { RunningEmulator } from "dfcloud-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   engineEnv,
   frozenEmulator,
+  NATIVE_PLUGIN_DIR,
   newWorkDir,
   pulumiOk,
-  ROOT,
   seedTestDatastore,
   stepCounts,
 } from "./harness";
@@ -22,7 +23,6 @@ import {
 const yaml = require("js-yaml") as { load(text: string): unknown; dump(value: unknown): string };
 
 const API_KEY = "dragonflydb_native_import_key_0123456789";
-const PLUGIN_DIR = path.join(ROOT, "plugin", "bin");
 
 describe("pulumi import in a Pulumi YAML project", () => {
   let emulator: RunningEmulator;
@@ -39,13 +39,13 @@ describe("pulumi import in a Pulumi YAML project", () => {
       yaml.dump({
         name: "dfcloud-import",
         runtime: "yaml",
-        plugins: { providers: [{ name: "dfcloud", path: PLUGIN_DIR }] },
+        plugins: { providers: [{ name: PACKAGE, path: NATIVE_PLUGIN_DIR }] },
         resources: {},
       }),
     );
     await pulumiOk(["stack", "init", "imported"], workDir, env);
-    await run("config", "set", "dfcloud:apiUrl", emulator.url);
-    await run("config", "set", "--secret", "dfcloud:apiKey", API_KEY);
+    await run("config", "set", configKey("apiUrl"), emulator.url);
+    await run("config", "set", "--secret", configKey("apiKey"), API_KEY);
   }, 600_000);
 
   afterAll(async () => {
@@ -72,8 +72,8 @@ describe("pulumi import in a Pulumi YAML project", () => {
       importFile,
       JSON.stringify({
         resources: [
-          { type: "dfcloud:index:BackupSchedule", name: "schedule", id: datastoreId },
-          { type: "dfcloud:index:Backup", name: "backup", id: backup.backup_id },
+          { type: nativeToken("BackupSchedule"), name: "schedule", id: datastoreId },
+          { type: nativeToken("Backup"), name: "backup", id: backup.backup_id },
         ],
       }),
     );
@@ -83,10 +83,10 @@ describe("pulumi import in a Pulumi YAML project", () => {
     const code = yaml.load(fs.readFileSync(codeFile, "utf8")) as {
       resources: Record<string, { type: string; properties: object }>;
     };
-    // pulumi-yaml writes the short token (`dfcloud:BackupSchedule` for the index module) and refers to
+    // pulumi-yaml writes the short token (`dfcloud-backups:BackupSchedule` for the index module) and refers to
     // the schedule's id where the backup's datastore is the same.
     expect(code.resources.schedule).toMatchObject({
-      type: "dfcloud:BackupSchedule",
+      type: `${PACKAGE}:BackupSchedule`,
       properties: {
         datastoreId: datastoreId,
         days: ["tue", "fri"],
@@ -95,7 +95,7 @@ describe("pulumi import in a Pulumi YAML project", () => {
       },
     });
     expect(code.resources.backup).toMatchObject({
-      type: "dfcloud:Backup",
+      type: `${PACKAGE}:Backup`,
       // A Pulumi YAML interpolation, not a JavaScript one.
       properties: { datastoreId: ["$", "{schedule.id}"].join(""), description: "console", retentionDays: 9 },
     });
@@ -108,7 +108,8 @@ describe("pulumi import in a Pulumi YAML project", () => {
     fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), yaml.dump({ ...project, resources: code.resources }));
     await emulator.admin.clearRequests();
     const preview = await run("preview", "--json");
-    expect(stepCounts(preview.stdout)).toEqual({});
+    // Only the read of the schedule that the plugin asks the engine for before every preview.
+    expect(stepCounts(preview.stdout)).toEqual({ refresh: 1 });
     const writes = (await emulator.admin.requests()).filter((entry) => entry.method !== "GET");
     expect(writes).toEqual([]);
   });

@@ -1,9 +1,10 @@
 /**
- * The native provider plugin (plugin/, `pulumi-resource-dfcloud`) through the real engine against the
- * emulator: schema and config served over gRPC, preview/up/refresh/destroy of the three resources by
- * their schema tokens, property-level diffs (update vs replace), customTimeouts reaching the
- * operation, invokes, `pulumi import` with no diff after it, and a stack moving from the dynamic
- * resources to the native ones without replacing anything.
+ * The native provider plugin (plugin/, `pulumi-resource-dfcloud-backups`) through the real engine
+ * against the emulator, driven by the Node.js SDK generated from schema.json (`pulumi-dfcloud-backups`,
+ * as its users import it): schema and config served over gRPC, preview/up/refresh/destroy of the
+ * resources, property-level diffs (update vs replace), customTimeouts reaching the operation,
+ * invokes, the explicit provider, `pulumi import` with no diff after it, and a stack moving from the
+ * dynamic resources to the native ones without replacing, creating, deleting or writing anything.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -15,13 +16,23 @@ import {
   type PulumiFn,
   type Stack,
 } from "@pulumi/pulumi/automation";
-import { PACKAGE_VERSION } from "@pulumi-dfcloud/provider";
+import {
+  configKey,
+  dynamicToken,
+  nativeToken,
+  PACKAGE,
+  PACKAGE_VERSION,
+  RESOURCE_KINDS,
+} from "@pulumi-dfcloud/provider";
 import type { RunningEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   engineEnv,
   frozenEmulator,
+  type GeneratedNodeSdk,
+  loadGeneratedNodeSdk,
+  NATIVE_PLUGIN_DIR,
   newWorkDir,
   PASSPHRASE,
   pulumiCommand,
@@ -32,21 +43,22 @@ import {
 } from "./harness";
 
 const API_KEY = "dragonflydb_native_plugin_key_0123456789";
-/** The folder holding `pulumi-resource-dfcloud`, as a project's `plugins.providers` names it. */
-const PLUGIN_DIR = path.join(ROOT, "plugin", "bin");
 /** The plugin as users install it (`make tools`: scripts/build-plugin.sh). */
 const PLUGIN_TARBALL = path.join(
   ROOT,
   ".tools",
   "plugin",
-  `pulumi-resource-dfcloud-v${PACKAGE_VERSION}-linux-amd64.tar.gz`,
+  `pulumi-resource-${PACKAGE}-v${PACKAGE_VERSION}-linux-amd64.tar.gz`,
 );
 
 let emulator: RunningEmulator;
 let datastoreId = "";
+/** The generated Node.js SDK (`pulumi-dfcloud-backups`), compiled. */
+let sdk: GeneratedNodeSdk;
 
 beforeAll(async () => {
   emulator = await frozenEmulator([API_KEY]);
+  sdk = await loadGeneratedNodeSdk();
 });
 
 afterAll(async () => {
@@ -71,7 +83,7 @@ async function nativeStack(
   if (options.installed) {
     // As a user installs it: from the tarball `make tools` builds, into this stack's PULUMI_HOME.
     const installed = await runPulumi(
-      ["plugin", "install", "resource", "dfcloud", PACKAGE_VERSION, "--file", PLUGIN_TARBALL],
+      ["plugin", "install", "resource", PACKAGE, PACKAGE_VERSION, "--file", PLUGIN_TARBALL],
       workDir,
       env,
     );
@@ -87,7 +99,9 @@ async function nativeStack(
       projectSettings: {
         name: `dfcloud-${name}`,
         runtime: "nodejs",
-        ...(options.installed ? {} : { plugins: { providers: [{ name: "dfcloud", path: PLUGIN_DIR }] } }),
+        ...(options.installed
+          ? {}
+          : { plugins: { providers: [{ name: PACKAGE, path: NATIVE_PLUGIN_DIR }] } }),
       } as ProjectSettings,
       envVars: {
         PULUMI_BACKEND_URL: `file://${path.join(workDir, ".pulumi-state")}`,
@@ -100,29 +114,9 @@ async function nativeStack(
       },
     },
   );
-  await stack.setConfig("dfcloud:apiKey", { value: API_KEY, secret: true });
-  await stack.setConfig("dfcloud:apiUrl", { value: emulator.url });
+  await stack.setConfig(configKey("apiKey"), { value: API_KEY, secret: true });
+  await stack.setConfig(configKey("apiUrl"), { value: emulator.url });
   return { stack, workDir };
-}
-
-/** A resource registered by its schema token, as a generated SDK registers it. */
-class NativeResource extends pulumi.CustomResource {
-  /** One of its outputs. */
-  output(key: string): pulumi.Output<unknown> {
-    return (this as unknown as Record<string, pulumi.Output<unknown>>)[key] ?? pulumi.output(undefined);
-  }
-}
-
-/** A native resource by its schema token; `outputs` are the output keys to expose. */
-function native(
-  kind: "BackupSchedule" | "Backup" | "Restore",
-  name: string,
-  args: Record<string, unknown>,
-  outputs: string[],
-  opts: pulumi.CustomResourceOptions = {},
-): NativeResource {
-  const props = { ...args, ...Object.fromEntries(outputs.map((key) => [key, undefined])) };
-  return new NativeResource(`dfcloud:index:${kind}`, name, props, opts);
 }
 
 async function writes(): Promise<string[]> {
@@ -154,32 +148,27 @@ describe("the native plugin: three resources, detailed diffs, invokes", () => {
   let scheduleDatastore = "";
   let stack: Stack;
   const program: PulumiFn = async () => {
-    const schedule = native(
-      "BackupSchedule",
-      "nightly",
-      { datastoreId: scheduleDatastore || datastoreId, days, hours: [2, 14], retentionDays: 7 },
-      ["enabled", "waitTimeoutMinutes"],
-    );
-    const backup = native(
-      "Backup",
-      "safety",
-      { datastoreId, description: "before the drill", retentionDays: 3 },
-      ["backupId", "status", "sizeBytes", "createdAt", "expiresAt"],
-    );
-    const looked = backup
-      .output("backupId")
-      .apply((backupId) =>
-        backupId ? pulumi.runtime.invoke("dfcloud:index:getBackup", { backupId }) : undefined,
-      );
-    const listed = pulumi.runtime.invoke("dfcloud:index:listBackups", { datastoreId, source: "manual" });
+    const schedule = new sdk.BackupSchedule("nightly", {
+      datastoreId: scheduleDatastore || datastoreId,
+      days,
+      hours: [2, 14],
+      retentionDays: 7,
+    });
+    const backup = new sdk.Backup("safety", {
+      datastoreId,
+      description: "before the drill",
+      retentionDays: 3,
+    });
+    // The SDK's invokes: `dfcloud-backups:index:getBackup` and `listBackups`.
+    const backupId = backup.backupId as pulumi.Output<string>;
+    const looked = backupId.apply((id) => (id ? sdk.getBackup(id) : Promise.resolve(undefined)));
+    const listed = sdk.listBackups({ datastoreId, source: "manual" });
     return {
-      scheduleDays: schedule.output("days"),
-      backupId: backup.output("backupId"),
-      backupStatus: backup.output("status"),
-      lookedUpStatus: pulumi
-        .output(looked)
-        .apply((info) => (info as { status?: string } | undefined)?.status),
-      listedCount: pulumi.output(listed).apply((result) => (result as { backups: unknown[] }).backups.length),
+      scheduleDays: schedule.days,
+      backupId,
+      backupStatus: backup.status,
+      lookedUpStatus: looked.apply((info) => info?.status),
+      listedCount: pulumi.output(listed).apply((backups) => backups.length),
     };
   };
 
@@ -206,7 +195,9 @@ describe("the native plugin: three resources, detailed diffs, invokes", () => {
     expect(refresh.summary.resourceChanges).not.toHaveProperty("update");
     const same = stepRecorder();
     await stack.preview({ onEvent: same.onEvent });
-    expect(same.counts).toEqual({});
+    // The engine reads the schedule before every preview and update (the plugin asks for it, so a
+    // console edit shows); nothing else happens.
+    expect(same.counts).toEqual({ refresh: 1 });
 
     days = ["mon", "fri"];
     scheduleDatastore = "";
@@ -218,7 +209,7 @@ describe("the native plugin: three resources, detailed diffs, invokes", () => {
         events.push(event);
       },
     });
-    expect(changed.counts).toEqual({ update: 1 });
+    expect(changed.counts).toEqual({ refresh: 1, update: 1 });
     expect(detailedDiffs(events).nightly).toEqual({ days: "update" });
   });
 
@@ -242,11 +233,11 @@ describe("the native plugin: three resources, detailed diffs, invokes", () => {
 describe("installed as users install it", () => {
   it("is found after `pulumi plugin install … --file <tarball>`, with no plugins.providers and no PATH change", async () => {
     const program: PulumiFn = async () => {
-      native("BackupSchedule", "installed", { datastoreId, days: "every", hours: [1], retentionDays: 2 }, []);
+      new sdk.BackupSchedule("installed", { datastoreId, days: "every", hours: [1], retentionDays: 2 });
     };
     const { stack, workDir } = await nativeStack("native-installed", program, { installed: true });
     expect(
-      fs.existsSync(path.join(workDir, ".pulumi-home", "plugins", `resource-dfcloud-v${PACKAGE_VERSION}`)),
+      fs.existsSync(path.join(workDir, ".pulumi-home", "plugins", `resource-${PACKAGE}-v${PACKAGE_VERSION}`)),
     ).toBe(true);
     const up = await stack.up();
     expect(up.summary.resourceChanges).toMatchObject({ create: 2 });
@@ -254,13 +245,6 @@ describe("installed as users install it", () => {
     await stack.destroy();
   });
 });
-
-/** The explicit provider resource, as a generated SDK's `new dfcloud.Provider(name, args)` registers it. */
-class DfcloudProvider extends pulumi.ProviderResource {
-  constructor(name: string, args: { apiKey: pulumi.Input<string>; apiUrl: pulumi.Input<string> }) {
-    super("dfcloud", name, args);
-  }
-}
 
 /** Every file the file backend wrote for a stack, as text. */
 function stateFiles(workDir: string): string[] {
@@ -273,20 +257,16 @@ function stateFiles(workDir: string): string[] {
 describe("credentials on the native front door", () => {
   it("serves an explicit provider resource, and stores its key only as a secret", async () => {
     const program: PulumiFn = async () => {
-      const provider = new DfcloudProvider("explicit", { apiKey: API_KEY, apiUrl: emulator.url });
-      native(
-        "BackupSchedule",
+      const provider = new sdk.Provider("explicit", { apiKey: API_KEY, apiUrl: emulator.url });
+      new sdk.BackupSchedule(
         "through-explicit",
         { datastoreId, days: "every", hours: [4], retentionDays: 3 },
-        [],
-        {
-          provider,
-        },
+        { provider },
       );
     };
     const { stack, workDir } = await nativeStack("native-explicit", program);
-    await stack.removeConfig("dfcloud:apiKey");
-    await stack.removeConfig("dfcloud:apiUrl");
+    await stack.removeConfig(configKey("apiKey"));
+    await stack.removeConfig(configKey("apiUrl"));
     const up = await stack.up();
     expect(up.summary.resourceChanges).toMatchObject({ create: 3 }); // the stack, the provider, the schedule
     expect(await livePolicy()).toMatchObject({ enabled: true, every_day: true, hours: [4], retention: 3 });
@@ -295,22 +275,17 @@ describe("credentials on the native front door", () => {
     for (const text of stateFiles(workDir)) expect(text).not.toContain(API_KEY);
     const providerState = (
       (await stack.exportStack()).deployment.resources as { type: string; inputs?: object }[]
-    ).find((r) => r.type === "pulumi:providers:dfcloud");
+    ).find((r) => r.type === `pulumi:providers:${PACKAGE}`);
     expect(JSON.stringify(providerState?.inputs)).toContain("4dabf18193072939515e22adb298388d");
     await stack.destroy();
   });
 
   it("stores a key given in plain-text stack config only as a secret", async () => {
     const program: PulumiFn = async () => {
-      native(
-        "BackupSchedule",
-        "plain-config",
-        { datastoreId, days: "every", hours: [5], retentionDays: 3 },
-        [],
-      );
+      new sdk.BackupSchedule("plain-config", { datastoreId, days: "every", hours: [5], retentionDays: 3 });
     };
     const { stack, workDir } = await nativeStack("native-plain-config", program);
-    await stack.setConfig("dfcloud:apiKey", { value: API_KEY, secret: false });
+    await stack.setConfig(configKey("apiKey"), { value: API_KEY, secret: false });
     await stack.up();
     // The provider's state (checkpoints, backups, the stack file) holds the key only encrypted; the
     // update history keeps the stack config as the user gave it (README: make it a secret).
@@ -331,9 +306,7 @@ describe("customTimeouts reach the operation", () => {
     // The backup never becomes ready (frozen clock, one hour to take): only the timeout can end the wait.
     await emulator.admin.setDurations({ backup: 3600 });
     const program: PulumiFn = async () => {
-      native("Backup", "slow", { datastoreId, retentionDays: 1 }, ["backupId", "status"], {
-        customTimeouts: { create: "3s" },
-      });
+      new sdk.Backup("slow", { datastoreId, retentionDays: 1 }, { customTimeouts: { create: "3s" } });
     };
     const { stack } = await nativeStack("native-timeout", program);
     const started = Date.now();
@@ -347,7 +320,7 @@ describe("customTimeouts reach the operation", () => {
       type: string;
       outputs?: { status?: string };
     }[];
-    expect(state.find((r) => r.type === "dfcloud:index:Backup")?.outputs?.status).toBe("pending");
+    expect(state.find((r) => r.type === nativeToken("Backup"))?.outputs?.status).toBe("pending");
   });
 });
 
@@ -376,19 +349,19 @@ describe("pulumi import", () => {
         }),
       );
     const program: PulumiFn = async () => {
-      native(
-        "BackupSchedule",
-        "imported-schedule",
-        { datastoreId, days: ["sun", "wed"], hours: [5], retentionDays: 4 },
-        [],
-      );
-      native("Backup", "imported-backup", { datastoreId, description: "console", retentionDays: 9 }, []);
+      new sdk.BackupSchedule("imported-schedule", {
+        datastoreId,
+        days: ["sun", "wed"],
+        hours: [5],
+        retentionDays: 4,
+      });
+      new sdk.Backup("imported-backup", { datastoreId, description: "console", retentionDays: 9 });
     };
     const { stack } = await nativeStack("native-import", program);
     const imported = await stack.import({
       resources: [
-        { type: "dfcloud:index:BackupSchedule", name: "imported-schedule", id: datastoreId },
-        { type: "dfcloud:index:Backup", name: "imported-backup", id: backup.backup_id },
+        { type: nativeToken("BackupSchedule"), name: "imported-schedule", id: datastoreId },
+        { type: nativeToken("Backup"), name: "imported-backup", id: backup.backup_id },
       ],
       generateCode: false,
     });
@@ -396,37 +369,64 @@ describe("pulumi import", () => {
     await emulator.admin.clearRequests();
     const preview = stepRecorder();
     await stack.preview({ onEvent: preview.onEvent });
-    expect(preview.counts).toEqual({});
+    expect(preview.counts).toEqual({ refresh: 1 }); // the schedule, read before the preview;
     expect(await writes()).toEqual([]);
   });
 });
 
 describe("moving a stack from the dynamic resources to the native plugin", () => {
-  it("replaces nothing: the dynamic type token is an alias of the native resource", async () => {
-    let useNative = false;
+  it("replaces, creates, deletes and writes nothing: each generated-SDK resource aliases its dynamic type token", async () => {
+    let door: "dynamic" | "native" = "dynamic";
     const program: PulumiFn = async () => {
-      const args = { datastoreId, days: ["mon"], hours: [3], retentionDays: 5 };
-      if (!useNative) {
-        new dfcloud.BackupSchedule("moving", args);
+      const scheduleArgs = { datastoreId, days: ["mon"], hours: [3], retentionDays: 5 };
+      const backupArgs = { datastoreId, description: "before the move", retentionDays: 7 };
+      const restoreArgs = { datastoreId, acknowledgeDataLoss: true as const, trigger: "2026-12-01" };
+      if (door === "dynamic") {
+        new dfcloud.BackupSchedule("moving", scheduleArgs);
+        const backup = new dfcloud.Backup("kept", backupArgs);
+        new dfcloud.Restore("drill", { ...restoreArgs, backupId: backup.backupId });
         return;
       }
-      native("BackupSchedule", "moving", args, [], { aliases: [{ type: dfcloud.BACKUP_SCHEDULE_TYPE }] });
+      // README: "with an alias of the dynamic type token", one per resource.
+      const from = (kind: (typeof RESOURCE_KINDS)[number]) => ({ aliases: [{ type: dynamicToken(kind) }] });
+      new sdk.BackupSchedule("moving", scheduleArgs, from("BackupSchedule"));
+      const backup = new sdk.Backup("kept", backupArgs, from("Backup"));
+      new sdk.Restore("drill", { ...restoreArgs, backupId: backup.backupId }, from("Restore"));
     };
     const { stack } = await nativeStack("native-migration", program);
+    const typesInState = async () =>
+      ((await stack.exportStack()).deployment.resources as { type: string }[])
+        .map((resource) => resource.type)
+        .filter((type) => !type.startsWith("pulumi:"))
+        .sort();
     await stack.up();
-    useNative = true;
+    expect(await typesInState()).toEqual(RESOURCE_KINDS.map(dynamicToken).sort());
+    const backupsBefore = (await emulator.admin.state()).backups.filter((b) => b.source === "manual");
+    expect(backupsBefore).toHaveLength(1);
+
+    door = "native";
     await emulator.admin.clearRequests();
     const preview = stepRecorder();
     await stack.preview({ onEvent: preview.onEvent });
-    expect(preview.counts).not.toHaveProperty("replace");
-    expect(preview.counts).not.toHaveProperty("create-replacement");
+    expect(preview.counts).toEqual({});
     const up = await stack.up();
-    expect(up.summary.resourceChanges).not.toHaveProperty("create");
-    expect(up.summary.resourceChanges).not.toHaveProperty("delete");
+    // The stack and the three resources, each the same resource under its new type.
+    expect(up.summary.resourceChanges).toEqual({ same: 4 });
     expect(await writes()).toEqual([]);
-    const types = ((await stack.exportStack()).deployment.resources as { type: string }[]).map((r) => r.type);
-    expect(types).toContain("dfcloud:index:BackupSchedule");
-    expect(types).not.toContain(dfcloud.BACKUP_SCHEDULE_TYPE);
-    expect(fs.existsSync(PLUGIN_DIR)).toBe(true);
+    expect(await typesInState()).toEqual(RESOURCE_KINDS.map(nativeToken).sort());
+    // A same step keeps the outputs it had: the dynamic provider's serialised code stays in state until
+    // the plugin next reads each resource. A refresh does that, reading only.
+    const serialised = async () =>
+      ((await stack.exportStack()).deployment.resources as { outputs?: object }[]).filter(
+        (resource) => resource.outputs && "__provider" in resource.outputs,
+      ).length;
+    expect(await serialised()).toBe(3);
+    const refresh = await stack.refresh();
+    expect(refresh.summary.resourceChanges).toEqual({ same: 4 });
+    expect(await writes()).toEqual([]);
+    expect(await serialised()).toBe(0);
+    expect((await emulator.admin.state()).backups.filter((b) => b.source === "manual")).toEqual(
+      backupsBefore,
+    );
   });
 });

@@ -14,20 +14,28 @@
  *   with the engine `make tools` built and our language host, change the emulator's state as the
  *   quickstart says, printing no ExperimentalWarning.
  * - The installed policy pack runs from node_modules and fails a preview that breaks its config.
+ * - Both Node.js SDKs side by side, as a project moving to the native plugin holds them: the dynamic
+ *   `pulumi-dfcloud` and the generated `pulumi-dfcloud-backups` (packed from the SDK `pulumi package
+ *   gen-sdk` writes), with the plugin installed from its tarball; a program importing both
+ *   type-checks and previews each resource through its own provider.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { configKey, dynamicToken, nativeToken, PACKAGE } from "@pulumi-dfcloud/provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BUILT_ENGINE_BIN,
   type ChangeCounts,
   engineEnv,
+  generatedNodeSdk,
   isInfrastructure,
+  PULUMI,
   pulumi,
   pulumiOk,
   ROOT,
+  stepCounts,
 } from "./harness";
 
 const API_KEY = "dragonflydb_new_user_test_key_0123456789";
@@ -194,7 +202,7 @@ describe("a new user, with the packed tarballs outside the repository", () => {
         "dfcloud-backup-guardrails",
         "dfcloud-emulator",
         "pulumi-dfcloud",
-        `pulumi-resource-dfcloud-v${version}-linux-amd64.tar.gz`,
+        `pulumi-resource-${PACKAGE}-v${version}-linux-amd64.tar.gz`,
       ].sort(),
     );
     for (const [name, tarball] of tarballs) {
@@ -213,7 +221,7 @@ describe("a new user, with the packed tarballs outside the repository", () => {
     for (const name of ["pulumi-dfcloud", "dfcloud-backup-guardrails"]) {
       const tarball = tarballs.get(name) ?? "";
       const files = await listTarball(tarball);
-      expect(files).toContain("node_modules/@pulumi-dfcloud/provider/dist/runtime.js");
+      expect(files).toContain("node_modules/@pulumi-dfcloud/provider/dist/index.js");
       expect(files).toContain("node_modules/@pulumi-dfcloud/provider/LICENSE");
       const manifest = JSON.parse(await fromTarball(tarball, "package/package.json")) as {
         dependencies: Record<string, string>;
@@ -253,7 +261,7 @@ describe("a new user, with the packed tarballs outside the repository", () => {
     expect(JSON.parse(fs.readFileSync(path.join(sdk, "package.json"), "utf8"))).toMatchObject({
       version: "0.1.0",
     });
-    expect(fs.existsSync(path.join(sdk, "node_modules/@pulumi-dfcloud/provider/dist/runtime.js"))).toBe(true);
+    expect(fs.existsSync(path.join(sdk, "node_modules/@pulumi-dfcloud/provider/dist/index.js"))).toBe(true);
     expect(fs.existsSync(path.join(modules, "@pulumi-dfcloud"))).toBe(false);
     expect(
       fs.readdirSync(path.join(sdk, "dist")).filter((file) => /\.(map|tsbuildinfo)$/.test(file)),
@@ -426,8 +434,8 @@ describe("a new user, with the packed tarballs outside the repository", () => {
     );
     await pulumiOk(["stack", "init", STACK], PROJECT, userEnv());
     await pulumiUser("config", "set", "datastoreId", datastoreId);
-    await pulumiUser("config", "set", "dfcloud:apiUrl", apiUrl);
-    await pulumiUser("config", "set", "--secret", "dfcloud:apiKey", API_KEY);
+    await pulumiUser("config", "set", configKey("apiUrl"), apiUrl);
+    await pulumiUser("config", "set", "--secret", configKey("apiKey"), API_KEY);
 
     const up = await pulumiUser("up", "--yes", "--json");
     expect(completedSteps(up.stdout), up.stdout).toEqual({ create: 2 });
@@ -480,5 +488,70 @@ describe("a new user, with the packed tarballs outside the repository", () => {
     const live = await liveState();
     expect(live.datastore?.config.backup_policy).toMatchObject({ enabled: false });
     expect(live.manual).toEqual([]);
+  });
+  it("installs pulumi-dfcloud and the generated pulumi-dfcloud-backups side by side, and a program using both type-checks and previews", async () => {
+    // The generated SDK as its publisher packs it: `pulumi package gen-sdk`'s output, compiled.
+    const packed = (
+      await run("npm", ["pack", await generatedNodeSdk(), "--pack-destination", PACKAGES, "--silent"], WORK)
+    ).stdout.trim();
+    const generated = path.join(PACKAGES, packed);
+    expect(JSON.parse(await fromTarball(generated, "package/package.json"))).toMatchObject({
+      name: "pulumi-dfcloud-backups",
+      pulumi: { resource: true, name: PACKAGE },
+    });
+    await npm("install", "--prefer-offline", generated);
+    const modules = path.join(PROJECT, "node_modules");
+    for (const name of ["pulumi-dfcloud", "pulumi-dfcloud-backups"]) {
+      expect(fs.existsSync(path.join(modules, name, "package.json")), name).toBe(true);
+    }
+    // One @pulumi/pulumi for both, and npm finds the tree whole.
+    expect(fs.existsSync(path.join(modules, "pulumi-dfcloud-backups/node_modules/@pulumi/pulumi"))).toBe(
+      false,
+    );
+    const tree = JSON.parse((await npm("ls", "--all", "--json")).stdout) as { problems?: string[] };
+    expect(tree.problems).toBeUndefined();
+    // The plugin the generated SDK asks the engine for, as users install it.
+    const pluginTarball = tarballs.get(`pulumi-resource-${PACKAGE}-v0.1.0-linux-amd64.tar.gz`) ?? "";
+    await run(PULUMI, ["plugin", "install", "resource", PACKAGE, "0.1.0", "--file", pluginTarball]);
+
+    // A stack moving to the plugin holds both: a dynamic schedule still, and one of the plugin's.
+    fs.writeFileSync(
+      path.join(PROJECT, "index.ts"),
+      `import * as pulumi from "@pulumi/pulumi";
+import * as dfcloud from "pulumi-dfcloud";
+import * as backups from "pulumi-dfcloud-backups";
+
+const datastoreId = new pulumi.Config().require("datastoreId");
+const dynamicArgs: dfcloud.BackupScheduleArgs = { datastoreId, days: "every", hours: [2], retentionDays: 7 };
+const nativeArgs: backups.BackupScheduleArgs = { datastoreId, days: ["mon"], hours: [3], retentionDays: 5 };
+export const dynamicType = dfcloud.BACKUP_SCHEDULE_TYPE;
+export const staying = new dfcloud.BackupSchedule("staying", dynamicArgs).hours;
+export const moved = new backups.BackupSchedule("moved", nativeArgs, {
+  aliases: [{ type: dfcloud.BACKUP_SCHEDULE_TYPE }],
+}).days;
+`,
+    );
+    // Checked by both, and compiled by the newest: the engine runs the emitted index.js.
+    for (const typescript of ["typescript-5.9", "typescript"]) {
+      const result = await tsc(
+        typescript,
+        "-p",
+        "tsconfig.json",
+        ...(typescript === "typescript" ? [] : ["--noEmit"]),
+      );
+      expect(`${result.stdout}${result.stderr}`, typescript).toBe("");
+    }
+
+    // The language host reports the generated SDK's plugin; the engine loads it beside the dynamic provider.
+    const preview = await pulumiUser("preview", "--json");
+    const planned = (JSON.parse(preview.stdout) as { steps: { op: string; urn: string }[] }).steps
+      .filter((step) => step.op === "create")
+      .map((step) => step.urn.split("::").slice(2).join("::"))
+      .filter((typeAndName) => !isInfrastructure(typeAndName.split("::")[0] ?? ""))
+      .sort();
+    expect(stepCounts(preview.stdout)).toEqual({ create: 2 });
+    expect(planned).toEqual(
+      [`${nativeToken("BackupSchedule")}::moved`, `${dynamicToken("BackupSchedule")}::staying`].sort(),
+    );
   });
 });

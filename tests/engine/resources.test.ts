@@ -8,6 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
+import { configKey } from "@pulumi-dfcloud/provider";
 import type { RunningEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -92,8 +93,8 @@ describe("BackupSchedule, Backup and Restore on the real engine", () => {
     await emulator.admin.setData(datastoreId, { order: "A" });
 
     ({ stack, workDir } = await inlineStack("resources", program));
-    await stack.setConfig("dfcloud:apiKey", { value: API_KEY, secret: true });
-    await stack.setConfig("dfcloud:apiUrl", { value: emulator.url });
+    await stack.setConfig(configKey("apiKey"), { value: API_KEY, secret: true });
+    await stack.setConfig(configKey("apiUrl"), { value: emulator.url });
     await apiCalls();
   });
 

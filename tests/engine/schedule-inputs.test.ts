@@ -12,6 +12,7 @@
  * nothing is written.
  */
 import type { Stack } from "@pulumi/pulumi/automation";
+import { configKey } from "@pulumi-dfcloud/provider";
 import type { RunningEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -98,8 +99,8 @@ describe("BackupSchedule inputs on the real engine", () => {
       datastores[key] = seeded.datastore_id;
     }
     ({ stack } = await inlineStack("schedule-inputs", program));
-    await stack.setConfig("dfcloud:apiKey", { value: API_KEY, secret: true });
-    await stack.setConfig("dfcloud:apiUrl", { value: emulator.url });
+    await stack.setConfig(configKey("apiKey"), { value: API_KEY, secret: true });
+    await stack.setConfig(configKey("apiUrl"), { value: emulator.url });
     await apiCalls();
   });
 

@@ -2,10 +2,10 @@
  * schema.json through the real engine: `pulumi package gen-sdk schema.json` binds and validates the
  * schema (the engine's metaschema and its own checks) and has each language's plugin generate an
  * SDK from it, and each SDK must be usable with that language's own tools:
- * - Node.js: named pulumi-dfcloud at the schema's version, type-checks with the repository's tsc;
- * - Python: pulumi_dfcloud at the schema's version, byte-compiles, `pip install`s into a fresh
+ * - Node.js: named pulumi-dfcloud-backups at the schema's version, type-checks with the repository's tsc;
+ * - Python: pulumi_dfcloud_backups at the schema's version, byte-compiles, `pip install`s into a fresh
  *   virtualenv with the `pulumi` package from PyPI, imports there, and `pip check` finds it whole;
- * - Go: the package dfcloud at github.com/pulumi-dfcloud/pulumi-dfcloud/sdk/go/dfcloud (not the
+ * - Go: the package dfcloudbackups at github.com/pulumi-dfcloud/pulumi-dfcloud/sdk/go/dfcloudbackups (not the
  *   generator's example.com default), asking for the plugin at the schema's version; in a module
  *   that requires github.com/pulumi/pulumi/sdk/v3 (the version tools/codegen-host builds with) it
  *   and a small program using it pass `go build` and `go vet` with no output;
@@ -22,6 +22,7 @@
 import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { nativeToken, PACKAGE, tokenOf } from "@pulumi-dfcloud/provider";
 import { beforeAll, describe, expect, it } from "vitest";
 import { engineEnv, newWorkDir, PULUMI, pulumi, ROOT } from "./harness";
 
@@ -30,8 +31,8 @@ const CODEGEN_BIN = path.join(ROOT, ".tools/codegen/bin");
 /** The package version every SDK must carry and ask the engine for (its plugin's version). */
 const VERSION = (JSON.parse(fs.readFileSync(SCHEMA, "utf8")) as { version: string }).version;
 /** The Go import path of the SDK's root package, as schema.json's language.go says. */
-const GO_IMPORT = "github.com/pulumi-dfcloud/pulumi-dfcloud/sdk/go/dfcloud";
-/** The module that holds it: the import path without its last two elements (`go/dfcloud`). */
+const GO_IMPORT = "github.com/pulumi-dfcloud/pulumi-dfcloud/sdk/go/dfcloudbackups";
+/** The module that holds it: the import path without its last two elements (`go/dfcloudbackups`). */
 const GO_MODULE = "github.com/pulumi-dfcloud/pulumi-dfcloud/sdk";
 /** The Go SDK version the generated Go SDK is built against: the one tools/codegen-host builds with. */
 const GO_PULUMI_SDK = /^\s*github\.com\/pulumi\/pulumi\/sdk\/v3 (v\S+)$/m.exec(
@@ -55,7 +56,7 @@ import (
 func main() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
 		datastoreID := config.Require(ctx, "datastoreId")
-		schedule, err := dfcloud.NewBackupSchedule(ctx, "nightly", &dfcloud.BackupScheduleArgs{
+		schedule, err := dfcloudbackups.NewBackupSchedule(ctx, "nightly", &dfcloudbackups.BackupScheduleArgs{
 			DatastoreId:   pulumi.String(datastoreID),
 			// A union of "every" and a list is pulumi.Input in Go: either spelling goes through.
 			Days:          pulumi.String("every"),
@@ -65,7 +66,7 @@ func main() {
 		if err != nil {
 			return err
 		}
-		backup, err := dfcloud.NewBackup(ctx, "before-migration", &dfcloud.BackupArgs{
+		backup, err := dfcloudbackups.NewBackup(ctx, "before-migration", &dfcloudbackups.BackupArgs{
 			DatastoreId:   pulumi.String(datastoreID),
 			Description:   pulumi.String("before schema migration"),
 			RetentionDays: pulumi.Int(14),
@@ -73,7 +74,7 @@ func main() {
 		if err != nil {
 			return err
 		}
-		found := dfcloud.LookupBackupOutput(ctx, backup.BackupId)
+		found := dfcloudbackups.LookupBackupOutput(ctx, backup.BackupId)
 		ctx.Export("scheduleDays", schedule.Days)
 		ctx.Export("backupStatus", found.Status())
 		return nil
@@ -210,7 +211,7 @@ describe("pulumi package gen-sdk schema.json", () => {
     const read = (file: string) => fs.readFileSync(path.join(result.dir, file), "utf8");
     // What the schema says shows in the code: tokens, required inputs, defaults, secrets, enums.
     expect(read("backupSchedule.ts")).toContain(
-      "public static readonly __pulumiType = 'dfcloud:index:BackupSchedule';",
+      `public static readonly __pulumiType = '${nativeToken("BackupSchedule")}';`,
     );
     expect(read("backupSchedule.ts")).toContain(
       `throw new Error("Missing required property 'retentionDays'");`,
@@ -235,10 +236,10 @@ describe("pulumi package gen-sdk schema.json", () => {
     }
     // The npm package, and the plugin it asks the engine for, at the schema's version.
     expect(JSON.parse(read("package.json"))).toMatchObject({
-      name: "pulumi-dfcloud",
+      name: "pulumi-dfcloud-backups",
       version: VERSION,
       dependencies: { "@pulumi/pulumi": "^3.220.0" },
-      pulumi: { resource: true, name: "dfcloud", version: VERSION },
+      pulumi: { resource: true, name: PACKAGE, version: VERSION },
     });
 
     // It resolves @pulumi/pulumi and @types/node from the repository's node_modules (.test-work is inside it).
@@ -256,31 +257,31 @@ describe("pulumi package gen-sdk schema.json", () => {
     const result = await genSdk(SCHEMA, "python");
     expect(result.code, result.stderr).toBe(0);
     expect(filesUnder(result.dir).filter((file) => file.endsWith(".py"))).toEqual([
-      "pulumi_dfcloud/__init__.py",
-      "pulumi_dfcloud/_enums.py",
-      "pulumi_dfcloud/_utilities.py",
-      "pulumi_dfcloud/backup.py",
-      "pulumi_dfcloud/backup_schedule.py",
-      "pulumi_dfcloud/config/__init__.py",
-      "pulumi_dfcloud/config/vars.py",
-      "pulumi_dfcloud/get_backup.py",
-      "pulumi_dfcloud/get_datastore.py",
-      "pulumi_dfcloud/list_backups.py",
-      "pulumi_dfcloud/outputs.py",
-      "pulumi_dfcloud/provider.py",
-      "pulumi_dfcloud/restore.py",
+      "pulumi_dfcloud_backups/__init__.py",
+      "pulumi_dfcloud_backups/_enums.py",
+      "pulumi_dfcloud_backups/_utilities.py",
+      "pulumi_dfcloud_backups/backup.py",
+      "pulumi_dfcloud_backups/backup_schedule.py",
+      "pulumi_dfcloud_backups/config/__init__.py",
+      "pulumi_dfcloud_backups/config/vars.py",
+      "pulumi_dfcloud_backups/get_backup.py",
+      "pulumi_dfcloud_backups/get_datastore.py",
+      "pulumi_dfcloud_backups/list_backups.py",
+      "pulumi_dfcloud_backups/outputs.py",
+      "pulumi_dfcloud_backups/provider.py",
+      "pulumi_dfcloud_backups/restore.py",
       "setup.py",
     ]);
     const read = (file: string) => fs.readFileSync(path.join(result.dir, file), "utf8");
-    const enums = read("pulumi_dfcloud/_enums.py");
+    const enums = read("pulumi_dfcloud_backups/_enums.py");
     expect(enums).toContain("class Weekday(_builtins.str, Enum):");
     expect(enums).toContain('SUNDAY = "sun"');
     expect(read("setup.py")).toContain(`VERSION = "${VERSION}"`);
-    expect(read("setup.py")).toContain("setup(name='pulumi_dfcloud',");
+    expect(read("setup.py")).toContain("setup(name='pulumi_dfcloud_backups',");
     expect(read("setup.py")).toContain("'pulumi>=3.0.0,<4.0.0',");
-    expect(JSON.parse(read("pulumi_dfcloud/pulumi-plugin.json"))).toEqual({
+    expect(JSON.parse(read("pulumi_dfcloud_backups/pulumi-plugin.json"))).toEqual({
       resource: true,
-      name: "dfcloud",
+      name: PACKAGE,
       version: VERSION,
     });
   });
@@ -293,10 +294,12 @@ describe("pulumi package gen-sdk schema.json", () => {
     expect(compile.code).toBe(0);
     // Every module was compiled, not just found.
     const compiled = filesUnder(result.dir).filter((file) => file.endsWith(".pyc"));
-    expect(compiled.some((file) => file.startsWith("pulumi_dfcloud/__pycache__/backup_schedule."))).toBe(
+    expect(
+      compiled.some((file) => file.startsWith("pulumi_dfcloud_backups/__pycache__/backup_schedule.")),
+    ).toBe(true);
+    expect(compiled.some((file) => file.startsWith("pulumi_dfcloud_backups/config/__pycache__/vars."))).toBe(
       true,
     );
-    expect(compiled.some((file) => file.startsWith("pulumi_dfcloud/config/__pycache__/vars."))).toBe(true);
   });
 
   it.skipIf(!canMakeVenv())(
@@ -324,7 +327,7 @@ describe("pulumi package gen-sdk schema.json", () => {
       ]);
       expect(install.code, install.output).toBe(0);
       const installed = /^Successfully installed (.*)$/m.exec(install.output)?.[1]?.split(" ") ?? [];
-      expect(installed).toContain(`pulumi_dfcloud-${VERSION}`);
+      expect(installed).toContain(`pulumi_dfcloud_backups-${VERSION}`);
       expect(installed).toContain(`pulumi-${PYTHON_PULUMI}`);
       expect(install.output).not.toMatch(/^(ERROR|WARNING):/m);
 
@@ -337,8 +340,8 @@ describe("pulumi package gen-sdk schema.json", () => {
         [
           "-c",
           [
-            "import importlib.metadata as m, json, pulumi_dfcloud as d",
-            "print(json.dumps({'file': d.__file__, 'version': m.version('pulumi_dfcloud'),",
+            "import importlib.metadata as m, json, pulumi_dfcloud_backups as d",
+            "print(json.dumps({'file': d.__file__, 'version': m.version('pulumi_dfcloud_backups'),",
             " 'pulumi': m.version('pulumi'), 'weekday': d.Weekday.SUNDAY.value,",
             " 'classes': [c.__name__ for c in (d.BackupSchedule, d.Backup, d.Restore, d.Provider)],",
             " 'functions': [f.__name__ for f in (d.get_backup, d.get_datastore, d.list_backups)]}))",
@@ -348,7 +351,7 @@ describe("pulumi package gen-sdk schema.json", () => {
       );
       const imported = JSON.parse(probe) as Record<string, unknown>;
       expect(imported).toEqual({
-        file: path.join(venv, `lib/python${pythonVersion}/site-packages/pulumi_dfcloud/__init__.py`),
+        file: path.join(venv, `lib/python${pythonVersion}/site-packages/pulumi_dfcloud_backups/__init__.py`),
         version: VERSION,
         pulumi: PYTHON_PULUMI,
         weekday: "sun",
@@ -369,7 +372,7 @@ describe("pulumi package gen-sdk schema.json", () => {
           `using pulumi-language-go from $PATH at ${CODEGEN_BIN}/pulumi-language-go`,
         );
       }
-      const sdk = path.join(result.dir, "dfcloud");
+      const sdk = path.join(result.dir, "dfcloudbackups");
       expect(filesUnder(sdk)).toEqual([
         "backup.go",
         "backupSchedule.go",
@@ -389,20 +392,20 @@ describe("pulumi package gen-sdk schema.json", () => {
       ]);
       const read = (file: string) => fs.readFileSync(path.join(sdk, file), "utf8");
       for (const file of filesUnder(sdk).filter((name) => name.endsWith(".go"))) {
-        const pkg = file.includes("/") ? path.basename(path.dirname(file)) : "dfcloud";
+        const pkg = file.includes("/") ? path.basename(path.dirname(file)) : "dfcloudbackups";
         expect(read(file), file).toMatch(new RegExp(`^package ${pkg}$`, "m"));
         expect(read(file), file).not.toContain("example.com");
       }
       expect(read("backup.go")).toContain(`"${GO_IMPORT}/internal"`);
       expect(read("backupSchedule.go")).toContain(
-        `ctx.RegisterResource("dfcloud:index:BackupSchedule", name, args, &resource, opts...)`,
+        `ctx.RegisterResource("${nativeToken("BackupSchedule")}", name, args, &resource, opts...)`,
       );
-      expect(read("getBackup.go")).toContain(`ctx.Invoke("dfcloud:index:getBackup", args, &rv, opts...)`);
+      expect(read("getBackup.go")).toContain(`ctx.Invoke("${tokenOf("getBackup")}", args, &rv, opts...)`);
       // Resource options and invokes ask for the plugin at the schema's version, not v1 read from the path.
       expect(read("internal/pulumiUtilities.go")).toContain(`version := semver.MustParse("${VERSION}")`);
       expect(JSON.parse(read("pulumi-plugin.json"))).toEqual({
         resource: true,
-        name: "dfcloud",
+        name: PACKAGE,
         version: VERSION,
       });
       // generateResourceContainerTypes: arrays and maps of resources, for references from other packages.
@@ -440,13 +443,13 @@ describe("pulumi package gen-sdk schema.json", () => {
     const broken = JSON.parse(fs.readFileSync(SCHEMA, "utf8")) as {
       resources: Record<string, { requiredInputs: string[] }>;
     };
-    broken.resources["dfcloud:index:Backup"]?.requiredInputs.push("retentionHours");
+    broken.resources[nativeToken("Backup")]?.requiredInputs.push("retentionHours");
     const file = path.join(workDir, "broken.json");
     fs.writeFileSync(file, JSON.stringify(broken));
     const result = await genSdk(file, "nodejs");
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(
-      `#/resources/dfcloud:index:Backup/requiredInputs/2: unknown required property "retentionHours"`,
+      `#/resources/${nativeToken("Backup")}/requiredInputs/2: unknown required property "retentionHours"`,
     );
     expect(fs.existsSync(result.dir)).toBe(false);
   });

@@ -1,12 +1,13 @@
 /**
- * Issue 16: the API key stays secret on every path, not only the happy one. The real `pulumi` CLI in
+ * The API key stays secret on every path, not only the happy one. The real `pulumi` CLI in
  * a project folder, as a new user runs it, against the emulator:
  *
  * - What lands in state for each way of giving the key (the dynamic-provider front door; the native
- *   plugin is not built): plain `dfcloud:apiKey` — in the clear, as the inputs of the default
+ *   plugin is not built): plain `dfcloud-backups:apiKey` — in the clear, as the inputs of the default
  *   pulumi-nodejs provider, with a warning on the stack at preview and up that names the fix; the same
  *   stack after `config set --secret` — ciphertext in the checkpoint; `--secret` from the start — only
- *   ciphertext anywhere; DFCLOUD_API_KEY — nothing at all.
+ *   ciphertext anywhere; DFCLOUD_API_KEY — nothing at all. A stack that still holds the key under the
+ *   package's former namespace (`dfcloud:apiKey`) keeps working, and is warned about under that name.
  * - A preview with no key at all passes and warns that up, refresh and destroy will need one.
  * - Against an emulator that echoes the Authorization header in every error body (as given,
  *   URL-encoded, base64, in a Bearer header dump): a create that fails after the backup was made
@@ -16,6 +17,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { configKey, LEGACY_CONFIG_NAMESPACE } from "@pulumi-dfcloud/provider";
 import { type RunningEmulator, startEmulator } from "dfcloud-emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type CommandResult, engineEnv, newWorkDir, pulumi, writeFile } from "./harness";
@@ -25,19 +27,27 @@ const KEY = "dragonflydb_s3cr3t/echo+Key=42~!(x)&%y?>>";
 /** A key the emulator does not know: the one a user rotated away, or mistyped. */
 const REJECTED_KEY = "dragonflydb_rev0ked/Key+7=~!(z)&%q?<<";
 
-/** The warning on the stack for a plain-text key, word for word. */
-const PLAIN_TEXT_KEY_WARNING =
-  "warning: dfcloud:apiKey is plain text in this stack's config, and Pulumi copies the stack config into the " +
+/** The stack config keys of the key and the URL: `dfcloud-backups:apiKey`, `dfcloud-backups:apiUrl`. */
+const API_KEY = configKey("apiKey");
+const API_URL = configKey("apiUrl");
+/** Where stacks written before the package had its own name hold the key: `dfcloud:apiKey`. */
+const LEGACY_API_KEY = `${LEGACY_CONFIG_NAMESPACE}:apiKey`;
+
+/** The warning on the stack for a plain-text key under config key `name`, word for word. */
+const plainTextKeyWarning = (name: string) =>
+  `warning: ${name} is plain text in this stack's config, and Pulumi copies the stack config into the ` +
   "state (as the inputs of the default pulumi-nodejs provider), so the key is stored there unencrypted. " +
-  "Make it a secret: `pulumi config set --secret dfcloud:apiKey <key>`; or remove it " +
-  "(`pulumi config rm dfcloud:apiKey`) and set the DFCLOUD_API_KEY environment variable, which is never " +
+  `Make it a secret: \`pulumi config set --secret ${name} <key>\`; or remove it ` +
+  `(\`pulumi config rm ${name}\`) and set the DFCLOUD_API_KEY environment variable, which is never ` +
   "stored. If the state or Pulumi.<stack>.yaml was shared with the key in it, rotate the key.";
+const PLAIN_TEXT_KEY_WARNING = plainTextKeyWarning(API_KEY);
 
 /** The warning on the stack at a preview without any key, word for word. */
 const NO_KEY_WARNING =
-  "warning: no Dragonfly Cloud API key: neither dfcloud:apiKey nor DFCLOUD_API_KEY is set, so this preview " +
-  "checked no ids against the API. `pulumi up`, `pulumi refresh` and `pulumi destroy` need a key: set " +
-  "it with `pulumi config set --secret dfcloud:apiKey <key>` or the DFCLOUD_API_KEY environment variable.";
+  "warning: no Dragonfly Cloud API key: neither dfcloud-backups:apiKey nor DFCLOUD_API_KEY is set, so " +
+  "this preview checked no ids against the API. `pulumi up`, `pulumi refresh` and `pulumi destroy` need " +
+  "a key: set it with `pulumi config set --secret dfcloud-backups:apiKey <key>` or the DFCLOUD_API_KEY " +
+  "environment variable.";
 
 /**
  * Every spelling of `key` a server or library could echo, computed here independently of the
@@ -226,31 +236,31 @@ async function newDatastore(): Promise<string> {
 }
 
 describe("what lands in state for each way of giving the key (dynamic-provider front door)", () => {
-  it("plain dfcloud:apiKey: in the clear in the provider's inputs, warned at preview and up; after config set --secret: ciphertext", async () => {
+  it("plain dfcloud-backups:apiKey: in the clear in the provider's inputs, warned at preview and up; after config set --secret: ciphertext", async () => {
     const project = new Project();
     await project.init({
       datastoreId: await newDatastore(),
-      "dfcloud:apiUrl": emulator.url,
-      "dfcloud:apiKey": KEY,
+      [API_URL]: emulator.url,
+      [API_KEY]: KEY,
     });
 
     expect(await project.ok("preview")).toContain(PLAIN_TEXT_KEY_WARNING);
     expect(await project.ok("up", "--yes", "--skip-preview")).toContain(PLAIN_TEXT_KEY_WARNING);
 
     // The engine stores the stack config as the default pulumi-nodejs provider's inputs.
-    expect(project.providerInputs()["dfcloud:apiKey"]).toBe(KEY);
+    expect(project.providerInputs()[API_KEY]).toBe(KEY);
     const stateFiles = filesUnder(project.stateDir);
     const copies = Object.values(stateFiles).reduce((sum, text) => sum + count(text, KEY), 0);
     console.log(
-      `plain dfcloud:apiKey after one up: ${copies} copies of the key in ${Object.keys(stateFiles).length} state files`,
+      `plain ${API_KEY} after one up: ${copies} copies of the key in ${Object.keys(stateFiles).length} state files`,
     );
     expect(copies).toBeGreaterThan(0);
 
     // The fix the warning names: the next up rewrites the checkpoint with the key encrypted.
-    await project.ok("config", "set", "--secret", "dfcloud:apiKey", KEY);
+    await project.ok("config", "set", "--secret", API_KEY, KEY);
     const after = await project.ok("up", "--yes", "--skip-preview");
-    expect(after).not.toContain("warning: dfcloud:apiKey is plain text");
-    expect(project.providerInputs()["dfcloud:apiKey"]).toEqual(SECRET_ENVELOPE);
+    expect(after).not.toContain(`warning: ${API_KEY} is plain text`);
+    expect(project.providerInputs()[API_KEY]).toEqual(SECRET_ENVELOPE);
     expect(project.checkpoint().text).not.toContain(KEY);
     // Earlier checkpoints, backups and history keep the plain copy: hence "rotate the key".
     const stillHolding = Object.entries(filesUnder(project.stateDir))
@@ -260,40 +270,54 @@ describe("what lands in state for each way of giving the key (dynamic-provider f
     for (const file of stillHolding) expect(file).toMatch(/^\.pulumi\/(history|backups)\//);
   });
 
-  it("dfcloud:apiKey set with --secret: only ciphertext in state, no warning", async () => {
+  it("dfcloud-backups:apiKey set with --secret: only ciphertext in state, no warning", async () => {
     const project = new Project();
-    await project.init(
-      { datastoreId: await newDatastore(), "dfcloud:apiUrl": emulator.url },
-      { "dfcloud:apiKey": KEY },
-    );
+    await project.init({ datastoreId: await newDatastore(), [API_URL]: emulator.url }, { [API_KEY]: KEY });
     await project.ok("preview");
     await project.ok("up", "--yes", "--skip-preview");
-    expect(project.providerInputs()["dfcloud:apiKey"]).toEqual(SECRET_ENVELOPE);
+    expect(project.providerInputs()[API_KEY]).toEqual(SECRET_ENVELOPE);
     expect(leaks({ ...filesUnder(project.stateDir), output: project.printed.join("\n") }, [KEY])).toEqual([]);
-    expect(project.printed.join("\n")).not.toContain("warning: dfcloud:apiKey");
+    expect(project.printed.join("\n")).not.toContain(`warning: ${API_KEY}`);
     expect(project.printed.join("\n")).not.toContain("no Dragonfly Cloud API key");
   });
 
   it("DFCLOUD_API_KEY in the environment: not in the config, not in state, no warning", async () => {
     const project = new Project({ DFCLOUD_API_KEY: KEY });
-    await project.init({ datastoreId: await newDatastore(), "dfcloud:apiUrl": emulator.url });
+    await project.init({ datastoreId: await newDatastore(), [API_URL]: emulator.url });
     await project.ok("preview");
     await project.ok("up", "--yes", "--skip-preview");
-    expect(project.providerInputs()).not.toHaveProperty("dfcloud:apiKey");
+    expect(project.providerInputs()).not.toHaveProperty(API_KEY);
     expect(leaks({ ...filesUnder(project.dir), output: project.printed.join("\n") }, [KEY])).toEqual([]);
-    expect(project.printed.join("\n")).not.toContain("warning: dfcloud:apiKey");
+    expect(project.printed.join("\n")).not.toContain(`warning: ${API_KEY}`);
+  });
+
+  it("a stack from before the package had its own name: dfcloud:apiKey still works, and is warned about by that name", async () => {
+    const project = new Project();
+    const datastoreId = await newDatastore();
+    await project.init({
+      datastoreId,
+      [`${LEGACY_CONFIG_NAMESPACE}:apiUrl`]: emulator.url,
+      [LEGACY_API_KEY]: KEY,
+    });
+    const up = await project.ok("up", "--yes", "--skip-preview");
+    expect(up).toContain(plainTextKeyWarning(LEGACY_API_KEY));
+    expect(up).not.toContain(PLAIN_TEXT_KEY_WARNING);
+    const policy = (await emulator.admin.state()).datastores.find(
+      (datastore) => datastore.datastore_id === datastoreId,
+    )?.config.backup_policy;
+    expect(policy).toMatchObject({ enabled: true, every_day: true, hours: [3], retention: 7 });
   });
 });
 
 describe("no key at all", () => {
   it("preview passes and warns that up, refresh and destroy will need one", async () => {
     const project = new Project();
-    await project.init({ datastoreId: await newDatastore(), "dfcloud:apiUrl": emulator.url });
+    await project.init({ datastoreId: await newDatastore(), [API_URL]: emulator.url });
     const preview = await project.ok("preview");
     expect(preview).toContain(NO_KEY_WARNING);
     // The provider's preview-time id check says why it checked nothing, once per resource.
     expect(preview).toContain(
-      "ids not checked at preview: no Dragonfly Cloud API key: set it with `pulumi config set --secret dfcloud:apiKey <key>` or the DFCLOUD_API_KEY environment variable",
+      `ids not checked at preview: no Dragonfly Cloud API key: set it with \`pulumi config set --secret ${API_KEY} <key>\` or the DFCLOUD_API_KEY environment variable`,
     );
     expect(preview).toMatch(/\+ 2 to create/);
   });
@@ -312,10 +336,7 @@ describe("an API that echoes the Authorization header in its error bodies", () =
   it("keeps both keys out of state and output through a partial create, retries, a failed refresh and failed destroys", async () => {
     const datastoreId = await newDatastore();
     const project = new Project();
-    await project.init(
-      { datastoreId, withBackup: "true", "dfcloud:apiUrl": emulator.url },
-      { "dfcloud:apiKey": KEY },
-    );
+    await project.init({ datastoreId, withBackup: "true", [API_URL]: emulator.url }, { [API_KEY]: KEY });
 
     // The backup is made, then every read of it is refused (429, retry at once): the create fails
     // after it started, so the engine records the backup with its error as initErrors.
@@ -364,7 +385,7 @@ describe("an API that echoes the Authorization header in its error bodies", () =
     // The key comes from DFCLOUD_API_KEY here, so that a changed key reaches the provider at once:
     // a destroy configures the provider from the inputs recorded in state, the old stack config.
     const project = new Project({ DFCLOUD_API_KEY: KEY });
-    await project.init({ datastoreId: await newDatastore(), "dfcloud:apiUrl": emulator.url });
+    await project.init({ datastoreId: await newDatastore(), [API_URL]: emulator.url });
     await project.ok("up", "--yes", "--skip-preview");
 
     project.env.DFCLOUD_API_KEY = REJECTED_KEY;

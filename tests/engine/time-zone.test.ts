@@ -12,6 +12,7 @@
  * - destroy disables the schedule.
  */
 import type { Stack } from "@pulumi/pulumi/automation";
+import { configKey } from "@pulumi-dfcloud/provider";
 import { type RunningEmulator, startEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -102,8 +103,8 @@ describe("BackupSchedule in Europe/Berlin on the real engine", () => {
     });
     datastoreId = seeded.datastore_id;
     ({ stack } = await inlineStack("time-zone", program));
-    await stack.setConfig("dfcloud:apiKey", { value: API_KEY, secret: true });
-    await stack.setConfig("dfcloud:apiUrl", { value: emulator.url });
+    await stack.setConfig(configKey("apiKey"), { value: API_KEY, secret: true });
+    await stack.setConfig(configKey("apiUrl"), { value: emulator.url });
     await apiCalls();
   });
 

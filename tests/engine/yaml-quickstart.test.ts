@@ -8,12 +8,13 @@
  * - up creates them: the datastore's policy and one ready manual backup in the emulator, and the
  *   invoke's result in the outputs is that backup as the API lists it;
  * - refresh finds no drift; after a console edit of the schedule it shows the schedule as an update,
- *   and up puts the declared schedule back;
+ *   and up (reading the schedule first, as the plugin asks the engine to) puts the declared schedule back;
  * - destroy deletes both: the schedule disabled, the backup gone, the datastore's data untouched.
  */
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { configKey, nativeToken } from "@pulumi-dfcloud/provider";
 import type { RunningEmulator, StateView } from "dfcloud-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -22,6 +23,7 @@ import {
   engineEnv,
   frozenEmulator,
   isInfrastructure,
+  NATIVE_PLUGIN_DIR,
   newWorkDir,
   PULUMI,
   pulumi,
@@ -33,7 +35,7 @@ import {
 const API_KEY = "dragonflydb_yaml_quickstart_key_0123456789";
 const PROJECT_DIR = path.join(ROOT, "examples/yaml-quickstart");
 /** The native plugin, as Pulumi.yaml's `plugins.providers` finds it (a folder holding the executable). */
-const PLUGIN = path.join(ROOT, "plugin/bin/pulumi-resource-dfcloud");
+const PLUGIN = path.join(NATIVE_PLUGIN_DIR, "pulumi-resource-dfcloud-backups");
 
 const DATASTORE_CONFIG = {
   name: "orders",
@@ -112,8 +114,8 @@ describe("examples/yaml-quickstart: Pulumi YAML through the native plugin, again
     delete env.DFCLOUD_API_URL;
     await pulumiOk(["stack", "init", stack], PROJECT_DIR, env);
     await run("config", "set", "datastoreId", datastoreId);
-    await run("config", "set", "dfcloud:apiUrl", emulator.url);
-    await run("config", "set", "--secret", "dfcloud:apiKey", API_KEY);
+    await run("config", "set", configKey("apiUrl"), emulator.url);
+    await run("config", "set", "--secret", configKey("apiKey"), API_KEY);
     await emulator.admin.clearRequests();
   }, 600_000);
 
@@ -134,8 +136,8 @@ describe("examples/yaml-quickstart: Pulumi YAML through the native plugin, again
       .map((step) => step.urn.split("::").slice(2).join("::"))
       .sort();
     expect(planned).toEqual([
-      "dfcloud:index:Backup::beforeMigration",
-      "dfcloud:index:BackupSchedule::nightly",
+      `${nativeToken("Backup")}::beforeMigration`,
+      `${nativeToken("BackupSchedule")}::nightly`,
       `pulumi:pulumi:Stack::dfcloud-yaml-quickstart-${stack}`,
     ]);
     expect(await writes()).toEqual([]);
@@ -183,14 +185,18 @@ describe("examples/yaml-quickstart: Pulumi YAML through the native plugin, again
 
     expect(completedSteps((await run("refresh", "--yes", "--json")).stdout)).toEqual({ update: 1 });
     expect(await writes()).toEqual([]);
-    expect(completedSteps((await run("up", "--yes", "--json")).stdout)).toEqual({ update: 1 });
+    // The engine reads the schedule before updating it (the plugin asks for it), then puts it back.
+    expect(completedSteps((await run("up", "--yes", "--json")).stdout)).toEqual({ refresh: 1, update: 1 });
     expect(await writes()).toEqual([`PUT /v1/datastores/${datastoreId}`]);
     expect((await datastore()).config.backup_policy).toEqual(DECLARED_POLICY);
   });
 
   it("destroy disables the schedule and deletes the backup, leaving the data", async () => {
     const backupId = (await manualBackups())[0]?.backup_id;
-    expect(completedSteps((await run("destroy", "--yes", "--json")).stdout)).toEqual({ delete: 2 });
+    expect(completedSteps((await run("destroy", "--yes", "--json")).stdout)).toEqual({
+      refresh: 1,
+      delete: 2,
+    });
     expect((await writes()).sort()).toEqual([
       `DELETE /v1/backups/${backupId}`,
       `PUT /v1/datastores/${datastoreId}`,

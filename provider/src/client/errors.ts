@@ -1,4 +1,5 @@
 import { STATUS_CODES } from "node:http";
+import { PACKAGE } from "../schema/spec";
 import type { HttpMethod } from "./http";
 
 /**
@@ -8,9 +9,8 @@ import type { HttpMethod } from "./http";
  */
 const DFCLOUD_ERROR_BRAND: unique symbol = Symbol.for("pulumi-dfcloud.DfCloudError");
 
-/** Hint appended to authentication failures and to a missing key. */
-export const API_KEY_HINT =
-  "Set the key with `pulumi config set --secret dfcloud:apiKey <key>` or the DFCLOUD_API_KEY environment variable.";
+/** Hint appended to authentication failures and to a missing key: the package's own config key. */
+export const API_KEY_HINT = `Set the key with \`pulumi config set --secret ${PACKAGE}:apiKey <key>\` or the DFCLOUD_API_KEY environment variable.`;
 
 /** Every error of this client; see the subclasses for what each means. */
 export abstract class DfCloudError extends Error {

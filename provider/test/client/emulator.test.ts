@@ -180,7 +180,7 @@ describe("errors from the API", () => {
     expect((error as Error).message).toBe(
       "GET /v1/datastores failed with 401 Unauthorized: unauthorized: missing or invalid API key. " +
         "Check the API key and its permissions. Set the key with " +
-        "`pulumi config set --secret dfcloud:apiKey <key>` or the DFCLOUD_API_KEY environment variable.",
+        "`pulumi config set --secret dfcloud-backups:apiKey <key>` or the DFCLOUD_API_KEY environment variable.",
     );
     expect((error as Error).message).not.toContain(wrongKey);
   });

@@ -63,7 +63,7 @@ describe("apiErrorFromResponse", () => {
     expect(error.message).toBe(
       "PUT /v1/datastores/dst_x failed with 401 Unauthorized: unauthorized: missing or invalid API key. " +
         "Check the API key and its permissions. Set the key with " +
-        "`pulumi config set --secret dfcloud:apiKey <key>` or the DFCLOUD_API_KEY environment variable.",
+        "`pulumi config set --secret dfcloud-backups:apiKey <key>` or the DFCLOUD_API_KEY environment variable.",
     );
   });
 
@@ -103,7 +103,9 @@ describe("other errors", () => {
       "Stopped waiting for backup bkp_x to become ready after 1 minute: it is failed, which is final",
     );
     // Timeouts are set in minutes, so they are reported in minutes, naming the setting that ended them.
-    expect(new WaitTimeoutError({ ...wait, elapsedMs: 90_000, limit: "`waitTimeoutMinutes` = 1.5" }).message).toBe(
+    expect(
+      new WaitTimeoutError({ ...wait, elapsedMs: 90_000, limit: "`waitTimeoutMinutes` = 1.5" }).message,
+    ).toBe(
       "Gave up after 1.5 minutes waiting for backup bkp_x to become ready (limit: `waitTimeoutMinutes` = 1.5); last status seen: pending",
     );
   });

@@ -21,7 +21,7 @@ describe("API key", () => {
   it.each([undefined, "", "   "])("refuses a missing key (%j) and says how to set it", (apiKey) => {
     expect(configurationErrorOf({ apiKey })).toBe(
       "The Dragonfly Cloud API key is not set. Set the key with " +
-        "`pulumi config set --secret dfcloud:apiKey <key>` or the DFCLOUD_API_KEY environment variable.",
+        "`pulumi config set --secret dfcloud-backups:apiKey <key>` or the DFCLOUD_API_KEY environment variable.",
     );
   });
 });
