@@ -16,7 +16,7 @@ import { configKey, restoreMessages } from "@pulumi-dfcloud/provider";
 import type { RunningEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { frozenEmulator, inlineStack, seedTestDatastore, stepRecorder } from "./harness";
+import { diagnosticText, frozenEmulator, inlineStack, seedTestDatastore, stepRecorder } from "./harness";
 
 const API_KEY = "dragonflydb_no_backup_endpoints_key_0123";
 
@@ -95,8 +95,7 @@ describe("BackupSchedule and Restore without backup endpoints", () => {
   let stack: Stack;
   const output: string[] = [];
   const onOutput = (line: string) => output.push(line);
-  // The engine prints a warning's severity before it.
-  const warning = () => `warning: ${restoreMessages.backupUnverified(backupId, MISSING)}`;
+  const warning = () => diagnosticText("warning", restoreMessages.backupUnverified(backupId, MISSING));
 
   beforeAll(async () => {
     stack = await stackOf("nbe-schedule-restore", async () => {

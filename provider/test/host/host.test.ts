@@ -106,7 +106,9 @@ describe("the provider host", () => {
       .check({}, { datastoreId: API_KEY, retentionDays: 1 } as Record<string, unknown>);
     expect(JSON.stringify(check.failures)).not.toContain(API_KEY);
     // A key pasted into an id reaches the request path, and the API's 404 quotes it back.
-    const failed = (await host.invoke(tokenOf("getBackup"), { backupId: envKey }).catch((e: unknown) => e)) as Error;
+    const failed = (await host
+      .invoke(tokenOf("getBackup"), { backupId: envKey })
+      .catch((e: unknown) => e)) as Error;
     expect(failed.message).toContain("GET /v1/backups/[REDACTED] failed with 404");
     expect(`${failed.message}\n${failed.stack}`).not.toContain(envKey);
   });
