@@ -1,11 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import {
-  configKey,
-  createClient,
-  LEGACY_CONFIG_NAMESPACE,
-  lookups,
-  resolveCredentials,
-} from "@pulumi-dfcloud/provider";
+import { credentialsFromConfig, ProviderHost, tokenOf } from "@pulumi-dfcloud/provider";
 import { noticeCredentials } from "./credentials";
 import type { BackupInfo, DatastoreInfo, ListBackupsArgs } from "./types";
 
@@ -13,24 +7,26 @@ import type { BackupInfo, DatastoreInfo, ListBackupsArgs } from "./types";
 export type BackupFilter = ListBackupsArgs;
 
 /**
- * Lookups run in the program (dynamic providers cannot serve invokes), with the same credentials
- * as the resources: `dfcloud-backups:apiKey` / `dfcloud-backups:apiUrl` from the stack config (or
- * `dfcloud:apiKey` / `dfcloud:apiUrl`, as stacks written before the package had its own name hold
- * them), else DFCLOUD_API_KEY / DFCLOUD_API_URL. They call the API during preview too.
+ * Runs a lookup in the program (dynamic providers cannot serve invokes) through the provider host
+ * the native plugin's invokes run through: the same credentials as the resources
+ * (`dfcloud-backups:apiKey` / `dfcloud-backups:apiUrl` from the stack config, or the older
+ * `dfcloud:apiKey` / `dfcloud:apiUrl`, else DFCLOUD_API_KEY / DFCLOUD_API_URL), the same checks of
+ * the arguments, the same key-free errors. Lookups call the API during preview too.
  */
-async function withLookups<T>(use: (api: ReturnType<typeof lookups>) => Promise<T>): Promise<T> {
+async function invoke(name: string, args: Record<string, unknown>): Promise<unknown> {
   noticeCredentials();
+  const host = new ProviderHost({
+    sink: (entry) => void (entry.severity === "warning" ? pulumi.log.warn : pulumi.log.info)(entry.message),
+  });
   // runtime.getConfig reads the raw value without the secret-access warning of Config.get.
-  const setting = (name: "apiKey" | "apiUrl") =>
-    pulumi.runtime.getConfig(configKey(name)) ||
-    pulumi.runtime.getConfig(`${LEGACY_CONFIG_NAMESPACE}:${name}`) ||
-    undefined;
-  const client = createClient(resolveCredentials({ apiKey: setting("apiKey"), apiUrl: setting("apiUrl") }));
+  host.configure(credentialsFromConfig((key) => pulumi.runtime.getConfig(key)));
   try {
-    return await use(lookups(client));
+    const answer = await host.invoke(tokenOf(name), args);
+    if ("failures" in answer) throw new Error(`${name}: ${answer.failures.map((f) => f.reason).join("; ")}`);
+    return answer.result;
   } finally {
     // The client owns a connection pool that would keep the program alive.
-    await client.close();
+    await host.close();
   }
 }
 
@@ -41,7 +37,7 @@ async function withLookups<T>(use: (api: ReturnType<typeof lookups>) => Promise<
  *   schedule and restores by a known backup id work without them
  */
 export function listBackups(filter: BackupFilter = {}): Promise<BackupInfo[]> {
-  return withLookups((api) => api.listBackups(filter));
+  return invoke("listBackups", { ...filter }).then((result) => (result as { backups: BackupInfo[] }).backups);
 }
 
 /**
@@ -50,10 +46,10 @@ export function listBackups(filter: BackupFilter = {}): Promise<BackupInfo[]> {
  * @throws EndpointMissingError when the API offers no manual backup endpoints (`/v1/backups`)
  */
 export function getBackup(backupId: string): Promise<BackupInfo> {
-  return withLookups((api) => api.getBackup(backupId));
+  return invoke("getBackup", { backupId }) as Promise<BackupInfo>;
 }
 
 /** Looks one datastore up by id: status, location, shard count, live schedule and last restore. */
 export function getDatastore(datastoreId: string): Promise<DatastoreInfo> {
-  return withLookups((api) => api.getDatastore(datastoreId));
+  return invoke("getDatastore", { datastoreId }) as Promise<DatastoreInfo>;
 }

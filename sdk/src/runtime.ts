@@ -8,10 +8,9 @@ import { createRequire } from "node:module";
 import { EngineClient } from "@pulumi/pulumi/proto/engine_grpc_pb";
 import { LogRequest, LogSeverity } from "@pulumi/pulumi/proto/engine_pb";
 import {
-  configKey,
+  credentialsFromConfig,
   engineAddressOf,
   engineLogSink,
-  LEGACY_CONFIG_NAMESPACE,
   type ProviderConfig,
   ProviderHost,
   RESOURCE_KINDS,
@@ -42,9 +41,7 @@ const host = new ProviderHost({ sink: engineSink() });
  * (@pulumi/pulumi cmd/dynamic-provider), so a signal is the only word of a cancel that reaches it.
  */
 export function configure(config: ProviderConfig): void {
-  const setting = (name: "apiKey" | "apiUrl") =>
-    config.get(configKey(name)) || config.get(`${LEGACY_CONFIG_NAMESPACE}:${name}`) || undefined;
-  host.configure({ apiKey: setting("apiKey"), apiUrl: setting("apiUrl") });
+  host.configure(credentialsFromConfig((key) => config.get(key)));
   host.exitOnStopSignals();
 }
 

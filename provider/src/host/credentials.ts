@@ -34,6 +34,17 @@ export function configKey(setting: keyof Credentials): string {
  */
 export const LEGACY_CONFIG_NAMESPACE = "dfcloud";
 
+/**
+ * The provider's settings from the stack config, `dfcloud-backups:<setting>` first, then the older
+ * `dfcloud:<setting>` (see LEGACY_CONFIG_NAMESPACE); unset ones stay unset for the environment.
+ * @param get reads one key of the stack config
+ */
+export function credentialsFromConfig(get: (key: string) => string | undefined): Credentials {
+  const setting = (name: keyof Credentials) =>
+    get(configKey(name)) || get(`${LEGACY_CONFIG_NAMESPACE}:${name}`) || undefined;
+  return { apiKey: setting("apiKey"), apiUrl: setting("apiUrl") };
+}
+
 /** Resolves credentials: what was configured first, then DFCLOUD_API_KEY / DFCLOUD_API_URL. */
 export function resolveCredentials(config: Credentials, env: NodeJS.ProcessEnv = process.env): Credentials {
   return {

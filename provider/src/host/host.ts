@@ -204,6 +204,16 @@ export class ProviderHost {
     }
   }
 
+  /**
+   * Closes the API client's connections. A provider process never needs to (it exits when the engine
+   * says so), but a program that runs lookups itself must, or the pool keeps it alive.
+   */
+  async close(): Promise<void> {
+    const open = this.client;
+    this.client = undefined;
+    await open?.api.close();
+  }
+
   /** Cancels every running operation: in-flight requests are aborted, waits end with a CancelledError. */
   cancel(reason: string): void {
     if (!this.cancellation.signal.aborted) this.cancellation.abort(new Error(reason));
