@@ -292,10 +292,11 @@ export interface GeneratedNodeSdk {
     args: Record<string, unknown>,
     opts?: import("@pulumi/pulumi").ResourceOptions,
   ) => import("@pulumi/pulumi").ProviderResource;
+  /** The list itself: the schema's one-property result, unwrapped by the SDK's invokeSingle. */
   listBackups(
     args?: Record<string, unknown>,
     opts?: import("@pulumi/pulumi").InvokeOptions,
-  ): Promise<{ backups: unknown[] }>;
+  ): Promise<unknown[]>;
   getBackup(
     backupId: string,
     opts?: import("@pulumi/pulumi").InvokeOptions,
@@ -309,4 +310,251 @@ export interface GeneratedNodeSdk {
 /** Loads the generated Node.js SDK (see {@link generatedNodeSdk}). */
 export async function loadGeneratedNodeSdk(): Promise<GeneratedNodeSdk> {
   return require(await generatedNodeSdk()) as GeneratedNodeSdk;
+}
+
+/** The package's two front doors over its one implementation. */
+export type DoorName = "dynamic" | "native";
+
+/** Both front doors, in the order a parity suite runs them. */
+export const DOOR_NAMES: readonly DoorName[] = ["dynamic", "native"];
+
+/** A resource class as either door's Node.js SDK exports it (its outputs by name). */
+export type DoorResourceClass = GeneratedResourceClass;
+
+/** The lookups (`listBackups`, `getBackup`, `getDatastore`) as one door's SDK offers them to a program. */
+export interface DoorLookups {
+  /** The account's backups, newest first (the native invoke's one-property result, unwrapped by the SDK). */
+  listBackups(filter?: Record<string, unknown>): Promise<unknown[]>;
+  getBackup(backupId: string): Promise<Record<string, unknown>>;
+  getDatastore(datastoreId: string): Promise<Record<string, unknown>>;
+}
+
+/** One package resource as a stack's state holds it. */
+export interface DoorStateResource {
+  urn: string;
+  /** Its type token in this door (`dfcloud-backups:index:Backup`, `pulumi-nodejs:dynamic/dfcloud:Backup`). */
+  type: string;
+  kind: "BackupSchedule" | "Backup" | "Restore";
+  id: string;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+}
+
+/** How a door's stack gets its provider settings. */
+export interface DoorCredentials {
+  /** `dfcloud-backups:apiKey`; none when unset. */
+  apiKey?: string;
+  /** Store the key as plain text rather than as a secret. Default false. */
+  plainTextKey?: boolean;
+  /** `dfcloud-backups:apiUrl`; none when unset. */
+  apiUrl?: string;
+}
+
+/**
+ * One front door as an engine test drives it: how a program declares each resource and calls each
+ * lookup, the stack that runs such a program, and how to read what state holds. A scenario written
+ * against this runs unchanged through both doors.
+ */
+export interface Door {
+  readonly name: DoorName;
+  /** The resource classes: the dynamic SDK's (`pulumi-dfcloud`) or the generated SDK's. */
+  readonly resources: Readonly<Record<"BackupSchedule" | "Backup" | "Restore", DoorResourceClass>>;
+  /** The lookups, each resolving to the same shape through both doors. */
+  readonly lookups: DoorLookups;
+  /** The type token state holds for `kind`. */
+  token(kind: "BackupSchedule" | "Backup" | "Restore"): string;
+  /**
+   * A stack of an inline program run through this door, state in a fresh work folder: the dynamic
+   * SDK's provider from the root node_modules, or the native plugin from {@link NATIVE_PLUGIN_DIR}
+   * (the project's `plugins.providers`). The settings go under `dfcloud-backups:`, the one
+   * namespace both doors read.
+   */
+  stack(
+    name: string,
+    program: PulumiFn,
+    credentials?: DoorCredentials,
+  ): Promise<{ stack: Stack; workDir: string }>;
+  /** The package's resources in `stack`'s state, by resource name (secrets shown). */
+  state(stack: Stack): Promise<Record<string, DoorStateResource>>;
+}
+
+/** The package's own resources in an exported deployment, by name, with their kind from `kindOf`. */
+function packageResources(
+  deployment: { resources?: { urn: string; type: string; id?: string; inputs?: object; outputs?: object }[] },
+  kindOf: (type: string) => DoorStateResource["kind"] | undefined,
+): Record<string, DoorStateResource> {
+  const found: Record<string, DoorStateResource> = {};
+  for (const resource of deployment.resources ?? []) {
+    const kind = kindOf(resource.type);
+    if (!kind) continue;
+    found[resource.urn.split("::").pop() ?? ""] = {
+      urn: resource.urn,
+      type: resource.type,
+      kind,
+      id: resource.id ?? "",
+      inputs: (resource.inputs ?? {}) as Record<string, unknown>,
+      outputs: (resource.outputs ?? {}) as Record<string, unknown>,
+    };
+  }
+  return found;
+}
+
+/** Opens one front door (loading the generated Node.js SDK, built once, for the native one). */
+export async function openDoor(name: DoorName): Promise<Door> {
+  const provider = await import("@pulumi-dfcloud/provider");
+  const settings = async (stack: Stack, credentials: DoorCredentials) => {
+    if (credentials.apiKey !== undefined) {
+      await stack.setConfig(provider.configKey("apiKey"), {
+        value: credentials.apiKey,
+        secret: !credentials.plainTextKey,
+      });
+    }
+    if (credentials.apiUrl !== undefined) {
+      await stack.setConfig(provider.configKey("apiUrl"), { value: credentials.apiUrl });
+    }
+  };
+  if (name === "dynamic") {
+    const sdk = await import("pulumi-dfcloud");
+    const token = (kind: DoorStateResource["kind"]) => provider.dynamicToken(kind);
+    return {
+      name,
+      resources: {
+        BackupSchedule: sdk.BackupSchedule as unknown as DoorResourceClass,
+        Backup: sdk.Backup as unknown as DoorResourceClass,
+        Restore: sdk.Restore as unknown as DoorResourceClass,
+      },
+      lookups: {
+        listBackups: (filter = {}) => sdk.listBackups(filter),
+        getBackup: async (backupId) => ({ ...(await sdk.getBackup(backupId)) }),
+        getDatastore: async (datastoreId) => ({ ...(await sdk.getDatastore(datastoreId)) }),
+      },
+      token,
+      async stack(stackName, program, credentials = {}) {
+        const made = await inlineStack(stackName, program);
+        await settings(made.stack, credentials);
+        return made;
+      },
+      async state(stack) {
+        const { deployment } = await stack.exportStack();
+        return packageResources(deployment, (type) =>
+          provider.RESOURCE_KINDS.find((kind) => token(kind) === type),
+        );
+      },
+    };
+  }
+  const sdk = await loadGeneratedNodeSdk();
+  const token = (kind: DoorStateResource["kind"]) => provider.nativeToken(kind);
+  return {
+    name,
+    resources: { BackupSchedule: sdk.BackupSchedule, Backup: sdk.Backup, Restore: sdk.Restore },
+    lookups: {
+      listBackups: (filter = {}) => sdk.listBackups(filter),
+      getBackup: (backupId) => sdk.getBackup(backupId),
+      getDatastore: (datastoreId) => sdk.getDatastore(datastoreId),
+    },
+    token,
+    async stack(stackName, program, credentials = {}) {
+      const made = await pluginStack(stackName, program);
+      await settings(made.stack, credentials);
+      return made;
+    },
+    async state(stack) {
+      const { deployment } = await stack.exportStack();
+      return packageResources(deployment, (type) =>
+        provider.RESOURCE_KINDS.find((kind) => token(kind) === type),
+      );
+    },
+  };
+}
+
+/**
+ * A stack of an inline program whose project loads the native plugin from {@link NATIVE_PLUGIN_DIR}
+ * (Pulumi.yaml's `plugins.providers`, passed through by the Automation API), state in a fresh work
+ * folder, fully offline.
+ */
+export async function pluginStack(
+  name: string,
+  program: PulumiFn,
+): Promise<{ stack: Stack; workDir: string }> {
+  const workDir = newWorkDir(name);
+  const env = engineEnv(workDir);
+  const projectName = `dfcloud-${name}`;
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName: name, projectName, program },
+    {
+      workDir,
+      pulumiCommand: await pulumiCommand(),
+      pulumiHome: path.join(workDir, ".pulumi-home"),
+      // ProjectSettings does not declare `plugins`; the CLI reads it from the Pulumi.yaml written from this.
+      projectSettings: {
+        name: projectName,
+        runtime: "nodejs",
+        plugins: { providers: [{ name: "dfcloud-backups", path: NATIVE_PLUGIN_DIR }] },
+      } as import("@pulumi/pulumi/automation").ProjectSettings,
+      envVars: {
+        PULUMI_BACKEND_URL: `file://${path.join(workDir, ".pulumi-state")}`,
+        PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PATH: env.PATH ?? "",
+      },
+    },
+  );
+  return { stack, workDir };
+}
+
+/**
+ * At most `slots` of the given tasks at a time, in the order they ask: for engine tests that run
+ * concurrently on a small machine (each engine run starts the CLI, a language host, the program and
+ * a provider process).
+ */
+export function taskSlots(slots: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    // A finishing task hands its slot straight to the next in line, so none can jump the queue.
+    if (running >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
+
+/**
+ * Replaces a datastore's schedule through the public API, behind the stack's back, as a console edit
+ * (or another tool's PUT of the whole config) does; the datastore's other settings are kept.
+ */
+export async function consoleScheduleEdit(
+  emulator: RunningEmulator,
+  apiKey: string,
+  datastoreId: string,
+  backupPolicy: Record<string, unknown>,
+): Promise<void> {
+  const url = `${emulator.url}/v1/datastores/${datastoreId}`;
+  const headers = { authorization: `Bearer ${apiKey}`, "content-type": "application/json" };
+  const { config } = (await fetch(url, { headers }).then((r) => r.json())) as { config: object };
+  const put = await fetch(url, {
+    method: "PUT",
+    headers,
+    body: JSON.stringify({ ...config, backup_policy: backupPolicy }),
+  });
+  if (put.status !== 200) throw new Error(`the console edit was refused: ${put.status} ${await put.text()}`);
+}
+
+/**
+ * A message as the engine prints it in its Diagnostics section (and in the error a failed command
+ * reports): each later line of a multi-line message indented to the first's.
+ */
+export function asPrinted(message: string): string {
+  return message.replaceAll("\n", "\n    ");
+}
+
+/** A diagnostic as the engine's Diagnostics section prints it under its resource: its severity first. */
+export function diagnosticText(severity: "warning" | "error", message: string): string {
+  return `${severity}: ${asPrinted(message)}`;
 }

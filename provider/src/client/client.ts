@@ -48,6 +48,7 @@ export class DfCloudClient implements DfCloudApi {
       clock: resolved.clock,
       onReconcile: resolved.onReconcile,
       backupCreates: { claimedIds: new Set(), runningBySpec: new Map() },
+      configWrites: new Map(),
       backupEndpoints: { present: false, missing: undefined, probing: undefined },
     };
   }

@@ -35,4 +35,9 @@ export interface ClientContext {
   readonly onReconcile: ((event: ReconcileEvent) => void) | undefined;
   readonly backupCreates: BackupCreateRegistry;
   readonly backupEndpoints: BackupEndpointsVerdict;
+  /**
+   * The read-modify-write of each datastore's config in flight, by datastore id: the next one waits
+   * for it (see updateDatastoreConfig).
+   */
+  readonly configWrites: Map<string, Promise<unknown>>;
 }

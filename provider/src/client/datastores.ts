@@ -67,12 +67,36 @@ export interface UpdateDatastoreConfigOptions {
  * Read-modify-write of the whole config: GET, refuse unless `active`, apply `mutate` to a deep copy, PUT
  * it all back. The API has no PATCH and PUT replaces the whole config, so building the body from the
  * GET (unknown fields included) is what keeps the fields this call does not mean to change.
+ *
+ * Two of them on one datastore run one after the other. Pulumi applies a BackupSchedule and a Restore
+ * of one datastore in parallel, and both GETs could otherwise come before either PUT: the second PUT,
+ * built from a config without the first's change, would undo it (an API whose datastore is `active`
+ * again at once, as the emulator's can be, accepts it). After the first, the second reads its change
+ * (or a busy datastore, and waits).
  */
-export async function updateDatastoreConfig(
+export function updateDatastoreConfig(
   context: ClientContext,
   datastoreId: string,
   mutate: ConfigMutation,
   options: UpdateDatastoreConfigOptions = {},
+): Promise<Datastore> {
+  const before = context.configWrites.get(datastoreId) ?? Promise.resolve();
+  const running = before
+    .catch(() => undefined)
+    .then(() => readModifyWrite(context, datastoreId, mutate, options));
+  context.configWrites.set(datastoreId, running);
+  const forget = () => {
+    if (context.configWrites.get(datastoreId) === running) context.configWrites.delete(datastoreId);
+  };
+  running.then(forget, forget);
+  return running;
+}
+
+async function readModifyWrite(
+  context: ClientContext,
+  datastoreId: string,
+  mutate: ConfigMutation,
+  options: UpdateDatastoreConfigOptions,
 ): Promise<Datastore> {
   const current = await getDatastore(context, datastoreId);
   const desired = mutate(structuredClone(current.config), current);

@@ -100,6 +100,25 @@ describe("updateDatastoreConfig", () => {
     expect(server.requests.map((r) => r.method)).toEqual(["GET", "PUT", "GET"]);
   });
 
+  it("runs two read-modify-writes of one datastore one after the other, so neither undoes the other", async () => {
+    // An API whose datastore is active again at once (the emulator with instant transitions): both
+    // GETs before either PUT would let the second PUT, built without the first's change, undo it.
+    let stored = structuredClone(datastoreFixture());
+    const { client, server } = await connect((request) => {
+      if (request.method === "PUT") stored = { ...stored, config: request.body as DatastoreConfig };
+      return ok(stored);
+    });
+    await Promise.all([
+      client.updateDatastoreConfig(ID, (copy) => ({ ...copy, name: "renamed" })),
+      client.updateDatastoreConfig(ID, (copy) => ({
+        ...copy,
+        restore: { backup_id: "bkp_1", loaded: false },
+      })),
+    ]);
+    expect(server.requests.map((r) => r.method)).toEqual(["GET", "PUT", "GET", "PUT"]);
+    expect(stored.config).toMatchObject({ name: "renamed", restore: { backup_id: "bkp_1", loaded: false } });
+  });
+
   it("does not retry a 409 when no earlier attempt can have acted", async () => {
     const { client, server } = await connect(
       sequence(ok(datastoreFixture()), { status: 409, json: { error: "busy" } }),
