@@ -48,7 +48,9 @@ function detailedDiffOf(events: EngineEvent[], name: string): Record<string, str
   for (const event of events) {
     const metadata = event.resourcePreEvent?.metadata;
     if (!metadata?.urn.endsWith(`::${name}`) || !metadata.detailedDiff) continue;
-    return Object.fromEntries(Object.entries(metadata.detailedDiff).map(([key, diff]) => [key, diff.diffKind]));
+    return Object.fromEntries(
+      Object.entries(metadata.detailedDiff).map(([key, diff]) => [key, diff.diffKind]),
+    );
   }
   return undefined;
 }

@@ -109,7 +109,7 @@ export function idChangedWithoutTrigger(key: "backupId" | "datastoreId", from: u
 
 /** The way out every "cannot tell" message gives on its first line: look at the data, then say what to do. */
 const CHECK_THE_DATA =
-  'check the datastore\'s data, then set `ifAlreadyLoaded: "skip"` if it is the backup\'s data you wanted (the restore ' +
+  "check the datastore's data, then set `ifAlreadyLoaded: \"skip\"` if it is the backup's data you wanted (the restore " +
   'is recorded without running), or `ifAlreadyLoaded: "restore"` to wipe the datastore and restore the backup again on purpose';
 
 /**
@@ -202,7 +202,7 @@ export function recordedWithoutRestoring(datastoreId: string, backupId: string):
  */
 export function answerLost(why: string): string {
   return (
-    'The restore request lost its answer and was not sent again; check the datastore\'s data: if it holds the ' +
+    "The restore request lost its answer and was not sent again; check the datastore's data: if it holds the " +
     'backup\'s data, set `ifAlreadyLoaded: "skip"` and run `pulumi up` to record the restore; to restore on purpose, ' +
     'set `ifAlreadyLoaded: "restore"`.\n' +
     `${why}`
@@ -216,7 +216,7 @@ export function answerLost(why: string): string {
  */
 export function answerLostRecorded(why: string): string {
   return (
-    'The restore request lost its answer and was not sent again; check the datastore\'s data: if it holds the ' +
+    "The restore request lost its answer and was not sent again; check the datastore's data: if it holds the " +
     'backup\'s data, set `ifAlreadyLoaded: "skip"` and run `pulumi up` to record the restore; to restore on purpose, ' +
     'set `ifAlreadyLoaded: "restore"`.\n' +
     `It is recorded in the stack with status "unknown", and \`pulumi up\` starts nothing until you say what to do. ${why}`
