@@ -1,5 +1,5 @@
 /**
- * Issue 14 through the real engine (Automation API, inline program) against the emulator: a
+ * Schedules in a time zone through the real engine (Automation API, inline program) against the emulator: a
  * BackupSchedule on Mondays and Thursdays at 02:00 in Europe/Berlin.
  *
  * - preview: the default dstHandling ("reject") fails, naming both offsets and the other two

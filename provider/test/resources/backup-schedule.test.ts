@@ -51,7 +51,7 @@ describe("BackupSchedule check", () => {
     expect(inputs).toEqual({ ...MON_THU, datastoreId: id });
   });
 
-  it("fails the preview on a datastore that does not exist, writing nothing (issue 10, defect 6)", async () => {
+  it("fails the preview on a datastore that does not exist, writing nothing", async () => {
     await harness().emulator.admin.clearRequests();
     const result = await logic().check(
       {},
