@@ -3,7 +3,7 @@
  * doors (the dynamic SDK `pulumi-dfcloud` and the native plugin `dfcloud-backups` through its
  * generated Node.js SDK), and every deliberate difference between the doors with its reason.
  */
-import { restoreMessages } from "@pulumi-dfcloud/provider";
+import { restoreMessages, scheduleMessages } from "@pulumi-dfcloud/provider";
 import type { DoorName } from "./harness";
 
 /** The account the scenarios run in. */
@@ -297,9 +297,7 @@ export const BAD_INPUTS: BadInput[] = [
     args: (f) => ({ ...schedule(f), timeZone: "Asia/Kolkata" }),
     property: "timeZone",
     shown: "{Asia/Kolkata}",
-    reason:
-      "timeZone: Asia/Kolkata is UTC+5:30, not a whole number of hours from UTC, and the API schedules whole UTC hours; " +
-      'declare the hours in UTC (timeZone "UTC") or in a zone whose offset is whole hours',
+    reason: scheduleMessages.notWholeHours("Asia/Kolkata", "UTC+5:30"),
   },
   {
     name: 'dstHandling "Follow"',
@@ -315,10 +313,13 @@ export const BAD_INPUTS: BadInput[] = [
     args: (f) => ({ ...schedule(f), hours: [1, 23], timeZone: "Africa/Johannesburg" }),
     property: "hours",
     shown: "{[{1} {23}]}",
-    reason:
-      'hours: days ["mon"] × hours [1,23] in Africa/Johannesburg (UTC+2) are Sunday 23:00; Monday 21:00 in UTC: ' +
-      "not one set of weekdays times one set of hours, the only schedule the API stores (an hour crossing midnight " +
-      'moves its weekday); declare instead days "every" (backups every day at these hours), or only hours [1], or only hours [23]',
+    reason: scheduleMessages.notAProduct({
+      days: '["mon"]',
+      hours: "[1,23]",
+      where: "Africa/Johannesburg (UTC+2)",
+      utcSlots: "Sunday 23:00; Monday 21:00",
+      alternatives: 'days "every" (backups every day at these hours), or only hours [1], or only hours [23]',
+    }),
   },
   {
     name: "backup retention Infinity",

@@ -357,7 +357,7 @@ describe("an API that echoes the Authorization header in its error bodies", () =
       .json.checkpoint.latest.resources?.find((resource) => resource.urn.endsWith("::pre-deploy"));
     expect(backup?.initErrors).toHaveLength(1);
     expect(backup?.initErrors?.[0]).toMatch(
-      /^backup bkp_\w+ was created but did not become ready: .*failed with 429 Too Many Requests: .*\(request authorization: "Bearer \[REDACTED\]"/,
+      /^backup bkp_\w+ was created but did not become ready; run `pulumi up` again to keep waiting[^\n]*\n.*failed with 429 Too Many Requests: .*\(request authorization: "Bearer \[REDACTED\]"/,
     );
 
     // Every call refused: refresh and destroy fail with the server's echo in their errors.

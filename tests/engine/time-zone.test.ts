@@ -12,11 +12,11 @@
  * - destroy disables the schedule.
  */
 import type { Stack } from "@pulumi/pulumi/automation";
-import { configKey } from "@pulumi-dfcloud/provider";
+import { configKey, scheduleMessages } from "@pulumi-dfcloud/provider";
 import { type RunningEmulator, startEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inlineStack, stepRecorder, takeApiCalls } from "./harness";
+import { asPrinted, inlineStack, stepRecorder, takeApiCalls } from "./harness";
 
 const API_KEY = "dragonflydb_time_zone_key_0123456789";
 /** Thursday 2026-01-15 10:30 UTC: Berlin is at UTC+1. */
@@ -115,13 +115,19 @@ describe("BackupSchedule in Europe/Berlin on the real engine", () => {
   it("fails the preview under the default dstHandling, naming both offsets and the other choices, sending nothing", async () => {
     const message = await failedPreview();
     // The year is this machine's: no answer has told the provider the API's time at this point.
-    expect(message).toMatch(
-      /timeZone: Europe\/Berlin observes daylight saving time \(UTC\+1 in standard time and UTC\+2 in daylight saving time in \d{4}\)/,
-    );
-    expect(message).toContain(
-      'and the API stores fixed UTC hours, so dstHandling "reject" (the default) refuses it; set dstHandling to "standardTime" ' +
-        '(UTC+1 all year: backups run one hour later in local time while the zone is at UTC+2) or "follow"',
-    );
+    // The year is the only part that depends on the clock.
+    const refusal = (year: number) =>
+      asPrinted(
+        scheduleMessages.observesDst({
+          zone: "Europe/Berlin",
+          offsets: "UTC+1 in standard time and UTC+2 in daylight saving time",
+          year,
+          standard: "UTC+1",
+          standardTimeEffect: "backups run one hour later in local time while the zone is at UTC+2",
+        }),
+      );
+    const year = Number(/in (\d{4}), and the API stores/.exec(message)?.[1]);
+    expect(message).toContain(refusal(year));
     expect(await apiCalls()).toEqual([]);
   });
 
@@ -131,11 +137,16 @@ describe("BackupSchedule in Europe/Berlin on the real engine", () => {
     try {
       const message = await failedPreview();
       expect(message).toContain(
-        'hours: days ["mon","thu"] × hours [0,2] in Europe/Berlin at UTC+1 (standard time) are Sunday 23:00; ' +
-          "Monday 01:00; Wednesday 23:00; Thursday 01:00 in UTC: not one set of weekdays times one set of hours",
-      );
-      expect(message).toContain(
-        'declare instead days "every" (backups every day at these hours), or only hours [0], or only hours [2]',
+        asPrinted(
+          scheduleMessages.notAProduct({
+            days: '["mon","thu"]',
+            hours: "[0,2]",
+            where: "Europe/Berlin at UTC+1 (standard time)",
+            utcSlots: "Sunday 23:00; Monday 01:00; Wednesday 23:00; Thursday 01:00",
+            alternatives:
+              'days "every" (backups every day at these hours), or only hours [0], or only hours [2]',
+          }),
+        ),
       );
       expect(await apiCalls()).toEqual([]);
     } finally {

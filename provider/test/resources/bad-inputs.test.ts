@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { backupLogic } from "../../src/resources/backup";
 import { backupScheduleLogic } from "../../src/resources/backup-schedule";
 import { restoreLogic, restoreMessages } from "../../src/resources/restore";
+import { scheduleMessages } from "../../src/resources/schedule";
 import { OTHER_API_KEY, useHarness } from "./support";
 
 const harness = useHarness();
@@ -24,14 +25,16 @@ const DATA_LOSS = restoreMessages.mustAcknowledgeDataLoss;
 const TRIGGER = restoreMessages.triggerMustBeString;
 const WAIT = "must be a whole number of minutes from 1 to 1440 (default 30)";
 const ZONE = `allowed: an IANA time zone name such as "Europe/Berlin", "America/New_York" or "UTC" (default "UTC")`;
-const DST = `must be "reject", "standardTime" or "follow" (default "reject")`;
-const NOT_WHOLE =
-  'not a whole number of hours from UTC, and the API schedules whole UTC hours; declare the hours in UTC (timeZone "UTC") or in a zone whose offset is whole hours';
 /** The refusal of a zone with daylight saving time under dstHandling "reject" (the harness clock is in 2026). */
 const observesDst = (zone: string, standard: string, summer: string) =>
-  `timeZone: ${zone} observes daylight saving time (${standard} in standard time and ${summer} in daylight saving time in 2026) and the API stores fixed UTC hours, so dstHandling "reject" (the default) refuses it; set dstHandling to "standardTime" (${standard} all year: backups run one hour later in local time while the zone is at ${summer}) or "follow" (the offset in force at each \`up\`: after each change of offset \`refresh\` shows drift until the next \`up\` applies it again)`;
-const NOT_A_PRODUCT =
-  "not one set of weekdays times one set of hours, the only schedule the API stores (an hour crossing midnight moves its weekday)";
+  scheduleMessages.observesDst({
+    zone,
+    offsets: `${standard} in standard time and ${summer} in daylight saving time`,
+    year: 2026,
+    standard,
+    standardTimeEffect: `backups run one hour later in local time while the zone is at ${summer}`,
+  });
+const DST = `must be "reject", "standardTime" or "follow" (default "reject")`;
 
 type Kind = "BackupSchedule" | "Backup" | "Restore";
 /** Ids of live objects a case may refer to, made fresh for each case. */
@@ -387,21 +390,24 @@ const cases: Case[] = [
     kind: "BackupSchedule",
     inputs: (f) => ({ ...schedule(f), timeZone: "Asia/Kolkata" }),
     property: "timeZone",
-    reason: `timeZone: Asia/Kolkata is UTC+5:30, ${NOT_WHOLE}`,
+    reason: scheduleMessages.notWholeHours("Asia/Kolkata", "UTC+5:30"),
   },
   {
     name: "timeZone Asia/Kathmandu (UTC+5:45)",
     kind: "BackupSchedule",
     inputs: (f) => ({ ...schedule(f), timeZone: "Asia/Kathmandu", dstHandling: "standardTime" }),
     property: "timeZone",
-    reason: `timeZone: Asia/Kathmandu is UTC+5:45, ${NOT_WHOLE}`,
+    reason: scheduleMessages.notWholeHours("Asia/Kathmandu", "UTC+5:45"),
   },
   {
     name: "timeZone Australia/Adelaide (UTC+9:30, +10:30), even with follow",
     kind: "BackupSchedule",
     inputs: (f) => ({ ...schedule(f), timeZone: "Australia/Adelaide", dstHandling: "follow" }),
     property: "timeZone",
-    reason: `timeZone: Australia/Adelaide is UTC+9:30 in standard time and UTC+10:30 in daylight saving time, ${NOT_WHOLE}`,
+    reason: scheduleMessages.notWholeHours(
+      "Australia/Adelaide",
+      "UTC+9:30 in standard time and UTC+10:30 in daylight saving time",
+    ),
   },
   {
     name: "timeZone Europe/Berlin under the default reject",
@@ -443,7 +449,13 @@ const cases: Case[] = [
     kind: "BackupSchedule",
     inputs: (f) => ({ ...schedule(f), days: ["mon"], hours: [1, 23], timeZone: "Africa/Johannesburg" }),
     property: "hours",
-    reason: `hours: days ["mon"] × hours [1,23] in Africa/Johannesburg (UTC+2) are Sunday 23:00; Monday 21:00 in UTC: ${NOT_A_PRODUCT}; declare instead days "every" (backups every day at these hours), or only hours [1], or only hours [23]`,
+    reason: scheduleMessages.notAProduct({
+      days: '["mon"]',
+      hours: "[1,23]",
+      where: "Africa/Johannesburg (UTC+2)",
+      utcSlots: "Sunday 23:00; Monday 21:00",
+      alternatives: 'days "every" (backups every day at these hours), or only hours [1], or only hours [23]',
+    }),
   },
   {
     name: "Monday and Tuesday at 10:00 and 20:00 in UTC+14: not a product in UTC",
@@ -455,14 +467,27 @@ const cases: Case[] = [
       timeZone: "Pacific/Kiritimati",
     }),
     property: "hours",
-    reason: `hours: days ["mon","tue"] × hours [10,20] in Pacific/Kiritimati (UTC+14) are Sunday 20:00; Monday 06:00, 20:00; Tuesday 06:00 in UTC: ${NOT_A_PRODUCT}; declare instead days "every" (backups every day at these hours), or only hours [10], or only hours [20]`,
+    reason: scheduleMessages.notAProduct({
+      days: '["mon","tue"]',
+      hours: "[10,20]",
+      where: "Pacific/Kiritimati (UTC+14)",
+      utcSlots: "Sunday 20:00; Monday 06:00, 20:00; Tuesday 06:00",
+      alternatives: 'days "every" (backups every day at these hours), or only hours [10], or only hours [20]',
+    }),
   },
   {
     name: "every hour of a Monday in UTC-11: not a product in UTC",
     kind: "BackupSchedule",
     inputs: (f) => ({ ...schedule(f), days: ["mon"], hours: "every", timeZone: "Pacific/Pago_Pago" }),
     property: "hours",
-    reason: `hours: days ["mon"] × hours "every" in Pacific/Pago_Pago (UTC-11) are Monday 11:00–23:00; Tuesday 00:00–10:00 in UTC: ${NOT_A_PRODUCT}; declare instead days "every" (backups every day at these hours), or only hours [0,1,2,3,4,5,6,7,8,9,10,11,12], or only hours [13,14,15,16,17,18,19,20,21,22,23]`,
+    reason: scheduleMessages.notAProduct({
+      days: '["mon"]',
+      hours: '"every"',
+      where: "Pacific/Pago_Pago (UTC-11)",
+      utcSlots: "Monday 11:00\u201323:00; Tuesday 00:00\u201310:00",
+      alternatives:
+        'days "every" (backups every day at these hours), or only hours [0,1,2,3,4,5,6,7,8,9,10,11,12], or only hours [13,14,15,16,17,18,19,20,21,22,23]',
+    }),
   },
   {
     name: "follow: Monday at 00:00 and 01:00 in Berlin is a product in summer, not in winter",
@@ -475,7 +500,13 @@ const cases: Case[] = [
       dstHandling: "follow",
     }),
     property: "hours",
-    reason: `hours: days ["mon"] × hours [0,1] in Europe/Berlin at UTC+1 (standard time) are Sunday 23:00; Monday 00:00 in UTC: ${NOT_A_PRODUCT}; declare instead days "every" (backups every day at these hours), or only hours [0], or only hours [1]`,
+    reason: scheduleMessages.notAProduct({
+      days: '["mon"]',
+      hours: "[0,1]",
+      where: "Europe/Berlin at UTC+1 (standard time)",
+      utcSlots: "Sunday 23:00; Monday 00:00",
+      alternatives: 'days "every" (backups every day at these hours), or only hours [0], or only hours [1]',
+    }),
   },
   {
     name: "standardTime: Saturday at 08:00 and 20:00 in New York, the later one moving to Sunday",
@@ -488,7 +519,13 @@ const cases: Case[] = [
       dstHandling: "standardTime",
     }),
     property: "hours",
-    reason: `hours: days ["sat"] × hours [8,20] in America/New_York at UTC-5 (standard time) are Sunday 01:00; Saturday 13:00 in UTC: ${NOT_A_PRODUCT}; declare instead days "every" (backups every day at these hours), or only hours [8], or only hours [20]`,
+    reason: scheduleMessages.notAProduct({
+      days: '["sat"]',
+      hours: "[8,20]",
+      where: "America/New_York at UTC-5 (standard time)",
+      utcSlots: "Sunday 01:00; Saturday 13:00",
+      alternatives: 'days "every" (backups every day at these hours), or only hours [8], or only hours [20]',
+    }),
   },
   {
     name: "backup retention 0",

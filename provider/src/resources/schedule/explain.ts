@@ -5,6 +5,7 @@
  */
 import type { CheckFailure } from "../logic";
 import { dayNumbers, hourNumbers, scheduleToUtc } from "./conversion";
+import * as messages from "./messages";
 import type { ZonedSchedule } from "./spec";
 import {
   allOffsets,
@@ -39,11 +40,11 @@ function standardTimeEffect(offsets: YearOffsets): string {
   return `backups run ${effects.join(", and ")}`;
 }
 
-/** Where a conversion happened, for messages: ` (UTC+2)` or ` at UTC+1 (standard time)`. */
-function atOffset(offsets: YearOffsets, minutes: number): string {
-  if (!observesDst(offsets)) return ` (${formatOffset(minutes)})`;
+/** Where a conversion happened, for messages: `Asia/Tokyo (UTC+9)` or `Europe/Berlin at UTC+1 (standard time)`. */
+function atOffset(zone: string, offsets: YearOffsets, minutes: number): string {
+  if (!observesDst(offsets)) return `${zone} (${formatOffset(minutes)})`;
   const season = minutes === offsets.standardMinutes ? "standard time" : "daylight saving time";
-  return ` at ${formatOffset(minutes)} (${season})`;
+  return `${zone} at ${formatOffset(minutes)} (${season})`;
 }
 
 /** `"every"` or a JSON list, as a message quotes a declared value. */
@@ -73,24 +74,19 @@ export function scheduleZoneFailures(
     return [
       {
         property: "timeZone",
-        reason:
-          `timeZone: ${zone} is ${describeOffsets(offsets)}, not a whole number of hours from UTC, and the API ` +
-          'schedules whole UTC hours; declare the hours in UTC (timeZone "UTC") or in a zone whose offset is whole hours',
+        reason: messages.notWholeHours(zone, describeOffsets(offsets)),
       },
     ];
   }
   if (observesDst(offsets) && inputs.dstHandling === "reject") {
-    const standard = formatOffset(offsets.standardMinutes);
-    return [
-      {
-        property: "timeZone",
-        reason:
-          `timeZone: ${zone} observes daylight saving time (${describeOffsets(offsets)} in ${offsets.year}) and ` +
-          'the API stores fixed UTC hours, so dstHandling "reject" (the default) refuses it; set dstHandling to ' +
-          `"standardTime" (${standard} all year: ${standardTimeEffect(offsets)}) or "follow" (the offset in force ` +
-          "at each `up`: after each change of offset `refresh` shows drift until the next `up` applies it again)",
-      },
-    ];
+    const reason = messages.observesDst({
+      zone,
+      offsets: describeOffsets(offsets),
+      year: offsets.year,
+      standard: formatOffset(offsets.standardMinutes),
+      standardTimeEffect: standardTimeEffect(offsets),
+    });
+    return [{ property: "timeZone", reason }];
   }
   if (unknownKeys.has("days") || unknownKeys.has("hours")) return [];
   const used = inputs.dstHandling === "follow" ? all : [offsets.standardMinutes];
@@ -98,15 +94,14 @@ export function scheduleZoneFailures(
     const offsetHours = minutes / MINUTES_PER_HOUR;
     if (scheduleToUtc(inputs, offsetHours)) continue;
     const utcSlots = shiftSlots(slotsOf(dayNumbers(inputs.days), hourNumbers(inputs.hours)), offsetHours);
-    return [
-      {
-        property: "hours",
-        reason:
-          `hours: days ${quoted(inputs.days)} × hours ${quoted(inputs.hours)} in ${zone}${atOffset(offsets, minutes)} ` +
-          `are ${formatSlots(utcSlots)} in UTC: not one set of weekdays times one set of hours, the only schedule ` +
-          `the API stores (an hour crossing midnight moves its weekday); declare instead ${alternatives(inputs, used)}`,
-      },
-    ];
+    const reason = messages.notAProduct({
+      days: quoted(inputs.days),
+      hours: quoted(inputs.hours),
+      where: atOffset(zone, offsets, minutes),
+      utcSlots: formatSlots(utcSlots),
+      alternatives: alternatives(inputs, used),
+    });
+    return [{ property: "hours", reason }];
   }
   return [];
 }

@@ -13,6 +13,7 @@ export {
   storedScheduleAt,
 } from "./conversion";
 export { scheduleZoneFailures } from "./explain";
+export * as scheduleMessages from "./messages";
 export { type StoredScheduleView, storedScheduleOf } from "./policy-view";
 export {
   backupsPerWeek,

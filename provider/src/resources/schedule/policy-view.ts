@@ -35,7 +35,8 @@ export function storedScheduleOf(
   const schedule: ZonedSchedule = { ...values, retentionDays: 1, enabled: true };
   const problems = failures.length > 0 ? failures : scheduleZoneFailures(schedule, new Set(), atMs);
   const first = problems[0];
-  if (first) return { ok: false, reason: first.reason };
+  // The first line says what is wrong and what to declare instead; a policy's one-line result needs no more.
+  if (first) return { ok: false, reason: first.reason.split("\n")[0] ?? first.reason };
   const { utc } = storedScheduleAt(schedule, atMs);
   return { ok: true, utcDays: utc.days, utcHours: utc.hours };
 }
