@@ -314,7 +314,10 @@ describe("customTimeouts reach the operation", () => {
     const elapsedMs = Date.now() - started;
     expect(failed).toBeInstanceOf(Error);
     expect(String((failed as Error).message)).toContain("was created but did not become ready");
-    // waitTimeoutMinutes is 30 by default: the 3 s came from customTimeouts.
+    // waitTimeoutMinutes is 30 by default: the 3 s came from customTimeouts, and the message says so.
+    expect(String((failed as Error).message)).toMatch(
+      /Gave up after [\d.]+ s waiting for backup bkp_\w+ to become ready \(limit: `customTimeouts` = 3 s\)/,
+    );
     expect(elapsedMs).toBeLessThan(60_000);
     const state = (await stack.exportStack()).deployment.resources as {
       type: string;
