@@ -22,20 +22,24 @@ export NODE_VERSION PULUMI_ENGINE_VERSION
 VITEST_REPORT := .test-work/vitest.json
 
 
-.PHONY: all tools node engine plugin install build lint format test test-unit test-engine vitest schema demo emulator gen docs bench soak clean
+.PHONY: all tools node engine plugin redis install build lint format test test-unit test-engine vitest schema demo emulator gen docs bench soak clean
 
 all: build
 
 ## tools: Node >= 22, the Pulumi CLI and its YAML language host (built once from the Go module proxy;
 ## skipped when present), and the native provider plugin (.tools/plugin: a folder and a tarball for
-## `pulumi plugin install resource dfcloud-backups <version> --file …`)
-tools: node engine plugin
+## `pulumi plugin install resource dfcloud-backups <version> --file …`), and redis-server where the
+## machine allows (emulator/test/data-plane.test.ts compares the emulator's data plane with it)
+tools: node engine plugin redis
 
 plugin: build
 	@scripts/build-plugin.sh
 
 node:
 	@scripts/ensure-node.sh
+
+redis:
+	@scripts/ensure-redis.sh
 
 engine: install
 	@scripts/build-engine.sh

@@ -5,6 +5,7 @@
 import type { ClockView, StateView } from "./adminApi.ts";
 import type { FaultConfig, FaultKind } from "./faults.ts";
 import type { JsonObject } from "./json.ts";
+import type { KeyspaceEntry } from "./keyspace.ts";
 import type { RequestLogEntry } from "./requestLog.ts";
 import type { Backup, BackupSource, BackupStatus, Datastore, DatastoreStatus, Durations } from "./types.ts";
 
@@ -101,14 +102,31 @@ export class EmulatorAdmin {
     return this.call("POST", "/backups", { datastoreId, ...options });
   }
 
-  /** The data (keys and values) of any account's datastore. */
+  /**
+   * The string keys and values of any account's datastore (keys of other types are left out: see
+   * {@link getKeyspace}; expired keys are gone).
+   */
   getData(datastoreId: string): Promise<Record<string, string>> {
     return this.call("GET", `/datastores/${encodeURIComponent(datastoreId)}/data`, undefined);
   }
 
-  /** Replaces the data of any account's datastore. */
+  /** Replaces the data of any account's datastore with these string keys, without expiry. */
   setData(datastoreId: string, data: Record<string, string>): Promise<Record<string, string>> {
     return this.call("PUT", `/datastores/${encodeURIComponent(datastoreId)}/data`, data);
+  }
+
+  /**
+   * Every live key of any account's datastore, of any type, in creation order: strings, hashes
+   * (`[field, value]` pairs), lists, sets, sorted sets (`[member, score]` pairs) and each key's
+   * `expiresAt` (emulator time, Unix ms) if it has one. Keys and values are UTF-8 text.
+   */
+  getKeyspace(datastoreId: string): Promise<KeyspaceEntry[]> {
+    return this.call("GET", `/datastores/${encodeURIComponent(datastoreId)}/keyspace`, undefined);
+  }
+
+  /** Replaces the data of any account's datastore with `entries` (as {@link getKeyspace} reads them). */
+  setKeyspace(datastoreId: string, entries: KeyspaceEntry[]): Promise<KeyspaceEntry[]> {
+    return this.call("PUT", `/datastores/${encodeURIComponent(datastoreId)}/keyspace`, entries);
   }
 
   /** Transition durations, seconds of emulator time. */

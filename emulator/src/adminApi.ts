@@ -8,7 +8,14 @@ import { createDatastore, datastoreView } from "./datastores.ts";
 import { badRequest, notFound } from "./errors.ts";
 import { FAULT_DEFAULTS, FAULT_KINDS, type FaultConfig, type FaultInjector } from "./faults.ts";
 import { ok, type Reply, type Route } from "./http.ts";
-import { copyStringMap, type JsonObject, type JsonValue } from "./json.ts";
+import type { JsonObject, JsonValue } from "./json.ts";
+import {
+  byteEntries,
+  Keyspace,
+  type KeyspaceEntry,
+  textEntries,
+  validateKeyspaceEntries,
+} from "./keyspace.ts";
 import {
   DESCRIPTION_MAX_LENGTH,
   MAX_ADVANCE_SECONDS,
@@ -49,7 +56,7 @@ export interface ClockView {
   timeScale: number;
 }
 
-/** `GET /_emulator/state`: every datastore (with its data) and backup of every account. */
+/** `GET /_emulator/state`: every datastore (with its string keys as `data`) and backup of every account. */
 export interface StateView {
   /** Emulator time, Unix ms. */
   now: number;
@@ -113,7 +120,7 @@ function stateView({ world }: AdminContext): StateView {
     datastores: [...world.datastores.values()].map((d) => ({
       apiKey: d.apiKey,
       ...datastoreView(d),
-      data: copyStringMap(d.data),
+      data: d.data.textStrings(world.now),
     })),
     backups: [...world.backups.values()].map((b) => ({ apiKey: b.apiKey, ...backupView(b) })),
   };
@@ -151,7 +158,9 @@ function seedDatastore({ world, body }: AdminContext): Reply {
     validateDatastoreConfig(config, "config"),
     status ?? "active",
   );
-  return ok(datastoreView(datastore));
+  // Rendered when the answer is sent: by then the server has opened the datastore's data-plane
+  // listener (server.ts), so `addr` is the address to connect to.
+  return ok({ toJSON: () => datastoreView(datastore) });
 }
 
 /** `POST /_emulator/backups`: a backup of any account's datastore, `ready` at once unless `status` says otherwise. */
@@ -185,11 +194,26 @@ function anyDatastore({ world }: AdminContext, id: string): DatastoreRecord {
   return datastore;
 }
 
+/** `PUT …/data`: the datastore holds exactly these string keys, without expiry. Answers its string keys. */
 function replaceData(context: AdminContext, id: string): Reply {
   const datastore = anyDatastore(context, id);
-  datastore.data = copyStringMap(validateDataMap(context.body(), "body"));
+  datastore.data = Keyspace.fromText(validateDataMap(context.body(), "body"));
   context.world.dirty = true;
-  return ok(copyStringMap(datastore.data));
+  return ok(datastore.data.textStrings(context.world.now));
+}
+
+/** `GET …/keyspace`: every live key of any type, as text. */
+function keyspaceView(context: AdminContext, id: string): KeyspaceEntry[] {
+  return textEntries(anyDatastore(context, id).data.entries(context.world.now));
+}
+
+/** `PUT …/keyspace`: the datastore holds exactly these keys (text). Answers them as stored. */
+function replaceKeyspace(context: AdminContext, id: string): Reply {
+  const datastore = anyDatastore(context, id);
+  const entries = validateKeyspaceEntries(context.body(), "body");
+  datastore.data = Keyspace.fromEntries(byteEntries(entries));
+  context.world.dirty = true;
+  return ok(keyspaceView(context, id));
 }
 
 function setDurations({ world, body }: AdminContext): Reply {
@@ -216,8 +240,15 @@ export const adminRoutes: readonly Route<AdminContext>[] = [
   {
     pattern: ["_emulator", "datastores", ":id", "data"],
     methods: {
-      GET: (context, { id = "" }) => ok(copyStringMap(anyDatastore(context, id).data)),
+      GET: (context, { id = "" }) => ok(anyDatastore(context, id).data.textStrings(context.world.now)),
       PUT: (context, { id = "" }) => replaceData(context, id),
+    },
+  },
+  {
+    pattern: ["_emulator", "datastores", ":id", "keyspace"],
+    methods: {
+      GET: (context, { id = "" }) => ok(keyspaceView(context, id)),
+      PUT: (context, { id = "" }) => replaceKeyspace(context, id),
     },
   },
   {

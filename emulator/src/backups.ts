@@ -6,7 +6,7 @@
 
 import { findDatastore } from "./datastores.ts";
 import { conflict, notFound } from "./errors.ts";
-import { copyStringMap } from "./json.ts";
+import { entriesBytes } from "./keyspace.ts";
 import {
   BACKUP_HEADER_BYTES,
   BACKUP_ID_PREFIX,
@@ -142,10 +142,7 @@ export function seedBackup(
   if (status === "pending") return backup;
   backup.readyAt = world.now;
   backup.status = status;
-  if (status === "ready") {
-    backup.data = copyStringMap(datastore.data);
-    backup.sizeBytes = dataSize(backup.data);
-  }
+  if (status === "ready") capture(world, backup, datastore);
   return backup;
 }
 
@@ -161,14 +158,13 @@ function completeBackup(world: World, backup: BackupRecord): void {
     return;
   }
   backup.status = "ready";
-  backup.data = copyStringMap(datastore.data);
-  backup.sizeBytes = dataSize(backup.data);
+  capture(world, backup, datastore);
 }
 
-function dataSize(data: Readonly<Record<string, string>>): number {
-  let bytes = BACKUP_HEADER_BYTES;
-  for (const [key, value] of Object.entries(data)) bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
-  return bytes;
+/** The backup takes every live key of the datastore now: strings, hashes, lists, sets, sorted sets, expiries. */
+function capture(world: World, backup: BackupRecord, datastore: DatastoreRecord): void {
+  backup.data = datastore.data.entries(world.now);
+  backup.sizeBytes = BACKUP_HEADER_BYTES + entriesBytes(backup.data);
 }
 
 /** The account's backups in creation order, only those of `datastoreId` when given (`GET /v1/backups`). */

@@ -5,12 +5,12 @@
  */
 import { configView } from "./configView.ts";
 import { badRequest, conflict, notFound } from "./errors.ts";
-import { cloneJson, copyStringMap, type JsonObject, objectField } from "./json.ts";
+import { cloneJson, type JsonObject, objectField } from "./json.ts";
+import { Keyspace } from "./keyspace.ts";
 import {
   DATASTORE_ID_PREFIX,
   DELETABLE_STATUSES,
   dashboardUrl,
-  datastoreAddress,
   PASSWORD_LENGTH,
   SAMPLE_DATA,
   SECOND_MS,
@@ -78,7 +78,7 @@ export function createDatastore(
     addr: "",
     dashboardUrl: null,
     config: cloneJson(config),
-    data: copyStringMap(SAMPLE_DATA),
+    data: Keyspace.fromText(SAMPLE_DATA),
     transition: null,
   };
   world.datastores.set(id, datastore);
@@ -190,18 +190,20 @@ function completeTransition(world: World, datastore: DatastoreRecord, transition
 function finishRestore(datastore: DatastoreRecord, transition: Transition): void {
   const data = transition.restore?.data;
   // A datastore seeded as `restoring` has no backup to read: its data stays.
-  if (data) datastore.data = copyStringMap(data);
+  if (data) datastore.data = Keyspace.fromEntries(data);
   const restoreBlock = objectField(datastore.config, "restore");
   if (restoreBlock) restoreBlock.loaded = true;
 }
 
-/** Puts a datastore at rest in `active` (reachable: address and dashboard) or `deleted` (data gone). */
+/**
+ * Puts a datastore at rest in `active` (reachable: its data plane opens a listener and sets `addr`,
+ * see dataPlane.ts; a dashboard) or `deleted` (data gone).
+ */
 function settle(datastore: DatastoreRecord, status: "active" | "deleted"): void {
   datastore.status = status;
   if (status === "deleted") {
-    datastore.data = {};
+    datastore.data = new Keyspace();
     return;
   }
-  datastore.addr = datastoreAddress(datastore.id);
   datastore.dashboardUrl = dashboardUrl(datastore.id);
 }

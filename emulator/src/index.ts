@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { EmulatorAdmin } from "./admin.ts";
 import { EmulatorClock } from "./clock.ts";
+import { DataPlane } from "./dataPlane.ts";
 import { FaultInjector } from "./faults.ts";
 import { DEFAULT_DURATIONS, GENERATED_API_KEY_PREFIX } from "./modelled.ts";
 import { loadState } from "./persistence.ts";
@@ -22,6 +23,7 @@ export { EmulatorAdmin, EmulatorAdminError } from "./admin.ts";
 export type { ClockView, StateView } from "./adminApi.ts";
 export type { FaultConfig, FaultKind } from "./faults.ts";
 export type { JsonObject, JsonValue } from "./json.ts";
+export type { KeyspaceEntry, ScoreJson } from "./keyspace.ts";
 export { DEFAULT_DURATIONS } from "./modelled.ts";
 export type { RequestLogEntry } from "./requestLog.ts";
 export type {
@@ -94,6 +96,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   if (world.apiKeys.size === 0) world.apiKeys.add(GENERATED_API_KEY_PREFIX + randomAlphanumerics(24));
   world.dirty = true;
 
+  const dataPlane = new DataPlane(
+    { world, catchUp: () => world.advanceTo(clock.now()), save: () => persist(core) },
+    settings.host,
+  );
   const core: EmulatorCore = {
     world,
     clock,
@@ -104,26 +110,37 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     statePath: settings.statePath,
     publicRoutes: publicRoutesFor({ backupEndpoints: settings.backupEndpoints }),
     echoAuthorization: settings.echoAuthorization,
+    dataPlane,
   };
+  world.advanceTo(clock.now());
+  await dataPlane.reconcile();
   persist(core);
   const { server, abortDelays } = createEmulatorServer(core);
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(settings.port, settings.host, () => {
-      server.off("error", reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(settings.port, settings.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await dataPlane.close();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://${settings.host.includes(":") ? `[${settings.host}]` : settings.host}:${port}`;
 
   let closing: Promise<void> | undefined;
   const close = () => {
-    closing ??= new Promise<void>((resolve) => {
-      abortDelays();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }).then(() => {
+    closing ??= Promise.all([
+      new Promise<void>((resolve) => {
+        abortDelays();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+      dataPlane.close(),
+    ]).then(() => {
       core.world.dirty = true;
       persist(core);
     });

@@ -18,8 +18,3 @@ export function objectField(object: JsonObject | undefined, key: string): JsonOb
   const value = object?.[key];
   return isJsonObject(value) ? value : undefined;
 }
-
-/** A copy of a string map that defines own properties (a `__proto__` key stays a plain key). */
-export function copyStringMap(map: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(map));
-}

@@ -178,15 +178,19 @@ export const SAMPLE_DATA: Readonly<Record<string, string>> = {
 };
 
 /**
- * `size_bytes` of a ready backup [choice; the doc says only "0 until ready"]: the UTF-8 bytes of
- * every key and value plus a fixed header, as an RDB file has one even when empty.
+ * `size_bytes` of a ready backup [choice; the doc says only "0 until ready"]: the bytes of every
+ * key and of its content (string values, hash fields and values, list and set elements, sorted-set
+ * members plus 8 bytes per score; keyspace.ts entriesBytes) plus a fixed header, as an RDB file has
+ * one even when empty.
  */
 export const BACKUP_HEADER_BYTES = 64;
 
-/** `addr` of an active datastore [choice; the real host name scheme is undocumented]. */
-export function datastoreAddress(datastoreId: string): string {
-  return `${datastoreId.replace(DATASTORE_ID_PREFIX, "")}.dragonflydb.cloud:6385`;
-}
+/*
+ * `addr` of a datastore [choice; the real host name scheme is undocumented]: `127.0.0.1:<port>` of
+ * the RESP listener its data plane opens when it first becomes active (dataPlane.ts), so any Redis
+ * client can connect to it with its `password`. After a restart with a state file the datastore
+ * listens on the same port again when it is free.
+ */
 
 /** `dashboard.url` of an active datastore [choice; research §2.2 says only "public Grafana dashboard"]. */
 export function dashboardUrl(datastoreId: string): string {

@@ -2,6 +2,9 @@
  * The state file: every account, datastore (with its data and transition in flight), backup,
  * idempotency key, and the clock, so a restart with the same file continues where it stopped.
  * Writes are atomic (a temporary file, fsync, rename): a crash leaves the old file or the new one.
+ *
+ * Version 2 keeps data as lists of keys of any type with their expiries (keyspace.ts, byte
+ * strings); version 1 kept `{key: value}` strings and is read as such.
  */
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
@@ -9,16 +12,22 @@ import { idempotencySlot, watchBackup } from "./backups.ts";
 import type { EmulatorClock } from "./clock.ts";
 import { watchTransition } from "./datastores.ts";
 import { isJsonObject } from "./json.ts";
+import { entriesFromTextMap, Keyspace, type KeyspaceEntry } from "./keyspace.ts";
 import type { BackupRecord, DatastoreRecord, Durations, IdempotencyRecord } from "./types.ts";
 import { World } from "./world.ts";
 
 const FORMAT = "dfcloud-emulator-state";
-const VERSION = 1;
+const VERSION = 2;
+/** Versions this emulator reads: 1 (string data only) is converted on load. */
+const READABLE_VERSIONS: readonly number[] = [1, 2];
+
+/** A datastore as the state file holds it: its data as a list of keys. */
+type StoredDatastore = Omit<DatastoreRecord, "data"> & { data: KeyspaceEntry[] };
 
 /** The content of a state file. */
 interface StateFile {
   format: typeof FORMAT;
-  version: typeof VERSION;
+  version: number;
   clock: {
     /** Total clock advance, ms. */
     advancedOffsetMs: number;
@@ -28,7 +37,7 @@ interface StateFile {
     lastScheduledHour: number;
   };
   apiKeys: string[];
-  datastores: DatastoreRecord[];
+  datastores: StoredDatastore[];
   backups: BackupRecord[];
   idempotency: IdempotencyRecord[];
 }
@@ -44,7 +53,7 @@ export function saveState(path: string, world: World, clock: EmulatorClock): voi
       lastScheduledHour: world.lastScheduledHour,
     },
     apiKeys: [...world.apiKeys],
-    datastores: [...world.datastores.values()],
+    datastores: [...world.datastores.values()].map((d) => ({ ...d, data: d.data.toJSON() })),
     backups: [...world.backups.values()],
     idempotency: [...world.idempotency.values()],
   };
@@ -82,9 +91,11 @@ export function loadState(path: string, durations: Durations): LoadedState | und
     throw error;
   }
   const state = parseStateFile(path, text);
+  if (state.version === 1) upgradeFromVersion1(state);
   const world = new World(state.clock.now, durations, state.clock.lastScheduledHour);
   for (const key of state.apiKeys) world.apiKeys.add(key);
-  for (const datastore of state.datastores) {
+  for (const stored of state.datastores) {
+    const datastore: DatastoreRecord = { ...stored, data: Keyspace.fromEntries(stored.data) };
     world.datastores.set(datastore.id, datastore);
     watchTransition(world, datastore);
   }
@@ -104,8 +115,15 @@ function parseStateFile(path: string, text: string): StateFile {
   } catch (error) {
     throw new Error(`state file ${path} is not valid JSON: ${(error as Error).message}`);
   }
-  if (!isJsonObject(parsed) || parsed.format !== FORMAT || parsed.version !== VERSION) {
-    throw new Error(`state file ${path} is not a ${FORMAT} file of version ${VERSION}`);
+  if (
+    !isJsonObject(parsed) ||
+    parsed.format !== FORMAT ||
+    typeof parsed.version !== "number" ||
+    !READABLE_VERSIONS.includes(parsed.version)
+  ) {
+    throw new Error(
+      `state file ${path} is not a ${FORMAT} file of version ${READABLE_VERSIONS.join(" or ")}`,
+    );
   }
   const clock = parsed.clock;
   const lists = [parsed.apiKeys, parsed.datastores, parsed.backups, parsed.idempotency];
@@ -116,4 +134,16 @@ function parseStateFile(path: string, text: string): StateFile {
     throw new Error(`state file ${path} is damaged: clock or lists missing`);
   }
   return parsed as unknown as StateFile;
+}
+
+/** Version 1 held data as `{key: value}` text maps: in datastores, backups and restores in flight. */
+function upgradeFromVersion1(state: StateFile): void {
+  const entries = (data: unknown): KeyspaceEntry[] =>
+    entriesFromTextMap(isJsonObject(data) ? (data as Record<string, string>) : {});
+  for (const datastore of state.datastores) {
+    datastore.data = entries(datastore.data);
+    const restore = datastore.transition?.restore;
+    if (restore) restore.data = restore.data === null ? null : entries(restore.data);
+  }
+  for (const backup of state.backups) backup.data = backup.data === null ? null : entries(backup.data);
 }

@@ -16,6 +16,7 @@ import type { Socket } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import { type AdminContext, adminRoutes } from "./adminApi.ts";
 import type { EmulatorClock } from "./clock.ts";
+import type { DataPlane } from "./dataPlane.ts";
 import { ApiError } from "./errors.ts";
 import type { FaultInjector, FaultKind, InjectedFault } from "./faults.ts";
 import {
@@ -51,6 +52,8 @@ export interface EmulatorCore {
   publicRoutes: readonly Route<PublicContext>[];
   /** Echo the request's `Authorization` header in every `/v1` error answer (see {@link withEchoedAuthorization}). */
   echoAuthorization: boolean;
+  /** The datastores' RESP listeners, kept in step with the world after every change. */
+  dataPlane: DataPlane;
 }
 
 /** The server and a way to cut short `latency` faults still waiting when it closes. */
@@ -124,9 +127,12 @@ async function handle(
     return;
   }
   core.world.advanceTo(core.clock.now());
+  // Datastores that became active by now listen before anything answers with their `addr`.
+  await core.dataPlane.reconcile();
 
   if (area === "admin") {
     const reply = dispatch(adminRoutes, method, pathname, () => adminContext(core, request, body));
+    await core.dataPlane.reconcile();
     sendReply(response, reply, { now: core.clock.now() });
     persist(core);
     return;
@@ -168,6 +174,8 @@ async function answerPublic(
     return;
   }
   let reply = dispatch(core.publicRoutes, call.method, call.pathname, () => publicContext(core, call));
+  // A deleted datastore stops listening and a restore drops connections before the answer goes out.
+  await core.dataPlane.reconcile();
   persist(core);
   if (fault?.kind === "drop") {
     logEntry("dropped", fault.kind);

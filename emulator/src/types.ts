@@ -3,6 +3,7 @@
  * the records the world keeps behind them.
  */
 import type { JsonObject } from "./json.ts";
+import type { Keyspace, KeyspaceEntry } from "./keyspace.ts";
 
 /** Datastore status values (the doc, "Status lifecycle"). */
 export type DatastoreStatus = "pending" | "active" | "updating" | "restoring" | "deleting" | "deleted";
@@ -32,7 +33,9 @@ export interface Datastore {
   datastore_id: string;
   status: DatastoreStatus;
   created_at: number;
+  /** The datastore's passkey: the `default` user's password on its data plane ("" with `disable_passkey`). */
   password: string;
+  /** Where its data plane serves RESP, `127.0.0.1:<port>`; "" until it is first `active`. */
   addr: string;
   dashboard: { url: string } | null;
   /** The `DatastoreConfig` exactly as last written, unknown fields included. */
@@ -74,8 +77,8 @@ export interface Transition {
   kind: "create" | "update" | "restore" | "delete";
   /** Emulator time (Unix ms) at which the transition completes. */
   dueAt: number;
-  /** For a restore: the backup read and the data it replaces the datastore's with. */
-  restore?: { backupId: string; data: Record<string, string> | null };
+  /** For a restore: the backup read and the data (byte strings) it replaces the datastore's with. */
+  restore?: { backupId: string; data: KeyspaceEntry[] | null };
 }
 
 /** A datastore as the world keeps it: the wire fields plus owner, data and what is in flight. */
@@ -86,11 +89,12 @@ export interface DatastoreRecord {
   status: DatastoreStatus;
   createdAtMs: number;
   password: string;
+  /** `127.0.0.1:<port>` of its data-plane listener once first active (dataPlane.ts); "" before. */
   addr: string;
   dashboardUrl: string | null;
   config: JsonObject;
-  /** The datastore's keys and values: a tiny stand-in for what Dragonfly holds. */
-  data: Record<string, string>;
+  /** The datastore's keys: what its data plane serves and a backup captures. */
+  data: Keyspace;
   transition: Transition | null;
 }
 
@@ -109,8 +113,8 @@ export interface BackupRecord {
   sizeBytes: number;
   location: BackupLocation;
   shardCount: number;
-  /** The datastore's data captured when the backup became ready; null before. */
-  data: Record<string, string> | null;
+  /** The datastore's keys (byte strings) captured when the backup became ready; null before. */
+  data: KeyspaceEntry[] | null;
 }
 
 /** A remembered `Idempotency-Key` of a backup POST. */
