@@ -8,16 +8,20 @@ import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { LocalWorkspace, type ProjectSettings, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
-import { configKey, PACKAGE } from "@pulumi-dfcloud/provider";
+import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { PACKAGE } from "@pulumi-dfcloud/provider";
 import type { Durations, RequestLogEntry, RunningEmulator } from "dfcloud-emulator";
-import { engineEnv, inlineStack, newWorkDir, PASSPHRASE, pulumiCommand, ROOT } from "../tests/engine/harness";
+import {
+  configureForEmulator,
+  inlineStack,
+  type PluginFolder,
+  ROOT,
+  type StackOptions,
+  seedTestDatastore,
+} from "../tests/engine/harness";
 
 /** The API key (and so the account) of every bench and soak run. */
 export const API_KEY = "dragonflydb_bench_key_0123456789abcdef";
-
-/** Every seeded datastore lives here, so any backup fits any datastore for a restore. */
-const LOCATION = { provider: "aws", region: "eu-west-1", availability_zones: ["euw1-az1"] };
 
 /** Instant transitions: every wait ends on its first poll, so timings measure overhead alone. */
 export const INSTANT: Durations = {
@@ -28,45 +32,29 @@ export const INSTANT: Durations = {
   backup: 0,
 };
 
-/** Seeds `count` active, single-shard datastores in {@link API_KEY}'s account; returns their ids. */
+/**
+ * Seeds `count` active, single-shard datastores (tests/engine/harness.ts `TEST_DATASTORE_CONFIG`, named
+ * `<prefix>-<i>`) in {@link API_KEY}'s account; returns their ids. They all live in aws eu-west-1, so
+ * any backup fits any datastore for a restore.
+ */
 export async function seedDatastores(
   emulator: RunningEmulator,
   count: number,
   prefix: string,
 ): Promise<string[]> {
   const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const datastore = await emulator.admin.seedDatastore(API_KEY, {
-      name: `${prefix}-${i}`,
-      location: LOCATION,
-      tier: { max_memory_bytes: 6_250_000_000, performance_tier: "standard", replicas: 1 },
-      cluster: { enabled: false },
-    });
-    ids.push(datastore.datastore_id);
-  }
+  for (let i = 0; i < count; i++)
+    ids.push(await seedTestDatastore(emulator, API_KEY, { name: `${prefix}-${i}` }));
   return ids;
 }
 
-/** A native provider plugin a project loads from a folder (Pulumi.yaml `plugins.providers`). */
-export interface PluginFolder {
-  /** The package name: the folder holds `pulumi-resource-<name>`. */
-  name: string;
-  path: string;
-}
-
-/** What a bench stack adds to tests/engine/harness.ts `inlineStack`. */
-export interface StackOptions {
-  /** Native provider plugins its project loads from their folders (Pulumi.yaml `plugins.providers`). */
-  plugins?: readonly PluginFolder[];
-  /** More environment for the engine and every plugin it starts. */
-  env?: Record<string, string>;
-}
+export type { PluginFolder, StackOptions };
 
 /**
  * A stack of an inline program (tests/engine/harness.ts `inlineStack`); with `emulator`, its config
  * points the provider at that emulator, the key set as a secret as users set it. With `plugins`, its
  * project loads those native provider plugins from their folders, as
- * tests/engine/native-plugin.test.ts does.
+ * tests/engine/native-plugin.test.ts does; without any, it is the tests' plain inline stack.
  */
 export async function emulatorStack(
   name: string,
@@ -74,53 +62,10 @@ export async function emulatorStack(
   emulator?: RunningEmulator,
   options: StackOptions = {},
 ): Promise<{ stack: Stack; workDir: string }> {
-  const created =
-    options.plugins?.length || options.env
-      ? await benchStack(name, program, options)
-      : await inlineStack(name, program);
-  if (emulator) {
-    await created.stack.setAllConfig({
-      [configKey("apiKey")]: { value: API_KEY, secret: true },
-      [configKey("apiUrl")]: { value: emulator.url },
-    });
-  }
+  const { plugins, ...rest } = options;
+  const created = await inlineStack(name, program, plugins?.length ? options : rest);
+  if (emulator) await configureForEmulator(created.stack, emulator, API_KEY);
   return created;
-}
-
-/** `inlineStack` with `plugins.providers` in its project settings and more environment. */
-async function benchStack(
-  name: string,
-  program: PulumiFn,
-  options: StackOptions,
-): Promise<{ stack: Stack; workDir: string }> {
-  const workDir = newWorkDir(name);
-  const env = engineEnv(workDir);
-  const projectName = `dfcloud-${name}`;
-  const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName: name, projectName, program },
-    {
-      workDir,
-      pulumiCommand: await pulumiCommand(),
-      pulumiHome: path.join(workDir, ".pulumi-home"),
-      // The Automation API passes `plugins` through to Pulumi.yaml; its type does not declare it.
-      projectSettings: {
-        name: projectName,
-        runtime: "nodejs",
-        ...(options.plugins?.length
-          ? { plugins: { providers: options.plugins.map((plugin) => ({ ...plugin })) } }
-          : {}),
-      } as ProjectSettings,
-      envVars: {
-        PULUMI_BACKEND_URL: `file://${path.join(workDir, ".pulumi-state")}`,
-        PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        PATH: env.PATH ?? "",
-        ...options.env,
-      },
-    },
-  );
-  return { stack, workDir };
 }
 
 /**

@@ -1,24 +1,9 @@
 /** Malformed requests: every one gets a 4xx with `{"error"}`, and the emulator keeps answering. */
 import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { api, seedActive, useEmulator } from "./support.ts";
+import { api, rawExchange, seedActive, useEmulator } from "./support.ts";
 
 const emulator = useEmulator();
-
-/** Sends raw bytes and resolves with everything the server answered before closing. */
-function rawExchange(request: string): Promise<string> {
-  const { hostname, port } = new URL(emulator().url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.write(request));
-    let answer = "";
-    socket.setEncoding("utf8");
-    socket.on("data", (chunk: string) => {
-      answer += chunk;
-    });
-    socket.on("end", () => resolve(answer));
-    socket.on("error", reject);
-  });
-}
 
 afterEach(async () => {
   // Whatever a test threw at it, the emulator still answers normally.
@@ -105,13 +90,14 @@ describe("paths and methods", () => {
 
 describe("broken HTTP", () => {
   it("answers a malformed request line with 400 JSON and closes", async () => {
-    const answer = await rawExchange("THIS IS NOT HTTP\r\n\r\n");
+    const answer = await rawExchange(emulator(), "THIS IS NOT HTTP\r\n\r\n");
     expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(answer.endsWith('{"error":"bad request: malformed HTTP"}')).toBe(true);
   });
 
   it("answers oversized headers with 431", async () => {
     const answer = await rawExchange(
+      emulator(),
       `GET /v1/datastores HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
     );
     expect(answer).toMatch(/^HTTP\/1\.1 431 /);

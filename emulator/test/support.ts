@@ -2,6 +2,7 @@
  * Shared helpers of the emulator tests: an emulator with a frozen clock (time moves only when a
  * test advances it), a small JSON client of the public API, and a valid datastore config.
  */
+import { connect } from "node:net";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { type EmulatorOptions, type JsonObject, type RunningEmulator, startEmulator } from "../src/index.ts";
 
@@ -120,4 +121,23 @@ export async function seedActive(
 ): Promise<string> {
   const datastore = await emulator.admin.seedDatastore(apiKey ?? emulator.apiKeys[0] ?? "", config);
   return datastore.datastore_id;
+}
+
+/**
+ * Sends `request` as raw bytes to the emulator's port, below any HTTP client (for requests a client
+ * would refuse to send: malformed, oversized, half-closed), and resolves with everything the server
+ * answered before it closed the connection.
+ */
+export function rawExchange(emulator: RunningEmulator, request: string): Promise<string> {
+  const { hostname, port } = new URL(emulator.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(request));
+    let answer = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => {
+      answer += chunk;
+    });
+    socket.on("end", () => resolve(answer));
+    socket.on("error", reject);
+  });
 }

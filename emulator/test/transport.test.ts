@@ -6,25 +6,10 @@
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../src/index.ts";
-import { api, datastoreConfig, seedActive, useEmulator } from "./support.ts";
+import { api, datastoreConfig, rawExchange, seedActive, useEmulator } from "./support.ts";
 
 const emulator = useEmulator();
 const DAY_MS = 24 * 3600 * 1000;
-
-/** Sends raw bytes and resolves with everything the server answered before closing. */
-function rawExchange(request: string): Promise<string> {
-  const { hostname, port } = new URL(emulator().url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.write(request));
-    let answer = "";
-    socket.setEncoding("utf8");
-    socket.on("data", (chunk: string) => {
-      answer += chunk;
-    });
-    socket.on("end", () => resolve(answer));
-    socket.on("error", reject);
-  });
-}
 
 /**
  * A body of `chunks` chunks of 256 KiB that trickles out: each chunk is produced in a later turn of
@@ -92,7 +77,7 @@ describe("the Date header carries the emulator's clock", () => {
     const tooLarge = await api(emulator()).call("POST", "/v1/datastores", "x".repeat(2 * 1024 * 1024));
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.headers.get("date")).toBe(expected);
-    const malformed = await rawExchange("THIS IS NOT HTTP\r\n\r\n");
+    const malformed = await rawExchange(emulator(), "THIS IS NOT HTTP\r\n\r\n");
     expect(malformed).toContain(`\r\ndate: ${expected}\r\n`);
   });
 });
@@ -116,6 +101,7 @@ describe("a body over 1 MiB", () => {
   it("keeps the connection usable after a drained 413", async () => {
     const declared = 2 * 1024 * 1024;
     const answer = await rawExchange(
+      emulator(),
       `POST /v1/datastores HTTP/1.1\r\nHost: x\r\nContent-Length: ${declared}\r\n\r\n${" ".repeat(declared)}` +
         `GET /v1/nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
     );
@@ -126,6 +112,7 @@ describe("a body over 1 MiB", () => {
 
   it("is answered 413 at once, without 100 Continue, when Expect: 100-continue declares it", async () => {
     const answer = await rawExchange(
+      emulator(),
       "POST /v1/datastores HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2000000\r\n\r\n",
     );
     expect(answer).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/);
@@ -159,6 +146,7 @@ describe("a body over 1 MiB", () => {
 
   it("is answered at once and the connection closed when it declares more than 64 MiB", async () => {
     const answer = await rawExchange(
+      emulator(),
       `POST /v1/datastores HTTP/1.1\r\nHost: x\r\nContent-Length: ${100 * 1024 * 1024}\r\n\r\n`,
     );
     expect(answer).toMatch(/^HTTP\/1\.1 413 /);

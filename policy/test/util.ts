@@ -108,17 +108,28 @@ export interface FakeResource {
   opts?: Partial<PolicyResourceOptions>;
 }
 
-/** Validation args for one resource, as the engine passes them to `validateResource`. */
-export function resourceArgs(resource: FakeResource, config: object = {}): ResourceValidationArgs {
+/**
+ * What the engine tells a policy about one resource, whether it hands it to `validateResource` or
+ * lists it for `validateStack`: its type, name, URN, props (a dynamic resource's with `__provider`),
+ * options, and type checks that match no SDK class.
+ */
+function resourceView(resource: FakeResource) {
   return {
     type: resource.type,
     name: resource.name,
     urn: urnOf(resource.type, resource.name, resource.stack),
     props: engineProps(resource.type, resource.props),
     opts: options(resource.opts),
-    stackTags: new Map(),
     isType: () => false,
     asType: () => undefined,
+  };
+}
+
+/** Validation args for one resource, as the engine passes them to `validateResource`. */
+export function resourceArgs(resource: FakeResource, config: object = {}): ResourceValidationArgs {
+  return {
+    ...resourceView(resource),
+    stackTags: new Map(),
     getConfig: configGetter(config),
     notApplicable,
   };
@@ -159,15 +170,9 @@ export interface FakeStackResource extends FakeResource {
 /** A stack resource as the engine passes it to `validateStack`. */
 export function stackResource(resource: FakeStackResource): PolicyResource {
   return {
-    type: resource.type,
-    name: resource.name,
-    urn: urnOf(resource.type, resource.name, resource.stack),
-    props: engineProps(resource.type, resource.props),
-    opts: options(resource.opts),
+    ...resourceView(resource),
     dependencies: resource.dependsOn ?? [],
     propertyDependencies: resource.propertyDependencies ?? {},
-    isType: () => false,
-    asType: () => undefined,
   };
 }
 

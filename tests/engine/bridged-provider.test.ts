@@ -22,8 +22,8 @@ import { configKey, nativeToken, PACKAGE, PACKAGE_VERSION } from "@pulumi-dfclou
 import type { RunningEmulator } from "dfcloud-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  type ChangeCounts,
   CODEGEN_BIN,
+  completedSteps,
   engineEnv,
   frozenEmulator,
   generatedNodeSdk,
@@ -44,19 +44,6 @@ const STAND_IN = path.join(__dirname, "fixtures", "terraform-provider");
 const BRIDGED = "dfcloud";
 /** The datastore the program creates through the bridged package. */
 const DATASTORE = { name: "orders", region: "eu-west-1", memoryBytes: 6_250_000_000 };
-
-/** What an `up` or `destroy` with `--json` completed, per operation, without the stack and providers. */
-function completedSteps(stdout: string): ChangeCounts {
-  const counts: ChangeCounts = {};
-  for (const line of stdout.split("\n")) {
-    if (!line.startsWith('{"sequence"')) continue;
-    const metadata = (JSON.parse(line) as { resOutputsEvent?: { metadata: { op: string; type: string } } })
-      .resOutputsEvent?.metadata;
-    if (!metadata || isInfrastructure(metadata.type) || metadata.op === "same") continue;
-    counts[metadata.op] = (counts[metadata.op] ?? 0) + 1;
-  }
-  return counts;
-}
 
 /** Runs the repository's tsc on a generated SDK's tsconfig.json; throws with its output when it fails. */
 function compile(dir: string): Promise<void> {

@@ -16,47 +16,22 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { configKey } from "@pulumi-dfcloud/provider";
-import { type RunningEmulator, type StateView, startEmulator } from "dfcloud-emulator";
+import type { RunningEmulator, StateView } from "dfcloud-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ChangeCounts,
+  completedSteps,
   engineEnv,
-  isInfrastructure,
+  frozenEmulator,
   newWorkDir,
   pulumi,
   pulumiOk,
   ROOT,
+  seedTestDatastore,
 } from "./harness";
 
 const API_KEY = "dragonflydb_examples_test_key_0123456789";
 const EXAMPLES = path.join(ROOT, "examples");
-
-/** One engine event of `--json` output, as far as these tests read it. */
-interface EngineEvent {
-  resOutputsEvent?: { metadata: { op: string; type: string } };
-}
-
-/**
- * What an `up` or `destroy` with `--json` did: the steps it completed per operation, without the
- * stack, providers and `same` steps (so `{create: 2}` means two resources of the program). The
- * output is the preview's JSON document, if any, followed by one JSON event per line.
- */
-function completedSteps(stdout: string): ChangeCounts {
-  const counts: ChangeCounts = {};
-  for (const event of eventsIn(stdout)) {
-    const metadata = event.resOutputsEvent?.metadata;
-    if (!metadata || isInfrastructure(metadata.type) || metadata.op === "same") continue;
-    counts[metadata.op] = (counts[metadata.op] ?? 0) + 1;
-  }
-  return counts;
-}
-
-function eventsIn(stdout: string): EngineEvent[] {
-  return stdout
-    .split("\n")
-    .filter((line) => line.startsWith('{"sequence"'))
-    .map((line) => JSON.parse(line) as EngineEvent);
-}
 
 /** A stack of one example, in place in examples/<name>, with its own state backend. */
 class ExampleStack {
@@ -101,14 +76,6 @@ class ExampleStack {
   }
 }
 
-/** The datastore every example protects: single shard, aws eu-west-1. */
-const DATASTORE_CONFIG = {
-  name: "orders",
-  location: { provider: "aws", region: "eu-west-1", availability_zones: ["euw1-az1"] },
-  tier: { max_memory_bytes: 6_250_000_000, performance_tier: "standard", replicas: 1 },
-  cluster: { enabled: false },
-};
-
 function datastoreIn(state: StateView, id: string) {
   const datastore = state.datastores.find((candidate) => candidate.datastore_id === id);
   if (!datastore) throw new Error(`the emulator has no datastore ${id}`);
@@ -126,11 +93,7 @@ describe("the examples on the real engine, against the emulator", () => {
   beforeAll(async () => {
     // Frozen emulator time and instant transitions: every wait completes on its next poll, and the
     // scheduler never takes a scheduled backup behind the tests' backs.
-    emulator = await startEmulator({
-      apiKeys: [API_KEY],
-      timeScale: 0,
-      durations: { datastoreCreate: 0, datastoreUpdate: 0, datastoreDelete: 0, restore: 0, backup: 0 },
-    });
+    emulator = await frozenEmulator([API_KEY]);
   });
 
   afterAll(async () => {
@@ -140,7 +103,7 @@ describe("the examples on the real engine, against the emulator", () => {
 
   /** A fresh datastore holding `data`, and a stack of `example` configured for it. */
   async function setUp(example: string, data: Record<string, string>, config: Record<string, string> = {}) {
-    const datastoreId = (await emulator.admin.seedDatastore(API_KEY, DATASTORE_CONFIG)).datastore_id;
+    const datastoreId = await seedTestDatastore(emulator, API_KEY);
     await emulator.admin.setData(datastoreId, data);
     const stack = new ExampleStack(example);
     stacks.push(stack);
@@ -490,12 +453,8 @@ describe("guarded-pipeline: ci-workflow.yml on the real engine", () => {
     let env: NodeJS.ProcessEnv;
 
     beforeAll(async () => {
-      emulator = await startEmulator({
-        apiKeys: [API_KEY],
-        timeScale: 0,
-        durations: { datastoreCreate: 0, datastoreUpdate: 0, datastoreDelete: 0, restore: 0, backup: 0 },
-      });
-      datastoreId = (await emulator.admin.seedDatastore(API_KEY, DATASTORE_CONFIG)).datastore_id;
+      emulator = await frozenEmulator([API_KEY]);
+      datastoreId = await seedTestDatastore(emulator, API_KEY);
       const stateDir = path.join(newWorkDir("pipeline-state"), "state");
       fs.mkdirSync(stateDir);
       settings = {

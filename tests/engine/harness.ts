@@ -10,10 +10,12 @@ import * as path from "node:path";
 import {
   type EngineEvent,
   LocalWorkspace,
+  type ProjectSettings,
   PulumiCommand,
   type PulumiFn,
   type Stack,
 } from "@pulumi/pulumi/automation";
+import { configKey, PACKAGE } from "@pulumi-dfcloud/provider";
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from "dfcloud-emulator";
 
 /** The repository root. */
@@ -141,6 +143,28 @@ export function writeFile(dir: string, name: string, content: string): void {
   fs.writeFileSync(file, content);
 }
 
+/** A native provider plugin a project loads from a folder (Pulumi.yaml `plugins.providers`). */
+export interface PluginFolder {
+  /** The package name: the folder holds `pulumi-resource-<name>`. */
+  name: string;
+  /** The folder. */
+  path: string;
+}
+
+/** What a stack adds to a plain {@link inlineStack}. */
+export interface StackOptions {
+  /**
+   * Native provider plugins its project loads from their folders (Pulumi.yaml `plugins.providers`).
+   * Given, even empty, the project settings are written out (name, runtime and these plugins);
+   * absent, the Automation API's default project is used. Default: absent.
+   */
+  plugins?: readonly PluginFolder[];
+  /** More environment for the engine and every plugin it starts. Default: none. */
+  env?: Record<string, string>;
+  /** The work folder, when a test prepared one (e.g. installed a plugin into its PULUMI_HOME). Default: a fresh {@link newWorkDir}. */
+  workDir?: string;
+}
+
 /**
  * A stack of an inline Automation API program with its state in a fresh work folder under
  * `.test-work/`, run by our engine, fully offline. The folder sits inside the repository, so the
@@ -149,21 +173,36 @@ export function writeFile(dir: string, name: string, content: string): void {
 export async function inlineStack(
   name: string,
   program: PulumiFn,
+  options: StackOptions = {},
 ): Promise<{ stack: Stack; workDir: string }> {
-  const workDir = newWorkDir(name);
+  const workDir = options.workDir ?? newWorkDir(name);
   const env = engineEnv(workDir);
+  const projectName = `dfcloud-${name}`;
   const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName: name, projectName: `dfcloud-${name}`, program },
+    { stackName: name, projectName, program },
     {
       workDir,
       pulumiCommand: await pulumiCommand(),
       pulumiHome: path.join(workDir, ".pulumi-home"),
+      ...(options.plugins
+        ? {
+            // ProjectSettings does not declare `plugins`; the CLI reads it from the Pulumi.yaml written from this.
+            projectSettings: {
+              name: projectName,
+              runtime: "nodejs",
+              ...(options.plugins.length > 0
+                ? { plugins: { providers: options.plugins.map((plugin) => ({ ...plugin })) } }
+                : {}),
+            } as ProjectSettings,
+          }
+        : {}),
       envVars: {
         PULUMI_BACKEND_URL: `file://${path.join(workDir, ".pulumi-state")}`,
         PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         PATH: env.PATH ?? "",
+        ...options.env,
       },
     },
   );
@@ -171,17 +210,83 @@ export async function inlineStack(
 }
 
 /**
- * Counts the engine's resource steps per operation from Automation API events, without the stack,
- * provider resources and `same` steps: pass `onEvent` to preview/up/refresh/destroy, read `counts`.
+ * Points a stack's provider at `emulator` as `apiKey`'s account: `dfcloud-backups:apiUrl`, and the
+ * key as a secret, as users set it.
  */
-export function stepRecorder(): { counts: ChangeCounts; onEvent: (event: EngineEvent) => void } {
+export async function configureForEmulator(
+  stack: Stack,
+  emulator: RunningEmulator,
+  apiKey: string,
+): Promise<void> {
+  await stack.setConfig(configKey("apiKey"), { value: apiKey, secret: true });
+  await stack.setConfig(configKey("apiUrl"), { value: emulator.url });
+}
+
+/**
+ * Counts the engine's resource steps per operation from Automation API events, without the stack,
+ * provider resources and `same` steps: pass `onEvent` to preview/up/refresh/destroy, read `counts`
+ * (and `events`, every event the engine sent, e.g. for {@link detailedDiffs}).
+ */
+export function stepRecorder(): {
+  counts: ChangeCounts;
+  events: EngineEvent[];
+  onEvent: (event: EngineEvent) => void;
+} {
   const counts: ChangeCounts = {};
+  const events: EngineEvent[] = [];
   const onEvent = (event: EngineEvent) => {
+    events.push(event);
     const metadata = event.resourcePreEvent?.metadata;
     if (!metadata || isInfrastructure(metadata.type) || metadata.op === "same") return;
     counts[metadata.op] = (counts[metadata.op] ?? 0) + 1;
   };
-  return { counts, onEvent };
+  return { counts, events, onEvent };
+}
+
+/**
+ * The detailed diff the engine reported for each resource of a preview or update, by resource
+ * name, as `{property: diffKind}` (e.g. `{days: "update", datastoreId: "update-replace"}`); a
+ * resource with several steps (a refresh, then an update) keeps its last step's.
+ */
+export function detailedDiffs(events: readonly EngineEvent[]): Record<string, Record<string, string>> {
+  const found: Record<string, Record<string, string>> = {};
+  for (const event of events) {
+    const metadata = event.resourcePreEvent?.metadata;
+    if (!metadata?.detailedDiff) continue;
+    found[metadata.urn.split("::").pop() ?? ""] = Object.fromEntries(
+      Object.entries(metadata.detailedDiff).map(([key, diff]) => [key, diff.diffKind]),
+    );
+  }
+  return found;
+}
+
+/**
+ * What a `pulumi up`, `refresh` or `destroy` with `--json` completed, per operation, without the
+ * stack, provider resources and `same` steps (so `{create: 2}` means two resources of the program).
+ * The output is the preview's JSON document, if any, followed by one JSON event a line; the
+ * completed steps are its `resOutputsEvent`s.
+ */
+export function completedSteps(jsonOutput: string): ChangeCounts {
+  const counts: ChangeCounts = {};
+  for (const line of jsonOutput.split("\n")) {
+    if (!line.startsWith('{"sequence"')) continue;
+    const metadata = (JSON.parse(line) as { resOutputsEvent?: { metadata: { op: string; type: string } } })
+      .resOutputsEvent?.metadata;
+    if (!metadata || isInfrastructure(metadata.type) || metadata.op === "same") continue;
+    counts[metadata.op] = (counts[metadata.op] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/**
+ * Runs a preview of `stack` that must fail, and returns the error's message (what the engine
+ * printed, diagnostics included); throws when the preview succeeds.
+ * @param onOutput receives the engine's output lines as they come
+ */
+export async function failedPreview(stack: Stack, onOutput?: (line: string) => void): Promise<string> {
+  const failed: unknown = await stack.preview(onOutput ? { onOutput } : {}).catch((error: unknown) => error);
+  if (!(failed instanceof Error)) throw new Error("the preview succeeded, and it should have failed");
+  return failed.message;
 }
 
 /**
@@ -217,6 +322,32 @@ export async function seedTestDatastore(
 ): Promise<string> {
   return (await emulator.admin.seedDatastore(apiKey, { ...TEST_DATASTORE_CONFIG, ...overrides }))
     .datastore_id;
+}
+
+/**
+ * Readies the emulator for the next test of a file that shares one: `emulator.admin.reset()`
+ * (which also returns to the durations it started with, instant for a {@link frozenEmulator}), then
+ * seeds a fresh {@link TEST_DATASTORE_CONFIG} datastore in `apiKey`'s account, holding `data` when given.
+ * @returns the new datastore's id
+ */
+export async function freshTestDatastore(
+  emulator: RunningEmulator,
+  apiKey: string,
+  data?: Record<string, string>,
+): Promise<string> {
+  await emulator.admin.reset();
+  const datastoreId = await seedTestDatastore(emulator, apiKey);
+  if (data) await emulator.admin.setData(datastoreId, data);
+  return datastoreId;
+}
+
+/**
+ * A datastore's `backup_policy` as the emulator holds it now, read through its admin API (so the
+ * request log is left as it is); undefined when the emulator has no such datastore.
+ */
+export async function livePolicy(emulator: RunningEmulator, datastoreId: string): Promise<unknown> {
+  const { datastores } = await emulator.admin.state();
+  return datastores.find((d) => d.datastore_id === datastoreId)?.config.backup_policy;
 }
 
 /**
@@ -399,6 +530,44 @@ function packageResources(
   return found;
 }
 
+/** What sets the two doors apart: their classes and lookups, and how a stack of theirs is made. */
+type DoorParts = Pick<Door, "resources" | "lookups"> & {
+  /** A stack of an inline program run through this door, before its settings are set. */
+  newStack(name: string, program: PulumiFn): Promise<{ stack: Stack; workDir: string }>;
+};
+
+/** The dynamic SDK's classes and lookups (`pulumi-dfcloud`), its provider from the root node_modules. */
+async function dynamicDoorParts(): Promise<DoorParts> {
+  const sdk = await import("pulumi-dfcloud");
+  return {
+    resources: {
+      BackupSchedule: sdk.BackupSchedule as unknown as DoorResourceClass,
+      Backup: sdk.Backup as unknown as DoorResourceClass,
+      Restore: sdk.Restore as unknown as DoorResourceClass,
+    },
+    lookups: {
+      listBackups: (filter = {}) => sdk.listBackups(filter),
+      getBackup: async (backupId) => ({ ...(await sdk.getBackup(backupId)) }),
+      getDatastore: async (datastoreId) => ({ ...(await sdk.getDatastore(datastoreId)) }),
+    },
+    newStack: (name, program) => inlineStack(name, program),
+  };
+}
+
+/** The generated Node.js SDK's classes and invokes, the native plugin loaded by {@link pluginStack}. */
+async function nativeDoorParts(): Promise<DoorParts> {
+  const sdk = await loadGeneratedNodeSdk();
+  return {
+    resources: { BackupSchedule: sdk.BackupSchedule, Backup: sdk.Backup, Restore: sdk.Restore },
+    lookups: {
+      listBackups: (filter = {}) => sdk.listBackups(filter),
+      getBackup: (backupId) => sdk.getBackup(backupId),
+      getDatastore: (datastoreId) => sdk.getDatastore(datastoreId),
+    },
+    newStack: pluginStack,
+  };
+}
+
 /** Opens one front door (loading the generated Node.js SDK, built once, for the native one). */
 export async function openDoor(name: DoorName): Promise<Door> {
   const provider = await import("@pulumi-dfcloud/provider");
@@ -413,48 +582,17 @@ export async function openDoor(name: DoorName): Promise<Door> {
       await stack.setConfig(provider.configKey("apiUrl"), { value: credentials.apiUrl });
     }
   };
-  if (name === "dynamic") {
-    const sdk = await import("pulumi-dfcloud");
-    const token = (kind: DoorStateResource["kind"]) => provider.dynamicToken(kind);
-    return {
-      name,
-      resources: {
-        BackupSchedule: sdk.BackupSchedule as unknown as DoorResourceClass,
-        Backup: sdk.Backup as unknown as DoorResourceClass,
-        Restore: sdk.Restore as unknown as DoorResourceClass,
-      },
-      lookups: {
-        listBackups: (filter = {}) => sdk.listBackups(filter),
-        getBackup: async (backupId) => ({ ...(await sdk.getBackup(backupId)) }),
-        getDatastore: async (datastoreId) => ({ ...(await sdk.getDatastore(datastoreId)) }),
-      },
-      token,
-      async stack(stackName, program, credentials = {}) {
-        const made = await inlineStack(stackName, program);
-        await settings(made.stack, credentials);
-        return made;
-      },
-      async state(stack) {
-        const { deployment } = await stack.exportStack();
-        return packageResources(deployment, (type) =>
-          provider.RESOURCE_KINDS.find((kind) => token(kind) === type),
-        );
-      },
-    };
-  }
-  const sdk = await loadGeneratedNodeSdk();
-  const token = (kind: DoorStateResource["kind"]) => provider.nativeToken(kind);
+  const { resources, lookups, newStack } =
+    name === "dynamic" ? await dynamicDoorParts() : await nativeDoorParts();
+  const token = (kind: DoorStateResource["kind"]) =>
+    name === "dynamic" ? provider.dynamicToken(kind) : provider.nativeToken(kind);
   return {
     name,
-    resources: { BackupSchedule: sdk.BackupSchedule, Backup: sdk.Backup, Restore: sdk.Restore },
-    lookups: {
-      listBackups: (filter = {}) => sdk.listBackups(filter),
-      getBackup: (backupId) => sdk.getBackup(backupId),
-      getDatastore: (datastoreId) => sdk.getDatastore(datastoreId),
-    },
+    resources,
+    lookups,
     token,
     async stack(stackName, program, credentials = {}) {
-      const made = await pluginStack(stackName, program);
+      const made = await newStack(stackName, program);
       await settings(made.stack, credentials);
       return made;
     },
@@ -472,35 +610,8 @@ export async function openDoor(name: DoorName): Promise<Door> {
  * (Pulumi.yaml's `plugins.providers`, passed through by the Automation API), state in a fresh work
  * folder, fully offline.
  */
-export async function pluginStack(
-  name: string,
-  program: PulumiFn,
-): Promise<{ stack: Stack; workDir: string }> {
-  const workDir = newWorkDir(name);
-  const env = engineEnv(workDir);
-  const projectName = `dfcloud-${name}`;
-  const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName: name, projectName, program },
-    {
-      workDir,
-      pulumiCommand: await pulumiCommand(),
-      pulumiHome: path.join(workDir, ".pulumi-home"),
-      // ProjectSettings does not declare `plugins`; the CLI reads it from the Pulumi.yaml written from this.
-      projectSettings: {
-        name: projectName,
-        runtime: "nodejs",
-        plugins: { providers: [{ name: "dfcloud-backups", path: NATIVE_PLUGIN_DIR }] },
-      } as import("@pulumi/pulumi/automation").ProjectSettings,
-      envVars: {
-        PULUMI_BACKEND_URL: `file://${path.join(workDir, ".pulumi-state")}`,
-        PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        PATH: env.PATH ?? "",
-      },
-    },
-  );
-  return { stack, workDir };
+export function pluginStack(name: string, program: PulumiFn): Promise<{ stack: Stack; workDir: string }> {
+  return inlineStack(name, program, { plugins: [{ name: PACKAGE, path: NATIVE_PLUGIN_DIR }] });
 }
 
 /**

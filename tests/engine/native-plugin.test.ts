@@ -9,13 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  type EngineEvent,
-  LocalWorkspace,
-  type ProjectSettings,
-  type PulumiFn,
-  type Stack,
-} from "@pulumi/pulumi/automation";
+import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import {
   configKey,
   dynamicToken,
@@ -28,14 +22,18 @@ import type { RunningEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
+  configureForEmulator,
+  consoleScheduleEdit,
+  detailedDiffs,
   engineEnv,
+  freshTestDatastore,
   frozenEmulator,
   type GeneratedNodeSdk,
+  inlineStack,
+  livePolicy,
   loadGeneratedNodeSdk,
-  NATIVE_PLUGIN_DIR,
   newWorkDir,
-  PASSPHRASE,
-  pulumiCommand,
+  pluginStack,
   ROOT,
   pulumi as runPulumi,
   seedTestDatastore,
@@ -66,81 +64,45 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await emulator.admin.reset();
-  await emulator.admin.setDurations({ datastoreUpdate: 0, restore: 0, backup: 0 });
-  datastoreId = await seedTestDatastore(emulator, API_KEY);
-  await emulator.admin.setData(datastoreId, { order: "A" });
+  datastoreId = await freshTestDatastore(emulator, API_KEY, { order: "A" });
 });
 
-/** A stack of an inline program whose project loads the native plugin from this repository. */
+/**
+ * A stack of an inline program configured for the emulator whose project loads the native plugin
+ * from this repository (Pulumi.yaml's `plugins.providers`, the developer-loop override) or, with
+ * `installed`, the plugin installed from its tarball as a user installs it.
+ */
 async function nativeStack(
   name: string,
   program: PulumiFn,
   options: { installed?: boolean } = {},
 ): Promise<{ stack: Stack; workDir: string }> {
-  const workDir = newWorkDir(name);
-  const env = engineEnv(workDir);
+  let made: { stack: Stack; workDir: string };
   if (options.installed) {
     // As a user installs it: from the tarball `make tools` builds, into this stack's PULUMI_HOME.
+    const workDir = newWorkDir(name);
     const installed = await runPulumi(
       ["plugin", "install", "resource", PACKAGE, PACKAGE_VERSION, "--file", PLUGIN_TARBALL],
       workDir,
-      env,
+      engineEnv(workDir),
     );
     expect(installed.code, installed.stderr).toBe(0);
-  }
-  const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName: name, projectName: `dfcloud-${name}`, program },
-    {
+    made = await inlineStack(name, program, {
       workDir,
-      pulumiCommand: await pulumiCommand(),
-      pulumiHome: path.join(workDir, ".pulumi-home"),
-      // `plugins.providers` is Pulumi.yaml's developer-loop override; the Automation API passes it through.
-      projectSettings: {
-        name: `dfcloud-${name}`,
-        runtime: "nodejs",
-        ...(options.installed
-          ? {}
-          : { plugins: { providers: [{ name: PACKAGE, path: NATIVE_PLUGIN_DIR }] } }),
-      } as ProjectSettings,
-      envVars: {
-        PULUMI_BACKEND_URL: `file://${path.join(workDir, ".pulumi-state")}`,
-        PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        // Only the installed plugin may serve an installed-plugin stack, not one found on PATH.
-        ...(options.installed ? { PULUMI_IGNORE_AMBIENT_PLUGINS: "true" } : {}),
-        PATH: env.PATH ?? "",
-      },
-    },
-  );
-  await stack.setConfig(configKey("apiKey"), { value: API_KEY, secret: true });
-  await stack.setConfig(configKey("apiUrl"), { value: emulator.url });
-  return { stack, workDir };
+      plugins: [],
+      // Only the installed plugin may serve an installed-plugin stack, not one found on PATH.
+      env: { PULUMI_IGNORE_AMBIENT_PLUGINS: "true" },
+    });
+  } else {
+    made = await pluginStack(name, program);
+  }
+  await configureForEmulator(made.stack, emulator, API_KEY);
+  return made;
 }
 
 async function writes(): Promise<string[]> {
   const log = await emulator.admin.requests();
   return log.filter((entry) => entry.method !== "GET").map((entry) => `${entry.method} ${entry.path}`);
-}
-
-async function livePolicy(): Promise<unknown> {
-  const state = await emulator.admin.state();
-  return state.datastores.find((d) => d.datastore_id === datastoreId)?.config.backup_policy;
-}
-
-/** The detailed diff the engine reported for each resource in a preview, by resource name. */
-function detailedDiffs(events: EngineEvent[]): Record<string, Record<string, string>> {
-  const found: Record<string, Record<string, string>> = {};
-  for (const event of events) {
-    const metadata = event.resourcePreEvent?.metadata;
-    if (!metadata?.detailedDiff) continue;
-    const name = metadata.urn.split("::").pop() ?? "";
-    found[name] = Object.fromEntries(
-      Object.entries(metadata.detailedDiff).map(([key, diff]) => [key, diff.diffKind]),
-    );
-  }
-  return found;
 }
 
 describe("the native plugin: three resources, detailed diffs, invokes", () => {
@@ -184,7 +146,7 @@ describe("the native plugin: three resources, detailed diffs, invokes", () => {
     expect(up.outputs.scheduleDays?.value).toEqual(["mon", "thu"]);
     expect(up.outputs.backupStatus?.value).toBe("ready");
     expect(up.outputs.lookedUpStatus?.value).toBe("ready");
-    expect(await livePolicy()).toMatchObject({
+    expect(await livePolicy(emulator, datastoreId)).toMatchObject({
       enabled: true,
       weekdays: [1, 4],
       hours: [2, 14],
@@ -201,16 +163,10 @@ describe("the native plugin: three resources, detailed diffs, invokes", () => {
 
     days = ["mon", "fri"];
     scheduleDatastore = "";
-    const events: EngineEvent[] = [];
     const changed = stepRecorder();
-    await stack.preview({
-      onEvent: (event) => {
-        changed.onEvent(event);
-        events.push(event);
-      },
-    });
+    await stack.preview({ onEvent: changed.onEvent });
     expect(changed.counts).toEqual({ refresh: 1, update: 1 });
-    expect(detailedDiffs(events).nightly).toEqual({ days: "update" });
+    expect(detailedDiffs(changed.events).nightly).toEqual({ days: "update" });
   });
 
   it("replaces on a new datastore, says so per property, and destroys", async () => {
@@ -220,12 +176,12 @@ describe("the native plugin: three resources, detailed diffs, invokes", () => {
     scheduleDatastore = "";
     await stack.up();
     scheduleDatastore = otherId;
-    const events: EngineEvent[] = [];
-    await stack.preview({ onEvent: (event) => events.push(event) });
-    expect(detailedDiffs(events).nightly).toEqual({ datastoreId: "update-replace" });
+    const replaced = stepRecorder();
+    await stack.preview({ onEvent: replaced.onEvent });
+    expect(detailedDiffs(replaced.events).nightly).toEqual({ datastoreId: "update-replace" });
     const destroy = await stack.destroy();
     expect(destroy.summary.resourceChanges).toMatchObject({ delete: 3 });
-    expect(await livePolicy()).toMatchObject({ enabled: false });
+    expect(await livePolicy(emulator, datastoreId)).toMatchObject({ enabled: false });
     expect((await emulator.admin.state()).backups.filter((b) => b.source === "manual")).toEqual([]);
   });
 });
@@ -241,7 +197,12 @@ describe("installed as users install it", () => {
     ).toBe(true);
     const up = await stack.up();
     expect(up.summary.resourceChanges).toMatchObject({ create: 2 });
-    expect(await livePolicy()).toMatchObject({ enabled: true, every_day: true, hours: [1], retention: 2 });
+    expect(await livePolicy(emulator, datastoreId)).toMatchObject({
+      enabled: true,
+      every_day: true,
+      hours: [1],
+      retention: 2,
+    });
     await stack.destroy();
   });
 });
@@ -269,7 +230,12 @@ describe("credentials on the native front door", () => {
     await stack.removeConfig(configKey("apiUrl"));
     const up = await stack.up();
     expect(up.summary.resourceChanges).toMatchObject({ create: 3 }); // the stack, the provider, the schedule
-    expect(await livePolicy()).toMatchObject({ enabled: true, every_day: true, hours: [4], retention: 3 });
+    expect(await livePolicy(emulator, datastoreId)).toMatchObject({
+      enabled: true,
+      every_day: true,
+      hours: [4],
+      retention: 3,
+    });
     // schema.json marks apiKey secret, so the engine encrypts it in the provider's state although the
     // program passed it as plain text.
     for (const text of stateFiles(workDir)) expect(text).not.toContain(API_KEY);
@@ -330,27 +296,15 @@ describe("customTimeouts reach the operation", () => {
 describe("pulumi import", () => {
   it("imports a schedule and a backup; the program that declares them then previews no change", async () => {
     const backup = await emulator.admin.seedBackup(datastoreId, { description: "console", retention: 9 });
-    await fetch(`${emulator.url}/v1/datastores/${datastoreId}`, {
-      headers: { authorization: `Bearer ${API_KEY}` },
-    })
-      .then((r) => r.json() as Promise<{ config: Record<string, unknown> }>)
-      .then(({ config }) =>
-        fetch(`${emulator.url}/v1/datastores/${datastoreId}`, {
-          method: "PUT",
-          headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" },
-          body: JSON.stringify({
-            ...config,
-            backup_policy: {
-              enabled: true,
-              every_day: false,
-              weekdays: [0, 3],
-              every_hour: false,
-              hours: [5],
-              retention: 4,
-            },
-          }),
-        }),
-      );
+    // The schedule as set in the console: Sundays and Wednesdays at 05:00 UTC, kept 4 days.
+    await consoleScheduleEdit(emulator, API_KEY, datastoreId, {
+      enabled: true,
+      every_day: false,
+      weekdays: [0, 3],
+      every_hour: false,
+      hours: [5],
+      retention: 4,
+    });
     const program: PulumiFn = async () => {
       new sdk.BackupSchedule("imported-schedule", {
         datastoreId,

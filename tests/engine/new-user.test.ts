@@ -27,7 +27,7 @@ import { configKey, dynamicToken, nativeToken, PACKAGE } from "@pulumi-dfcloud/p
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BUILT_ENGINE_BIN,
-  type ChangeCounts,
+  completedSteps,
   engineEnv,
   generatedNodeSdk,
   isInfrastructure,
@@ -118,19 +118,6 @@ function readmeInstall(): string[] {
   const command = block.split("\n").find((line) => line.startsWith("npm install "));
   if (!command) throw new Error("README's Install and credentials section has no `npm install` line");
   return command.replace(/#.*/, "").trim().split(/\s+/).slice(2);
-}
-
-/** What an `up` or `destroy` with `--json` did: completed steps per operation, without the stack and providers. */
-function completedSteps(stdout: string): ChangeCounts {
-  const counts: ChangeCounts = {};
-  for (const line of stdout.split("\n")) {
-    if (!line.startsWith('{"sequence"')) continue;
-    const metadata = (JSON.parse(line) as { resOutputsEvent?: { metadata: { op: string; type: string } } })
-      .resOutputsEvent?.metadata;
-    if (!metadata || isInfrastructure(metadata.type) || metadata.op === "same") continue;
-    counts[metadata.op] = (counts[metadata.op] ?? 0) + 1;
-  }
-  return counts;
 }
 
 interface EmulatorState {

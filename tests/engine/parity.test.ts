@@ -17,6 +17,7 @@ import { resourceOf } from "@pulumi-dfcloud/provider";
 import type { EmulatorOptions, RunningEmulator } from "dfcloud-emulator";
 import { describe, expect, it } from "vitest";
 import {
+  consoleScheduleEdit,
   DOOR_NAMES,
   type Door,
   type DoorName,
@@ -24,6 +25,7 @@ import {
   engineEnv,
   frozenEmulator,
   isInfrastructure,
+  livePolicy,
   openDoor,
   PULUMI,
   seedTestDatastore,
@@ -203,29 +205,6 @@ function changedOutputs(
   return changed;
 }
 
-/** The live backup_policy of a datastore. */
-async function livePolicy(emulator: RunningEmulator, datastoreId: string): Promise<unknown> {
-  const { datastores } = await emulator.admin.state();
-  return datastores.find((d) => d.datastore_id === datastoreId)?.config.backup_policy;
-}
-
-/** Changes a datastore's backup policy through the public API, as the console would, behind the stack's back. */
-async function consoleEdit(
-  emulator: RunningEmulator,
-  datastoreId: string,
-  backupPolicy: Record<string, unknown>,
-): Promise<void> {
-  const url = `${emulator.url}/v1/datastores/${datastoreId}`;
-  const headers = { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" };
-  const { config } = (await fetch(url, { headers }).then((r) => r.json())) as { config: object };
-  const put = await fetch(url, {
-    method: "PUT",
-    headers,
-    body: JSON.stringify({ ...config, backup_policy: backupPolicy }),
-  });
-  expect(put.status).toBe(200);
-}
-
 /** Deletes a datastore through the public API, as the console would. */
 async function consoleDelete(emulator: RunningEmulator, datastoreId: string): Promise<void> {
   const answer = await fetch(`${emulator.url}/v1/datastores/${datastoreId}`, {
@@ -343,7 +322,7 @@ describe.concurrent("the dynamic SDK and the native plugin give the same outcome
 
         // drift behind the stack's back: the console moves the schedule to 05:00, and the API's
         // clock passes the backup's expiry (emulator.admin.advance)
-        await consoleEdit(emulator, orders, policy([1, 5], [5]));
+        await consoleScheduleEdit(emulator, API_KEY, orders, policy([1, 5], [5]));
         await emulator.admin.advance(4 * DAY_SECONDS);
         await calls();
         const beforeDrift = await d.state(stack);

@@ -5,15 +5,16 @@
  * a change of the provider's settings never replaces what it manages; progress is the resource row's
  * ephemeral status, not a permanent line.
  */
-import type { EngineEvent } from "@pulumi/pulumi/automation";
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import type { RunningEmulator } from "dfcloud-emulator";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   consoleScheduleEdit,
   type Door,
+  detailedDiffs,
+  freshTestDatastore,
   frozenEmulator,
   openDoor,
-  seedTestDatastore,
   stepRecorder,
   takeApiCalls,
 } from "./harness";
@@ -33,53 +34,47 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await emulator.admin.reset();
-  await emulator.admin.setDurations({ datastoreUpdate: 0, restore: 0, backup: 0 });
-  datastoreId = await seedTestDatastore(emulator, API_KEY);
+  datastoreId = await freshTestDatastore(emulator, API_KEY);
 });
 
-/** Replaces the datastore's schedule behind the stack's back, as a console edit does. */
-function consoleEdit(policy: Record<string, unknown>): Promise<void> {
-  return consoleScheduleEdit(emulator, API_KEY, datastoreId, policy);
-}
-
-/** The detailed diff the engine reported for `name` in a preview, as `{property: kind}`. */
-function detailedDiffOf(events: EngineEvent[], name: string): Record<string, string> | undefined {
-  for (const event of events) {
-    const metadata = event.resourcePreEvent?.metadata;
-    if (!metadata?.urn.endsWith(`::${name}`) || !metadata.detailedDiff) continue;
-    return Object.fromEntries(
-      Object.entries(metadata.detailedDiff).map(([key, diff]) => [key, diff.diffKind]),
-    );
-  }
-  return undefined;
+/**
+ * A stack of `door` whose BackupSchedule (Mondays at 02:00 UTC, kept 7 days) is up, and then
+ * edited behind the stack's back, as in the console, to every day at 05:00.
+ */
+async function consoleEditedSchedule(door: Door, name: string): Promise<Stack> {
+  const { stack } = await door.stack(
+    name,
+    async () => {
+      new door.resources.BackupSchedule("nightly", {
+        datastoreId,
+        days: ["mon"],
+        hours: [2],
+        retentionDays: 7,
+      });
+    },
+    { apiKey: API_KEY, apiUrl: emulator.url },
+  );
+  await stack.up();
+  await consoleScheduleEdit(emulator, API_KEY, datastoreId, {
+    enabled: true,
+    every_day: true,
+    every_hour: false,
+    hours: [5],
+    retention: 7,
+  });
+  return stack;
 }
 
 describe("a console edit of a schedule", () => {
   it("shows in a plain preview of the native plugin, which refreshes the schedule before updating it", async () => {
-    const door = doors.native;
-    const { stack } = await door.stack(
-      "protocol-refresh-native",
-      async () => {
-        new door.resources.BackupSchedule("nightly", {
-          datastoreId,
-          days: ["mon"],
-          hours: [2],
-          retentionDays: 7,
-        });
-      },
-      { apiKey: API_KEY, apiUrl: emulator.url },
-    );
-    await stack.up();
-    await consoleEdit({ enabled: true, every_day: true, every_hour: false, hours: [5], retention: 7 });
+    const stack = await consoleEditedSchedule(doors.native, "protocol-refresh-native");
     await takeApiCalls(emulator);
 
-    const events: EngineEvent[] = [];
     const steps = stepRecorder();
-    await stack.preview({ onEvent: (event) => (events.push(event), steps.onEvent(event)) });
+    await stack.preview({ onEvent: steps.onEvent });
     // The engine's own refresh step, before the preview's diff: nobody passed --refresh.
     expect(steps.counts).toEqual({ refresh: 1, update: 1 });
-    expect(detailedDiffOf(events, "nightly")).toEqual({ days: "update", hours: "update" });
+    expect(detailedDiffs(steps.events).nightly).toEqual({ days: "update", hours: "update" });
     // The refresh is one read of the datastore; the preview writes nothing.
     expect(await takeApiCalls(emulator)).toEqual([`GET /v1/datastores/${datastoreId}`]);
 
@@ -90,21 +85,7 @@ describe("a console edit of a schedule", () => {
   });
 
   it("shows through the dynamic SDK only with --refresh: a dynamic provider cannot ask for the refresh", async () => {
-    const door = doors.dynamic;
-    const { stack } = await door.stack(
-      "protocol-refresh-dynamic",
-      async () => {
-        new door.resources.BackupSchedule("nightly", {
-          datastoreId,
-          days: ["mon"],
-          hours: [2],
-          retentionDays: 7,
-        });
-      },
-      { apiKey: API_KEY, apiUrl: emulator.url },
-    );
-    await stack.up();
-    await consoleEdit({ enabled: true, every_day: true, every_hour: false, hours: [5], retention: 7 });
+    const stack = await consoleEditedSchedule(doors.dynamic, "protocol-refresh-dynamic");
 
     const plain = stepRecorder();
     await stack.preview({ onEvent: plain.onEvent });

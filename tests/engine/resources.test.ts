@@ -8,11 +8,20 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { configKey } from "@pulumi-dfcloud/provider";
 import type { RunningEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { frozenEmulator, inlineStack, seedTestDatastore, stepRecorder, takeApiCalls } from "./harness";
+import {
+  configureForEmulator,
+  consoleScheduleEdit,
+  failedPreview,
+  frozenEmulator,
+  inlineStack,
+  livePolicy,
+  seedTestDatastore,
+  stepRecorder,
+  takeApiCalls,
+} from "./harness";
 
 const API_KEY = "dragonflydb_engine_test_key_0123456789";
 
@@ -71,12 +80,6 @@ describe("BackupSchedule, Backup and Restore on the real engine", () => {
   const onOutput = (line: string) => output.push(line);
 
   const apiCalls = () => takeApiCalls(emulator);
-  async function livePolicy() {
-    const response = await fetch(`${emulator.url}/v1/datastores/${datastoreId}`, {
-      headers: { authorization: `Bearer ${API_KEY}` },
-    });
-    return ((await response.json()) as { config: { backup_policy: unknown } }).config.backup_policy;
-  }
   async function manualBackups() {
     const response = await fetch(`${emulator.url}/v1/backups`, {
       headers: { authorization: `Bearer ${API_KEY}` },
@@ -93,8 +96,7 @@ describe("BackupSchedule, Backup and Restore on the real engine", () => {
     await emulator.admin.setData(datastoreId, { order: "A" });
 
     ({ stack, workDir } = await inlineStack("resources", program));
-    await stack.setConfig(configKey("apiKey"), { value: API_KEY, secret: true });
-    await stack.setConfig(configKey("apiUrl"), { value: emulator.url });
+    await configureForEmulator(stack, emulator, API_KEY);
     await apiCalls();
   });
 
@@ -112,7 +114,7 @@ describe("BackupSchedule, Backup and Restore on the real engine", () => {
   it("creates the schedule and a ready backup", async () => {
     const up = await stack.up({ onOutput });
     expect(up.summary.resourceChanges).toMatchObject({ create: 3 }); // the stack, the schedule, the backup
-    expect(await livePolicy()).toEqual(DECLARED_POLICY);
+    expect(await livePolicy(emulator, datastoreId)).toEqual(DECLARED_POLICY);
     const backups = await manualBackups();
     expect(backups).toHaveLength(1);
     expect(backups[0]?.status).toBe("ready");
@@ -138,25 +140,17 @@ describe("BackupSchedule, Backup and Restore on the real engine", () => {
   });
 
   it("shows a console edit as drift on refresh, and up puts the schedule back", async () => {
-    await fetch(`${emulator.url}/v1/datastores/${datastoreId}`, {
-      headers: { authorization: `Bearer ${API_KEY}` },
-    })
-      .then((r) => r.json() as Promise<{ config: Record<string, unknown> }>)
-      .then(({ config }) =>
-        fetch(`${emulator.url}/v1/datastores/${datastoreId}`, {
-          method: "PUT",
-          headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" },
-          body: JSON.stringify({
-            ...config,
-            backup_policy: { enabled: true, every_day: true, every_hour: true, retention: 3 },
-          }),
-        }),
-      );
+    await consoleScheduleEdit(emulator, API_KEY, datastoreId, {
+      enabled: true,
+      every_day: true,
+      every_hour: true,
+      retention: 3,
+    });
     const refresh = await stack.refresh({ onOutput });
     expect(refresh.summary.resourceChanges).toMatchObject({ update: 1 });
     const up = await stack.up({ onOutput });
     expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
-    expect(await livePolicy()).toEqual(DECLARED_POLICY);
+    expect(await livePolicy(emulator, datastoreId)).toEqual(DECLARED_POLICY);
   });
 
   it("restores the backed-up data into the datastore, once", async () => {
@@ -181,9 +175,7 @@ describe("BackupSchedule, Backup and Restore on the real engine", () => {
     }).then((r) => r.json() as Promise<{ backup_id: string }>);
     scenario = { ...scenario, restore: { backupId: other.backup_id, trigger: "2026-11-27" } };
     await apiCalls();
-    const failed = await stack.preview({ onOutput }).catch((error: Error) => error);
-    expect(failed).toBeInstanceOf(Error);
-    expect(String((failed as Error).message)).toContain(
+    expect(await failedPreview(stack, onOutput)).toContain(
       `property backupId value {${other.backup_id}} has a problem: backupId: changed from "${current}" to "${other.backup_id}", but this restore already ran`,
     );
     expect((await apiCalls()).filter((call) => !call.startsWith("GET"))).toEqual([]);
@@ -224,7 +216,11 @@ describe("BackupSchedule, Backup and Restore on the real engine", () => {
     await emulator.admin.setData(datastoreId, { order: "D" });
     const destroy = await stack.destroy({ onOutput });
     expect(destroy.summary.resourceChanges).toMatchObject({ delete: 4 });
-    expect(await livePolicy()).toMatchObject({ enabled: false, weekdays: [1, 4], hours: [2, 14] });
+    expect(await livePolicy(emulator, datastoreId)).toMatchObject({
+      enabled: false,
+      weekdays: [1, 4],
+      hours: [2, 14],
+    });
     expect(await manualBackups()).toEqual([]);
     expect(await emulator.admin.getData(datastoreId)).toEqual({ order: "D" });
     expect(output.join("")).toContain("keeps its data (a restore cannot be undone)");

@@ -7,12 +7,20 @@
  * and state, not exit codes.
  */
 import * as fs from "node:fs";
+import type * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import { backupMessages, configKey, restoreMessages } from "@pulumi-dfcloud/provider";
+import { backupMessages, restoreMessages } from "@pulumi-dfcloud/provider";
 import type { RunningEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { asPrinted, frozenEmulator, inlineStack, seedTestDatastore, stepRecorder } from "./harness";
+import {
+  asPrinted,
+  configureForEmulator,
+  freshTestDatastore,
+  frozenEmulator,
+  inlineStack,
+  stepRecorder,
+} from "./harness";
 
 const API_KEY = "dragonflydb_engine_safety_key_0123456789";
 const DAY_SECONDS = 86_400;
@@ -30,18 +38,29 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await emulator.admin.reset();
-  await emulator.admin.setDurations({ datastoreUpdate: 0, restore: 0, backup: 0 });
-  datastoreId = await seedTestDatastore(emulator, API_KEY);
-  await emulator.admin.setData(datastoreId, { order: "A" });
+  datastoreId = await freshTestDatastore(emulator, API_KEY, { order: "A" });
 });
 
 /** A stack of `program` configured for the emulator. */
 async function stackOf(name: string, program: PulumiFn): Promise<{ stack: Stack; workDir: string }> {
   const made = await inlineStack(name, program);
-  await made.stack.setConfig(configKey("apiKey"), { value: API_KEY, secret: true });
-  await made.stack.setConfig(configKey("apiUrl"), { value: emulator.url });
+  await configureForEmulator(made.stack, emulator, API_KEY);
   return made;
+}
+
+/** Declares the Restore "drill" of `backupId` into the test's datastore, its data loss acknowledged. */
+function drillRestore(
+  backupId: pulumi.Input<string>,
+  trigger: string,
+  ifAlreadyLoaded?: dfcloud.IfAlreadyLoaded,
+): dfcloud.Restore {
+  return new dfcloud.Restore("drill", {
+    datastoreId,
+    backupId,
+    acknowledgeDataLoss: true,
+    trigger,
+    ...(ifAlreadyLoaded ? { ifAlreadyLoaded } : {}),
+  });
 }
 
 /** Writes (method and path) the emulator saw since the last reset or clear. */
@@ -95,15 +114,9 @@ function providerProcesses(workDir: string): number[] {
 
 describe("a restore runs at most once", () => {
   let backupId = "";
-  let ifAlreadyLoaded: "fail" | "skip" | "restore" = "fail";
+  let ifAlreadyLoaded: dfcloud.IfAlreadyLoaded = "fail";
   const program: PulumiFn = async () => {
-    const restore = new dfcloud.Restore("drill", {
-      datastoreId,
-      backupId,
-      acknowledgeDataLoss: true,
-      trigger: "t1",
-      ifAlreadyLoaded,
-    });
+    const restore = drillRestore(backupId, "t1", ifAlreadyLoaded);
     return { status: restore.status, restoredAt: restore.restoredAt };
   };
 
@@ -179,15 +192,9 @@ describe("a restore runs at most once", () => {
 describe("a new trigger restores again, in place", () => {
   let backupId = "";
   let trigger = "t1";
-  let ifAlreadyLoaded: "fail" | "skip" | "restore" = "fail";
+  let ifAlreadyLoaded: dfcloud.IfAlreadyLoaded = "fail";
   const program: PulumiFn = async () => {
-    const restore = new dfcloud.Restore("drill", {
-      datastoreId,
-      backupId,
-      acknowledgeDataLoss: true,
-      trigger,
-      ifAlreadyLoaded,
-    });
+    const restore = drillRestore(backupId, trigger, ifAlreadyLoaded);
     return { status: restore.status, trigger: restore.trigger };
   };
   const restorePuts = async () =>
@@ -419,12 +426,7 @@ describe("a cascade into a Restore", () => {
     let description = "before the drill";
     const program: PulumiFn = async () => {
       const backup = new dfcloud.Backup("safety", { datastoreId, description, retentionDays: 3 });
-      new dfcloud.Restore("drill", {
-        datastoreId,
-        backupId: backup.backupId,
-        acknowledgeDataLoss: true,
-        trigger: "t1",
-      });
+      drillRestore(backup.backupId, "t1");
     };
     const { stack } = await stackOf("cascade", program);
     await stack.up();

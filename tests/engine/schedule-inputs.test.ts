@@ -12,11 +12,20 @@
  * nothing is written.
  */
 import type { Stack } from "@pulumi/pulumi/automation";
-import { configKey } from "@pulumi-dfcloud/provider";
 import type { RunningEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { frozenEmulator, inlineStack, stepRecorder, takeApiCalls } from "./harness";
+import {
+  configureForEmulator,
+  consoleScheduleEdit,
+  failedPreview,
+  frozenEmulator,
+  inlineStack,
+  livePolicy,
+  seedTestDatastore,
+  stepRecorder,
+  takeApiCalls,
+} from "./harness";
 
 const API_KEY = "dragonflydb_schedule_inputs_key_0123456789";
 
@@ -57,50 +66,14 @@ describe("BackupSchedule inputs on the real engine", () => {
   const apiCalls = () => takeApiCalls(emulator);
   const writesIn = (calls: string[]) => calls.filter((call) => !call.startsWith("GET"));
 
-  async function livePolicy(id: string): Promise<unknown> {
-    const response = await fetch(`${emulator.url}/v1/datastores/${id}`, {
-      headers: { authorization: `Bearer ${API_KEY}` },
-    });
-    return ((await response.json()) as { config: { backup_policy: unknown } }).config.backup_policy;
-  }
-
-  /** Sets a datastore's policy behind Pulumi's back, as the console would. */
-  async function consoleEdit(id: string, policy: Record<string, unknown>): Promise<void> {
-    const url = `${emulator.url}/v1/datastores/${id}`;
-    const headers = { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" };
-    const { config } = (await fetch(url, { headers }).then((r) => r.json())) as {
-      config: Record<string, unknown>;
-    };
-    const put = await fetch(url, {
-      method: "PUT",
-      headers,
-      body: JSON.stringify({ ...config, backup_policy: policy }),
-    });
-    expect(put.status).toBe(200);
-  }
-
-  /** Runs a preview that must fail and returns its error message. */
-  async function failedPreview(): Promise<string> {
-    const failed = await stack.preview({ onOutput }).catch((error: Error) => error);
-    expect(failed).toBeInstanceOf(Error);
-    return String((failed as Error).message);
-  }
-
   beforeAll(async () => {
     // Frozen emulator time and instant transitions: every wait completes on its next poll.
     emulator = await frozenEmulator([API_KEY]);
     for (const key of ["a", "b"] as const) {
-      const seeded = await emulator.admin.seedDatastore(API_KEY, {
-        name: `orders-${key}`,
-        location: { provider: "aws", region: "eu-west-1", availability_zones: ["euw1-az1"] },
-        tier: { max_memory_bytes: 6_250_000_000, performance_tier: "standard", replicas: 1 },
-        cluster: { enabled: false },
-      });
-      datastores[key] = seeded.datastore_id;
+      datastores[key] = await seedTestDatastore(emulator, API_KEY, { name: `orders-${key}` });
     }
     ({ stack } = await inlineStack("schedule-inputs", program));
-    await stack.setConfig(configKey("apiKey"), { value: API_KEY, secret: true });
-    await stack.setConfig(configKey("apiUrl"), { value: emulator.url });
+    await configureForEmulator(stack, emulator, API_KEY);
     await apiCalls();
   });
 
@@ -111,8 +84,8 @@ describe("BackupSchedule inputs on the real engine", () => {
   it("creates both schedules as every day, every hour, however they are spelt", async () => {
     const up = await stack.up({ onOutput });
     expect(up.summary.resourceChanges).toEqual({ create: 3 }); // the stack and the two schedules
-    expect(await livePolicy(datastores.a)).toEqual(EVERY_POLICY);
-    expect(await livePolicy(datastores.b)).toEqual(EVERY_POLICY);
+    expect(await livePolicy(emulator, datastores.a)).toEqual(EVERY_POLICY);
+    expect(await livePolicy(emulator, datastores.b)).toEqual(EVERY_POLICY);
     expect(writesIn(await apiCalls()).sort()).toEqual(
       [`PUT /v1/datastores/${datastores.a}`, `PUT /v1/datastores/${datastores.b}`].sort(),
     );
@@ -129,8 +102,8 @@ describe("BackupSchedule inputs on the real engine", () => {
     const up = await stack.up({ onOutput });
     expect(up.summary.resourceChanges).toEqual({ same: 3 });
     expect(writesIn(await apiCalls())).toEqual([]);
-    expect(await livePolicy(datastores.a)).toEqual(EVERY_POLICY);
-    expect(await livePolicy(datastores.b)).toEqual(EVERY_POLICY);
+    expect(await livePolicy(emulator, datastores.a)).toEqual(EVERY_POLICY);
+    expect(await livePolicy(emulator, datastores.b)).toEqual(EVERY_POLICY);
   });
 
   it("a live policy listing every weekday and hour is no drift on refresh, and up writes nothing", async () => {
@@ -142,15 +115,15 @@ describe("BackupSchedule inputs on the real engine", () => {
       hours: Array.from({ length: 24 }, (_, hour) => hour),
       retention: 7,
     };
-    await consoleEdit(datastores.a, listed);
-    await consoleEdit(datastores.b, listed);
+    await consoleScheduleEdit(emulator, API_KEY, datastores.a, listed);
+    await consoleScheduleEdit(emulator, API_KEY, datastores.b, listed);
     await apiCalls();
     const refresh = await stack.refresh({ onOutput });
     expect(refresh.summary.resourceChanges).toEqual({ same: 3 });
     const up = await stack.up({ onOutput });
     expect(up.summary.resourceChanges).toEqual({ same: 3 });
     expect(writesIn(await apiCalls())).toEqual([]);
-    expect(await livePolicy(datastores.a)).toEqual(listed);
+    expect(await livePolicy(emulator, datastores.a)).toEqual(listed);
   });
 
   // The engine prints the value it handed to check (Go's rendering: NaN, +Inf), which shows that
@@ -162,7 +135,7 @@ describe("BackupSchedule inputs on the real engine", () => {
     const before = declared.a;
     declared.a = { ...before, hours: [2, hour] };
     try {
-      const message = await failedPreview();
+      const message = await failedPreview(stack, onOutput);
       expect(message).toContain(
         `property hours value {[{2} {${engineShown}}]} has a problem: hours[1]: ${shown} is not an hour; ${ALLOWED_HOURS}`,
       );
@@ -177,7 +150,7 @@ describe("BackupSchedule inputs on the real engine", () => {
     // A JavaScript program (or a config value passed on unparsed) can hand over a string.
     declared.b = { ...before, retentionDays: "14" as unknown as number };
     try {
-      const message = await failedPreview();
+      const message = await failedPreview(stack, onOutput);
       expect(message).toContain(
         'property retentionDays value {14} has a problem: retentionDays: must be a whole number of days from 1 to 365, got the string "14"',
       );
@@ -190,6 +163,6 @@ describe("BackupSchedule inputs on the real engine", () => {
   it("destroys both schedules", async () => {
     const destroy = await stack.destroy({ onOutput });
     expect(destroy.summary.resourceChanges).toEqual({ delete: 3 });
-    expect(await livePolicy(datastores.b)).toMatchObject({ enabled: false });
+    expect(await livePolicy(emulator, datastores.b)).toMatchObject({ enabled: false });
   });
 });

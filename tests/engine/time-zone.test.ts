@@ -12,11 +12,22 @@
  * - destroy disables the schedule.
  */
 import type { Stack } from "@pulumi/pulumi/automation";
-import { configKey, scheduleMessages } from "@pulumi-dfcloud/provider";
-import { type RunningEmulator, startEmulator } from "dfcloud-emulator";
+import { scheduleMessages } from "@pulumi-dfcloud/provider";
+import type { RunningEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asPrinted, inlineStack, stepRecorder, takeApiCalls } from "./harness";
+import {
+  asPrinted,
+  configureForEmulator,
+  consoleScheduleEdit,
+  failedPreview,
+  frozenEmulator,
+  inlineStack,
+  livePolicy,
+  seedTestDatastore,
+  stepRecorder,
+  takeApiCalls,
+} from "./harness";
 
 const API_KEY = "dragonflydb_time_zone_key_0123456789";
 /** Thursday 2026-01-15 10:30 UTC: Berlin is at UTC+1. */
@@ -65,11 +76,6 @@ describe("BackupSchedule in Europe/Berlin on the real engine", () => {
   const apiCalls = () => takeApiCalls(emulator);
   const writesIn = (calls: string[]) => calls.filter((call) => !call.startsWith("GET"));
 
-  async function livePolicy(): Promise<unknown> {
-    const { datastores } = await emulator.admin.state();
-    return datastores.find((d) => d.datastore_id === datastoreId)?.config.backup_policy;
-  }
-
   /** The schedule's outputs as the stack's state holds them. */
   async function stateOutputs(): Promise<Record<string, unknown>> {
     const state = await stack.exportStack();
@@ -80,31 +86,15 @@ describe("BackupSchedule in Europe/Berlin on the real engine", () => {
     return schedule.outputs;
   }
 
-  /** Runs a preview that must fail and returns its error message. */
-  async function failedPreview(): Promise<string> {
-    const failed = await stack.preview({ onOutput }).catch((error: Error) => error);
-    expect(failed).toBeInstanceOf(Error);
-    return String((failed as Error).message);
-  }
-
   beforeAll(async () => {
     // Frozen emulator time, moved only by the test; instant transitions.
-    emulator = await startEmulator({
-      apiKeys: [API_KEY],
-      timeScale: 0,
-      startTime: JANUARY,
-      durations: { datastoreCreate: 0, datastoreUpdate: 0, datastoreDelete: 0, restore: 0, backup: 0 },
-    });
-    const seeded = await emulator.admin.seedDatastore(API_KEY, {
+    emulator = await frozenEmulator([API_KEY], { startTime: JANUARY });
+    datastoreId = await seedTestDatastore(emulator, API_KEY, {
       name: "orders-berlin",
       location: { provider: "aws", region: "eu-central-1", availability_zones: ["euc1-az1"] },
-      tier: { max_memory_bytes: 6_250_000_000, performance_tier: "standard", replicas: 1 },
-      cluster: { enabled: false },
     });
-    datastoreId = seeded.datastore_id;
     ({ stack } = await inlineStack("time-zone", program));
-    await stack.setConfig(configKey("apiKey"), { value: API_KEY, secret: true });
-    await stack.setConfig(configKey("apiUrl"), { value: emulator.url });
+    await configureForEmulator(stack, emulator, API_KEY);
     await apiCalls();
   });
 
@@ -113,7 +103,7 @@ describe("BackupSchedule in Europe/Berlin on the real engine", () => {
   });
 
   it("fails the preview under the default dstHandling, naming both offsets and the other choices, sending nothing", async () => {
-    const message = await failedPreview();
+    const message = await failedPreview(stack, onOutput);
     // The year is this machine's: no answer has told the provider the API's time at this point.
     // The year is the only part that depends on the clock.
     const refusal = (year: number) =>
@@ -135,7 +125,7 @@ describe("BackupSchedule in Europe/Berlin on the real engine", () => {
     declared.dstHandling = "follow";
     declared.hours = [0, 2];
     try {
-      const message = await failedPreview();
+      const message = await failedPreview(stack, onOutput);
       expect(message).toContain(
         asPrinted(
           scheduleMessages.notAProduct({
@@ -162,7 +152,7 @@ describe("BackupSchedule in Europe/Berlin on the real engine", () => {
 
     const up = await stack.up({ onOutput });
     expect(up.summary.resourceChanges).toEqual({ create: 2 }); // the stack and the schedule
-    expect(await livePolicy()).toEqual(policyAt(1));
+    expect(await livePolicy(emulator, datastoreId)).toEqual(policyAt(1));
     expect(writesIn(await apiCalls())).toEqual([`PUT /v1/datastores/${datastoreId}`]);
     expect(up.outputs.utcDays?.value).toEqual(["mon", "thu"]);
     expect(up.outputs.utcHours?.value).toEqual([1]);
@@ -180,15 +170,7 @@ describe("BackupSchedule in Europe/Berlin on the real engine", () => {
 
   it("a console edit is drift in Berlin time on refresh, and up puts the schedule back", async () => {
     // The console's edit: the whole config back with the policy at 05:00 UTC.
-    const url = `${emulator.url}/v1/datastores/${datastoreId}`;
-    const headers = { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" };
-    const { config } = (await fetch(url, { headers }).then((r) => r.json())) as { config: object };
-    const put = await fetch(url, {
-      method: "PUT",
-      headers,
-      body: JSON.stringify({ ...config, backup_policy: policyAt(5) }),
-    });
-    expect(put.status).toBe(200);
+    await consoleScheduleEdit(emulator, API_KEY, datastoreId, policyAt(5));
     await apiCalls();
 
     const refresh = await stack.refresh({ onOutput });
@@ -198,7 +180,7 @@ describe("BackupSchedule in Europe/Berlin on the real engine", () => {
 
     const up = await stack.up({ onOutput });
     expect(up.summary.resourceChanges).toEqual({ same: 1, update: 1 });
-    expect(await livePolicy()).toEqual(policyAt(1));
+    expect(await livePolicy(emulator, datastoreId)).toEqual(policyAt(1));
     expect(writesIn(await apiCalls())).toEqual([`PUT /v1/datastores/${datastoreId}`]);
   });
 
@@ -214,7 +196,7 @@ describe("BackupSchedule in Europe/Berlin on the real engine", () => {
 
     const up = await stack.up({ onOutput });
     expect(up.summary.resourceChanges).toEqual({ same: 1, update: 1 });
-    expect(await livePolicy()).toEqual(policyAt(0));
+    expect(await livePolicy(emulator, datastoreId)).toEqual(policyAt(0));
     expect(writesIn(await apiCalls())).toEqual([`PUT /v1/datastores/${datastoreId}`]);
     expect(up.outputs.utcHours?.value).toEqual([0]);
     expect(up.outputs.utcOffsetHours?.value).toBe(2);
@@ -226,6 +208,6 @@ describe("BackupSchedule in Europe/Berlin on the real engine", () => {
   it("destroy disables the schedule, keeping its UTC weekdays and hours", async () => {
     const destroy = await stack.destroy({ onOutput });
     expect(destroy.summary.resourceChanges).toEqual({ delete: 2 });
-    expect(await livePolicy()).toEqual(policyAt(0, false));
+    expect(await livePolicy(emulator, datastoreId)).toEqual(policyAt(0, false));
   });
 });

@@ -19,16 +19,17 @@ import type { RunningEmulator, StateView } from "dfcloud-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BUILT_ENGINE_BIN,
-  type ChangeCounts,
+  completedSteps,
+  consoleScheduleEdit,
   engineEnv,
   frozenEmulator,
-  isInfrastructure,
   NATIVE_PLUGIN_DIR,
   newWorkDir,
   PULUMI,
   pulumi,
   pulumiOk,
   ROOT,
+  seedTestDatastore,
   stepCounts,
 } from "./harness";
 
@@ -37,35 +38,8 @@ const PROJECT_DIR = path.join(ROOT, "examples/yaml-quickstart");
 /** The native plugin, as Pulumi.yaml's `plugins.providers` finds it (a folder holding the executable). */
 const PLUGIN = path.join(NATIVE_PLUGIN_DIR, "pulumi-resource-dfcloud-backups");
 
-const DATASTORE_CONFIG = {
-  name: "orders",
-  location: { provider: "aws", region: "eu-west-1", availability_zones: ["euw1-az1"] },
-  tier: { max_memory_bytes: 6_250_000_000, performance_tier: "standard", replicas: 1 },
-  cluster: { enabled: false },
-};
 /** What the program declares: every day at 02:00 and 14:00 UTC, kept 7 days. */
 const DECLARED_POLICY = { enabled: true, every_day: true, every_hour: false, hours: [2, 14], retention: 7 };
-
-/** One engine event of `--json` output of up, refresh or destroy, as far as this test reads it. */
-interface EngineEvent {
-  resOutputsEvent?: { metadata: { op: string; type: string } };
-}
-
-/**
- * The steps an up, refresh or destroy with `--json` completed, per operation, without the stack,
- * providers and `same` steps (so `{create: 2}` means both resources of the program). The output is
- * the preview's JSON document, if any, followed by one JSON event per line.
- */
-function completedSteps(stdout: string): ChangeCounts {
-  const counts: ChangeCounts = {};
-  for (const line of stdout.split("\n")) {
-    if (!line.startsWith('{"sequence"')) continue;
-    const metadata = (JSON.parse(line) as EngineEvent).resOutputsEvent?.metadata;
-    if (!metadata || isInfrastructure(metadata.type) || metadata.op === "same") continue;
-    counts[metadata.op] = (counts[metadata.op] ?? 0) + 1;
-  }
-  return counts;
-}
 
 describe("examples/yaml-quickstart: Pulumi YAML through the native plugin, against the emulator", () => {
   let emulator: RunningEmulator;
@@ -106,7 +80,7 @@ describe("examples/yaml-quickstart: Pulumi YAML through the native plugin, again
     }
     // Frozen emulator time and instant transitions: every wait completes on its next poll.
     emulator = await frozenEmulator([API_KEY]);
-    datastoreId = (await emulator.admin.seedDatastore(API_KEY, DATASTORE_CONFIG)).datastore_id;
+    datastoreId = await seedTestDatastore(emulator, API_KEY);
     await emulator.admin.setData(datastoreId, { cart: "1" });
     env = engineEnv(newWorkDir("yaml-quickstart"));
     // The credentials come from the stack config only.
@@ -171,16 +145,12 @@ describe("examples/yaml-quickstart: Pulumi YAML through the native plugin, again
     expect(await writes()).toEqual([]);
 
     // The console turns the schedule into every hour, kept 3 days (a whole-config PUT, as the API has it).
-    const { config } = await datastore();
-    const edited = await fetch(`${emulator.url}/v1/datastores/${datastoreId}`, {
-      method: "PUT",
-      headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" },
-      body: JSON.stringify({
-        ...config,
-        backup_policy: { enabled: true, every_day: true, every_hour: true, retention: 3 },
-      }),
+    await consoleScheduleEdit(emulator, API_KEY, datastoreId, {
+      enabled: true,
+      every_day: true,
+      every_hour: true,
+      retention: 3,
     });
-    expect(edited.status).toBe(200);
     await writes();
 
     expect(completedSteps((await run("refresh", "--yes", "--json")).stdout)).toEqual({ update: 1 });

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { isDfCloudError } from "../../src/client/errors";
 import { withinOperation } from "../../src/client/operation";
 import type { Backup, Datastore } from "../../src/client/schemas";
+import { backupsApi } from "./support/backups-api";
 import { backupFixture, datastoreFixture, type WireDatastore } from "./support/fixtures";
 import { connect, disconnectAll } from "./support/harness";
 import type { Reply, Script } from "./support/scripted-server";
@@ -80,22 +81,8 @@ describe("startRestore after a lost answer", () => {
 
 describe("createBackup with identical specs", () => {
   it("never hands one backup to two creates running at once, even when the first POST's answer is lost", async () => {
-    const stored: Backup[] = [];
-    let posts = 0;
-    const script: Script = (request) => {
-      if (request.method === "GET") return ok(stored);
-      posts += 1;
-      const body = request.body as { description: string; retention: number };
-      const backup = backupFixture({
-        backup_id: `bkp_new${stored.length}`,
-        status: "pending",
-        description: body.description,
-        retention: body.retention,
-        created_at: Date.UTC(2026, 0, 1) / 1000,
-      });
-      stored.push(backup);
-      return posts === 1 ? "drop" : ok(backup);
-    };
+    // The first POST's answer is lost after the backup was made; the second is answered.
+    const { script, stored } = backupsApi(["lost"]);
     const { client, server } = await connect(script);
     const spec = { datastore_id: ID, description: "twin", retention: 7 };
     const [a, b] = await Promise.all([client.createBackup(spec), client.createBackup(spec)]);

@@ -1,46 +1,16 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { isDfCloudError } from "../../src/client/errors";
 import type { ReconcileEvent } from "../../src/client/options";
-import type { Backup } from "../../src/client/schemas";
+import { backupsApi, START_SECONDS } from "./support/backups-api";
 import { backupFixture } from "./support/fixtures";
 import { connect, disconnectAll } from "./support/harness";
-import { type Reply, type Script, sequence } from "./support/scripted-server";
+import { type Reply, sequence } from "./support/scripted-server";
 
 afterEach(disconnectAll);
 
 const DATASTORE = "dst_aaaaaaaaaaaaaaaa";
-/** The fake clock's start (2026-01-01T00:00:00Z) in the API's Unix seconds. */
-const START_SECONDS = Date.UTC(2026, 0, 1) / 1000;
 const request = { datastore_id: DATASTORE, description: "before the migration", retention: 7 };
 const ok = (json: unknown): Reply => ({ status: 200, json });
-
-/** How the server treats one POST: as asked, lost after creating, or 502 before creating. */
-type PostOutcome = "created" | "lost" | "failed-before-creating";
-
-/**
- * A backups API that, like an API without idempotency-key support, creates a backup for every POST it
- * handles. POST number n (from 1) ends as `outcomes[n - 1]` ("created" when absent).
- */
-function backupsApi(outcomes: readonly PostOutcome[], existing: readonly Backup[] = []) {
-  const stored = [...existing];
-  let posts = 0;
-  const script: Script = (received) => {
-    if (received.method === "GET") return ok(stored);
-    const outcome = outcomes[posts++] ?? "created";
-    if (outcome === "failed-before-creating") return { status: 502, json: { error: "bad gateway" } };
-    const body = received.body as { description: string; retention: number };
-    const backup = backupFixture({
-      backup_id: `bkp_new${stored.length}`,
-      status: "pending",
-      description: body.description,
-      retention: body.retention,
-      created_at: START_SECONDS,
-    });
-    stored.push(backup);
-    return outcome === "lost" ? "drop" : ok(backup);
-  };
-  return { script, stored };
-}
 
 describe("createBackup", () => {
   it("adopts the backup a lost POST created instead of creating a second one", async () => {
