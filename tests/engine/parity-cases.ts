@@ -4,6 +4,7 @@
  * generated Node.js SDK), and every deliberate difference between the doors with its reason.
  */
 import { restoreMessages, scheduleMessages } from "@pulumi-dfcloud/provider";
+import { BAD_INPUT_CASES, type Case, type Fixture } from "../../provider/test/resources/bad-input-cases";
 import type { DoorName } from "./harness";
 
 /** The account the scenarios run in. */
@@ -147,263 +148,25 @@ export const NO_BACKUP_ENDPOINTS =
 export const unverifiableBackupWarning = (backupId: string) =>
   restoreMessages.backupUnverified(backupId, NO_BACKUP_ENDPOINTS);
 
-/** The ids a bad-input case may refer to, made in each door's emulator. */
-export interface BadInputFixture {
-  /** A datastore in aws eu-west-1. */
-  datastore: string;
-  /** A backup of it that is still pending. */
-  pendingBackup: string;
-  /** A ready backup of a datastore in gcp europe-west1. */
-  otherRegionBackup: string;
-}
+/**
+ * The ids a bad-input case of the parity suite may refer to, made in each door's emulator: none of
+ * its cases names another account's backup.
+ */
+export type BadInputFixture = Omit<Fixture, "otherAccountBackup">;
+
+/** The fixture the shared cases are written against (their parity subset reads only {@link BadInputFixture}). */
+export type BadInputCaseFixture = Fixture;
 
 /** One input the provider refuses at preview, the same way through both doors. */
-export interface BadInput {
-  name: string;
-  kind: "BackupSchedule" | "Backup" | "Restore";
-  args: (f: BadInputFixture) => Record<string, unknown>;
-  /** The property the check failure names. */
-  property: string;
-  /** How the engine shows the value it handed to check (Go's rendering of a property value). */
-  shown: string | ((f: BadInputFixture) => string);
-  /** The provider's reason, exactly. */
-  reason: string | ((f: BadInputFixture) => string);
-}
+export type BadInput = Case & { shown: NonNullable<Case["shown"]> };
 
-const ALLOWED_HOURS = `allowed: "every" or a non-empty list of whole hours of the day from 0 to 23 (UTC), local to timeZone when one is set`;
-const HOURS = `must be "every" or a non-empty list of whole hours of the day from 0 to 23 (UTC), local to timeZone when one is set`;
-const ALLOWED_DAYS = `allowed: "every" or a non-empty list of weekday names (sun, mon, tue, wed, thu, fri, sat; full names and any case accepted)`;
-const DAYS = `must be "every" or a non-empty list of weekday names (sun, mon, tue, wed, thu, fri, sat; full names and any case accepted)`;
-const RETENTION = "must be a whole number of days from 1 to 365";
-const ID_SHAPE = 'ids are 1 to 128 letters, digits, "_" and "-"';
-const ZONE = `allowed: an IANA time zone name such as "Europe/Berlin", "America/New_York" or "UTC" (default "UTC")`;
-const DATA_LOSS =
-  "must be the literal true: a restore deletes every key in the datastore and replaces it with the backup's data, and cannot be undone";
-
-const schedule = (f: BadInputFixture) => ({
-  datastoreId: f.datastore,
-  days: ["mon"],
-  hours: [2],
-  retentionDays: 7,
-});
-const backup = (f: BadInputFixture) => ({ datastoreId: f.datastore, description: "d", retentionDays: 7 });
-const restore = (f: BadInputFixture) => ({
-  datastoreId: f.datastore,
-  backupId: f.otherRegionBackup,
-  acknowledgeDataLoss: true,
-});
-
-/** Inputs each door's preview refuses with the same check failure, and nothing written. */
-export const BAD_INPUTS: BadInput[] = [
-  {
-    name: "hour 24",
-    kind: "BackupSchedule",
-    args: (f) => ({ ...schedule(f), hours: [24] }),
-    property: "hours",
-    shown: "{[{24}]}",
-    reason: `hours[0]: 24 is not an hour; ${ALLOWED_HOURS}`,
-  },
-  {
-    name: 'hour "2"',
-    kind: "BackupSchedule",
-    args: (f) => ({ ...schedule(f), hours: ["2"] }),
-    property: "hours",
-    shown: "{[{2}]}",
-    reason: `hours[0]: the string "2" is not an hour; ${ALLOWED_HOURS}`,
-  },
-  {
-    name: "hour NaN",
-    kind: "BackupSchedule",
-    args: (f) => ({ ...schedule(f), hours: [Number.NaN] }),
-    property: "hours",
-    shown: "{[{NaN}]}",
-    reason: `hours[0]: NaN is not an hour; ${ALLOWED_HOURS}`,
-  },
-  {
-    name: 'hours "hourly"',
-    kind: "BackupSchedule",
-    args: (f) => ({ ...schedule(f), hours: "hourly" }),
-    property: "hours",
-    shown: "{hourly}",
-    reason: `hours: ${HOURS}, got the string "hourly"`,
-  },
-  {
-    name: "unknown day",
-    kind: "BackupSchedule",
-    args: (f) => ({ ...schedule(f), days: ["mon", "funday"] }),
-    property: "days",
-    shown: "{[{mon} {funday}]}",
-    reason: `days[1]: "funday" is not a weekday; ${ALLOWED_DAYS}`,
-  },
-  {
-    name: 'days "daily"',
-    kind: "BackupSchedule",
-    args: (f) => ({ ...schedule(f), days: "daily" }),
-    property: "days",
-    shown: "{daily}",
-    reason: `days: ${DAYS}, got the string "daily"`,
-  },
-  {
-    name: "retention 0",
-    kind: "BackupSchedule",
-    args: (f) => ({ ...schedule(f), retentionDays: 0 }),
-    property: "retentionDays",
-    shown: "{0}",
-    reason: `retentionDays: ${RETENTION}, got 0`,
-  },
-  {
-    name: 'retention "14"',
-    kind: "BackupSchedule",
-    args: (f) => ({ ...schedule(f), retentionDays: "14" }),
-    property: "retentionDays",
-    shown: "{14}",
-    reason: `retentionDays: ${RETENTION}, got the string "14"`,
-  },
-  {
-    name: 'enabled "yes"',
-    kind: "BackupSchedule",
-    args: (f) => ({ ...schedule(f), enabled: "yes" }),
-    property: "enabled",
-    shown: "{yes}",
-    reason: `enabled: must be true or false (default true), got the string "yes"`,
-  },
-  {
-    name: "datastoreId a path",
-    kind: "BackupSchedule",
-    args: (f) => ({ ...schedule(f), datastoreId: "../../v1/backups" }),
-    property: "datastoreId",
-    shown: "{../../v1/backups}",
-    reason: `datastoreId: "../../v1/backups" is not a datastore id: ${ID_SHAPE} (for example dst_…)`,
-  },
-  {
-    name: "datastoreId of no datastore",
-    kind: "BackupSchedule",
-    args: (f) => ({ ...schedule(f), datastoreId: "dst_doesnotexist" }),
-    property: "datastoreId",
-    shown: "{dst_doesnotexist}",
-    reason: "datastoreId: datastore dst_doesnotexist does not exist in this account",
-  },
-  {
-    name: "timeZone misspelt",
-    kind: "BackupSchedule",
-    args: (f) => ({ ...schedule(f), timeZone: "Europe/Berln" }),
-    property: "timeZone",
-    shown: "{Europe/Berln}",
-    reason: `timeZone: "Europe/Berln" is not a known time zone (closest valid names: "Europe/Berlin"); ${ZONE}`,
-  },
-  {
-    name: "timeZone Asia/Kolkata (UTC+5:30)",
-    kind: "BackupSchedule",
-    args: (f) => ({ ...schedule(f), timeZone: "Asia/Kolkata" }),
-    property: "timeZone",
-    shown: "{Asia/Kolkata}",
-    reason: scheduleMessages.notWholeHours("Asia/Kolkata", "UTC+5:30"),
-  },
-  {
-    name: 'dstHandling "Follow"',
-    kind: "BackupSchedule",
-    args: (f) => ({ ...schedule(f), timeZone: "Europe/Berlin", dstHandling: "Follow" }),
-    property: "dstHandling",
-    shown: "{Follow}",
-    reason: `dstHandling: must be "reject", "standardTime" or "follow" (default "reject"), got the string "Follow"`,
-  },
-  {
-    name: "Monday at 01:00 and 23:00 in UTC+2: not one product in UTC",
-    kind: "BackupSchedule",
-    args: (f) => ({ ...schedule(f), hours: [1, 23], timeZone: "Africa/Johannesburg" }),
-    property: "hours",
-    shown: "{[{1} {23}]}",
-    reason: scheduleMessages.notAProduct({
-      days: '["mon"]',
-      hours: "[1,23]",
-      where: "Africa/Johannesburg (UTC+2)",
-      utcSlots: "Sunday 23:00; Monday 21:00",
-      alternatives: 'days "every" (backups every day at these hours), or only hours [1], or only hours [23]',
-    }),
-  },
-  {
-    name: "backup retention Infinity",
-    kind: "Backup",
-    args: (f) => ({ ...backup(f), retentionDays: Number.POSITIVE_INFINITY }),
-    property: "retentionDays",
-    shown: "{+Inf}",
-    reason: `retentionDays: ${RETENTION}, got Infinity`,
-  },
-  {
-    name: "backup description too long",
-    kind: "Backup",
-    args: (f) => ({ ...backup(f), description: "x".repeat(257) }),
-    property: "description",
-    shown: `{${"x".repeat(257)}}`,
-    reason: "description: must be at most 256 characters, got a string of 257 characters",
-  },
-  {
-    name: "backup existingBackupId empty",
-    kind: "Backup",
-    args: (f) => ({ ...backup(f), existingBackupId: "" }),
-    property: "existingBackupId",
-    shown: "{}",
-    reason: `existingBackupId: "" is not a backup id: ${ID_SHAPE} (for example bkp_…)`,
-  },
-  {
-    name: "backup datastoreId with a query",
-    kind: "Backup",
-    args: (f) => ({ ...backup(f), datastoreId: `${f.datastore}?x=1` }),
-    property: "datastoreId",
-    shown: (f) => `{${f.datastore}?x=1}`,
-    reason: (f) => `datastoreId: "${f.datastore}?x=1" is not a datastore id: ${ID_SHAPE} (for example dst_…)`,
-  },
-  {
-    name: "restore acknowledgeDataLoss false",
-    kind: "Restore",
-    args: (f) => ({ ...restore(f), acknowledgeDataLoss: false }),
-    property: "acknowledgeDataLoss",
-    shown: "{false}",
-    reason: `acknowledgeDataLoss: ${DATA_LOSS}, got the boolean false`,
-  },
-  {
-    name: 'restore acknowledgeDataLoss "true"',
-    kind: "Restore",
-    args: (f) => ({ ...restore(f), acknowledgeDataLoss: "true" }),
-    property: "acknowledgeDataLoss",
-    shown: "{true}",
-    reason: `acknowledgeDataLoss: ${DATA_LOSS}, got the string "true"`,
-  },
-  {
-    name: "restore backupId a number",
-    kind: "Restore",
-    args: (f) => ({ ...restore(f), backupId: 7 }),
-    property: "backupId",
-    shown: "{7}",
-    reason: `backupId: 7 is not a backup id: ${ID_SHAPE} (for example bkp_…)`,
-  },
-  {
-    name: "restore of a pending backup",
-    kind: "Restore",
-    args: (f) => ({ ...restore(f), backupId: f.pendingBackup }),
-    property: "backupId",
-    shown: (f) => `{${f.pendingBackup}}`,
-    reason: (f) => `backupId: backup ${f.pendingBackup} is pending; only a ready backup can be restored`,
-  },
-  {
-    name: "restore of another region's backup",
-    kind: "Restore",
-    args: restore,
-    property: "backupId",
-    shown: (f) => `{${f.otherRegionBackup}}`,
-    reason: (f) =>
-      `backupId: backup ${f.otherRegionBackup} is in gcp europe-west1 but datastore ${f.datastore} is in aws eu-west-1; ` +
-      "a backup restores only into the same cloud and region",
-  },
-  {
-    name: "restore into no datastore",
-    kind: "Restore",
-    args: (f) => ({ ...restore(f), datastoreId: "dst_nope" }),
-    property: "datastoreId",
-    shown: "{dst_nope}",
-    reason: "datastoreId: datastore dst_nope does not exist in this account",
-  },
-];
+/**
+ * Inputs each door's preview refuses with the same check failure, and nothing written: the unit
+ * test's cases that say how the engine shows their value.
+ */
+export const BAD_INPUTS: BadInput[] = BAD_INPUT_CASES.flatMap((c) =>
+  c.shown === undefined ? [] : [{ ...c, shown: c.shown }],
+);
 
 /** One deliberate difference between the doors: what each does, and why. */
 export interface DoorDifference {

@@ -36,6 +36,7 @@ import {
 import {
   API_KEY,
   BAD_INPUTS,
+  type BadInputCaseFixture,
   type BadInputFixture,
   DAY_SECONDS,
   DOOR_ONLY_FIELDS,
@@ -741,7 +742,7 @@ describe.concurrent("what both doors refuse, and where they differ on purpose", 
         const seen = { case: BAD_INPUTS[0] };
         const program: PulumiFn = async () => {
           const bad = seen.case;
-          if (bad) new d.resources[bad.kind]("bad", bad.args(fixture));
+          if (bad) new d.resources[bad.kind]("bad", bad.inputs(fixture as BadInputCaseFixture));
         };
         const { stack } = await d.stack(`parity-bad-inputs-${doorName}`, program, {
           apiKey: API_KEY,
@@ -752,8 +753,10 @@ describe.concurrent("what both doors refuse, and where they differ on purpose", 
           await emulator.admin.clearRequests();
           const { error: failed, run: preview } = await failingRun((onEvent) => stack.preview({ onEvent }));
           expect.soft(failed, bad.name).toBeInstanceOf(Error);
-          const value = typeof bad.shown === "function" ? bad.shown(fixture) : bad.shown;
-          const reason = typeof bad.reason === "function" ? bad.reason(fixture) : bad.reason;
+          const value =
+            typeof bad.shown === "function" ? bad.shown(fixture as BadInputCaseFixture) : bad.shown;
+          const reason =
+            typeof bad.reason === "function" ? bad.reason(fixture as BadInputCaseFixture) : bad.reason;
           expect
             .soft(
               preview.lines.filter((line) => line.severity === "error"),
