@@ -3,7 +3,7 @@
  * doors (the dynamic SDK `pulumi-dfcloud` and the native plugin `dfcloud-backups` through its
  * generated Node.js SDK), and every deliberate difference between the doors with its reason.
  */
-import { restoreMessages, scheduleMessages } from "@pulumi-dfcloud/provider";
+import { restoreMessages } from "@pulumi-dfcloud/provider";
 import { BAD_INPUT_CASES, type Case, type Fixture } from "../../provider/test/resources/bad-input-cases";
 import type { DoorName } from "./harness";
 
