@@ -190,9 +190,10 @@ export function createProviderService(options: ProviderServiceOptions) {
         const olds = fromStruct(request.getOldInputs() ?? request.getOlds()).values;
         const news = fromStruct(request.getNews()).values;
         // Never a replacement: see changedConfig.
+        const changed = changedConfig(olds, news);
         return diffResponse({
-          changes: changedConfig(olds, news).length > 0,
-          changed: changedConfig(olds, news),
+          changes: changed.length > 0,
+          changed,
         });
       }),
 

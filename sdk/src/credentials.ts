@@ -3,16 +3,15 @@
  * whether a value is secret; the provider process sees the config already decrypted and cannot).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { configKey, LEGACY_CONFIG_NAMESPACE } from "@pulumi-dfcloud/provider";
+import { API_KEY_ENV, configKeysOf } from "@pulumi-dfcloud/provider";
 
-/** The stack config key of the API key: `dfcloud-backups:apiKey`. */
-export const API_KEY_CONFIG = configKey("apiKey");
+export { API_KEY_ENV };
 
-/** The key's config key in stacks written before the package had its own name, still read after {@link API_KEY_CONFIG}. */
-export const LEGACY_API_KEY_CONFIG = `${LEGACY_CONFIG_NAMESPACE}:apiKey`;
-
-/** The environment variable the provider reads when the stack config has no key. */
-export const API_KEY_ENV = "DFCLOUD_API_KEY";
+/**
+ * The stack config key of the API key, `dfcloud-backups:apiKey`, and the one stacks written before
+ * the package had its own name hold, still read after it.
+ */
+export const [API_KEY_CONFIG, LEGACY_API_KEY_CONFIG] = configKeysOf("apiKey");
 
 /**
  * Warned on the stack when the key is plain text in the stack config under `configName` (default
@@ -77,7 +76,7 @@ function isConfigSecret(key: string): boolean | undefined {
 function currentFacts(env: NodeJS.ProcessEnv = process.env): CredentialFacts {
   // runtime.getConfig reads the raw value without Config.get's secret-access bookkeeping. The
   // provider reads the package's own key first, then the legacy one: so does this.
-  const configName = [API_KEY_CONFIG, LEGACY_API_KEY_CONFIG].find(
+  const configName = configKeysOf("apiKey").find(
     (name) => (pulumi.runtime.getConfig(name) ?? "").trim() !== "",
   );
   return {

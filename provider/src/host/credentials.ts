@@ -35,13 +35,23 @@ export function configKey(setting: keyof Credentials): string {
 export const LEGACY_CONFIG_NAMESPACE = "dfcloud";
 
 /**
- * The provider's settings from the stack config, `dfcloud-backups:<setting>` first, then the older
- * `dfcloud:<setting>` (see LEGACY_CONFIG_NAMESPACE); unset ones stay unset for the environment.
+ * The stack config keys the dynamic SDK reads a setting from, in order: `dfcloud-backups:<setting>`,
+ * then the older `dfcloud:<setting>` (see LEGACY_CONFIG_NAMESPACE).
+ */
+export function configKeysOf(setting: keyof Credentials): [string, string] {
+  return [configKey(setting), `${LEGACY_CONFIG_NAMESPACE}:${setting}`];
+}
+
+/**
+ * The provider's settings from the stack config, read from {@link configKeysOf}'s keys in order;
+ * unset ones stay unset for the environment.
  * @param get reads one key of the stack config
  */
 export function credentialsFromConfig(get: (key: string) => string | undefined): Credentials {
   const setting = (name: keyof Credentials) =>
-    get(configKey(name)) || get(`${LEGACY_CONFIG_NAMESPACE}:${name}`) || undefined;
+    configKeysOf(name)
+      .map(get)
+      .find((value) => value) || undefined;
   return { apiKey: setting("apiKey"), apiUrl: setting("apiUrl") };
 }
 

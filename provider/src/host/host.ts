@@ -14,7 +14,13 @@ import type { CheckFailure, CheckResult, ResourceLogic } from "../resources/logi
 import type { LookupApi } from "../resources/lookups";
 import { PROVIDER_CONFIG } from "../schema/package";
 import { tokenOf } from "../schema/spec";
-import { type Credentials, createClient, missingKeyError, resolveCredentials } from "./credentials";
+import {
+  API_KEY_ENV,
+  type Credentials,
+  createClient,
+  missingKeyError,
+  resolveCredentials,
+} from "./credentials";
 import { exitOnStopSignals, RunningOperations } from "./operations";
 import { Redaction } from "./redaction";
 
@@ -89,7 +95,7 @@ export class ProviderHost {
     this.env = options.env ?? process.env;
     this.now = options.now ?? Date.now;
     this.sink = options.sink;
-    this.redaction = new Redaction(() => [this.configured.apiKey, this.env.DFCLOUD_API_KEY]);
+    this.redaction = new Redaction(() => [this.configured.apiKey, this.env[API_KEY_ENV]]);
   }
 
   /**
