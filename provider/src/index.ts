@@ -6,6 +6,12 @@ export {
   RECONCILE_CLOCK_SKEW_MS,
 } from "./client/backups";
 export { DfCloudClient } from "./client/client";
+export {
+  DATA_PLANE_CONNECT_TIMEOUT_MS,
+  DEFAULT_READ_KEYSPACE_TIMEOUT_MS,
+  type KeyspaceReading,
+  type ReadKeyspaceRequest,
+} from "./client/data-plane";
 export type { ConfigMutation, DatastorePredicate, WaitForDatastoreOptions } from "./client/datastores";
 export { backupExpiresAt, shardCount } from "./client/derived";
 export * from "./client/errors";
@@ -49,6 +55,7 @@ export * from "./resources/logic";
 export * from "./resources/lookups";
 export * from "./resources/model";
 export * from "./resources/restore";
+export * from "./resources/restore-drill";
 export * from "./resources/schedule";
 export * from "./resources/unknowns";
 export { derivedFiles } from "./schema/files";

@@ -18,6 +18,7 @@ import {
   lookups,
 } from "./resources/lookups";
 import { restoreContract, restoreLogic } from "./resources/restore";
+import { restoreDrillContract, restoreDrillLogic } from "./resources/restore-drill";
 import { PACKAGE_METADATA, PROVIDER_CONFIG, PROVIDER_DESCRIPTION } from "./schema/package";
 import type { PackageContract } from "./schema/render";
 import { DYNAMIC_MODULE, type FunctionContract, type ResourceContract, tokenOf } from "./schema/spec";
@@ -68,6 +69,7 @@ export const RESOURCES = [
   entry("BackupSchedule", backupScheduleContract, backupScheduleLogic, { refreshBeforeUpdate: true }),
   entry("Backup", backupContract, backupLogic),
   entry("Restore", restoreContract, restoreLogic),
+  entry("RestoreDrill", restoreDrillContract, restoreDrillLogic),
 ] as const;
 
 /** The name of a resource of the package (`"BackupSchedule" | "Backup" | "Restore"`). */

@@ -9,10 +9,11 @@ export { Backup, type BackupArgs } from "./backup";
 export { BackupSchedule, type BackupScheduleArgs } from "./backup-schedule";
 export { type BackupFilter, getBackup, getDatastore, listBackups } from "./lookups";
 export { Restore, type RestoreArgs } from "./restore";
+export { RestoreDrill, type RestoreDrillArgs } from "./restore-drill";
 export type * from "./types";
 
 import type { Weekday } from "./types";
 
 /** A weekday name as `days` accepts it: `sun` … `sat`, or a full name (`monday`) in any case. */
 export type WeekdayName = Weekday | (string & {});
-export { BACKUP_SCHEDULE_TYPE, BACKUP_TYPE, RESTORE_TYPE } from "./tokens";
+export { BACKUP_SCHEDULE_TYPE, BACKUP_TYPE, RESTORE_DRILL_TYPE, RESTORE_TYPE } from "./tokens";

@@ -14,6 +14,8 @@ export const BACKUP_SCHEDULE_TYPE: string = dynamicToken("BackupSchedule");
 export const BACKUP_TYPE: string = dynamicToken("Backup");
 /** Type token of {@link Restore}, this SDK's dynamic resource: `pulumi-nodejs:dynamic/dfcloud:Restore`. */
 export const RESTORE_TYPE: string = dynamicToken("Restore");
+/** Type token of {@link RestoreDrill}, this SDK's dynamic resource: `pulumi-nodejs:dynamic/dfcloud:RestoreDrill`. */
+export const RESTORE_DRILL_TYPE: string = dynamicToken("RestoreDrill");
 
 /** Type token of a BackupSchedule of the native plugin: `dfcloud-backups:index:BackupSchedule`. */
 export const NATIVE_BACKUP_SCHEDULE_TYPE: string = nativeToken("BackupSchedule");
@@ -21,3 +23,5 @@ export const NATIVE_BACKUP_SCHEDULE_TYPE: string = nativeToken("BackupSchedule")
 export const NATIVE_BACKUP_TYPE: string = nativeToken("Backup");
 /** Type token of a Restore of the native plugin: `dfcloud-backups:index:Restore`. */
 export const NATIVE_RESTORE_TYPE: string = nativeToken("Restore");
+/** Type token of a RestoreDrill of the native plugin: `dfcloud-backups:index:RestoreDrill`. */
+export const NATIVE_RESTORE_DRILL_TYPE: string = nativeToken("RestoreDrill");

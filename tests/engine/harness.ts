@@ -418,6 +418,7 @@ export interface GeneratedNodeSdk {
   BackupSchedule: GeneratedResourceClass;
   Backup: GeneratedResourceClass;
   Restore: GeneratedResourceClass;
+  RestoreDrill: GeneratedResourceClass;
   Provider: new (
     name: string,
     args: Record<string, unknown>,
@@ -465,7 +466,7 @@ export interface DoorStateResource {
   urn: string;
   /** Its type token in this door (`dfcloud-backups:index:Backup`, `pulumi-nodejs:dynamic/dfcloud:Backup`). */
   type: string;
-  kind: "BackupSchedule" | "Backup" | "Restore";
+  kind: "BackupSchedule" | "Backup" | "Restore" | "RestoreDrill";
   id: string;
   inputs: Record<string, unknown>;
   outputs: Record<string, unknown>;
@@ -489,11 +490,11 @@ export interface DoorCredentials {
 export interface Door {
   readonly name: DoorName;
   /** The resource classes: the dynamic SDK's (`pulumi-dfcloud`) or the generated SDK's. */
-  readonly resources: Readonly<Record<"BackupSchedule" | "Backup" | "Restore", DoorResourceClass>>;
+  readonly resources: Readonly<Record<"BackupSchedule" | "Backup" | "Restore" | "RestoreDrill", DoorResourceClass>>;
   /** The lookups, each resolving to the same shape through both doors. */
   readonly lookups: DoorLookups;
   /** The type token state holds for `kind`. */
-  token(kind: "BackupSchedule" | "Backup" | "Restore"): string;
+  token(kind: "BackupSchedule" | "Backup" | "Restore" | "RestoreDrill"): string;
   /**
    * A stack of an inline program run through this door, state in a fresh work folder: the dynamic
    * SDK's provider from the root node_modules, or the native plugin from {@link NATIVE_PLUGIN_DIR}
@@ -544,6 +545,7 @@ async function dynamicDoorParts(): Promise<DoorParts> {
       BackupSchedule: sdk.BackupSchedule as unknown as DoorResourceClass,
       Backup: sdk.Backup as unknown as DoorResourceClass,
       Restore: sdk.Restore as unknown as DoorResourceClass,
+      RestoreDrill: sdk.RestoreDrill as unknown as DoorResourceClass,
     },
     lookups: {
       listBackups: (filter = {}) => sdk.listBackups(filter),
@@ -558,7 +560,12 @@ async function dynamicDoorParts(): Promise<DoorParts> {
 async function nativeDoorParts(): Promise<DoorParts> {
   const sdk = await loadGeneratedNodeSdk();
   return {
-    resources: { BackupSchedule: sdk.BackupSchedule, Backup: sdk.Backup, Restore: sdk.Restore },
+    resources: {
+      BackupSchedule: sdk.BackupSchedule,
+      Backup: sdk.Backup,
+      Restore: sdk.Restore,
+      RestoreDrill: sdk.RestoreDrill,
+    },
     lookups: {
       listBackups: (filter = {}) => sdk.listBackups(filter),
       getBackup: (backupId) => sdk.getBackup(backupId),

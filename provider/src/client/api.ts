@@ -1,13 +1,15 @@
 import type { CreateBackupRequest, DeleteBackupResult, ListBackupsFilter } from "./backups";
+import type { KeyspaceReading, ReadKeyspaceRequest } from "./data-plane";
 import type {
   ConfigMutation,
   DatastorePredicate,
+  DeleteDatastoreResult,
   SetBackupPolicyOptions,
   StartRestoreOptions,
   UpdateDatastoreConfigOptions,
   WaitForDatastoreOptions,
 } from "./datastores";
-import type { Backup, BackupPolicySettings, Datastore, DatastoreStatus } from "./schemas";
+import type { Backup, BackupPolicySettings, Datastore, DatastoreConfig, DatastoreStatus } from "./schemas";
 import type { WaitForOptions } from "./wait";
 
 /**
@@ -70,6 +72,44 @@ export interface DfCloudApi {
     until: DatastoreStatus | DatastorePredicate,
     options?: WaitForDatastoreOptions,
   ): Promise<Datastore>;
+
+  /**
+   * Creates a datastore from `config` (sent as given); returns it `pending`, await `active` with
+   * {@link DfCloudApi.waitForDatastore}. `config.name` must be unique in the account: a lost answer is
+   * reconciled by finding the datastore of that name, so one call never creates two (see createDatastore
+   * in datastores.ts).
+   * @throws InvalidArgumentError when `config.name` is missing or blank (nothing is sent)
+   * @throws BadRequestError when the server rejects a value (the message starts with the field's path)
+   * @throws ReconciliationError when a lost answer matches several datastores of that name
+   */
+  createDatastore(config: DatastoreConfig): Promise<Datastore>;
+
+  /**
+   * Starts deleting a datastore and returns at once; await the end with
+   * {@link DfCloudApi.waitForDatastoreGone}. One already gone (404 or `deleted`) counts as deleted
+   * (`existed: false`); one already `deleting` is not sent another DELETE (`existed: true`). A lost
+   * answer is judged by reading the datastore, and the DELETE is sent again only if it did not take.
+   * @throws ConflictError when the API refuses the DELETE (409) because the datastore is busy: wait and call again
+   */
+  deleteDatastore(datastoreId: string): Promise<DeleteDatastoreResult>;
+
+  /**
+   * Polls (250 ms, growing ×1.5 to 5 s) until the datastore answers 404 or has status `deleted`.
+   * @throws WaitTimeoutError when the deadline (default 15 minutes) passes first
+   */
+  waitForDatastoreGone(datastoreId: string, options?: WaitForOptions<Datastore>): Promise<void>;
+
+  /**
+   * Reads the datastore's data over its data plane (RESP at its `addr`, TLS when
+   * `config.dragonfly.tls`, user `default` with its password, none when it has none): how many keys it
+   * holds (`DBSIZE`) and which of `request.expectKeys` are absent (`EXISTS`). Waits while the server
+   * answers `LOADING`, within `request.timeoutMs` (default 5 minutes). One connection, always closed;
+   * the password never appears in an error.
+   * @throws DataPlaneError when the datastore has no address, or connecting, authenticating or reading fails (`failure` says which)
+   * @throws CancelledError when `request.signal` aborts (the connection is closed at once)
+   * @throws NotFoundError when the datastore does not exist
+   */
+  readKeyspace(datastoreId: string, request: ReadKeyspaceRequest): Promise<KeyspaceReading>;
 
   /** The account's backups, optionally only those of one datastore, source or status. */
   listBackups(filter?: ListBackupsFilter): Promise<Backup[]>;

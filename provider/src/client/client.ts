@@ -10,9 +10,13 @@ import {
   waitForBackup,
 } from "./backups";
 import type { ClientContext } from "./context";
+import { type KeyspaceReading, type ReadKeyspaceRequest, readKeyspace } from "./data-plane";
 import {
   type ConfigMutation,
+  createDatastore,
   type DatastorePredicate,
+  type DeleteDatastoreResult,
+  deleteDatastore,
   getDatastore,
   listDatastores,
   type SetBackupPolicyOptions,
@@ -23,10 +27,11 @@ import {
   updateDatastoreConfig,
   type WaitForDatastoreOptions,
   waitForDatastore,
+  waitForDatastoreGone,
 } from "./datastores";
 import { HttpTransport } from "./http";
 import { type DfCloudClientOptions, resolveOptions } from "./options";
-import type { Backup, BackupPolicySettings, Datastore, DatastoreStatus } from "./schemas";
+import type { Backup, BackupPolicySettings, Datastore, DatastoreConfig, DatastoreStatus } from "./schemas";
 import type { WaitForOptions } from "./wait";
 
 /**
@@ -87,6 +92,22 @@ export class DfCloudClient implements DfCloudApi {
     options?: WaitForDatastoreOptions,
   ): Promise<Datastore> {
     return waitForDatastore(this.#context, datastoreId, until, options);
+  }
+
+  createDatastore(config: DatastoreConfig): Promise<Datastore> {
+    return createDatastore(this.#context, config);
+  }
+
+  deleteDatastore(datastoreId: string): Promise<DeleteDatastoreResult> {
+    return deleteDatastore(this.#context, datastoreId);
+  }
+
+  waitForDatastoreGone(datastoreId: string, options?: WaitForOptions<Datastore>): Promise<void> {
+    return waitForDatastoreGone(this.#context, datastoreId, options);
+  }
+
+  readKeyspace(datastoreId: string, request: ReadKeyspaceRequest): Promise<KeyspaceReading> {
+    return readKeyspace(this.#context, datastoreId, request);
   }
 
   listBackups(filter?: ListBackupsFilter): Promise<Backup[]> {

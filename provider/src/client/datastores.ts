@@ -1,8 +1,15 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type { ClientContext } from "./context";
-import { ConflictError, OutcomeUnknownError } from "./errors";
+import {
+  ConflictError,
+  InvalidArgumentError,
+  isDfCloudError,
+  OutcomeUnknownError,
+  ReconciliationError,
+} from "./errors";
 import type { RequestSpec } from "./http";
+import { outsideOperation } from "./operation";
 import { endpoint, ROUTES } from "./routes";
 import {
   type BackupPolicy,
@@ -280,6 +287,182 @@ export function waitForDatastore(
       isTerminal: (datastore) => datastore.status === "deleted",
     },
     options,
+    context.clock,
+  );
+}
+
+/** What deleteDatastore found. */
+export interface DeleteDatastoreResult {
+  /**
+   * False when the datastore was already gone (404, or status `deleted`), which counts as deleted;
+   * true when this call deleted it or found its deletion under way (`deleting`).
+   */
+  readonly existed: boolean;
+}
+
+/** `GET /v1/datastores/{id}`, with a 404 read as "gone" (undefined) rather than thrown. */
+async function getDatastoreOrGone(
+  context: ClientContext,
+  datastoreId: string,
+): Promise<Datastore | undefined> {
+  try {
+    return await getDatastore(context, datastoreId);
+  } catch (error) {
+    if (isDfCloudError(error, "NotFoundError")) return undefined;
+    throw error;
+  }
+}
+
+/** Whether a datastore as read (undefined: 404) shows that a DELETE took, or that it is gone anyway. */
+function isDeletingOrGone(datastore: Datastore | undefined): boolean {
+  return datastore === undefined || datastore.status === "deleting" || datastore.status === "deleted";
+}
+
+/**
+ * `POST /v1/datastores` with `config` as the body, as given (not wrapped: docs/api-model.md
+ * "Datastores"), made safe to retry: one call never creates two datastores, even when an answer is
+ * lost after the server acted (a dropped connection, a timeout, a 500 sent after handling). Returns
+ * the datastore `pending` as the POST answered it (or as listed, when adopted); await `active` with
+ * waitForDatastore.
+ *
+ * The API takes no idempotency key for datastores, so the name is the one handle on a lost create,
+ * and the caller guarantees that `config.name` names no other datastore of the account (nor another
+ * create running at the same time). After an attempt that may have acted, and before sending again,
+ * the datastores are listed: exactly one not `deleted` with that name is the one the lost attempt
+ * created and is returned; none, the POST is sent again; several, ReconciliationError with nothing
+ * sent, since adopting the wrong one would orphan the other. A 429 or 503 is answered before the
+ * request is handled, so it is retried without looking. A POST cancelled on the wire is looked for
+ * once more, as createBackup does, so that a datastore it made is returned to be recorded or deleted
+ * rather than left running unseen.
+ * @throws InvalidArgumentError when `config.name` is missing or blank (nothing is sent)
+ * @throws ReconciliationError when a lost answer matches several datastores of that name
+ */
+export async function createDatastore(context: ClientContext, config: DatastoreConfig): Promise<Datastore> {
+  const name = config.name;
+  if (typeof name !== "string" || name.trim() === "") {
+    throw new InvalidArgumentError(
+      "createDatastore needs a non-empty config.name: a lost answer is reconciled by finding the datastore by its name",
+    );
+  }
+  const spec = endpoint(ROUTES.createDatastore, {}, { body: config });
+  const lookForLostCreate = async (): Promise<Datastore | undefined> => {
+    const adopted = await findDatastoreNamed(context, name);
+    context.onReconcile?.({ ...context.transport.targetOf(spec), adoptedId: adopted?.datastore_id });
+    return adopted;
+  };
+  return context.transport.retrying(spec, async (attempt) => {
+    if (attempt.earlierAttemptMayHaveActed) {
+      const adopted = await lookForLostCreate();
+      if (adopted !== undefined) return adopted;
+    }
+    try {
+      return await context.transport.send(spec, DatastoreSchema);
+    } catch (error) {
+      if (!isDfCloudError(error, "CancelledError")) throw error;
+      // Cancelled with the POST on the wire: the API may have made the datastore. One look, outside
+      // the cancelled operation; found, it is returned; not found (or the look fails), the cancellation.
+      const adopted = await outsideOperation(lookForLostCreate).catch(() => undefined);
+      if (adopted !== undefined) return adopted;
+      throw error;
+    }
+  });
+}
+
+/**
+ * The one datastore not `deleted` named `name`, undefined when there is none.
+ * @throws ReconciliationError when there are several
+ */
+async function findDatastoreNamed(context: ClientContext, name: string): Promise<Datastore | undefined> {
+  const datastores = await listDatastores(context);
+  // The list leaves out deleted datastores; checked again, as a server may keep them in it.
+  const matches = datastores.filter(
+    (datastore) => datastore.status !== "deleted" && datastore.config.name === name,
+  );
+  if (matches.length > 1) {
+    throw new ReconciliationError(
+      `datastore "${name}"`,
+      matches.map((datastore) => datastore.datastore_id),
+      "datastores of that name",
+    );
+  }
+  return matches[0];
+}
+
+/**
+ * `DELETE /v1/datastores/{id}`, retried. The datastore is read first: gone (404, or `deleted`) is
+ * `existed: false` and `deleting` is `existed: true`, with no DELETE sent, so a second delete never
+ * depends on how the API answers a DELETE of a datastore it is already deleting. Otherwise (any live
+ * status: the emulator accepts a DELETE in each) the DELETE is sent; its body is ignored, as the
+ * vendor's client ignores it (a 2xx is enough). A DELETE whose answer was lost is judged by reading
+ * the datastore before sending again: `deleting`, `deleted` or 404 mean it took; any other status
+ * means it did not, and it is sent again (a second DELETE is harmless). Returns at once; await the
+ * end with waitForDatastoreGone.
+ *
+ * Should the API refuse the DELETE with 409 because the datastore is busy, the ConflictError is
+ * thrown as it is: nothing here waits for the datastore to settle, the caller waits and calls again.
+ * @throws ConflictError when the API refuses the DELETE (409)
+ */
+export async function deleteDatastore(
+  context: ClientContext,
+  datastoreId: string,
+): Promise<DeleteDatastoreResult> {
+  const spec = endpoint(ROUTES.deleteDatastore, { datastoreId });
+  const current = await getDatastoreOrGone(context, datastoreId);
+  if (current === undefined || current.status === "deleted") return { existed: false };
+  if (current.status === "deleting") return { existed: true };
+  try {
+    await context.transport.retrying(spec, async (attempt) => {
+      if (attempt.earlierAttemptMayHaveActed) {
+        const took = isDeletingOrGone(await getDatastoreOrGone(context, datastoreId));
+        context.onReconcile?.({
+          ...context.transport.targetOf(spec),
+          adoptedId: took ? datastoreId : undefined,
+        });
+        if (took) return;
+      }
+      try {
+        await context.transport.send(spec, z.unknown());
+      } catch (error) {
+        // Only a 2xx answer is validated: one whose body is not JSON (say, empty) was still accepted.
+        if (!isDfCloudError(error, "ResponseValidationError")) throw error;
+      }
+    });
+    return { existed: true };
+  } catch (error) {
+    // The API answers 404 to a DELETE of a datastore that became `deleted` since it was read.
+    if (isDfCloudError(error, "NotFoundError")) return { existed: false };
+    throw error;
+  }
+}
+
+/**
+ * Polls the datastore (250 ms, growing ×1.5 to 5 s) until it is gone: 404, or status `deleted`. No
+ * status ends the wait early (a datastore whose DELETE was just accepted may still read as before),
+ * so it is meant for after deleteDatastore; `onProgress` sees each datastore read while it is there.
+ * @throws WaitTimeoutError when the deadline (default 15 minutes) passes first
+ */
+export async function waitForDatastoreGone(
+  context: ClientContext,
+  datastoreId: string,
+  options: WaitForOptions<Datastore> = {},
+): Promise<void> {
+  const { onProgress } = options;
+  await pollUntil<Datastore | undefined>(
+    {
+      waitedFor: `datastore ${datastoreId} to be deleted`,
+      read: () => getDatastoreOrGone(context, datastoreId),
+      statusOf: (datastore) => datastore?.status ?? "not found",
+      isDone: (datastore) => datastore === undefined || datastore.status === "deleted",
+      isTerminal: () => false,
+    },
+    {
+      ...options,
+      onProgress:
+        onProgress &&
+        ((datastore, elapsedMs) => {
+          if (datastore !== undefined) onProgress(datastore, elapsedMs);
+        }),
+    },
     context.clock,
   );
 }

@@ -263,17 +263,21 @@ export class TerminalStateError extends DfCloudError implements WaitDescription 
 
 /**
  * A create whose answer was lost matched more than one new object on the server, so the client cannot
- * tell which one it created (see createBackup). Nothing is adopted; the candidates are listed.
+ * tell which one it created (see createBackup, createDatastore). Nothing is adopted; the candidates are
+ * listed.
  */
 export class ReconciliationError extends DfCloudError {
   override readonly name = "ReconciliationError";
   /** Ids of the objects that all match the lost request. */
   readonly candidateIds: readonly string[];
 
-  /** @param subject what was created, e.g. `manual backup "nightly" of datastore dst_x` */
-  constructor(subject: string, candidateIds: readonly string[]) {
+  /**
+   * @param subject what was created, e.g. `manual backup "nightly" of datastore dst_x`
+   * @param candidates what the candidates are, plural, as the message names them; default `new backups`
+   */
+  constructor(subject: string, candidateIds: readonly string[], candidates = "new backups") {
     super(
-      `The answer to creating ${subject} was lost, and ${candidateIds.length} new backups match it ` +
+      `The answer to creating ${subject} was lost, and ${candidateIds.length} ${candidates} match it ` +
         `(${candidateIds.join(", ")}); cannot tell which one this request created. ` +
         "Delete the extra ones and retry.",
     );
@@ -306,6 +310,52 @@ export class OutcomeUnknownError extends DfCloudError {
   }
 }
 
+/** What failed when a datastore's data was read over its data plane; see {@link DataPlaneError}. */
+export type DataPlaneFailure =
+  /** The datastore has no usable `addr` (not provisioned yet, or not `host:port`): nothing was sent. */
+  | "no-address"
+  /** The connection was refused, reset, closed by the server or could not be made. */
+  | "connection"
+  /** The TLS handshake failed (`config.dragonfly.tls` is true and the server does not speak TLS, or its certificate is refused). */
+  | "tls"
+  /** The server refused the `default` user's password, or wants one and none was given. */
+  | "authentication"
+  /** The read did not finish in time (connecting, waiting for an answer, or waiting through `LOADING`). */
+  | "timeout"
+  /** The server answered a command with an error other than the above. */
+  | "command";
+
+/** Where a data-plane read went and what failed; carried by {@link DataPlaneError}. */
+export interface DataPlaneErrorDetails {
+  /** The datastore whose data was read. */
+  readonly datastoreId: string;
+  /** Its `addr` (`host:port`) as the API gave it; empty when it had none. */
+  readonly address: string;
+  readonly failure: DataPlaneFailure;
+  /** What failed, as a phrase: `authentication refused (WRONGPASS …)`, `timed out after 30 s`. */
+  readonly detail: string;
+}
+
+/**
+ * Reading a datastore's data over RESP (the Redis protocol, at its `addr`) failed. Message:
+ * `Reading the data of datastore dst_x at host:6385 failed: connection refused`. The datastore's
+ * password never appears in it, nor in its `cause` (the socket or server error, kept).
+ */
+export class DataPlaneError extends DfCloudError {
+  override readonly name = "DataPlaneError";
+  readonly datastoreId: string;
+  readonly address: string;
+  readonly failure: DataPlaneFailure;
+
+  constructor(details: DataPlaneErrorDetails, options?: ErrorOptions) {
+    const where = details.address === "" ? "" : ` at ${details.address}`;
+    super(`Reading the data of datastore ${details.datastoreId}${where} failed: ${details.detail}`, options);
+    this.datastoreId = details.datastoreId;
+    this.address = details.address;
+    this.failure = details.failure;
+  }
+}
+
 /** Each error class by its `name`, for {@link isDfCloudError}. */
 export interface DfCloudErrorsByName {
   DfCloudError: DfCloudError;
@@ -327,6 +377,7 @@ export interface DfCloudErrorsByName {
   ReconciliationError: ReconciliationError;
   CancelledError: CancelledError;
   OutcomeUnknownError: OutcomeUnknownError;
+  DataPlaneError: DataPlaneError;
 }
 
 /** The `name` of a concrete error class of this client. */

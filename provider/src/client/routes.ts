@@ -11,6 +11,8 @@ export const ROUTES = {
   listDatastores: `GET ${DATASTORES_PATH}`,
   getDatastore: `GET ${DATASTORES_PATH}/{datastoreId}`,
   putDatastoreConfig: `PUT ${DATASTORES_PATH}/{datastoreId}`,
+  createDatastore: `POST ${DATASTORES_PATH}`,
+  deleteDatastore: `DELETE ${DATASTORES_PATH}/{datastoreId}`,
   listBackups: `GET ${BACKUPS_PATH}`,
   getBackup: `GET ${BACKUPS_PATH}/{backupId}`,
   createBackup: `POST ${BACKUPS_PATH}`,

@@ -12,10 +12,16 @@ export type ResourceApi = Pick<
   | "startRestore"
   | "waitForDatastore"
   | "getBackup"
+  | "listBackups"
   | "createBackup"
   | "waitForBackup"
   | "deleteBackup"
   | "apiNow"
+  | "readKeyspace"
+  | "createDatastore"
+  | "deleteDatastore"
+  | "waitForDatastoreGone"
+  | "listDatastores"
 >;
 
 /** What every resource's logic is given: the API, a clock and a place to say what it is doing. */

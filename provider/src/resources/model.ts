@@ -8,7 +8,7 @@ import type { CreateBackupRequest } from "../client/backups";
 import type { ConfigMutation } from "../client/datastores";
 import { backupExpiresAt, shardCount } from "../client/derived";
 import { API_WEEKDAYS, TIMESTAMP_UNIT_MS } from "../client/modelled";
-import type { Backup, BackupPolicy, Datastore } from "../client/schemas";
+import type { Backup, BackupPolicy, Datastore, DatastoreConfig } from "../client/schemas";
 import type { BackupInfo, BackupInputs } from "./backup";
 import type { DatastoreInfo } from "./lookups";
 import { normaliseSchedule, type ScheduleSpec } from "./schedule";
@@ -195,4 +195,33 @@ export function restoreTarget(datastore: Datastore): RestoreTarget {
     region: datastore.config.location?.region ?? "",
     shardCount: shardCount(datastore.config),
   };
+}
+
+/**
+ * The config of a temporary datastore a RestoreDrill restores into: like `source`'s where a restore
+ * and its timing depend on it (cloud and region, which a restore requires to match; tier and
+ * clustering, which fix the shard count a multi-shard backup requires and the memory the data needs;
+ * network and protocol flags such as TLS, which the read-back needs). Nothing else is copied: no
+ * backup schedule (a drill's datastore must not take backups of its own) and no restore record.
+ */
+export function drillDatastoreConfig(source: Datastore, name: string): DatastoreConfig {
+  const { location, tier, cluster, network_id, dragonfly } = source.config;
+  return {
+    name,
+    ...(location !== undefined ? { location } : {}),
+    ...(tier !== undefined ? { tier } : {}),
+    ...(cluster !== undefined ? { cluster } : {}),
+    ...(network_id !== undefined ? { network_id } : {}),
+    ...(dragonfly !== undefined ? { dragonfly } : {}),
+  };
+}
+
+/** The datastore's name; empty when the API sent none. */
+export function datastoreName(datastore: Datastore): string {
+  return datastore.config.name ?? "";
+}
+
+/** When the backup was taken, Unix milliseconds. */
+export function backupTakenAtMs(backup: Backup): number {
+  return backup.created_at * TIMESTAMP_UNIT_MS;
 }

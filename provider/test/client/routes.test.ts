@@ -8,6 +8,8 @@ describe("the route table", () => {
       "GET /v1/datastores",
       "GET /v1/datastores/{datastoreId}",
       "PUT /v1/datastores/{datastoreId}",
+      "POST /v1/datastores",
+      "DELETE /v1/datastores/{datastoreId}",
       "GET /v1/backups",
       "GET /v1/backups/{backupId}",
       "POST /v1/backups",

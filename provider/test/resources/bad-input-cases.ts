@@ -4,6 +4,7 @@
  * cases with a `shown` through both front doors (tests/engine/parity-cases.ts).
  */
 import { restoreMessages } from "../../src/resources/restore";
+import { restoreDrillMessages } from "../../src/resources/restore-drill";
 import { scheduleMessages } from "../../src/resources/schedule";
 
 const DAYS = `must be "every" or a non-empty list of weekday names (sun, mon, tue, wed, thu, fri, sat; full names and any case accepted)`;
@@ -32,7 +33,7 @@ const observesDst = (zone: string, standard: string, summer: string) =>
 const DST = `must be "reject", "standardTime" or "follow" (default "reject")`;
 
 /** The resource a case is about. */
-export type Kind = "BackupSchedule" | "Backup" | "Restore";
+export type Kind = "BackupSchedule" | "Backup" | "Restore" | "RestoreDrill";
 /** Ids of live objects a case may refer to, made fresh for each case. */
 export interface Fixture {
   datastore: string;
@@ -56,6 +57,7 @@ export interface Case {
 
 const schedule = (f: Fixture) => ({ datastoreId: f.datastore, days: ["mon"], hours: [2], retentionDays: 7 });
 const backup = (f: Fixture) => ({ datastoreId: f.datastore, description: "d", retentionDays: 7 });
+const drill = (f: Fixture) => ({ datastoreId: f.datastore, trigger: "2026-W49" });
 const restore = (f: Fixture) => ({
   datastoreId: f.datastore,
   backupId: f.pendingBackup,
@@ -719,6 +721,67 @@ export const BAD_INPUT_CASES: Case[] = [
     name: "restore unknown datastore",
     kind: "Restore",
     inputs: (f) => ({ ...restore(f), datastoreId: "dst_nope", backupId: f.otherRegionBackup }),
+    property: "datastoreId",
+    shown: "{dst_nope}",
+    reason: "datastoreId: datastore dst_nope does not exist in this account",
+  },
+  {
+    name: "drill into the drilled datastore",
+    kind: "RestoreDrill",
+    inputs: (f) => ({ ...drill(f), scratchDatastoreId: f.datastore, acknowledgeDataLoss: true }),
+    property: "scratchDatastoreId",
+    shown: (f) => `{${f.datastore}}`,
+    reason: (f) => `scratchDatastoreId: ${restoreDrillMessages.scratchIsSource(f.datastore)}`,
+  },
+  {
+    name: "drill scratch datastore without acknowledgeDataLoss",
+    kind: "RestoreDrill",
+    inputs: (f) => ({ ...drill(f), scratchDatastoreId: "dst_scratch" }),
+    property: "acknowledgeDataLoss",
+    reason: `acknowledgeDataLoss: ${restoreDrillMessages.scratchMustBeAcknowledged("dst_scratch")}`,
+  },
+  {
+    name: "drill minKeys below 0",
+    kind: "RestoreDrill",
+    inputs: (f) => ({ ...drill(f), minKeys: -1 }),
+    property: "minKeys",
+    shown: "{-1}",
+    reason: `minKeys: ${restoreDrillMessages.minKeysMustBe}, got -1`,
+  },
+  {
+    name: "drill maxRestoreMinutes 0",
+    kind: "RestoreDrill",
+    inputs: (f) => ({ ...drill(f), maxRestoreMinutes: 0 }),
+    property: "maxRestoreMinutes",
+    shown: "{0}",
+    reason: `maxRestoreMinutes: ${restoreDrillMessages.maxRestoreMinutesMustBe}, got 0`,
+  },
+  {
+    name: "drill maxBackupAgeHours a string",
+    kind: "RestoreDrill",
+    inputs: (f) => ({ ...drill(f), maxBackupAgeHours: "24h" }),
+    property: "maxBackupAgeHours",
+    reason: `maxBackupAgeHours: ${restoreDrillMessages.maxBackupAgeMustBe}, got the string "24h"`,
+  },
+  {
+    name: "drill expectKeys one string",
+    kind: "RestoreDrill",
+    inputs: (f) => ({ ...drill(f), expectKeys: "order:1" }),
+    property: "expectKeys",
+    reason: `expectKeys: ${restoreDrillMessages.expectKeysMustBeStrings}, got the string "order:1"`,
+  },
+  {
+    name: "drill a pending backup",
+    kind: "RestoreDrill",
+    inputs: (f) => ({ ...drill(f), backupId: f.pendingBackup }),
+    property: "backupId",
+    shown: (f) => `{${f.pendingBackup}}`,
+    reason: (f) => `backupId: ${restoreDrillMessages.backupNotReady(f.pendingBackup, "pending")}`,
+  },
+  {
+    name: "drill an unknown datastore",
+    kind: "RestoreDrill",
+    inputs: () => ({ datastoreId: "dst_nope" }),
     property: "datastoreId",
     shown: "{dst_nope}",
     reason: "datastoreId: datastore dst_nope does not exist in this account",

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { backupLogic } from "../../src/resources/backup";
 import { backupScheduleLogic } from "../../src/resources/backup-schedule";
 import { restoreLogic } from "../../src/resources/restore";
+import { restoreDrillLogic } from "../../src/resources/restore-drill";
 import { BAD_INPUT_CASES as cases, type Fixture, type Kind } from "./bad-input-cases";
 import { OTHER_API_KEY, useHarness } from "./support";
 
@@ -51,6 +52,7 @@ function logicOf(kind: Kind) {
     BackupSchedule: backupScheduleLogic(deps),
     Backup: backupLogic(deps),
     Restore: restoreLogic(deps),
+    RestoreDrill: restoreDrillLogic(deps),
   }[kind];
 }
 
