@@ -24,7 +24,10 @@ export interface RestoreDrillArgs {
    * data. Not needed for a temporary datastore.
    */
   acknowledgeDataLoss?: pulumi.Input<true>;
-  /** Keys that must exist after the restore (at most 1000), checked with EXISTS. Default: none. */
+  /**
+   * Keys that must exist after the restore (at most 1000), each checked with EXISTS over the datastore's
+   * Redis protocol. Default: none.
+   */
   expectKeys?: pulumi.Input<pulumi.Input<string>[]>;
   /** The fewest keys the restored datastore may hold (DBSIZE), a whole number from 0. Default 1. */
   minKeys?: pulumi.Input<number>;
@@ -85,7 +88,10 @@ export class RestoreDrill extends pulumi.dynamic.Resource {
    * data. Not needed for a temporary datastore.
    */
   declare readonly acknowledgeDataLoss: pulumi.Output<boolean | undefined>;
-  /** Keys that must exist after the restore (at most 1000), checked with EXISTS. Default: none. */
+  /**
+   * Keys that must exist after the restore (at most 1000), each checked with EXISTS over the datastore's
+   * Redis protocol. Default: none.
+   */
   declare readonly expectKeys: pulumi.Output<string[] | undefined>;
   /** The fewest keys the restored datastore may hold (DBSIZE), a whole number from 0. Default 1. */
   declare readonly minKeys: pulumi.Output<number>;

@@ -40,6 +40,17 @@ export interface RestoreArgs {
    * as `restored` or `skipped` restores again when `trigger` changes, whatever this says.
    */
   ifAlreadyLoaded?: pulumi.Input<IfAlreadyLoaded>;
+  /**
+   * Keys that must exist after the restore (at most 1000), each checked with EXISTS over the datastore's
+   * Redis protocol. Default: none. Checked once the restore finished; a missing key fails `up` and the
+   * Restore is recorded with its `failures`. Changing it alone checks nothing until the next restore.
+   */
+  expectKeys?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The fewest keys the restored datastore may hold (DBSIZE), a whole number from 0, read over its Redis
+   * protocol once the restore finished. Default: not checked.
+   */
+  minKeys?: pulumi.Input<number>;
 }
 
 const provider = dynamicProvider("Restore");
@@ -89,6 +100,17 @@ export class Restore extends pulumi.dynamic.Resource {
    */
   declare readonly ifAlreadyLoaded: pulumi.Output<IfAlreadyLoaded>;
   /**
+   * Keys that must exist after the restore (at most 1000), each checked with EXISTS over the datastore's
+   * Redis protocol. Default: none. Checked once the restore finished; a missing key fails `up` and the
+   * Restore is recorded with its `failures`. Changing it alone checks nothing until the next restore.
+   */
+  declare readonly expectKeys: pulumi.Output<string[] | undefined>;
+  /**
+   * The fewest keys the restored datastore may hold (DBSIZE), a whole number from 0, read over its Redis
+   * protocol once the restore finished. Default: not checked.
+   */
+  declare readonly minKeys: pulumi.Output<number | undefined>;
+  /**
    * `restoring` from when the API accepted the restore until it is seen to finish, then `restored`; `skipped`
    * when `ifAlreadyLoaded` was `skip` and the backup was already loaded; `unknown` when a new `trigger`'s
    * restore request lost its answer and the datastore cannot show whether it took.
@@ -99,6 +121,19 @@ export class Restore extends pulumi.dynamic.Resource {
    * 8601 UTC on the API's clock.
    */
   declare readonly startedAt: pulumi.Output<string>;
+  /**
+   * How many keys the datastore held when read back after the restore (DBSIZE); absent when no data check was
+   * asked for.
+   */
+  declare readonly keys: pulumi.Output<number | undefined>;
+  /** The keys of `expectKeys` the restored datastore did not hold; absent when no data check was asked for. */
+  declare readonly missingKeys: pulumi.Output<string[] | undefined>;
+  /**
+   * One line per failed data check (`minKeys`, `expectKeys`, or the read-back itself); absent when no data
+   * check was asked for, empty when they passed. A Restore with failures fails every `up` until `trigger`
+   * changes.
+   */
+  declare readonly failures: pulumi.Output<string[] | undefined>;
   /**
    * When the datastore was seen active with the backup loaded, ISO 8601 UTC on the API's clock; absent while
    * `restoring`, when `skipped` and when `unknown`.
@@ -118,9 +153,14 @@ export class Restore extends pulumi.dynamic.Resource {
       trigger: undefined,
       waitTimeoutMinutes: undefined,
       ifAlreadyLoaded: undefined,
+      expectKeys: undefined,
+      minKeys: undefined,
       ...args,
       status: undefined,
       startedAt: undefined,
+      keys: undefined,
+      missingKeys: undefined,
+      failures: undefined,
       restoredAt: undefined,
     };
     super(provider, name, props, opts, "dfcloud", "Restore");

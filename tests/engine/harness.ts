@@ -15,7 +15,7 @@ import {
   type PulumiFn,
   type Stack,
 } from "@pulumi/pulumi/automation";
-import { configKey, PACKAGE } from "@pulumi-dfcloud/provider";
+import { configKey, PACKAGE, type ResourceKind } from "@pulumi-dfcloud/provider";
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from "dfcloud-emulator";
 
 /** The repository root. */
@@ -466,7 +466,7 @@ export interface DoorStateResource {
   urn: string;
   /** Its type token in this door (`dfcloud-backups:index:Backup`, `pulumi-nodejs:dynamic/dfcloud:Backup`). */
   type: string;
-  kind: "BackupSchedule" | "Backup" | "Restore" | "RestoreDrill";
+  kind: ResourceKind;
   id: string;
   inputs: Record<string, unknown>;
   outputs: Record<string, unknown>;
@@ -490,11 +490,11 @@ export interface DoorCredentials {
 export interface Door {
   readonly name: DoorName;
   /** The resource classes: the dynamic SDK's (`pulumi-dfcloud`) or the generated SDK's. */
-  readonly resources: Readonly<Record<"BackupSchedule" | "Backup" | "Restore" | "RestoreDrill", DoorResourceClass>>;
+  readonly resources: Readonly<Record<ResourceKind, DoorResourceClass>>;
   /** The lookups, each resolving to the same shape through both doors. */
   readonly lookups: DoorLookups;
   /** The type token state holds for `kind`. */
-  token(kind: "BackupSchedule" | "Backup" | "Restore" | "RestoreDrill"): string;
+  token(kind: ResourceKind): string;
   /**
    * A stack of an inline program run through this door, state in a fresh work folder: the dynamic
    * SDK's provider from the root node_modules, or the native plugin from {@link NATIVE_PLUGIN_DIR}

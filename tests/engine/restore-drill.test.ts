@@ -237,7 +237,9 @@ describe.concurrent("a RestoreDrill proves a backup restores, through both front
           const drill = (await d.state(stack)).weekly?.outputs;
           expect(drill?.passed).toBe(false);
           expect(drill?.failures).toEqual([expect.stringMatching(failure)]);
-          expect(String(error?.message)).toContain(`- ${(drill?.failures as string[] | undefined)?.[0] ?? "(none)"}`);
+          expect(String(error?.message)).toContain(
+            `- ${(drill?.failures as string[] | undefined)?.[0] ?? "(none)"}`,
+          );
           expect(drill?.scratchDeleted).toBe(true);
           expect(await liveTemporaries(emulator)).toEqual([]);
           const calls = writesIn(await takeApiCalls(emulator));
@@ -282,6 +284,45 @@ describe.concurrent("a RestoreDrill proves a backup restores, through both front
           `scratchDatastoreId: ${restoreDrillMessages.scratchIsSource(source)}`,
         );
         expect(await takeApiCalls(emulator)).toEqual([]);
+      } finally {
+        await emulator.close();
+      }
+    });
+
+    it("fails a Restore whose restored data misses an expected key, recording the restore and its failures", async () => {
+      const d = await door(doorName);
+      const { emulator, source, backupId } = await drillFixture();
+      try {
+        const target = await seedTestDatastore(emulator, API_KEY, { name: "staging" });
+        await takeApiCalls(emulator);
+        const program: PulumiFn = async () => {
+          new d.resources.Restore("staging", {
+            datastoreId: target,
+            backupId,
+            acknowledgeDataLoss: true,
+            trigger: "t1",
+            expectKeys: ["order:1", "order:3"],
+          });
+        };
+        const { stack } = await d.stack(`restore-checked-${doorName}`, program, {
+          apiKey: API_KEY,
+          apiUrl: emulator.url,
+        });
+        const error = await programRun(() => stack.up()).then(
+          () => undefined,
+          (reason: Error) => reason,
+        );
+        const failure = 'expectKeys: 1 of 2 keys missing after the restore: "order:3"';
+        expect(String(error?.message)).toContain(`- ${failure}`);
+        expect((await d.state(stack)).staging?.outputs).toMatchObject({
+          status: "restored",
+          keys: 2,
+          missingKeys: ["order:3"],
+          failures: [failure],
+        });
+        expect(writesIn(await takeApiCalls(emulator))).toEqual([`PUT /v1/datastores/${target}`]);
+        expect(await readOverResp(emulator, target)).toEqual({ "order:1": "A", "order:2": "B" });
+        expect(writesIn(await takeApiCalls(emulator)).filter((call) => call.includes(source))).toEqual([]);
       } finally {
         await emulator.close();
       }

@@ -180,7 +180,7 @@ describe("RestoreDrill check refuses what would harm data or cannot be drilled, 
     await harness().emulator.admin.seedBackup(source, { status: "failed" });
     const result = await logic().check({}, { datastoreId: source });
     expect(result.failures).toBeUndefined();
-    expect(result.inputs).toMatchObject({ datastoreId: source, expectKeys: [], minKeys: 1 });
+    expect(result.inputs).toEqual({ datastoreId: source, minKeys: 1, waitTimeoutMinutes: 30 });
     expect(harness().warnings).toEqual([say.noReadyBackupYet(source)]);
     expect(await harness().writes()).toEqual([]);
   });

@@ -441,3 +441,77 @@ describe("rerunProblem: the datastore against the restore this stack records", (
     );
   });
 });
+
+describe("Restore checks the restored data when asked, so that wrong data never looks done", () => {
+  /** The emulator's data plane is plain TCP: a datastore whose config asks for TLS cannot be read back. */
+  const PLAIN = { dragonfly: { cache_mode: false, tls: false } };
+
+  it("records the keys read back when every check passes, and reads nothing when none is asked for", async () => {
+    const { emulator } = harness();
+    const id = await harness().seed(PLAIN);
+    await emulator.admin.setData(id, { "order:1": "A", "order:2": "B" });
+    const backupId = await readyBackup(id);
+    const inputs = { datastoreId: id, backupId, acknowledgeDataLoss: true, trigger: "t1" };
+    const checked = await logic().check({}, { ...inputs, expectKeys: ["order:1"], minKeys: 2 });
+    const { outs } = await logic().create(checked.inputs as RestoreInputs);
+    expect(outs).toMatchObject({ status: "restored", keys: 2, missingKeys: [], failures: [] });
+
+    const unchecked = await logic().check({}, { ...inputs, trigger: "t2", ifAlreadyLoaded: "restore" });
+    const plain = await logic().create(unchecked.inputs as RestoreInputs);
+    expect(Object.keys(plain.outs)).not.toContain("keys");
+    expect(Object.keys(plain.outs)).not.toContain("failures");
+  });
+
+  it("fails `up` on a missing key with the restore recorded, and fails again until trigger changes", async () => {
+    const { emulator } = harness();
+    const id = await harness().seed(PLAIN);
+    await emulator.admin.setData(id, { "order:1": "A" });
+    const backupId = await readyBackup(id);
+    const inputs = {
+      datastoreId: id,
+      backupId,
+      acknowledgeDataLoss: true,
+      trigger: "t1",
+      expectKeys: ["order:1", "order:9"],
+    };
+    const checked = (await logic().check({}, inputs)).inputs as RestoreInputs;
+    const failed = await logic()
+      .create(checked)
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(failed).toBeInstanceOf(PartialCreateError);
+    const partial = failed as PartialCreateError<RestoreOutputs>;
+    const failure = 'expectKeys: 1 of 2 keys missing after the restore: "order:9"';
+    expect(partial.properties).toMatchObject({
+      status: "restored",
+      keys: 1,
+      missingKeys: ["order:9"],
+      failures: [failure],
+    });
+    expect(partial.message).toBe(say.dataChecksFailed(say.operation.restoring(backupId, id), [failure]));
+
+    // The same trigger restores nothing and fails again; a new trigger restores again.
+    await emulator.admin.clearRequests();
+    const again = await logic()
+      .update(partial.id, partial.properties, checked)
+      .then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
+    expect(again?.message).toBe(say.recordedDataFailures(partial.properties));
+    expect(await harness().writes()).toEqual([]);
+    const rerun = await logic()
+      .update(partial.id, partial.properties, { ...checked, trigger: "t2", expectKeys: ["order:1"] })
+      .then((result) => result.outs);
+    expect(rerun).toMatchObject({
+      status: "restored",
+      trigger: "t2",
+      keys: 1,
+      missingKeys: [],
+      failures: [],
+    });
+    expect(await harness().writes()).toEqual([`PUT /v1/datastores/${id}`]);
+  });
+});

@@ -12,22 +12,18 @@ import {
   resourceContract,
   t,
 } from "../../schema/spec";
+import { expectKeysInput, minKeysInput } from "../data-checks";
 import { backupIdSchema, datastoreIdSchema } from "../ids";
 import { datastoreIdInput, waitTimeoutInput } from "../inputs";
+import { DEFAULT_MIN_KEYS } from "./defaults";
 import {
-  expectKeysMustBeStrings,
   maxBackupAgeMustBe,
   maxRestoreMinutesMustBe,
-  minKeysMustBe,
   mustAcknowledgeScratchLoss,
   triggerMustBeString,
 } from "./messages";
 
-/** Default of `minKeys`: a restore that brings back an empty datastore is not a restore. */
-export const DEFAULT_MIN_KEYS = 1;
-
-/** Most keys `expectKeys` may name: each is one EXISTS, and the evidence lists the missing ones. */
-export const MAX_EXPECT_KEYS = 1000;
+export { DEFAULT_MIN_KEYS } from "./defaults";
 
 /** The RestoreDrill resource's contract. */
 export const restoreDrillContract = resourceContract({
@@ -70,24 +66,8 @@ export const restoreDrillContract = resourceContract({
         "Must be `true` when `scratchDatastoreId` is set: you accept that every drill deletes that datastore's data. " +
         "Not needed for a temporary datastore.",
     },
-    expectKeys: {
-      schema: z
-        .array(z.string({ error: () => expectKeysMustBeStrings }), { error: () => expectKeysMustBeStrings })
-        .max(MAX_EXPECT_KEYS, { error: () => expectKeysMustBeStrings })
-        .default([]),
-      type: t.array(t.string),
-      description: `Keys that must exist after the restore (at most ${MAX_EXPECT_KEYS}), checked with EXISTS. Default: none.`,
-    },
-    minKeys: {
-      schema: z
-        .number({ error: () => minKeysMustBe })
-        .int({ error: () => minKeysMustBe })
-        .min(0, { error: () => minKeysMustBe })
-        .default(DEFAULT_MIN_KEYS),
-      type: t.integer,
-      default: DEFAULT_MIN_KEYS,
-      description: `The fewest keys the restored datastore may hold (DBSIZE), a whole number from 0. Default ${DEFAULT_MIN_KEYS}.`,
-    },
+    expectKeys: expectKeysInput(),
+    minKeys: minKeysInput(DEFAULT_MIN_KEYS),
     maxRestoreMinutes: {
       schema: z
         .number({ error: () => maxRestoreMinutesMustBe })

@@ -16,6 +16,7 @@ import { outsideOperation, withinOperation } from "../../client/operation";
 import type { Backup, Datastore } from "../../client/schemas";
 import { updatableKeys } from "../../schema/spec";
 import { checkFields } from "../check";
+import { judgeKeyspace } from "../data-checks";
 import { whenDatastoreIdle } from "../datastore";
 import { apiNowMs, apiTimestamp, withinDeadline } from "../deadline";
 import type { ResourceDeps } from "../deps";
@@ -382,8 +383,16 @@ async function runChecks(
     if (evidence.temporaryScratch) await createTemporary(deps, inputs, source, deadlineMs, evidence);
     const scratchId = evidence.scratchDatastoreId;
     current = stage.restore;
-    await whenDatastoreIdle(deps, scratchId, deadlineMs, () => deps.api.startRestore(scratchId, backupId));
-    const requestedMs = apiNowMs(deps);
+    // The RTO clock starts when the restore is requested: at the read just before the PUT (its
+    // answer's Date), not when startRestore returns, which after a lost answer is a re-read later.
+    let requestedMs = apiNowMs(deps);
+    const markRequest = () => {
+      requestedMs = apiNowMs(deps);
+      return true;
+    };
+    await whenDatastoreIdle(deps, scratchId, deadlineMs, () =>
+      deps.api.startRestore(scratchId, backupId, { precondition: markRequest }),
+    );
     await deps.api.waitForDatastore(scratchId, (d) => hasLoadedBackup(d, backupId), {
       onProgress: progressReporter(deps.status, waitingFor.progress(backupId, scratchId)),
       description: waitingFor.description(backupId),
@@ -413,13 +422,10 @@ async function runChecks(
 
 /** The objectives' verdicts: one line per failed check, naming the input it failed. */
 function judge(inputs: RestoreDrillInputs, evidence: Evidence): string[] {
-  const failures: string[] = [];
-  if (evidence.keys !== undefined && evidence.keys < inputs.minKeys) {
-    failures.push(failure.minKeys(evidence.keys, inputs.minKeys));
-  }
-  if (evidence.missingKeys.length > 0) {
-    failures.push(failure.expectKeys(evidence.missingKeys, (inputs.expectKeys ?? []).length));
-  }
+  const failures =
+    evidence.keys === undefined
+      ? []
+      : judgeKeyspace({ keys: evidence.keys, missingKeys: evidence.missingKeys }, inputs);
   if (inputs.maxRestoreMinutes !== undefined && evidence.restoreSeconds !== undefined) {
     if (evidence.restoreSeconds > inputs.maxRestoreMinutes * 60) {
       failures.push(failure.maxRestoreMinutes(evidence.restoreSeconds, inputs.maxRestoreMinutes));

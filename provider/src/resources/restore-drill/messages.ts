@@ -3,7 +3,9 @@
  * these and the tests expect them. The first line says what happened and what to do; the details
  * follow on the next.
  */
+import { dataFailure, minKeysMustBe as minKeysMustBeText } from "../data-checks";
 import type { RestoreDrillOutputs } from "./contract";
+import { DEFAULT_MIN_KEYS } from "./defaults";
 
 /** How a message names a trigger: quoted, or `no trigger` when it is unset. */
 function triggerText(trigger: string | undefined): string {
@@ -44,13 +46,7 @@ export const waitingFor = {
 
 /** One line of `failures` per failed check, naming the input it failed. */
 export const failure = {
-  minKeys: (keys: number, minKeys: number) =>
-    `minKeys: the restored datastore held ${keys} keys; at least ${minKeys} required`,
-  expectKeys: (missing: readonly string[], expected: number) =>
-    `expectKeys: ${missing.length} of ${expected} keys missing after the restore: ${missing
-      .slice(0, 10)
-      .map((key) => JSON.stringify(key))
-      .join(", ")}${missing.length > 10 ? ", …" : ""}`,
+  ...dataFailure,
   maxRestoreMinutes: (seconds: number, maxMinutes: number) =>
     `maxRestoreMinutes: the restore took ${durationText(seconds)}; the objective is ${maxMinutes} minutes`,
   maxBackupAgeHours: (backupId: string, ageHours: number, maxHours: number) =>
@@ -100,11 +96,10 @@ export const mustAcknowledgeScratchLoss =
 export const triggerMustBeString =
   "must be a string; change it (for example to the ISO week, 2026-W49) to run a new drill";
 
-/** `expectKeys` is not a list of strings. */
-export const expectKeysMustBeStrings = "must be a list of at most 1000 key names (strings)";
+export { expectKeysMustBeStrings } from "../data-checks";
 
 /** `minKeys` is not a whole number from 0. */
-export const minKeysMustBe = "must be a whole number from 0 (default 1)";
+export const minKeysMustBe = minKeysMustBeText(`default ${DEFAULT_MIN_KEYS}`);
 
 /** `maxRestoreMinutes` is not a positive number. */
 export const maxRestoreMinutesMustBe = "must be a number of minutes above 0 (default: not judged)";

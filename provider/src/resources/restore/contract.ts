@@ -14,6 +14,7 @@ import {
   resourceContract,
   t,
 } from "../../schema/spec";
+import { expectKeysInput, optionalMinKeysInput } from "../data-checks";
 import { backupIdSchema } from "../ids";
 import { datastoreIdInput, waitTimeoutInput } from "../inputs";
 import { ifAlreadyLoadedMustBeOneOf, mustAcknowledgeDataLoss, triggerMustBeString } from "./messages";
@@ -122,6 +123,13 @@ export const restoreContract = resourceContract({
         "done without running it; `restore` wipes the datastore and restores the backup again. A Restore recorded " +
         "as `restored` or `skipped` restores again when `trigger` changes, whatever this says.",
     },
+    expectKeys: {
+      ...expectKeysInput(),
+      description:
+        `${expectKeysInput().description} Checked once the restore finished; a missing key fails \`up\` and the ` +
+        "Restore is recorded with its `failures`. Changing it alone checks nothing until the next restore.",
+    },
+    minKeys: optionalMinKeysInput(),
   },
   outputs: {
     status: output(
@@ -134,6 +142,19 @@ export const restoreContract = resourceContract({
       t.string,
       "When the API accepted the restore (or it was skipped, or its request was sent and lost its answer), ISO 8601 " +
         "UTC on the API's clock.",
+    ),
+    keys: optionalOutput(
+      t.integer,
+      "How many keys the datastore held when read back after the restore (DBSIZE); absent when no data check was asked for.",
+    ),
+    missingKeys: optionalOutput(
+      t.array(t.string),
+      "The keys of `expectKeys` the restored datastore did not hold; absent when no data check was asked for.",
+    ),
+    failures: optionalOutput(
+      t.array(t.string),
+      "One line per failed data check (`minKeys`, `expectKeys`, or the read-back itself); absent when no data check " +
+        "was asked for, empty when they passed. A Restore with failures fails every `up` until `trigger` changes.",
     ),
     restoredAt: optionalOutput(
       t.string,

@@ -10,6 +10,7 @@ import { isDfCloudError } from "../../client/errors";
 import type { Backup, Datastore } from "../../client/schemas";
 import { updatableKeys } from "../../schema/spec";
 import { checkFields } from "../check";
+import { asksForDataChecks, judgeKeyspace } from "../data-checks";
 import { whenDatastoreIdle } from "../datastore";
 import { apiTimestamp, withinDeadline } from "../deadline";
 import type { ResourceDeps } from "../deps";
@@ -47,12 +48,14 @@ import {
   backupNotReady,
   backupUnverified,
   cannotImport,
+  dataChecksFailed,
   type Held,
   idChangedWithoutTrigger,
   idNotKnownYet,
   notSeenToFinish,
   operation,
   otherPlace,
+  recordedDataFailures,
   recordedWithoutRestoring,
   recordLostAnswer,
   recordNotFinished,
@@ -254,7 +257,8 @@ export function rerunProblem(
 
 /** A new `trigger` restores again; nothing else does, and an id moves only with it. */
 function diff(olds: RestoreOutputs, news: RestoreInputs): DiffResult {
-  const changed = UPDATABLE.filter((key) => olds[key] !== news[key]);
+  // By value: `expectKeys` is a list, a new array each time.
+  const changed = UPDATABLE.filter((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
   if (olds.trigger !== news.trigger) {
     // A new trigger restores again. For the backup and datastore of the restore this stack records
     // it is an update, whose `update` sees that record and the datastore side by side (rerunProblem).
@@ -310,14 +314,30 @@ async function update(
   if (olds.trigger !== news.trigger || olds.status === "unknown") return rerun(deps(), id, olds, news);
   const outs: RestoreOutputs = { ...olds, ...news, status: olds.status, startedAt: olds.startedAt };
   if (olds.restoredAt !== undefined) outs.restoredAt = olds.restoredAt;
-  if (olds.status !== "restoring") return { outs };
-  const given = deps();
-  try {
-    const restoredAt = await withinDeadline(given, news.waitTimeoutMinutes, () => waitRestored(given, news));
-    return { outs: { ...outs, status: "restored", restoredAt } };
-  } catch (error) {
-    throw withOperation(operation.waiting(olds.backupId, olds.datastoreId, olds.startedAt), error);
+  if (olds.status !== "restoring") {
+    // Restored data that failed its checks stays failed: only a new restore can say otherwise.
+    if (olds.failures !== undefined && olds.failures.length > 0) {
+      throw new PartialCreateError(recordedDataFailures(olds), id, outs);
+    }
+    return { outs };
   }
+  const given = deps();
+  const doing = operation.waiting(olds.backupId, olds.datastoreId, olds.startedAt);
+  let restored: RestoreOutputs;
+  try {
+    restored = await withinDeadline(given, news.waitTimeoutMinutes, async () => ({
+      ...outs,
+      status: "restored" as const,
+      restoredAt: await waitRestored(given, news),
+      ...(await verifyData(given, news)),
+    }));
+  } catch (error) {
+    throw withOperation(doing, error);
+  }
+  if (restored.failures !== undefined && restored.failures.length > 0) {
+    throw new PartialCreateError(dataChecksFailed(doing, restored.failures), id, restored);
+  }
+  return { outs: restored };
 }
 
 /**
@@ -429,9 +449,9 @@ async function finish(
   startedAt: string,
   resourceId: string,
 ): Promise<RestoreOutputs> {
+  let restoredAt: string;
   try {
-    const restoredAt = await waitRestored(deps, inputs);
-    return { ...inputs, status: "restored" as const, startedAt, restoredAt };
+    restoredAt = await waitRestored(deps, inputs);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     throw new PartialCreateError(
@@ -440,6 +460,42 @@ async function finish(
       { ...inputs, status: "restoring" as const, startedAt },
       { cause: error },
     );
+  }
+  const outs: RestoreOutputs = {
+    ...inputs,
+    status: "restored" as const,
+    startedAt,
+    restoredAt,
+    ...(await verifyData(deps, inputs)),
+  };
+  // The restore finished; data that failed its checks is recorded with it, and fails `up`.
+  if (outs.failures !== undefined && outs.failures.length > 0) {
+    throw new PartialCreateError(dataChecksFailed(doing, outs.failures), resourceId, outs);
+  }
+  return outs;
+}
+
+/**
+ * Reads the restored datastore back over its own protocol when `expectKeys` or `minKeys` asks for
+ * it, and judges it: the evidence to record (nothing when no check was asked for). A read-back that
+ * fails is one failure line: the restore itself finished, and is recorded as such.
+ */
+async function verifyData(
+  deps: ResourceDeps,
+  inputs: RestoreInputs,
+): Promise<Pick<RestoreOutputs, "keys" | "missingKeys" | "failures">> {
+  if (!asksForDataChecks(inputs)) return {};
+  try {
+    const reading = await deps.api.readKeyspace(inputs.datastoreId, {
+      expectKeys: inputs.expectKeys ?? [],
+      signal: deps.signal,
+    });
+    return { keys: reading.keys, missingKeys: reading.missingKeys, failures: judgeKeyspace(reading, inputs) };
+  } catch (error) {
+    return {
+      missingKeys: [],
+      failures: [`read-back: ${error instanceof Error ? error.message : String(error)}`],
+    };
   }
 }
 

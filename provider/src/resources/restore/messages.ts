@@ -247,3 +247,21 @@ export function cannotImport(id: string): string {
 export function removedFromStack(backupId: string, datastoreId: string): string {
   return `Restore of backup ${backupId} removed from the stack; datastore ${datastoreId} keeps its data (a restore cannot be undone)`;
 }
+
+/** The restored data failed its checks: the restore is recorded, with every failure. */
+export function dataChecksFailed(doing: string, failures: readonly string[]): string {
+  return (
+    `${doing}: the restore finished but its data failed ${failures.length === 1 ? "a check" : `${failures.length} checks`}; ` +
+    "it is recorded with its `failures`, and every `up` fails until `trigger` changes.\n" +
+    failures.map((line) => `- ${line}`).join("\n")
+  );
+}
+
+/** A recorded restore whose data failed its checks, with the same trigger: not restored again. */
+export function recordedDataFailures(record: RestoreOutputs): string {
+  return (
+    `the restore of backup ${record.backupId} into datastore ${record.datastoreId} for ${triggerText(record.trigger)} ` +
+    `finished at ${record.restoredAt ?? record.startedAt} but its data failed its checks; change \`trigger\` to restore again.\n` +
+    (record.failures ?? []).map((line) => `- ${line}`).join("\n")
+  );
+}
