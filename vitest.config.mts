@@ -23,9 +23,7 @@ function isStrayPulumiRuntimeRejection(error: Error & { code?: unknown; details?
 // (the real Pulumi engine; slow, so its files run one at a time).
 export default defineConfig({
   test: {
-    onUnhandledError(error): boolean | void {
-      if (isStrayPulumiRuntimeRejection(error)) return false;
-    },
+    onUnhandledError: (error) => (isStrayPulumiRuntimeRejection(error) ? false : undefined),
     projects: [
       {
         test: {

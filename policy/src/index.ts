@@ -10,7 +10,7 @@ import { policies } from "./policies";
 new PolicyPack("dfcloud-backup-guardrails", {
   policies,
   description:
-    "Guardrails for Dragonfly Cloud backups: retention, frequency and enabled schedules, restores only where allowed and only after a safety backup, one schedule per datastore, protected backups.",
+    "Guardrails for Dragonfly Cloud backups: retention, frequency and enabled schedules, restores only where allowed and only after a safety backup, one schedule per datastore, protected backups, and a restore drill for every scheduled datastore.",
   displayName: "Dragonfly Cloud backup guardrails",
   provider: "dfcloud",
   tags: ["dragonfly", "backup", "restore"],

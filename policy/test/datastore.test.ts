@@ -1,9 +1,14 @@
 /**
  * The stack policies that group by datastore. A compliant stack (one schedule, a Backup and a
- * Restore of the same datastore) passes both; each test changes one resource or one config value.
+ * Restore of the same datastore) passes the schedule policies; with a RestoreDrill of that
+ * datastore it passes the drill policy too. Each test changes one resource or one config value.
  */
 import { describe, expect, it } from "vitest";
-import { datastoreHasSchedule, oneSchedulePerDatastore } from "../src/policies/datastore";
+import {
+  datastoreHasRestoreDrill,
+  datastoreHasSchedule,
+  oneSchedulePerDatastore,
+} from "../src/policies/datastore";
 import { DOORS, runStackPolicy, stackResource, UNKNOWN, urnOf } from "./util";
 
 describe.each(DOORS)("through $name", ({ types }) => {
@@ -24,6 +29,14 @@ describe.each(DOORS)("through $name", ({ types }) => {
       type: types.Restore,
       name,
       props: { datastoreId, backupId: "bk-1", acknowledgeDataLoss: true },
+    });
+  }
+
+  function drill(name: string, datastoreId: string) {
+    return stackResource({
+      type: types.RestoreDrill,
+      name,
+      props: { datastoreId, expectKeys: ["order:1"], maxRestoreMinutes: 30, trigger: "2026-W49" },
     });
   }
 
@@ -142,6 +155,89 @@ describe.each(DOORS)("through $name", ({ types }) => {
           exemptStacks: ["d*"],
         },
       );
+      expect(run).toEqual({ violations: [], urns: [], notApplicable: 'stack "dev" matches exemptStacks' });
+    });
+  });
+  describe("datastore-has-restore-drill", () => {
+    /** The advisory for a datastore scheduled by `schedules` and drilled by nothing in the stack. */
+    function noDrill(datastoreId: string, schedules: string) {
+      return `Datastore "${datastoreId}" (backed up by ${schedules}) should have a RestoreDrill in this stack, so that its backups are proven to restore, but the stack has none for it: add a RestoreDrill with datastoreId "${datastoreId}" and a trigger that a scheduled pipeline changes each week, such as the ISO week ("2026-W49").`;
+    }
+
+    it("passes a scheduled datastore that a RestoreDrill in the stack drills", async () => {
+      const run = await runStackPolicy(datastoreHasRestoreDrill, [...happyStack(), drill("weekly", "ds-1")]);
+      expect(run).toEqual({ violations: [], urns: [] });
+    });
+
+    it("advises a drill for a scheduled datastore that nothing drills, once, on its schedule", async () => {
+      expect(await runStackPolicy(datastoreHasRestoreDrill, happyStack())).toEqual({
+        violations: [noDrill("ds-1", 'BackupSchedule "nightly"')],
+        urns: [urnOf(types.BackupSchedule, "nightly")],
+      });
+    });
+
+    it("does not count a drill of another datastore", async () => {
+      const run = await runStackPolicy(datastoreHasRestoreDrill, [...happyStack(), drill("weekly", "ds-2")]);
+      expect(run).toEqual({
+        violations: [noDrill("ds-1", 'BackupSchedule "nightly"')],
+        urns: [urnOf(types.BackupSchedule, "nightly")],
+      });
+    });
+
+    it("reports each undrilled datastore once, naming its schedules by name, on the first of them", async () => {
+      const run = await runStackPolicy(datastoreHasRestoreDrill, [
+        schedule("nightly", "ds-1"),
+        schedule("hourly", "ds-1"),
+        schedule("sessions", "ds-2"),
+        drill("weekly", "ds-2"),
+      ]);
+      expect(run).toEqual({
+        violations: [noDrill("ds-1", 'BackupSchedule "hourly", BackupSchedule "nightly"')],
+        urns: [urnOf(types.BackupSchedule, "hourly")],
+      });
+    });
+
+    it("asks nothing of a datastore that is only backed up or restored, or drilled without a schedule", async () => {
+      const run = await runStackPolicy(datastoreHasRestoreDrill, [
+        backup("b", "ds-1"),
+        restore("r", "ds-1"),
+        drill("weekly", "ds-2"),
+      ]);
+      expect(run).toEqual({ violations: [], urns: [] });
+    });
+
+    it("passes a datastore listed in exemptDatastoreIds", async () => {
+      const run = await runStackPolicy(datastoreHasRestoreDrill, happyStack(), {
+        exemptDatastoreIds: ["ds-1"],
+      });
+      expect(run).toEqual({ violations: [], urns: [] });
+    });
+
+    it("says it could not check while a drill's datastoreId is unknown during preview", async () => {
+      const run = await runStackPolicy(datastoreHasRestoreDrill, [...happyStack(), drill("weekly", UNKNOWN)]);
+      expect(run).toEqual({
+        violations: [],
+        urns: [],
+        notApplicable:
+          'Could not check yet: whether datastore "ds-1" has a RestoreDrill (RestoreDrill "weekly": datastoreId is not known during preview (checked again during `pulumi up`)).',
+      });
+    });
+
+    it("says it could not check a schedule whose datastoreId is unknown, and still judges the others", async () => {
+      const run = await runStackPolicy(datastoreHasRestoreDrill, [
+        schedule("nightly", UNKNOWN),
+        schedule("sessions", "ds-2"),
+      ]);
+      expect(run).toEqual({
+        violations: [noDrill("ds-2", 'BackupSchedule "sessions"')],
+        urns: [urnOf(types.BackupSchedule, "sessions")],
+        notApplicable:
+          'Could not check yet: BackupSchedule "nightly": datastoreId is not known during preview (checked again during `pulumi up`).',
+      });
+    });
+
+    it("does not apply in a stack named by exemptStacks", async () => {
+      const run = await runStackPolicy(datastoreHasRestoreDrill, happyStack(), { exemptStacks: ["dev"] });
       expect(run).toEqual({ violations: [], urns: [], notApplicable: 'stack "dev" matches exemptStacks' });
     });
   });

@@ -11,11 +11,13 @@ import {
   BACKUP_TYPE,
   NATIVE_BACKUP_SCHEDULE_TYPE,
   NATIVE_BACKUP_TYPE,
+  NATIVE_RESTORE_DRILL_TYPE,
   NATIVE_RESTORE_TYPE,
+  RESTORE_DRILL_TYPE,
   RESTORE_TYPE,
 } from "pulumi-dfcloud/tokens";
 import { describe, expect, it } from "vitest";
-import { oneSchedulePerDatastore } from "../src/policies/datastore";
+import { datastoreHasRestoreDrill, oneSchedulePerDatastore } from "../src/policies/datastore";
 import { restoreNeedsSafetyBackup } from "../src/policies/restore";
 import { scheduleMinRetention } from "../src/policies/schedule";
 import { kindOfType, label } from "../src/resources";
@@ -33,6 +35,7 @@ describe("the tokens the pack matches", () => {
           BackupSchedule: "pulumi-nodejs:dynamic/dfcloud:BackupSchedule",
           Backup: "pulumi-nodejs:dynamic/dfcloud:Backup",
           Restore: "pulumi-nodejs:dynamic/dfcloud:Restore",
+          RestoreDrill: "pulumi-nodejs:dynamic/dfcloud:RestoreDrill",
         },
       ],
       [
@@ -41,6 +44,7 @@ describe("the tokens the pack matches", () => {
           BackupSchedule: "dfcloud-backups:index:BackupSchedule",
           Backup: "dfcloud-backups:index:Backup",
           Restore: "dfcloud-backups:index:Restore",
+          RestoreDrill: "dfcloud-backups:index:RestoreDrill",
         },
       ],
       [
@@ -49,6 +53,7 @@ describe("the tokens the pack matches", () => {
           BackupSchedule: "dfcloud:index:BackupSchedule",
           Backup: "dfcloud:index:Backup",
           Restore: "dfcloud:index:Restore",
+          RestoreDrill: "dfcloud:index:RestoreDrill",
         },
       ],
     ]);
@@ -59,10 +64,15 @@ describe("the tokens the pack matches", () => {
 
   it("are what pulumi-dfcloud/tokens exports for the dynamic and the native door", () => {
     const [dynamic, native] = DOORS;
-    expect([BACKUP_SCHEDULE_TYPE, BACKUP_TYPE, RESTORE_TYPE]).toEqual(Object.values(dynamic?.types ?? {}));
-    expect([NATIVE_BACKUP_SCHEDULE_TYPE, NATIVE_BACKUP_TYPE, NATIVE_RESTORE_TYPE]).toEqual(
-      Object.values(native?.types ?? {}),
+    expect([BACKUP_SCHEDULE_TYPE, BACKUP_TYPE, RESTORE_TYPE, RESTORE_DRILL_TYPE]).toEqual(
+      Object.values(dynamic?.types ?? {}),
     );
+    expect([
+      NATIVE_BACKUP_SCHEDULE_TYPE,
+      NATIVE_BACKUP_TYPE,
+      NATIVE_RESTORE_TYPE,
+      NATIVE_RESTORE_DRILL_TYPE,
+    ]).toEqual(Object.values(native?.types ?? {}));
   });
 
   it.each([
@@ -129,6 +139,22 @@ describe("a stack that mixes doors", () => {
         `Datastore "ds-1" must have at most one BackupSchedule, because each one overwrites the datastore's backup policy on every update, but it has 2: "nightly", "nightly-native".`,
       ],
       urns: [urnOf(native.BackupSchedule, "nightly-native")],
+    });
+  });
+  it("counts a native RestoreDrill as the drill of a dynamic schedule's datastore", async () => {
+    const schedule = stackResource({
+      type: dynamic.BackupSchedule,
+      name: "nightly",
+      props: { datastoreId: "ds-1", days: "every", hours: [3], retentionDays: 14 },
+    });
+    const drill = stackResource({
+      type: native.RestoreDrill,
+      name: "weekly",
+      props: { datastoreId: "ds-1", trigger: "2026-W49" },
+    });
+    expect(await runStackPolicy(datastoreHasRestoreDrill, [schedule, drill])).toEqual({
+      violations: [],
+      urns: [],
     });
   });
 });

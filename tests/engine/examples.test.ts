@@ -10,12 +10,15 @@
  * - guarded-pipeline: the steps of ci-workflow.yml themselves, read from the file and run like a
  *   runner would, for a pull request (preview with the policy pack) and a push to main (up), first
  *   without an API key (the workflow starts its own emulator) and then with one.
+ * - weekly-restore-drill: the steps of its workflow, run like a runner would, for a week whose drill
+ *   passes and a week whose drill fails: the failure fails the job, and both weeks' evidence is
+ *   written, each of its own week.
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { configKey } from "@pulumi-dfcloud/provider";
+import { configKey, TEMPORARY_NAME_PREFIX } from "@pulumi-dfcloud/provider";
 import type { RunningEmulator, StateView } from "dfcloud-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -28,6 +31,7 @@ import {
   pulumiOk,
   ROOT,
   seedTestDatastore,
+  takeApiCalls,
 } from "./harness";
 
 const API_KEY = "dragonflydb_examples_test_key_0123456789";
@@ -195,10 +199,11 @@ describe("the examples on the real engine, against the emulator", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// guarded-pipeline: ci-workflow.yml, run step by step like a GitHub Actions runner would.
+// The examples' workflows, run step by step like a GitHub Actions runner would.
 // ---------------------------------------------------------------------------------------------
 
 const PIPELINE_DIR = path.join(EXAMPLES, "guarded-pipeline");
+const PIPELINE_WORKFLOW = path.join(PIPELINE_DIR, "ci-workflow.yml");
 
 /** A step of the workflow as far as a runner of `run:` steps needs it. */
 interface WorkflowStep {
@@ -207,30 +212,38 @@ interface WorkflowStep {
   if?: string;
   uses?: string;
   run?: string;
+  with?: Record<string, unknown>;
   "working-directory"?: string;
 }
 interface Workflow {
-  on: Record<string, { branches?: string[] } | null>;
+  on: Record<string, unknown>;
   env: Record<string, string>;
-  jobs: Record<string, { defaults?: { run?: { "working-directory"?: string } }; steps: WorkflowStep[] }>;
+  jobs: Record<
+    string,
+    { defaults?: { run?: { shell?: string; "working-directory"?: string } }; steps: WorkflowStep[] }
+  >;
 }
 
 // js-yaml comes with @pulumi/pulumi; it has no type declarations here.
 const yaml = require("js-yaml") as { load(text: string): unknown };
 
-function readWorkflow(): Workflow {
-  return yaml.load(fs.readFileSync(path.join(PIPELINE_DIR, "ci-workflow.yml"), "utf8")) as Workflow;
+function readWorkflow(file = PIPELINE_WORKFLOW): Workflow {
+  return yaml.load(fs.readFileSync(file, "utf8")) as Workflow;
 }
 
-/** The contexts of a run: the event, the repository settings and the environment so far. */
+/**
+ * The contexts of a run: the event, the repository settings, the inputs of a manually dispatched
+ * run (a workflow that reads them must be given them) and the environment so far.
+ */
 interface RunContext {
   github: Record<string, string>;
   secrets: Record<string, string>;
   vars: Record<string, string>;
+  inputs?: Record<string, string>;
   env: Record<string, string>;
 }
 
-/** Replaces `${{ secrets.X }}`, `${{ vars.X }}`, `${{ github.X }}` and `${{ env.X }}` (unset: ""). */
+/** Replaces `${{ secrets.X }}`, `${{ vars.X }}`, `${{ github.X }}`, `${{ inputs.X }}` and `${{ env.X }}` (unset: ""). */
 function interpolate(text: string, context: RunContext): string {
   return text.replace(/\$\{\{\s*(\w+)\.(\w+)\s*\}\}/g, (_, scope: string, name: string) => {
     const values = context[scope as keyof RunContext];
@@ -240,9 +253,10 @@ function interpolate(text: string, context: RunContext): string {
 }
 
 /**
- * Evaluates a step's `if:`, for the subset of the expression language the workflow uses:
- * comparisons (`==`, `!=`) of `env.X`, `github.X` and 'strings', joined by `&&` and `||`.
- * Anything else throws, so the workflow cannot outgrow this runner unnoticed.
+ * Evaluates a step's `if:`, for the subset of the expression language the workflows use:
+ * comparisons (`==`, `!=`) of `env.X`, `github.X` and 'strings', and `always()`, joined by `&&` and
+ * `||`. Anything else throws, so a workflow cannot outgrow this runner unnoticed. (Whether a step
+ * runs after an earlier one failed is {@link runJob}'s part.)
  */
 function evaluateIf(expression: string, context: RunContext): boolean {
   const operand = (text: string): string => {
@@ -254,6 +268,7 @@ function evaluateIf(expression: string, context: RunContext): boolean {
   };
   return expression.split("||").some((any) =>
     any.split("&&").every((all) => {
+      if (all.trim() === "always()") return true;
       const comparison = /^\s*(\S+)\s*(==|!=)\s*(\S+)\s*$/.exec(all);
       if (!comparison?.[1] || !comparison[3]) throw new Error(`unsupported if: ${expression}`);
       const equal = operand(comparison[1]) === operand(comparison[3]);
@@ -284,6 +299,8 @@ function bash(
 interface JobRun {
   /** Names of the steps that ran, in order. */
   ran: string[];
+  /** Names of the steps that failed, in order. */
+  failed: string[];
   /** Exit code of the first failing step, or 0. */
   code: number;
   /** Output of every step that ran. */
@@ -293,18 +310,21 @@ interface JobRun {
 }
 
 /**
- * Runs the job's `run:` steps for one event, in examples/guarded-pipeline: `if:` evaluated,
- * `$GITHUB_ENV` applied between steps, `uses:` steps and the tools step skipped (`make test` has
- * already built what `make tools build` would). `beforeStep` may change the environment first.
+ * Runs the job's `run:` steps for one event: `if:` evaluated, `$GITHUB_ENV` applied between steps,
+ * `uses:` steps and the tools step skipped (`make test` has already built what `make tools build`
+ * would). As on GitHub, once a step failed only the steps whose `if:` says `always()` still run.
+ * `beforeStep` may change the environment first. The workflow is examples/guarded-pipeline's
+ * unless `workflowFile` names another.
  */
 async function runJob(
   context: Omit<RunContext, "env">,
   baseEnv: NodeJS.ProcessEnv,
   beforeStep: (step: WorkflowStep, env: Record<string, string>) => Promise<void> = async () => {},
+  workflowFile = PIPELINE_WORKFLOW,
 ): Promise<JobRun> {
-  const workflow = readWorkflow();
+  const workflow = readWorkflow(workflowFile);
   const [job] = Object.values(workflow.jobs);
-  if (!job) throw new Error("ci-workflow.yml has no job");
+  if (!job) throw new Error(`${path.basename(workflowFile)} has no job`);
   const runnerTemp = newWorkDir("pipeline-runner");
   const envFile = path.join(runnerTemp, "github-env");
   const partial: RunContext = { ...context, env: {} };
@@ -316,9 +336,10 @@ async function runJob(
     GITHUB_ENV: envFile,
     RUNNER_TEMP: runnerTemp,
   };
-  const run: JobRun = { ran: [], code: 0, output: "", env };
+  const run: JobRun = { ran: [], failed: [], code: 0, output: "", env };
   for (const step of job.steps) {
     if (step.uses || step.id === "tools" || !step.run) continue;
+    if (run.code !== 0 && !/\balways\(\)/.test(step.if ?? "")) continue;
     if (step.if && !evaluateIf(step.if, { ...context, env })) continue;
     await beforeStep(step, env);
     fs.writeFileSync(envFile, "");
@@ -331,8 +352,8 @@ async function runJob(
       if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1);
     }
     if (result.code !== 0) {
-      run.code = result.code;
-      break;
+      run.failed.push(step.name ?? step.run);
+      if (run.code === 0) run.code = result.code;
     }
   }
   return run;
@@ -408,14 +429,16 @@ describe("guarded-pipeline: ci-workflow.yml on the real engine", () => {
     expect(steps.find((step) => step.id === "tools")?.run).toContain("make tools build");
   });
 
-  it("without an API key: a pull request previews against its own emulator, with only the advisory warning", async () => {
+  it("without an API key: a pull request previews against its own emulator, with only advisory warnings", async () => {
     const run = await job({ github: PULL_REQUEST, secrets: {}, vars: {} }, baseEnv);
     expect(run.ran, run.output).toEqual([STEP.local, STEP.config, STEP.preview]);
     expect(run.code, run.output).toBe(0);
     expect(run.env.DFCLOUD_API_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    // The stack and its two resources would be created; the pack only advises protecting the backup.
+    // The stack and its two resources would be created; the pack only advises protecting the backup
+    // and drilling the scheduled datastore (examples/weekly-restore-drill does that elsewhere).
     expect(run.output).toMatch(/\+ 3 to create/);
     expect(run.output).toContain("[advisory] [severity: low]  backup-protected");
+    expect(run.output).toContain("[advisory] [severity: medium]  datastore-has-restore-drill");
     expect(run.output).not.toContain("[mandatory]");
     // A preview changes nothing in the API.
     const state = await fetch(`${run.env.DFCLOUD_API_URL}/_emulator/state`, {
@@ -527,5 +550,199 @@ describe("guarded-pipeline: ci-workflow.yml on the real engine", () => {
       expect(datastoreIn(state, datastoreId).config.backup_policy).toMatchObject({ enabled: false });
       expect(manualBackupsIn(state, datastoreId)).toHaveLength(2);
     });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// weekly-restore-drill: its workflow, run step by step like a GitHub Actions runner would.
+// ---------------------------------------------------------------------------------------------
+
+const DRILL_DIR = path.join(EXAMPLES, "weekly-restore-drill");
+const DRILL_WORKFLOW = path.join(DRILL_DIR, ".github/workflows/weekly-restore-drill.yml");
+const DRILL_STEP = {
+  week: "ISO week",
+  account: "Dragonfly Cloud account and state backend",
+  config: "Stack and config",
+  drill: "Restore drill",
+  evidence: "Evidence",
+  keep: "Keep the evidence",
+};
+/** A GitHub Actions expression as a workflow file spells it: `${{ env.X }}`. */
+const expression = (text: string): string => `\${{ ${text} }}`;
+
+/** A run started by hand for a given week (a scheduled run computes the week; see tests/unit/iso-week.test.ts). */
+const DISPATCH = { event_name: "workflow_dispatch", ref: "refs/heads/main", sha: "4444444ddddddd" };
+
+describe("weekly-restore-drill: its workflow on the real engine", () => {
+  const workflow = () => readWorkflow(DRILL_WORKFLOW);
+  const stackFile = () => path.join(DRILL_DIR, `Pulumi.${workflow().env.STACK}.yaml`);
+  let emulator: RunningEmulator;
+  let datastoreId = "";
+  let backupId = "";
+  let baseEnv: NodeJS.ProcessEnv;
+  let settings: Pick<RunContext, "secrets" | "vars">;
+  const data = { "order:1": "A", "customer:1": "alice" };
+
+  beforeAll(async () => {
+    emulator = await frozenEmulator([API_KEY]);
+    datastoreId = await seedTestDatastore(emulator, API_KEY);
+    await emulator.admin.setData(datastoreId, data);
+    backupId = (await emulator.admin.seedBackup(datastoreId, { description: "nightly" })).backup_id;
+    const stateDir = path.join(newWorkDir("drill-state"), "state");
+    fs.mkdirSync(stateDir);
+    settings = {
+      secrets: { DFCLOUD_API_KEY: API_KEY, PULUMI_CONFIG_PASSPHRASE: "drill-passphrase" },
+      vars: { DFCLOUD_DATASTORE_ID: datastoreId, PULUMI_BACKEND_URL: `file://${stateDir}` },
+    };
+    // The runner's environment, with no credentials of the developer's own; the emulator stands in
+    // for Dragonfly Cloud (the workflow itself never sets DFCLOUD_API_URL).
+    baseEnv = { ...engineEnv(newWorkDir("drill-pipeline")), DFCLOUD_API_URL: emulator.url };
+    for (const key of ["DFCLOUD_API_KEY", "PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE"])
+      delete baseEnv[key];
+  });
+
+  afterAll(async () => {
+    fs.rmSync(stackFile(), { force: true });
+    await emulator?.close();
+  });
+
+  /** Runs the job for `week`, from a clean stack file as on a fresh runner. */
+  function job(week: string, overrides: Partial<Pick<RunContext, "secrets" | "vars">> = {}): Promise<JobRun> {
+    fs.rmSync(stackFile(), { force: true });
+    const context = { github: DISPATCH, ...settings, ...overrides, inputs: { isoWeek: week } };
+    return runJob(context, baseEnv, undefined, DRILL_WORKFLOW);
+  }
+
+  /** The evidence file the run wrote for `week`, as the artifact step uploads it. */
+  function evidenceOf(run: JobRun, week: string): Record<string, unknown> {
+    const file = path.join(run.env.RUNNER_TEMP ?? "", `restore-drill-evidence-${week}.json`);
+    return JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+  }
+
+  /** The account's temporary datastores that are not deleted: a drill must leave none behind. */
+  async function liveTemporaries(): Promise<string[]> {
+    const state = await emulator.admin.state();
+    return state.datastores
+      .filter((datastore) => String(datastore.config.name ?? "").startsWith(TEMPORARY_NAME_PREFIX))
+      .filter((datastore) => datastore.status !== "deleted" && datastore.status !== "deleting")
+      .map((datastore) => datastore.datastore_id);
+  }
+
+  it("runs weekly and by hand, drills with the week, and keeps the evidence even when the drill fails", () => {
+    const drillWorkflow = workflow();
+    const schedule = drillWorkflow.on.schedule as { cron: string }[];
+    // One run a week: a fixed minute, hour and weekday.
+    expect(schedule.map((entry) => entry.cron)).toEqual([expect.stringMatching(/^\d+ \d+ \* \* [0-6]$/)]);
+    expect(drillWorkflow.on.workflow_dispatch).toMatchObject({ inputs: { isoWeek: { required: false } } });
+    const [drillJob] = Object.values(drillWorkflow.jobs);
+    // The runner runs every step with -eo pipefail; the workflow asks GitHub for the same.
+    expect(drillJob?.defaults?.run?.shell).toBe("bash");
+    const steps = drillJob?.steps ?? [];
+    const byName = (name: string) => steps.find((step) => step.name === name);
+    expect(byName(DRILL_STEP.drill)?.run).toMatch(/^pulumi up .*--config "isoWeek=\$ISO_WEEK" .*--yes/);
+    expect(byName(DRILL_STEP.drill)?.if).toBeUndefined();
+    expect(byName(DRILL_STEP.evidence)?.if).toBe("always() && env.ISO_WEEK != ''");
+    expect(byName(DRILL_STEP.keep)).toMatchObject({
+      if: "always() && env.ISO_WEEK != ''",
+      uses: "actions/upload-artifact@v4",
+      with: {
+        name: `restore-drill-evidence-${expression("env.ISO_WEEK")}`,
+        path: `${expression("runner.temp")}/restore-drill-evidence-${expression("env.ISO_WEEK")}.json`,
+        "if-no-files-found": "error",
+      },
+    });
+    expect(byName(DRILL_STEP.evidence)?.run).toContain(
+      `"$RUNNER_TEMP/restore-drill-evidence-$ISO_WEEK.json"`,
+    );
+  });
+
+  it("passes a week whose backup restores with the expected keys, and writes that week's evidence", async () => {
+    const vars = { ...settings.vars, DFCLOUD_DRILL_EXPECT_KEYS: JSON.stringify(Object.keys(data)) };
+    await takeApiCalls(emulator);
+    const run = await job("2026-W49", { vars });
+    expect(run.ran, run.output).toEqual([
+      DRILL_STEP.week,
+      DRILL_STEP.account,
+      DRILL_STEP.config,
+      DRILL_STEP.drill,
+      DRILL_STEP.evidence,
+    ]);
+    expect(run.code, run.output).toBe(0);
+    expect(run.env.ISO_WEEK).toBe("2026-W49");
+    const evidence = evidenceOf(run, "2026-W49");
+    expect(evidence).toMatchObject({
+      week: "2026-W49",
+      trigger: "2026-W49",
+      datastoreId,
+      backupId,
+      expectKeys: Object.keys(data),
+      maxRestoreMinutes: 30,
+      maxBackupAgeHours: 24,
+      backupAgeHours: 0,
+      restoreSeconds: 0,
+      keys: 2,
+      missingKeys: [],
+      temporaryScratch: true,
+      scratchDeleted: true,
+      passed: true,
+      failures: [],
+    });
+    // Evidence is not a place for the provider's code.
+    expect(evidence).not.toHaveProperty("__provider");
+    // The source was only read; the temporary datastore the drill restored into is gone again.
+    const writes = (await takeApiCalls(emulator)).filter((call) => !call.startsWith("GET "));
+    expect(writes.filter((call) => call.includes(datastoreId))).toEqual([]);
+    expect(writes).toEqual([
+      "POST /v1/datastores",
+      `PUT /v1/datastores/${evidence.scratchDatastoreId}`,
+      `DELETE /v1/datastores/${evidence.scratchDatastoreId}`,
+    ]);
+    expect(await liveTemporaries()).toEqual([]);
+    expect(await emulator.admin.getData(datastoreId)).toEqual(data);
+  });
+
+  it("fails the job on a week whose restore lacks an expected key, and still writes that week's evidence", async () => {
+    const vars = { ...settings.vars, DFCLOUD_DRILL_EXPECT_KEYS: JSON.stringify(["order:1", "invoice:1"]) };
+    const run = await job("2026-W50", { vars });
+    expect(run.ran, run.output).toEqual([
+      DRILL_STEP.week,
+      DRILL_STEP.account,
+      DRILL_STEP.config,
+      DRILL_STEP.drill,
+      DRILL_STEP.evidence,
+    ]);
+    expect(run.failed, run.output).toEqual([DRILL_STEP.drill]);
+    expect(run.code).not.toBe(0);
+    const failure = 'expectKeys: 1 of 2 keys missing after the restore: "invoice:1"';
+    expect(run.output).toContain(`- ${failure}`);
+    // Of this week, not the last one that passed (which is what `pulumi stack output` would still show).
+    expect(evidenceOf(run, "2026-W50")).toMatchObject({
+      week: "2026-W50",
+      trigger: "2026-W50",
+      datastoreId,
+      backupId,
+      keys: 2,
+      missingKeys: ["invoice:1"],
+      scratchDeleted: true,
+      passed: false,
+      failures: [failure],
+    });
+    expect(await liveTemporaries()).toEqual([]);
+  });
+
+  it("fails without an API key, drilling nothing, and its evidence says no drill of the week is recorded", async () => {
+    await takeApiCalls(emulator);
+    const run = await job("2026-W51", { secrets: { PULUMI_CONFIG_PASSPHRASE: "drill-passphrase" } });
+    expect(run.ran, run.output).toEqual([DRILL_STEP.week, DRILL_STEP.account, DRILL_STEP.evidence]);
+    expect(run.failed, run.output).toEqual([DRILL_STEP.account, DRILL_STEP.evidence]);
+    expect(run.output).toContain("a drill proves real backups, so there is no emulator fallback");
+    expect(evidenceOf(run, "2026-W51")).toEqual({
+      week: "2026-W51",
+      passed: false,
+      failures: [
+        'no restore drill of 2026-W51 is recorded: `pulumi up` failed before the drill ran (see the log above); the last drill recorded is of "2026-W50"',
+      ],
+    });
+    expect(await takeApiCalls(emulator)).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The `dfcloud-backup-guardrails` policy pack under the real engine: `pulumi preview --policy-pack
  * policy` on the programs in policy/test/programs, against the emulator (a Restore's preview looks
- * its backup up). A compliant program passes; a violating one fails with all nine violations, the
- * mandatory ones blocking and the advisory one only warning; values unknown during preview fail
+ * its backup up). A compliant program passes; a violating one fails with all ten violations, the
+ * mandatory ones blocking and the advisory ones only warning; values unknown during preview fail
  * nothing; a `--policy-pack-config` file moves thresholds and enforcement levels. Violations and
  * passed policies are read from the engine's events.
  *
@@ -108,12 +108,17 @@ interface PreviewResult {
   output: string;
 }
 
-/** A compliant program's passed policies: all nine, each on the resources it judges. */
+/** A compliant program's passed policies: all ten, each on the resources it judges. */
 const ALL_PASSED = {
   "pre-restore": ["backup-protected"],
   nightly: ["schedule-enabled", "schedule-max-retention", "schedule-min-frequency", "schedule-min-retention"],
   restore: ["restore-allowed-stacks"],
-  [STACK]: ["datastore-has-schedule", "one-schedule-per-datastore", "restore-needs-safety-backup"],
+  [STACK]: [
+    "datastore-has-restore-drill",
+    "datastore-has-schedule",
+    "one-schedule-per-datastore",
+    "restore-needs-safety-backup",
+  ],
 };
 
 describe("the dfcloud-backup-guardrails policy pack on the real engine", () => {
@@ -207,7 +212,7 @@ describe("the dfcloud-backup-guardrails policy pack on the real engine", () => {
     };
   }
 
-  it("passes the compliant program with the default config: all nine policies ran and passed", async () => {
+  it("passes the compliant program with the default config: all ten policies ran and passed", async () => {
     const result = await preview("compliant", "dev");
     expect(result.violations, result.output).toEqual([]);
     expect(result.passed, result.output).toEqual(ALL_PASSED);
@@ -223,6 +228,12 @@ describe("the dfcloud-backup-guardrails policy pack on the real engine", () => {
         level: "advisory",
         resource: "unprotected",
         message: `Backup "unprotected" should be protected (protect: true) so that removing it from the program or destroying the stack cannot delete the backup, but protect is false.`,
+      },
+      {
+        policy: "datastore-has-restore-drill",
+        level: "advisory",
+        resource: "forever",
+        message: `Datastore "${datastoreId}" (backed up by BackupSchedule "forever", BackupSchedule "weekly") should have a RestoreDrill in this stack, so that its backups are proven to restore, but the stack has none for it: add a RestoreDrill with datastoreId "${datastoreId}" and a trigger that a scheduled pipeline changes each week, such as the ISO week ("2026-W49").`,
       },
       {
         policy: "datastore-has-schedule",
@@ -282,6 +293,7 @@ describe("the dfcloud-backup-guardrails policy pack on the real engine", () => {
     // retentionDays comes from an output not known yet: both retention policies do not apply yet.
     expect(result.passed.nightly, result.output).toEqual(["schedule-enabled", "schedule-min-frequency"]);
     // The Restore's backupId is the new Backup's id, a property dependency on the safety backup.
+    // The drill's datastoreId is not known yet: datastore-has-restore-drill waits for `pulumi up`.
     expect(result.passed[STACK], result.output).toEqual([
       "datastore-has-schedule",
       "one-schedule-per-datastore",
@@ -334,6 +346,7 @@ describe("the dfcloud-backup-guardrails policy pack on the real engine", () => {
       result.output,
     ).toEqual([
       ["backup-protected", "mandatory"],
+      ["datastore-has-restore-drill", "advisory"],
       ["one-schedule-per-datastore", "mandatory"],
       ["restore-needs-safety-backup", "mandatory"],
       ["schedule-enabled", "advisory"],
@@ -347,7 +360,10 @@ describe("the dfcloud-backup-guardrails policy pack on the real engine", () => {
     safetyBackupDatastoreId: string;
   }
 
-  /** Every policy passes: backups kept 14 days, and the Restore depends on a fresh Backup of its datastore. */
+  /**
+   * Every policy passes: backups kept 14 days, a RestoreDrill of the scheduled datastore, and the
+   * Restore depends on a fresh Backup of its datastore.
+   */
   const compliantProgram = (): NativeProgram => ({ retentionDays: 14, safetyBackupDatastoreId: datastoreId });
   /** Backups kept 3 days, and the only Backup the Restore depends on is of the other datastore. */
   const violatingProgram = (): NativeProgram => ({
@@ -423,6 +439,12 @@ resources:
     options:
       dependsOn:
         - \${pre-restore}
+  weekly-drill:
+    type: ${nativeToken("RestoreDrill")}
+    properties:
+      datastoreId: \${datastoreId}
+      backupId: \${backupId}
+      trigger: 2026-W49
 `;
 
     async function previewYaml(program: NativeProgram): Promise<PreviewResult> {
@@ -442,7 +464,7 @@ resources:
       return previewIn(workDir, programDir, "dev", config);
     }
 
-    it("passes the compliant program: all nine policies ran on the native resources and passed", async () => {
+    it("passes the compliant program: all ten policies ran on the native resources and passed", async () => {
       const result = await previewYaml(compliantProgram());
       expect(result.violations, result.output).toEqual([]);
       expect(result.passed, result.output).toEqual(ALL_PASSED);
@@ -460,7 +482,7 @@ resources:
     /** Previews the program, written with the generated SDK's classes, inline through the Automation API. */
     async function previewGeneratedSdk(name: string, program: NativeProgram): Promise<PreviewResult> {
       const door = await openDoor("native");
-      const { BackupSchedule, Backup, Restore } = door.resources;
+      const { BackupSchedule, Backup, Restore, RestoreDrill } = door.resources;
       const inline: PulumiFn = async () => {
         const { retentionDays, safetyBackupDatastoreId } = program;
         new BackupSchedule("nightly", { datastoreId, days: "every", hours: [3], retentionDays });
@@ -470,6 +492,7 @@ resources:
           { protect: true },
         );
         new Restore("restore", { datastoreId, backupId, acknowledgeDataLoss: true }, { dependsOn: [safety] });
+        new RestoreDrill("weekly-drill", { datastoreId, backupId, trigger: "2026-W49" });
       };
       const { stack } = await door.stack(`policy-${name}`, inline, { apiKey: API_KEY, apiUrl: emulator.url });
       const events: EngineEvent[] = [];
@@ -484,7 +507,7 @@ resources:
       }
     }
 
-    it("passes the compliant program: all nine policies ran on the native resources and passed", async () => {
+    it("passes the compliant program: all ten policies ran on the native resources and passed", async () => {
       const result = await previewGeneratedSdk("native-ts-compliant", compliantProgram());
       expect(result.violations, result.output).toEqual([]);
       expect(result.passed, result.output).toEqual(ALL_PASSED);

@@ -1,6 +1,7 @@
 /**
  * Stack policies that group resources by the datastore they act on: each datastore a Backup or
- * Restore uses has a BackupSchedule, and never more than one.
+ * Restore uses has a BackupSchedule, never more than one, and each scheduled datastore has a
+ * RestoreDrill that proves its backups restore.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { type ExemptStacksArgs, exemptStacksProperty } from "../config";
@@ -16,6 +17,12 @@ export interface DatastoreHasScheduleArgs extends ExemptStacksArgs {
 
 /** Config of `one-schedule-per-datastore`: only `exemptStacks`. */
 export type OneSchedulePerDatastoreArgs = ExemptStacksArgs;
+
+/** Config of `datastore-has-restore-drill`. */
+export interface DatastoreHasRestoreDrillArgs extends ExemptStacksArgs {
+  /** Datastore ids that need no RestoreDrill in the stack (drilled by another stack). Defaults to `[]`. */
+  exemptDatastoreIds?: string[];
+}
 
 /** Resources grouped by known datastoreId, and the reasons of those whose datastoreId is not known. */
 interface ByDatastore {
@@ -112,5 +119,52 @@ export const oneSchedulePerDatastore: StackValidationPolicy = stackPolicy<OneSch
     }
     // With a single schedule in the stack, an unknown datastoreId cannot collide with anything.
     if (schedules.length > 1) for (const reason of grouped.unknown) couldNotCheck(reason);
+  },
+});
+
+/**
+ * Checks that every datastore the stack schedules backups for also has a RestoreDrill of it in the
+ * stack: a backup nobody has restored is not known to restore, nor known to restore within the
+ * recovery time. Advisory by default, since a drill needs a scheduled pipeline to run it (a new
+ * `trigger` each week), which a stack cannot declare by itself. Reported once per datastore, on
+ * the first (by name) of its schedules.
+ */
+export const datastoreHasRestoreDrill: StackValidationPolicy = stackPolicy<DatastoreHasRestoreDrillArgs>({
+  name: "datastore-has-restore-drill",
+  description:
+    "Checks whether every datastore that has a BackupSchedule in the stack also has a RestoreDrill of it in the stack, so that its backups are proven to restore.",
+  enforcementLevel: "advisory",
+  severity: "medium",
+  remediationSteps:
+    "Declare a RestoreDrill with the datastore's id as datastoreId and a trigger that a scheduled pipeline changes each week (the ISO week, for example), or add the id to exemptDatastoreIds in the policy pack config.",
+  configSchema: {
+    properties: {
+      exemptDatastoreIds: {
+        type: "array",
+        items: { type: "string", minLength: 1 },
+        default: [],
+        description: "Datastore ids that need no RestoreDrill in the stack.",
+      },
+      ...exemptStacksProperty,
+    },
+  },
+  check: ({ resources, config, reportViolation, couldNotCheck }) => {
+    const schedules = groupByDatastore(resourcesOfKind(resources, "BackupSchedule"));
+    const drills = groupByDatastore(resourcesOfKind(resources, "RestoreDrill"));
+    for (const reason of schedules.unknown) couldNotCheck(reason);
+    for (const [datastoreId, scheduling] of schedules.known) {
+      const [first] = scheduling;
+      if (!first || drills.known.has(datastoreId) || config.exemptDatastoreIds.includes(datastoreId))
+        continue;
+      if (drills.unknown.length > 0) {
+        // A drill whose datastoreId is not known yet may turn out to be this datastore's.
+        couldNotCheck(`whether datastore "${datastoreId}" has a RestoreDrill (${drills.unknown.join("; ")})`);
+        continue;
+      }
+      reportViolation(
+        `Datastore "${datastoreId}" (backed up by ${scheduling.map(label).join(", ")}) should have a RestoreDrill in this stack, so that its backups are proven to restore, but the stack has none for it: add a RestoreDrill with datastoreId "${datastoreId}" and a trigger that a scheduled pipeline changes each week, such as the ISO week ("2026-W49").`,
+        first.urn,
+      );
+    }
   },
 });

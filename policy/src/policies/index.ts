@@ -5,7 +5,7 @@
  */
 import type { Policies } from "@pulumi/policy";
 import { backupProtected } from "./backup";
-import { datastoreHasSchedule, oneSchedulePerDatastore } from "./datastore";
+import { datastoreHasRestoreDrill, datastoreHasSchedule, oneSchedulePerDatastore } from "./datastore";
 import { restoreAllowedStacks, restoreNeedsSafetyBackup } from "./restore";
 import {
   scheduleEnabled,
@@ -15,7 +15,11 @@ import {
 } from "./schedule";
 
 export type { BackupProtectedArgs } from "./backup";
-export type { DatastoreHasScheduleArgs, OneSchedulePerDatastoreArgs } from "./datastore";
+export type {
+  DatastoreHasRestoreDrillArgs,
+  DatastoreHasScheduleArgs,
+  OneSchedulePerDatastoreArgs,
+} from "./datastore";
 export type { RestoreAllowedStacksArgs, RestoreNeedsSafetyBackupArgs } from "./restore";
 export type {
   ScheduleEnabledArgs,
@@ -35,4 +39,5 @@ export const policies: Policies = [
   datastoreHasSchedule,
   backupProtected,
   oneSchedulePerDatastore,
+  datastoreHasRestoreDrill,
 ];

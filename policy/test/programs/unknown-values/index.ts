@@ -1,7 +1,8 @@
 // Proves no policy fails on values that are unknown during preview: the schedule's retention and
 // the restore's backup both come from a Backup that does not exist yet. The schedule policies say
-// they could not check retentionDays yet; the restore depends on the Backup through `backupId`.
-// Config: `datastoreId`.
+// they could not check retentionDays yet; the restore depends on the Backup through `backupId`. The
+// drill's datastore is not known yet either, so whether the schedule's datastore is drilled waits
+// for `pulumi up` rather than being reported. Config: `datastoreId`.
 import * as pulumi from "@pulumi/pulumi";
 import * as dfcloud from "pulumi-dfcloud";
 
@@ -18,3 +19,8 @@ new dfcloud.BackupSchedule("nightly", {
 });
 
 new dfcloud.Restore("restore", { datastoreId, backupId: safety.backupId, acknowledgeDataLoss: true });
+
+new dfcloud.RestoreDrill("weekly-drill", {
+  datastoreId: safety.backupId.apply(() => datastoreId),
+  trigger: "2026-W49",
+});

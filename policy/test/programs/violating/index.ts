@@ -1,4 +1,4 @@
-// Breaks each of the nine policies of dfcloud-backup-guardrails exactly once (run it in a stack
+// Breaks each of the ten policies of dfcloud-backup-guardrails exactly once (run it in a stack
 // whose name starts with "prod"). Config: `datastoreId` (scheduled twice, restored without a safety
 // backup), `otherDatastoreId` (backed up, never scheduled) and `backupId` (a ready backup of
 // `datastoreId`).
@@ -18,6 +18,7 @@ new dfcloud.BackupSchedule("weekly", {
 });
 
 // schedule-max-retention (90 > 35), and a second schedule on the datastore: one-schedule-per-datastore.
+// No RestoreDrill drills the scheduled datastore: datastore-has-restore-drill (advisory).
 new dfcloud.BackupSchedule("forever", { datastoreId, days: "every", hours: [3], retentionDays: 90 });
 
 // backup-protected (advisory), and datastore-has-schedule: nothing schedules this datastore.
