@@ -9,6 +9,7 @@ import * as pluginproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import {
+  booleanSetting,
   type CheckFailure,
   changedConfig,
   configKey,
@@ -205,7 +206,12 @@ export function createProviderService(options: ProviderServiceOptions) {
           if (typeof fromArgs === "string" && fromArgs !== "") return fromArgs;
           return variables.get(configKey(key)) || undefined;
         };
-        host.configure({ apiKey: setting("apiKey"), apiUrl: setting("apiUrl") });
+        const insecure = configKey("allowInsecureHttp");
+        host.configure({
+          apiKey: setting("apiKey"),
+          apiUrl: setting("apiUrl"),
+          allowInsecureHttp: booleanSetting(args.allowInsecureHttp ?? variables.get(insecure), insecure),
+        });
         return new provproto.ConfigureResponse()
           .setAcceptsecrets(true)
           .setSupportspreview(true)

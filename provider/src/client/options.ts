@@ -1,10 +1,22 @@
 import { isIP } from "node:net";
+import { PACKAGE } from "../schema/spec";
 import { API_KEY_HINT, ConfigurationError, type RequestTarget } from "./errors";
 import { DEFAULT_API_URL } from "./modelled";
 import { type Clock, DEFAULT_RETRY_POLICY, type RetryEvent, type RetryPolicy, systemClock } from "./retry";
 
 /** Default per-request timeout: 15 s, as the official Terraform SDK uses. */
 export const DEFAULT_TIMEOUT_MS = 15_000;
+
+/**
+ * The environment variable that sets {@link DfCloudClientOptions.allowInsecureHttp} when the provider
+ * config does not (read by the provider host; named here because the refusal names it).
+ */
+export const ALLOW_INSECURE_HTTP_ENV = "DFCLOUD_ALLOW_INSECURE_HTTP";
+
+/** How to allow plain http to a host that is not loopback, as the refusal of such a URL says it. */
+export const INSECURE_HTTP_HINT =
+  `set allowInsecureHttp (\`pulumi config set ${PACKAGE}:allowInsecureHttp true\` or ` +
+  `${ALLOW_INSECURE_HTTP_ENV}=true), which sends the API key unencrypted`;
 
 /** `User-Agent` sent when the caller sets none. */
 export const DEFAULT_USER_AGENT = "pulumi-dfcloud";
@@ -28,8 +40,17 @@ export interface DfCloudClientOptions {
    * appears in any error or log line. Undefined is accepted so that a missing config value gets a clear error.
    */
   readonly apiKey: string | undefined;
-  /** Base URL of the API. `https` only, except `http` on loopback hosts. Default `https://api.dragonflydb.cloud`. */
+  /**
+   * Base URL of the API. `https` only, except `http` on loopback hosts, or on any host with
+   * {@link allowInsecureHttp}. Default `https://api.dragonflydb.cloud`.
+   */
   readonly apiUrl?: string | undefined;
+  /**
+   * Accept a plain `http` {@link apiUrl} on a host that is not loopback, such as a local emulator in
+   * a CI service container reached by host name: the key then crosses the network unencrypted.
+   * Default false.
+   */
+  readonly allowInsecureHttp?: boolean | undefined;
   /** Timeout of each single request, connect to last body byte, in milliseconds. Default 15 000. */
   readonly timeoutMs?: number | undefined;
   /** Retry bounds; unset (or undefined) fields keep their defaults (see {@link DEFAULT_RETRY_POLICY}). */
@@ -65,8 +86,8 @@ export interface ResolvedOptions {
 
 /**
  * Checks the options and fills in defaults.
- * @throws ConfigurationError when the key is missing, the URL is not https (nor http on loopback), or a
- * number is out of range
+ * @throws ConfigurationError when the key is missing, the URL is not https (nor http on loopback, or
+ * anywhere with `allowInsecureHttp`), or a number is out of range
  */
 export function resolveOptions(options: DfCloudClientOptions): ResolvedOptions {
   const apiKey = options.apiKey?.trim() ?? "";
@@ -75,7 +96,7 @@ export function resolveOptions(options: DfCloudClientOptions): ResolvedOptions {
   requireMilliseconds("timeoutMs", timeoutMs, "positive");
   return {
     apiKey,
-    baseUrl: resolveBaseUrl(options.apiUrl ?? DEFAULT_API_URL),
+    baseUrl: resolveBaseUrl(options.apiUrl ?? DEFAULT_API_URL, options.allowInsecureHttp ?? false),
     timeoutMs,
     retryPolicy: resolveRetryPolicy(options.retry ?? {}),
     clock: options.clock ?? systemClock,
@@ -86,18 +107,22 @@ export function resolveOptions(options: DfCloudClientOptions): ResolvedOptions {
   };
 }
 
-function resolveBaseUrl(apiUrl: string): string {
+function resolveBaseUrl(apiUrl: string, allowInsecureHttp: boolean): string {
   let url: URL;
   try {
     url = new URL(apiUrl);
   } catch {
     throw new ConfigurationError(`apiUrl "${apiUrl}" is not a valid URL`);
   }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname) && !allowInsecureHttp) {
     // The API key travels in a header; over plain http anyone on the path could read it.
     throw new ConfigurationError(
-      `apiUrl must use https (http is allowed only for loopback hosts such as 127.0.0.1, ::1 or localhost), got ${url.origin}`,
+      `apiUrl must use https, got ${url.origin}: plain http is allowed only for loopback hosts such as ` +
+        `127.0.0.1, ::1 or localhost; for another host, ${INSECURE_HTTP_HINT}`,
     );
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ConfigurationError(`apiUrl must use https, got ${url.origin}`);
   }
   if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
     throw new ConfigurationError(
@@ -105,6 +130,17 @@ function resolveBaseUrl(apiUrl: string): string {
     );
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+/**
+ * The origin of `apiUrl` when it is plain `http` to a host that is not loopback — what only
+ * {@link DfCloudClientOptions.allowInsecureHttp} lets through, sending the key unencrypted; undefined
+ * for https, loopback, and text that is not a URL.
+ */
+export function insecureHttpOrigin(apiUrl: string): string | undefined {
+  if (!URL.canParse(apiUrl)) return undefined;
+  const url = new URL(apiUrl);
+  return url.protocol === "http:" && !isLoopbackHost(url.hostname) ? url.origin : undefined;
 }
 
 /** Whether `hostname` (as `URL.hostname` spells it, IPv6 in brackets) is 127.0.0.0/8, ::1 or localhost. */

@@ -5,15 +5,22 @@
  */
 import { DfCloudClient } from "../client/client";
 import { ConfigurationError } from "../client/errors";
-import type { ReconcileEvent } from "../client/options";
+import { ALLOW_INSECURE_HTTP_ENV, insecureHttpOrigin, type ReconcileEvent } from "../client/options";
 import { redactSecrets } from "../client/redact";
 import type { RetryEvent } from "../client/retry";
 import { PACKAGE } from "../schema/spec";
+
+export { ALLOW_INSECURE_HTTP_ENV };
 
 /** The API key and URL a provider runs with; unset parts fall back to the environment. */
 export interface Credentials {
   apiKey?: string | undefined;
   apiUrl?: string | undefined;
+  /**
+   * Accept a plain `http` apiUrl on a host that is not loopback (the API key then travels
+   * unencrypted). Unset: {@link ALLOW_INSECURE_HTTP_ENV}, else false.
+   */
+  allowInsecureHttp?: boolean | undefined;
 }
 
 /** The environment variable read when no key is configured. */
@@ -52,15 +59,55 @@ export function credentialsFromConfig(get: (key: string) => string | undefined):
     configKeysOf(name)
       .map(get)
       .find((value) => value) || undefined;
-  return { apiKey: setting("apiKey"), apiUrl: setting("apiUrl") };
+  // Only under the package's own name: stacks from before it had one cannot hold this newer setting.
+  const insecure = configKey("allowInsecureHttp");
+  return {
+    apiKey: setting("apiKey"),
+    apiUrl: setting("apiUrl"),
+    allowInsecureHttp: booleanSetting(get(insecure), insecure),
+  };
 }
 
-/** Resolves credentials: what was configured first, then DFCLOUD_API_KEY / DFCLOUD_API_URL. */
+/**
+ * A true-or-false setting as config, an explicit provider or the environment give it: a boolean, or
+ * the text `true` or `false` in any case; unset (undefined, null or "") is undefined.
+ * @param name the setting's name in the message when `value` is neither
+ * @throws ConfigurationError for any other value
+ */
+export function booleanSetting(value: unknown, name: string): boolean | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value === "boolean") return value;
+  const text = typeof value === "string" ? value.trim().toLowerCase() : undefined;
+  if (text === "true" || text === "false") return text === "true";
+  throw new ConfigurationError(`${name} must be true or false, got ${JSON.stringify(value)}`);
+}
+
+/**
+ * Resolves credentials: what was configured first, then DFCLOUD_API_KEY / DFCLOUD_API_URL /
+ * DFCLOUD_ALLOW_INSECURE_HTTP.
+ * @throws ConfigurationError when DFCLOUD_ALLOW_INSECURE_HTTP is neither true nor false
+ */
 export function resolveCredentials(config: Credentials, env: NodeJS.ProcessEnv = process.env): Credentials {
   return {
     apiKey: config.apiKey || env[API_KEY_ENV] || undefined,
     apiUrl: config.apiUrl || env[API_URL_ENV] || undefined,
+    allowInsecureHttp:
+      config.allowInsecureHttp ?? booleanSetting(env[ALLOW_INSECURE_HTTP_ENV], ALLOW_INSECURE_HTTP_ENV),
   };
+}
+
+/**
+ * The warning, once per URL, of a provider whose `allowInsecureHttp` lets it send the key over plain
+ * http to a host that is not loopback; undefined when the credentials do no such thing.
+ */
+export function insecureHttpWarning(credentials: Credentials): string | undefined {
+  const origin = credentials.allowInsecureHttp ? insecureHttpOrigin(credentials.apiUrl ?? "") : undefined;
+  if (origin === undefined) return undefined;
+  return (
+    `apiUrl ${origin} is plain http to a host that is not loopback, allowed by allowInsecureHttp: the ` +
+    "Dragonfly Cloud API key travels to it unencrypted, readable on the way. Use this only for a local " +
+    "emulator (such as a CI service container), never with a real key."
+  );
 }
 
 /** What a missing key fails with: the client's {@link ConfigurationError}, naming both ways to set one. */
@@ -83,6 +130,7 @@ export function createClient(credentials: Credentials, log?: (message: string) =
   return new DfCloudClient({
     apiKey,
     ...(credentials.apiUrl ? { apiUrl: credentials.apiUrl } : {}),
+    ...(credentials.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
     ...(say
       ? {
           onRetry: (event: RetryEvent) => say(retryMessage(event)),

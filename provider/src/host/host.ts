@@ -15,9 +15,12 @@ import type { LookupApi } from "../resources/lookups";
 import { PROVIDER_CONFIG } from "../schema/package";
 import { tokenOf } from "../schema/spec";
 import {
+  ALLOW_INSECURE_HTTP_ENV,
   API_KEY_ENV,
+  booleanSetting,
   type Credentials,
   createClient,
+  insecureHttpWarning,
   missingKeyError,
   resolveCredentials,
 } from "./credentials";
@@ -51,7 +54,7 @@ export interface ProviderHostOptions {
   readonly now?: () => number;
 }
 
-/** The provider settings of the package (`apiKey`, `apiUrl`), as schema.json's config lists them. */
+/** The provider settings of the package (`apiKey`, `apiUrl`, `allowInsecureHttp`), as schema.json's config lists them. */
 export const CONFIG_KEYS: readonly (keyof Credentials)[] = Object.keys(
   PROVIDER_CONFIG,
 ) as (keyof Credentials)[];
@@ -86,6 +89,8 @@ export class ProviderHost {
   private readonly env: NodeJS.ProcessEnv;
   private readonly now: () => number;
   private readonly sink: LogSink;
+  /** Warnings already given, so that each is given once per process (the insecure-http one). */
+  private readonly warned = new Set<string>();
   /** The resource operations running now (a stop signal waits for them to report). */
   readonly operations = new RunningOperations();
   /** Removes every key this process may hold from what reaches the engine. */
@@ -104,7 +109,11 @@ export class ProviderHost {
    * never closed here, only replaced when the credentials change.
    */
   configure(settings: Credentials): void {
-    this.configured = { apiKey: settings.apiKey || undefined, apiUrl: settings.apiUrl || undefined };
+    this.configured = {
+      apiKey: settings.apiKey || undefined,
+      apiUrl: settings.apiUrl || undefined,
+      allowInsecureHttp: settings.allowInsecureHttp,
+    };
   }
 
   /** The credentials in force: configured first, then the environment. */
@@ -117,16 +126,27 @@ export class ProviderHost {
     this.sink({ ...entry, message: this.redaction.text(entry.message) });
   }
 
-  /** The API client for the credentials in force; the missing-key API when there is no key. */
+  /**
+   * The API client for the credentials in force; the missing-key API when there is no key. A client
+   * that `allowInsecureHttp` lets send the key over plain http is warned about, on the stack, once.
+   */
   private api(): ResourceApi & LookupApi {
     const credentials = this.credentials();
     if (!credentials.apiKey) return noKeyApi;
-    const cacheKey = `${credentials.apiUrl ?? ""}|${credentials.apiKey}`;
+    const cacheKey = `${credentials.apiUrl ?? ""}|${credentials.allowInsecureHttp ?? false}|${credentials.apiKey}`;
     if (!this.client || this.client.key !== cacheKey) {
       const retries = (message: string) => this.log({ message, severity: "info" });
       this.client = { key: cacheKey, api: createClient(credentials, retries) };
+      this.warnOnce(insecureHttpWarning(credentials));
     }
     return this.client.api;
+  }
+
+  /** Sends `message` as a warning on the stack unless this process has sent it before. */
+  private warnOnce(message: string | undefined): void {
+    if (message === undefined || this.warned.has(message)) return;
+    this.warned.add(message);
+    this.log({ message, severity: "warning" });
   }
 
   /**
@@ -195,14 +215,27 @@ export class ProviderHost {
   }
 
   /**
-   * Checks the provider's settings before any resource uses them: an `apiUrl` the client would refuse
-   * (not https, except http on loopback) fails the preview, naming `apiUrl`.
+   * Checks the provider's settings before any resource uses them: an `allowInsecureHttp` that is not
+   * true or false, or an `apiUrl` the client would refuse (not https, except http on loopback or, with
+   * `allowInsecureHttp` here or in DFCLOUD_ALLOW_INSECURE_HTTP, anywhere), fails the preview, naming
+   * the setting.
    */
   async checkConfig(values: Record<string, unknown>): Promise<CheckFailure[]> {
+    let allowInsecureHttp: boolean | undefined;
+    try {
+      allowInsecureHttp =
+        booleanSetting(values.allowInsecureHttp, "allowInsecureHttp") ??
+        booleanSetting(this.env[ALLOW_INSECURE_HTTP_ENV], ALLOW_INSECURE_HTTP_ENV);
+    } catch (error) {
+      if (!isDfCloudError(error, "ConfigurationError")) throw error;
+      return this.redaction.failures([
+        { property: "allowInsecureHttp", reason: `allowInsecureHttp: ${error.message}` },
+      ]);
+    }
     const apiUrl = values.apiUrl;
     if (typeof apiUrl !== "string") return [];
     try {
-      await createClient({ apiKey: "checking-the-url-only", apiUrl }).close();
+      await createClient({ apiKey: "checking-the-url-only", apiUrl, allowInsecureHttp }).close();
       return [];
     } catch (error) {
       if (!isDfCloudError(error, "ConfigurationError")) throw this.redaction.error(error);

@@ -3,6 +3,7 @@
  * in registry.ts, which assembles the whole package contract; this file knows none of them.
  */
 import { DEFAULT_API_URL } from "../client/modelled";
+import { ALLOW_INSECURE_HTTP_ENV } from "../client/options";
 import type { PackageContract } from "./render";
 import { PACKAGE, t } from "./spec";
 
@@ -10,8 +11,15 @@ import { PACKAGE, t } from "./spec";
 export const PACKAGE_VERSION = "0.1.0";
 
 const API_URL_TEXT =
-  "Base URL of the Dragonfly Cloud API: `https` only, except `http` on loopback hosts (the local emulator). When " +
+  "Base URL of the Dragonfly Cloud API: `https` only, except `http` on loopback hosts (the local emulator), or on " +
+  "any host with `allowInsecureHttp`. When " +
   `unset, the \`DFCLOUD_API_URL\` environment variable is used. Default \`${DEFAULT_API_URL}\`.`;
+
+const ALLOW_INSECURE_HTTP_TEXT =
+  "Accept a plain `http` `apiUrl` on a host that is not loopback, such as the local emulator in a CI service " +
+  "container reached by host name (`http://dfcloud-emulator:8765`). The API key then travels unencrypted, and the " +
+  "provider warns once; never set it with a real key. Without it, such a URL is refused. When unset, the " +
+  `\`${ALLOW_INSECURE_HTTP_ENV}\` environment variable (\`true\` or \`false\`) is used. Default \`false\`.`;
 
 /** The package's metadata, as schema.json's top level says it. */
 export const PACKAGE_METADATA: PackageContract["metadata"] = {
@@ -41,8 +49,12 @@ export const PACKAGE_METADATA: PackageContract["metadata"] = {
       requires: { pulumi: ">=3.0.0,<4.0.0" },
       respectSchemaVersion: true,
     },
+    // The Go SDK is the module github.com/pulumi-dfcloud/pulumi-dfcloud/sdk/go (go.mod written by
+    // scripts/go-sdk-module.js into sdk/generated/go), its root package directly inside. The module is
+    // not published: programs reach it through a `replace` directive to sdk/generated/go.
     go: {
       importBasePath: "github.com/pulumi-dfcloud/pulumi-dfcloud/sdk/go/dfcloudbackups",
+      modulePath: "github.com/pulumi-dfcloud/pulumi-dfcloud/sdk/go",
       generateResourceContainerTypes: true,
       respectSchemaVersion: true,
     },
@@ -69,6 +81,12 @@ export const PROVIDER_CONFIG: PackageContract["config"] = {
     environment: ["DFCLOUD_API_URL"],
     description: API_URL_TEXT,
     providerDescription: API_URL_TEXT,
+  },
+  allowInsecureHttp: {
+    type: t.boolean,
+    environment: [ALLOW_INSECURE_HTTP_ENV],
+    description: ALLOW_INSECURE_HTTP_TEXT,
+    providerDescription: ALLOW_INSECURE_HTTP_TEXT,
   },
 };
 

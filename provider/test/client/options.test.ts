@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { DfCloudClient } from "../../src/client/client";
 import { isDfCloudError } from "../../src/client/errors";
 import { DEFAULT_API_URL } from "../../src/client/modelled";
-import { type DfCloudClientOptions, isLoopbackHost, resolveOptions } from "../../src/client/options";
+import {
+  type DfCloudClientOptions,
+  insecureHttpOrigin,
+  isLoopbackHost,
+  resolveOptions,
+} from "../../src/client/options";
 import { DEFAULT_RETRY_POLICY } from "../../src/client/retry";
 
 const KEY = "dragonflydb_key";
@@ -49,11 +54,43 @@ describe("API URL", () => {
     ["http://128.0.0.1", "http://128.0.0.1"],
     ["http://[::2]", "http://[::2]"],
     ["http://localhost.example.com", "http://localhost.example.com"],
-    ["ftp://127.0.0.1", "ftp://127.0.0.1"],
-  ])("refuses %s: the key would travel in clear text", (apiUrl, origin) => {
-    expect(configurationErrorOf({ apiKey: KEY, apiUrl })).toBe(
-      `apiUrl must use https (http is allowed only for loopback hosts such as 127.0.0.1, ::1 or localhost), got ${origin}`,
-    );
+    ["http://dfcloud-emulator:8765/", "http://dfcloud-emulator:8765"],
+  ])("refuses %s: the key would travel in clear text; the message names the opt-in", (apiUrl, origin) => {
+    const message =
+      `apiUrl must use https, got ${origin}: plain http is allowed only for loopback hosts such as 127.0.0.1, ` +
+      "::1 or localhost; for another host, set allowInsecureHttp (`pulumi config set " +
+      "dfcloud-backups:allowInsecureHttp true` or DFCLOUD_ALLOW_INSECURE_HTTP=true), which sends the API key unencrypted";
+    expect(configurationErrorOf({ apiKey: KEY, apiUrl })).toBe(message);
+    expect(configurationErrorOf({ apiKey: KEY, apiUrl, allowInsecureHttp: false })).toBe(message);
+  });
+
+  it("accepts plain http to any host with allowInsecureHttp, such as an emulator container reached by name", () => {
+    const allowed = (apiUrl: string) =>
+      resolveOptions({ apiKey: KEY, apiUrl, allowInsecureHttp: true }).baseUrl;
+    expect(allowed("http://dfcloud-emulator:8765/")).toBe("http://dfcloud-emulator:8765");
+    expect(allowed("http://10.0.0.1:8080/api")).toBe("http://10.0.0.1:8080/api");
+    expect(allowed("https://api.example.com")).toBe("https://api.example.com");
+  });
+
+  it("refuses a scheme other than https and http, with or without allowInsecureHttp", () => {
+    for (const allowInsecureHttp of [false, true]) {
+      expect(configurationErrorOf({ apiKey: KEY, apiUrl: "ftp://127.0.0.1", allowInsecureHttp })).toBe(
+        "apiUrl must use https, got ftp://127.0.0.1",
+      );
+    }
+  });
+
+  it("tells which URLs send the key unencrypted beyond loopback", () => {
+    expect(insecureHttpOrigin("http://dfcloud-emulator:8765/v1")).toBe("http://dfcloud-emulator:8765");
+    expect(
+      [
+        "http://127.0.0.1:8765",
+        "http://localhost",
+        "http://[::1]:1",
+        "https://dfcloud-emulator",
+        "not a url",
+      ].map(insecureHttpOrigin),
+    ).toEqual([undefined, undefined, undefined, undefined, undefined]);
   });
 
   it("refuses a URL with credentials, a query or a fragment", () => {

@@ -6,7 +6,13 @@
  */
 import { type RunningEmulator, startEmulator } from "dfcloud-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { changedConfig, type LogEntry, ProviderHost, resolveCredentials } from "../../src";
+import {
+  changedConfig,
+  credentialsFromConfig,
+  type LogEntry,
+  ProviderHost,
+  resolveCredentials,
+} from "../../src";
 import { tokenOf } from "../../src/schema/spec";
 
 const API_KEY = "dragonflydb_host_test_key_0123456789";
@@ -130,5 +136,115 @@ describe("the provider host", () => {
     ).toEqual([]);
     expect(changedConfig({ apiKey: "old" }, { apiKey: "rotated", __internal: "x" })).toEqual(["apiKey"]);
     expect(changedConfig({}, { pluginDownloadURL: "https://example.invalid" })).toEqual([]);
+  });
+});
+
+/** The warning of a provider that sends the key over plain http beyond loopback, for `origin`. */
+function insecureWarning(origin: string): string {
+  return (
+    `apiUrl ${origin} is plain http to a host that is not loopback, allowed by allowInsecureHttp: the ` +
+    "Dragonfly Cloud API key travels to it unencrypted, readable on the way. Use this only for a local " +
+    "emulator (such as a CI service container), never with a real key."
+  );
+}
+
+/** An emulator in a CI service container, reached by its service name: plain http, not loopback. */
+const CONTAINER_URL = "http://dfcloud-emulator:8765";
+
+describe("plain http beyond loopback (allowInsecureHttp)", () => {
+  it("fails the config check without the opt-in, naming the setting and both ways to set it", async () => {
+    const { host } = hostWith();
+    expect(await host.checkConfig({ apiUrl: CONTAINER_URL })).toEqual([
+      {
+        property: "apiUrl",
+        reason:
+          "apiUrl: apiUrl must use https, got http://dfcloud-emulator:8765: plain http is allowed only for " +
+          "loopback hosts such as 127.0.0.1, ::1 or localhost; for another host, set allowInsecureHttp " +
+          "(`pulumi config set dfcloud-backups:allowInsecureHttp true` or DFCLOUD_ALLOW_INSECURE_HTTP=true), " +
+          "which sends the API key unencrypted",
+      },
+    ]);
+    expect(await host.checkConfig({ apiUrl: CONTAINER_URL, allowInsecureHttp: false })).toHaveLength(1);
+    expect(
+      await hostWith({ DFCLOUD_ALLOW_INSECURE_HTTP: "false" }).host.checkConfig({ apiUrl: CONTAINER_URL }),
+    ).toHaveLength(1);
+  });
+
+  it.each([
+    ["the config, as a boolean", { allowInsecureHttp: true }, {}],
+    ["the config, as text (the engine may hand it so)", { allowInsecureHttp: "TRUE" }, {}],
+    ["the environment", {}, { DFCLOUD_ALLOW_INSECURE_HTTP: "true" }],
+  ])("passes the config check when opted in through %s", async (_how, values, env) => {
+    const { host } = hostWith(env);
+    expect(await host.checkConfig({ apiUrl: CONTAINER_URL, ...values })).toEqual([]);
+  });
+
+  it("refuses an opt-in that is neither true nor false", async () => {
+    expect(await hostWith().host.checkConfig({ apiUrl: CONTAINER_URL, allowInsecureHttp: "yes" })).toEqual([
+      {
+        property: "allowInsecureHttp",
+        reason: 'allowInsecureHttp: allowInsecureHttp must be true or false, got "yes"',
+      },
+    ]);
+    expect(
+      await hostWith({ DFCLOUD_ALLOW_INSECURE_HTTP: "1" }).host.checkConfig({ apiUrl: CONTAINER_URL }),
+    ).toEqual([
+      {
+        property: "allowInsecureHttp",
+        reason: 'allowInsecureHttp: DFCLOUD_ALLOW_INSECURE_HTTP must be true or false, got "1"',
+      },
+    ]);
+  });
+
+  it("warns once, at warning severity on the stack, that the key travels unencrypted", () => {
+    const { host, lines } = hostWith();
+    host.configure({ apiKey: API_KEY, apiUrl: `${CONTAINER_URL}/`, allowInsecureHttp: true });
+    host.deps("urn:pulumi:dev::p::dfcloud-backups:index:Backup::a");
+    host.deps("urn:pulumi:dev::p::dfcloud-backups:index:Backup::b");
+    // A rotated key makes a new client for the same URL: still one warning.
+    host.configure({ apiKey: `${API_KEY}_rotated`, apiUrl: CONTAINER_URL, allowInsecureHttp: true });
+    host.deps();
+    expect(lines).toEqual([{ message: insecureWarning(CONTAINER_URL), severity: "warning" }]);
+  });
+
+  it("takes the opt-in from DFCLOUD_ALLOW_INSECURE_HTTP, and warns about nothing on loopback or https", () => {
+    const fromEnv = hostWith({ DFCLOUD_ALLOW_INSECURE_HTTP: "true" });
+    fromEnv.host.configure({ apiKey: API_KEY, apiUrl: CONTAINER_URL });
+    fromEnv.host.deps();
+    expect(fromEnv.lines.map((line) => line.message)).toEqual([insecureWarning(CONTAINER_URL)]);
+
+    for (const apiUrl of [emulator.url, "https://api.example.com"]) {
+      const { host, lines } = hostWith({ DFCLOUD_ALLOW_INSECURE_HTTP: "true" });
+      host.configure({ apiKey: API_KEY, apiUrl, allowInsecureHttp: true });
+      host.deps();
+      expect(lines).toEqual([]);
+    }
+  });
+
+  it("refuses the URL on first use without the opt-in, sending nothing", async () => {
+    const { host, lines } = hostWith();
+    host.configure({ apiKey: API_KEY, apiUrl: CONTAINER_URL });
+    expect(() => host.deps()).toThrow(
+      /^apiUrl must use https, got http:\/\/dfcloud-emulator:8765: .*allowInsecureHttp/,
+    );
+    expect(lines).toEqual([]);
+  });
+
+  it("reads the opt-in from the package's own stack config key only, for the dynamic SDK", () => {
+    const config: Record<string, string> = {
+      "dfcloud-backups:allowInsecureHttp": "true",
+      "dfcloud:apiUrl": CONTAINER_URL,
+    };
+    expect(credentialsFromConfig((key) => config[key])).toEqual({
+      apiKey: undefined,
+      apiUrl: CONTAINER_URL,
+      allowInsecureHttp: true,
+    });
+    expect(credentialsFromConfig((key) => ({ "dfcloud:allowInsecureHttp": "true" })[key])).toEqual({});
+    expect(
+      resolveCredentials({ allowInsecureHttp: false }, { DFCLOUD_ALLOW_INSECURE_HTTP: "true" }),
+    ).toMatchObject({
+      allowInsecureHttp: false,
+    });
   });
 });
