@@ -52,6 +52,7 @@ export class DfCloudClient implements DfCloudApi {
       transport: new HttpTransport(resolved),
       clock: resolved.clock,
       onReconcile: resolved.onReconcile,
+      onSecretRead: resolved.onSecretRead,
       backupCreates: { claimedIds: new Set(), runningBySpec: new Map() },
       configWrites: new Map(),
       backupEndpoints: { present: false, missing: undefined, probing: undefined },

@@ -33,6 +33,8 @@ export interface ClientContext {
   readonly transport: HttpTransport;
   readonly clock: Clock;
   readonly onReconcile: ((event: ReconcileEvent) => void) | undefined;
+  /** Told each datastore password read for the data plane (see DfCloudClientOptions.onSecretRead). */
+  readonly onSecretRead?: ((secret: string) => void) | undefined;
   readonly backupCreates: BackupCreateRegistry;
   readonly backupEndpoints: BackupEndpointsVerdict;
   /**

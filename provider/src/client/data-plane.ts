@@ -132,6 +132,8 @@ export async function readKeyspace(
     throwIfCancelled(`reading the data of datastore ${datastoreId}`);
     const spec = endpoint(ROUTES.getDatastore, { datastoreId });
     const access = await context.transport.request(spec, DataPlaneAccessSchema);
+    const password = access.password();
+    if (password !== "") context.onSecretRead?.(password);
     return new KeyspaceRead(context, datastoreId, access, startedAt, limit).run(expectKeys);
   });
 }

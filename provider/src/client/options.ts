@@ -65,6 +65,11 @@ export interface DfCloudClientOptions {
   readonly onRetry?: ((event: RetryEvent) => void) | undefined;
   /** Called after each check of a write whose answer was lost (see {@link ReconcileEvent}); must not throw. */
   readonly onReconcile?: ((event: ReconcileEvent) => void) | undefined;
+  /**
+   * Called with each datastore password the client reads for the data plane (readKeyspace), before
+   * it is used, so that whatever shows text to a person can remove it too; must not throw.
+   */
+  readonly onSecretRead?: ((secret: string) => void) | undefined;
 }
 
 /** Some fields of a {@link RetryPolicy}; the others keep their defaults. */
@@ -82,6 +87,7 @@ export interface ResolvedOptions {
   readonly userAgent: string;
   readonly onRetry: ((event: RetryEvent) => void) | undefined;
   readonly onReconcile: ((event: ReconcileEvent) => void) | undefined;
+  readonly onSecretRead: ((secret: string) => void) | undefined;
 }
 
 /**
@@ -104,6 +110,7 @@ export function resolveOptions(options: DfCloudClientOptions): ResolvedOptions {
     userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
     onRetry: options.onRetry,
     onReconcile: options.onReconcile,
+    onSecretRead: options.onSecretRead,
   };
 }
 

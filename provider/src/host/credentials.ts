@@ -123,7 +123,11 @@ export function missingKeyError(): ConfigurationError {
  *   line is free of the key in every spelling (see redactSecret), whatever the server put in the
  *   error it quotes
  */
-export function createClient(credentials: Credentials, log?: (message: string) => void): DfCloudClient {
+export function createClient(
+  credentials: Credentials,
+  log?: (message: string) => void,
+  onSecretRead?: (secret: string) => void,
+): DfCloudClient {
   const apiKey = credentials.apiKey;
   if (!apiKey) throw missingKeyError();
   const say = log && ((message: string) => log(redactSecrets(message, [apiKey])));
@@ -131,6 +135,7 @@ export function createClient(credentials: Credentials, log?: (message: string) =
     apiKey,
     ...(credentials.apiUrl ? { apiUrl: credentials.apiUrl } : {}),
     ...(credentials.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
+    ...(onSecretRead ? { onSecretRead } : {}),
     ...(say
       ? {
           onRetry: (event: RetryEvent) => say(retryMessage(event)),

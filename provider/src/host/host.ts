@@ -85,6 +85,11 @@ const noKeyApi: ResourceApi & LookupApi = new Proxy({} as ResourceApi & LookupAp
 export class ProviderHost {
   private configured: Credentials = {};
   private client: { key: string; api: DfCloudClient } | undefined;
+  /**
+   * Every datastore password a client of this host read for a restore drill's read-back: removed,
+   * with the API key, from whatever reaches the engine, however the text that holds it was built.
+   */
+  private readonly dataPlaneSecrets = new Set<string>();
   private readonly cancellation = new AbortController();
   private readonly env: NodeJS.ProcessEnv;
   private readonly now: () => number;
@@ -100,7 +105,11 @@ export class ProviderHost {
     this.env = options.env ?? process.env;
     this.now = options.now ?? Date.now;
     this.sink = options.sink;
-    this.redaction = new Redaction(() => [this.configured.apiKey, this.env[API_KEY_ENV]]);
+    this.redaction = new Redaction(() => [
+      this.configured.apiKey,
+      this.env[API_KEY_ENV],
+      ...this.dataPlaneSecrets,
+    ]);
   }
 
   /**
@@ -136,7 +145,10 @@ export class ProviderHost {
     const cacheKey = `${credentials.apiUrl ?? ""}|${credentials.allowInsecureHttp ?? false}|${credentials.apiKey}`;
     if (!this.client || this.client.key !== cacheKey) {
       const retries = (message: string) => this.log({ message, severity: "info" });
-      this.client = { key: cacheKey, api: createClient(credentials, retries) };
+      this.client = {
+        key: cacheKey,
+        api: createClient(credentials, retries, (secret) => this.dataPlaneSecrets.add(secret)),
+      };
       this.warnOnce(insecureHttpWarning(credentials));
     }
     return this.client.api;

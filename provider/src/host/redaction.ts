@@ -1,6 +1,6 @@
 /**
- * The last line of defence between the resource logic and the engine: the API key, in every
- * spelling, is removed from whatever reaches the engine from a provider process — error messages,
+ * The last line of defence between the resource logic and the engine: the API key and every
+ * datastore password read for the data plane, in every spelling, are removed from whatever reaches the engine from a provider process — error messages,
  * stacks, a partial create's `reasons` (stored in state as initErrors), check failures and log lines.
  * The client already redacts what it builds; this covers text built anywhere else.
  */

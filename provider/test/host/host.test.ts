@@ -119,6 +119,30 @@ describe("the provider host", () => {
     expect(`${failed.message}\n${failed.stack}`).not.toContain(envKey);
   });
 
+  it("removes a datastore password a drill read for its read-back from every line it sends afterwards", async () => {
+    const { host, lines } = hostWith();
+    host.configure({ apiKey: API_KEY, apiUrl: emulator.url });
+    const source = await seedDatastore();
+    const scratch = await seedDatastore();
+    await emulator.admin.seedBackup(source);
+    await host.resource("RestoreDrill").create({
+      datastoreId: source,
+      scratchDatastoreId: scratch,
+      acknowledgeDataLoss: true,
+      minKeys: 1,
+      waitTimeoutMinutes: 1,
+    });
+    const answer = await fetch(`${emulator.url}/v1/datastores/${scratch}`, {
+      headers: { authorization: `Bearer ${API_KEY}` },
+    });
+    const { password } = (await answer.json()) as { password: string };
+    expect(password.length).toBeGreaterThan(8);
+    lines.splice(0);
+    host.log({ message: `the read-back used ${password}`, severity: "info" });
+    expect(lines.map((line) => line.message)).toEqual(["the read-back used [REDACTED]"]);
+    expect(host.redaction.error(new Error(`auth ${password}`)).message).toBe("auth [REDACTED]");
+  });
+
   it("answers an invoke with the function's failures when its inputs are refused, sending nothing", async () => {
     const { host } = hostWith();
     host.configure({ apiKey: API_KEY, apiUrl: emulator.url });
