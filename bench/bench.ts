@@ -1,12 +1,13 @@
 /**
  * `make bench`: what pulumi-dfcloud costs its users, measured against the emulator with the real
- * engine, the same way every time. Five sections (bench/README.md explains each method):
- * engine overhead against a no-op dynamic resource, API calls per operation against the minimum,
- * wait latency of Backup and Restore, state size, and the provider process's memory.
+ * engine, the same way every time. Its sections (bench/README.md explains each method): engine
+ * overhead against a no-op dynamic resource (with the provider process's memory), the native
+ * plugin's start and stop, API calls per operation against the minimum, wait latency of Backup and
+ * Restore, the restore time a RestoreDrill measures against the emulator's, and state size.
  * Writes bench/results.json (every sample) and bench/results.md (the table the README quotes).
  *
  * BENCH_RUNS (default 3) sets the runs per figure; BENCH_SIZES (default "20,100") the N of the
- * overhead section.
+ * overhead section; BENCH_SECTIONS (default all) which sections run.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -35,6 +36,7 @@ import {
   exitOnSigintEnv,
   exportState,
   INSTANT,
+  kindOf,
   median,
   NativeResource,
   NoopResource,
@@ -52,6 +54,34 @@ const SIZES = (process.env.BENCH_SIZES ?? "20,100").split(",").map(Number);
 const STEPS = ["preview", "up", "refresh", "destroy"] as const;
 type Step = (typeof STEPS)[number];
 
+/**
+ * The sections, in the order they run, as BENCH_SECTIONS names them. `size` reports the state sizes
+ * that `overhead` and `calls` measure, so it needs both in the same run.
+ */
+const SECTIONS = ["overhead", "plugins", "calls", "latency", "drill", "size"] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** The sections BENCH_SECTIONS (comma-separated) names; all of them when it is unset or empty. */
+function chosenSections(value: string | undefined): ReadonlySet<Section> {
+  const names = (value ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
+  if (names.length === 0) return new Set(SECTIONS);
+  const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `BENCH_SECTIONS: no section ${unknown.map((name) => `"${name}"`).join(", ")}; the sections are ${SECTIONS.join(", ")}`,
+    );
+  }
+  return new Set(names as Section[]);
+}
+const CHOSEN = chosenSections(process.env.BENCH_SECTIONS);
+/** Each section's `describe`: skipped unless this run measures that section. */
+const suite = Object.fromEntries(
+  SECTIONS.map((section) => [section, describe.runIf(CHOSEN.has(section))]),
+) as Record<Section, ReturnType<typeof describe.runIf>>;
+
 /** Everything measured; written to bench/results.json. */
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
@@ -63,12 +93,47 @@ const results: Record<string, unknown> = {
 const tables: string[] = [];
 
 afterAll(() => {
-  fs.writeFileSync(path.join(BENCH_DIR, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   const header = `Measured ${results.date} on ${results.machine}, Node ${results.node}; medians of ${RUNS} runs.\n`;
+  if (CHOSEN.size < SECTIONS.length) return writePartialResults(header);
+  fs.writeFileSync(path.join(BENCH_DIR, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   const table = [header, ...tables].join("\n");
   fs.writeFileSync(path.join(BENCH_DIR, "results.md"), table);
   console.log(table);
 });
+
+/**
+ * A run of some sections only (BENCH_SECTIONS) updates the results files in place, so the other
+ * sections keep the figures of the last full run: in results.json the keys its sections measured, and
+ * a `partialRuns` entry saying when, where and which; in results.md its tables, found by their heading
+ * (a table not there yet is added at the end), each with a line saying when it was measured alone.
+ */
+function writePartialResults(header: string): void {
+  const jsonFile = path.join(BENCH_DIR, "results.json");
+  const mdFile = path.join(BENCH_DIR, "results.md");
+  const previous: Record<string, unknown> = fs.existsSync(jsonFile)
+    ? JSON.parse(fs.readFileSync(jsonFile, "utf8"))
+    : {};
+  const { date, machine, node, runs, ...measured } = results;
+  const partialRuns = Array.isArray(previous.partialRuns) ? previous.partialRuns : [];
+  const merged = {
+    ...previous,
+    ...measured,
+    partialRuns: [...partialRuns, { date, machine, node, runs, sections: [...CHOSEN] }],
+  };
+  fs.writeFileSync(jsonFile, `${JSON.stringify(merged, null, 2)}\n`);
+  const note = `_Measured alone (\`BENCH_SECTIONS=${[...CHOSEN].join(",")}\`) ${date} on ${machine}, Node ${node}._`;
+  // Each table starts with its `### ` heading; the file's first part is the full run's header.
+  const parts = fs.existsSync(mdFile) ? fs.readFileSync(mdFile, "utf8").split(/\n(?=### )/) : [header];
+  for (const table of tables) {
+    const [heading, ...rest] = table.split("\n");
+    const noted = [heading, "", note, ...rest].join("\n");
+    const at = parts.findIndex((part) => part.split("\n")[0] === heading);
+    if (at >= 0) parts[at] = noted;
+    else parts.push(noted);
+  }
+  fs.writeFileSync(mdFile, parts.join("\n"));
+  console.log([note, ...tables].join("\n"));
+}
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 const ratio = (value: number) => value.toFixed(2);
@@ -146,7 +211,7 @@ interface PassSample {
 /** Per run, every variant's pass. */
 type RunSample = Record<Variant, PassSample>;
 
-describe("engine overhead: N BackupSchedules against N no-op resources, dynamic and native", () => {
+suite.overhead("engine overhead: N BackupSchedules against N no-op resources, dynamic and native", () => {
   let emulator: RunningEmulator;
   let datastores: string[] = [];
   let noopPluginDir = "";
@@ -361,8 +426,9 @@ describe("engine overhead: N BackupSchedules against N no-op resources, dynamic 
         "### Diagnostic: the same providers exiting as soon as the engine's end-of-command SIGINT arrives (seconds; same runs)",
         "",
         "The engine sends its plugins SIGINT at the end of every command and waits up to 5 s for them to exit before",
-        "killing them; both dfcloud front doors stay up after SIGINT (a 10 s grace for cancelled operations). The",
-        '"exits on SIGINT" variants run the same provider with a `--require`d SIGINT handler that exits at once.',
+        "killing them. Both dfcloud front doors exit at once on it when nothing is running (with operations running",
+        'they cancel them and exit once those have answered, within 4 s), so the "exits on SIGINT" variants (the same',
+        "provider with a `--require`d SIGINT handler that exits at once) differ from them only by noise.",
         "",
         "| N | step | native: cost of staying up after SIGINT | dynamic: the same | N no-op native | N native, exits on SIGINT | that / no-op native | N dynamic, exits on SIGINT | native / dynamic, both exit on SIGINT | dynamic exiting on SIGINT / no-op dynamic |",
         "|---|---|---|---|---|---|---|---|---|---|",
@@ -407,7 +473,7 @@ describe("engine overhead: N BackupSchedules against N no-op resources, dynamic 
   });
 });
 
-describe("native plugin processes: start and stop, as the engine does them", () => {
+suite.plugins("native plugin processes: start and stop, as the engine does them", () => {
   it("times each plugin from spawn to its port and from SIGINT to its exit", async () => {
     const plugins = {
       dfcloud: path.join(DFCLOUD_PLUGIN_DIR, PLUGIN_EXECUTABLE),
@@ -560,7 +626,7 @@ const MINIMUM: Record<string, Record<string, { calls: number; why: string }>> = 
   },
 };
 
-describe("API calls per operation, counted by the emulator", () => {
+suite.calls("API calls per operation, counted by the emulator", () => {
   let emulator: RunningEmulator;
   let datastores: string[] = [];
   let client: DfCloudClient;
@@ -708,7 +774,7 @@ const oursSchedule = (poll: number) =>
 /** The official Terraform provider's: every 5 s. */
 const terraformSchedule = () => 5_000;
 
-describe("wait latency of Backup and Restore", () => {
+suite.latency("wait latency of Backup and Restore", () => {
   /** The two cases: emulator seconds of the transition and the time scale that runs it. */
   const CASES = [
     { name: "short", seconds: 2, timeScale: 1 },
@@ -863,7 +929,174 @@ async function measureWait(
   return { latencyMs: seen.realTime - doneAtReal, polls: polls.length, upMs: up.ms };
 }
 
-describe("size in state", () => {
+/**
+ * The restores a RestoreDrill is timed against: the emulator's restore duration (API seconds) and the
+ * time scale that runs it in a few real seconds. The real seconds differ, so the drills end at
+ * different points of the poll schedule.
+ */
+const DRILL_CASES = [
+  { seconds: 30, timeScale: 20 },
+  { seconds: 120, timeScale: 60 },
+  { seconds: 600, timeScale: 200 },
+] as const;
+
+/** The front doors a drill runs through: the dynamic SDK's class, and the native plugin's by its schema token. */
+const DRILL_DOORS = ["dynamic", "native"] as const;
+type DrillDoor = (typeof DRILL_DOORS)[number];
+
+/** One drill's restore time, as it measured it and as the emulator ran it. */
+interface DrillSample {
+  door: DrillDoor;
+  /** The emulator's restore duration, API seconds. */
+  configuredSeconds: number;
+  timeScale: number;
+  /** The drill's `restoreSeconds` output, from the state. */
+  measuredSeconds: number;
+  /** measured − configured, API seconds. */
+  errorSeconds: number;
+  /**
+   * The poll interval at the end of the wait, API seconds: the real time between the poll that saw
+   * the backup loaded and the request before it on the datastore (the previous poll, or the restore
+   * PUT when the first poll saw it), times the time scale. The restore ended inside it, so the
+   * measurement can be off by about this much.
+   */
+  pollIntervalSeconds: number;
+  /** The pause our poll schedule set before that poll (provider/src/client/wait.ts), API seconds; 0 for the first poll. */
+  scheduledIntervalSeconds: number;
+  /** From the request log: API seconds from the restore PUT to the poll that saw the backup loaded. */
+  loggedSeconds: number;
+  /** Polls of the datastore from the restore PUT to the one that saw the backup loaded. */
+  polls: number;
+  /** Whether |error| ≤ the poll interval. */
+  pass: boolean;
+  /** The drill's own verdict (`passed`): the backup restored and read back. */
+  drillPassed: boolean;
+  /** Real ms of the whole `up`. */
+  upMs: number;
+}
+
+suite.drill("restore time a RestoreDrill measures, against the emulator's restore duration", () => {
+  it("runs one drill per restore duration through each front door and judges restoreSeconds by the poll interval", async () => {
+    const samples: DrillSample[] = [];
+    for (const [index, { seconds: configured, timeScale }] of DRILL_CASES.entries()) {
+      // Instant apart from the restore: the temporary datastore is made and deleted at once.
+      const emulator = await startEmulator({
+        apiKeys: [API_KEY],
+        timeScale,
+        durations: { ...INSTANT, restore: configured },
+      });
+      try {
+        // A plain datastore (no `dragonfly` TLS setting): the emulator's data plane is plain TCP,
+        // and the drill reads the restored keys back over it.
+        const [source] = (await seedDatastores(emulator, 1, "drill")) as [string];
+        await emulator.admin.setData(source, { "order:1": "A", "order:2": "B" });
+        const backup = await emulator.admin.seedBackup(source, { description: "drilled" });
+        // Alternate which door goes first, so drift of a noisy machine favours neither.
+        const doors = index % 2 === 0 ? DRILL_DOORS : [...DRILL_DOORS].reverse();
+        for (const door of doors) {
+          const sample = await measureDrill(emulator, door, configured, timeScale, source, backup.backup_id);
+          console.log(
+            `RestoreDrill (${door}), restore of ${configured} s at time scale ${timeScale}: restoreSeconds ` +
+              `${sample.measuredSeconds}, error ${sample.errorSeconds.toFixed(2)} s, poll interval at the end ` +
+              `${sample.pollIntervalSeconds.toFixed(1)} s: ${sample.pass ? "PASS" : "FAIL"}`,
+          );
+          samples.push(sample);
+        }
+      } finally {
+        await emulator.close();
+      }
+    }
+    results.restoreDrillTime = {
+      rule: "pass when |restoreSeconds − configured| ≤ the poll interval at the end of the wait (API seconds)",
+      passed: samples.every((sample) => sample.pass),
+      samples,
+    };
+    const rows = samples.map(
+      (s) =>
+        `| ${s.door} | ${s.configuredSeconds} s (${seconds((s.configuredSeconds * 1000) / s.timeScale)} s real, ×${s.timeScale}) | ` +
+        `${s.measuredSeconds} | ${s.errorSeconds >= 0 ? "+" : "−"}${Math.abs(s.errorSeconds).toFixed(2)} | ` +
+        `${s.pollIntervalSeconds.toFixed(1)} | ${s.loggedSeconds.toFixed(1)} | ${s.polls} | ${s.pass ? "PASS" : "**FAIL**"} |`,
+    );
+    tables.push(
+      [
+        "### Restore time a RestoreDrill measures (`restoreSeconds`) against the emulator's restore duration",
+        "",
+        "API seconds throughout (the emulator's clock, which its `Date` header carries). A row passes when",
+        "|error| ≤ the poll interval at the end of the wait: the real time between the poll that saw the backup",
+        "loaded and the request before it, times the time scale. The request-log column is the API time from the",
+        "restore PUT to that poll, which the drill reads from whole-second `Date` headers.",
+        "",
+        "| front door | restore takes | `restoreSeconds` | error (s) | poll interval at the end (s) | request log: PUT to the poll that saw it (s) | polls | verdict |",
+        "|---|---|---|---|---|---|---|---|",
+        ...rows,
+        "",
+      ].join("\n"),
+    );
+  });
+});
+
+/**
+ * Runs `up` of a one-drill program through `door`, reads `restoreSeconds` from the state and the
+ * restore's polls from the request log: the restore PUT of the drill's datastore ends it at PUT time +
+ * the duration (emulator time); the first GET of that datastore at or after then is the poll that saw
+ * the backup loaded, and the drill stops its clock on that answer.
+ */
+async function measureDrill(
+  emulator: RunningEmulator,
+  door: DrillDoor,
+  configured: number,
+  timeScale: number,
+  datastoreId: string,
+  backupId: string,
+): Promise<DrillSample> {
+  const name = `drill-${door}-${configured}`;
+  const args = { datastoreId, backupId, trigger: name };
+  const program = async () => {
+    if (door === "native") new NativeResource(nativeToken("RestoreDrill"), "drill", args);
+    else new dfcloud.RestoreDrill("drill", args);
+  };
+  const { stack } = await emulatorStack(
+    name,
+    program,
+    emulator,
+    door === "native" ? { plugins: [{ name: PACKAGE, path: DFCLOUD_PLUGIN_DIR }] } : {},
+  );
+  await emulator.admin.clearRequests();
+  const up = await timed(() => stack.up());
+  const { resources } = await exportState(stack);
+  const outputs = resources.find((r) => kindOf(r.type) === "RestoreDrill")?.outputs ?? {};
+  const measured = outputs.restoreSeconds;
+  if (typeof measured !== "number") throw new Error(`${name}: no restoreSeconds in the state`);
+  const scratchPath = `/v1/datastores/${String(outputs.scratchDatastoreId)}`;
+  const bare = (entry: RequestLogEntry) => entry.path.replace(/[?].*$/, "");
+  const log = await emulator.admin.requests();
+  const putAt = log.findIndex((e) => e.method === "PUT" && e.status === 200 && bare(e) === scratchPath);
+  const put = log[putAt];
+  if (!put) throw new Error(`${name}: no restore PUT of ${scratchPath} in the request log`);
+  const polls = log.slice(putAt + 1).filter((e) => e.method === "GET" && bare(e) === scratchPath);
+  const seenAt = polls.findIndex((e) => e.time >= put.time + configured * 1000);
+  const seen = polls[seenAt];
+  if (!seen) throw new Error(`${name}: no poll of ${scratchPath} after the restore finished`);
+  const before = seenAt === 0 ? put : (polls[seenAt - 1] as RequestLogEntry);
+  const pollIntervalSeconds = ((seen.realTime - before.realTime) * timeScale) / 1000;
+  const errorSeconds = measured - configured;
+  return {
+    door,
+    configuredSeconds: configured,
+    timeScale,
+    measuredSeconds: measured,
+    errorSeconds,
+    pollIntervalSeconds,
+    scheduledIntervalSeconds: seenAt === 0 ? 0 : (oursSchedule(seenAt) * timeScale) / 1000,
+    loggedSeconds: (seen.time - put.time) / 1000,
+    polls: seenAt + 1,
+    pass: Math.abs(errorSeconds) <= pollIntervalSeconds,
+    drillPassed: outputs.passed === true,
+    upMs: up.ms,
+  };
+}
+
+suite.size("size in state", () => {
   it("reports __provider and state bytes per resource", () => {
     const sizes = results.sizes as Record<string, StateSize> | undefined;
     expect(sizes).toBeDefined();

@@ -1,20 +1,28 @@
 /**
- * The soak: BackupSchedules, Backups and Restores through the real engine against an emulator that
- * misbehaves (injected 429 with Retry-After, 500, 503, dropped connections, latency spikes) or whose
- * `pulumi up` is interrupted (SIGINT, SIGKILL). After every step the emulator must hold exactly what
- * the Pulumi state says: every schedule live as recorded, every backup of the state present and no
- * other (no duplicate, no orphan), every restore loaded. Used by bench/soak.ts (`make soak`) and
- * tests/engine/soak-short.test.ts (part of `make test`).
+ * The soak: BackupSchedules, Backups, Restores and RestoreDrills through the real engine against an
+ * emulator that misbehaves (injected 429 with Retry-After, 500, 503, dropped connections, latency
+ * spikes) or whose `pulumi up` is interrupted (SIGINT, Ctrl-C, SIGKILL). After every step the emulator
+ * must hold exactly what the Pulumi state says: every schedule live as recorded, every backup of the
+ * state present and no other (no duplicate, no orphan), every restore loaded, every drill passed; no
+ * drill may have written to the datastore it drills, and no temporary datastore of a drill may be
+ * left. Used by bench/soak.ts (`make soak`) and tests/engine/soak-short.test.ts (part of `make test`).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { DfCloudClient, fromBackupPolicy, type ScheduleSpec, sameSchedule } from "@pulumi-dfcloud/provider";
+import {
+  DfCloudClient,
+  fromBackupPolicy,
+  type ScheduleSpec,
+  sameSchedule,
+  TEMPORARY_NAME_PREFIX,
+} from "@pulumi-dfcloud/provider";
 import {
   type Durations,
   type FaultKind,
   type RequestLogEntry,
   type RunningEmulator,
+  type StateView,
   startEmulator,
 } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
@@ -36,15 +44,35 @@ export interface SoakSize {
   backups: number;
   /** Restores of the first backups, each into a datastore of its own. */
   restores: number;
+  /**
+   * RestoreDrills, each of a datastore of its own that has no schedule, of a Backup of it the program
+   * takes (passed as `backupId`, so the drill waits for it); default 0.
+   */
+  drills?: number;
 }
 
 /** Every fault kind the emulator can inject. */
 const FAULT_KINDS: FaultKind[] = ["429", "500", "503", "drop", "latency"];
 
-/** Short but real transitions, so waits poll a few times and faults land in the middle of them. */
-const SOAK_DURATIONS: Partial<Durations> = { datastoreUpdate: 0.5, backup: 1, restore: 1 };
+/**
+ * Short but real transitions, so waits poll a few times and faults land in the middle of them. Only
+ * drills create and delete datastores (their temporary ones).
+ */
+const SOAK_DURATIONS: Partial<Durations> = {
+  datastoreUpdate: 0.5,
+  backup: 1,
+  restore: 1,
+  datastoreCreate: 0.5,
+  datastoreDelete: 0.5,
+};
 /** Longer ones for the interrupted runs, so that `up` has operations in flight when it is stopped. */
-const INTERRUPT_DURATIONS: Partial<Durations> = { datastoreUpdate: 1, backup: 4, restore: 2 };
+const INTERRUPT_DURATIONS = {
+  datastoreUpdate: 1,
+  backup: 4,
+  restore: 2,
+  datastoreCreate: 1,
+  datastoreDelete: 1,
+} satisfies Partial<Durations>;
 /**
  * How long a restore takes in the runs stopped while a restore is in flight, in emulator seconds
  * (= real seconds, time scale 1): far longer than the stop and the recovery take, so the restore is
@@ -86,6 +114,11 @@ export interface StepReport {
   reconciled: number;
   /** Restore PUTs the emulator handled during the step (see {@link startedRestore}). */
   restorePuts: number;
+  /**
+   * The temporary datastores of drills live (neither `deleting` nor `deleted`) after each engine run
+   * of the step, by id; one list per run, none when the program declares no drill.
+   */
+  temporariesAfterRuns: string[][];
 }
 
 /** The resources the emulator holds for the account, and what the state disagrees on. */
@@ -93,8 +126,59 @@ export interface Agreement {
   schedules: number;
   backups: number;
   restores: number;
+  /** RestoreDrills in the state. */
+  drills: number;
+  /** Temporary datastores of drills the emulator holds live (neither `deleting` nor `deleted`): 0, or one was left. */
+  temporaries: number;
   /** Each a sentence; empty when the emulator holds exactly what the state says. */
   discrepancies: string[];
+}
+
+/** What the drills of one run did, for the soak's report; `make soak` fails unless the last two are 0. */
+export interface DrillCounts {
+  /** Drills that ran: the temporary datastores they made (a drill run again after a failure makes another). */
+  run: number;
+  /** Writes (any method but GET) to a drilled datastore's path in the request log of the whole run. */
+  sourceWrites: number;
+  /**
+   * Temporary datastores found live where none may be: after any engine run of a fault step, after
+   * the engine of a SIGINT or Ctrl-C exited, after each converged step and after `destroy`.
+   */
+  temporariesLeft: number;
+}
+
+/** A temporary datastore of a drill as the emulator holds it. */
+export interface Temporary {
+  id: string;
+  name: string;
+  status: string;
+}
+
+/** What the datastore drilled `k` holds: the keys its drill expects back from the backup. */
+export function drillData(k: number): Record<string, string> {
+  return {
+    [`drill:${k}:orders`]: `orders of drilled datastore ${k}`,
+    [`drill:${k}:users`]: `users of drilled datastore ${k}`,
+    [`drill:${k}:settings`]: `settings of drilled datastore ${k}`,
+  };
+}
+
+/** What a drill must leave of the datastore it drills: its status, config and data, as JSON. */
+function drillSourceShape(datastore: StateView["datastores"][number] | undefined): string {
+  return JSON.stringify({ status: datastore?.status, config: datastore?.config, data: datastore?.data });
+}
+
+/** The trigger of every drill until a failed one is drilled again. */
+const FIRST_TRIGGER = "soak";
+
+/** Whether a logged request writes to the datastore `datastoreId` (its path or one below it). */
+export function writesTo(entry: RequestLogEntry, datastoreId: string): boolean {
+  const bare = entry.path.replace(/[?].*$/, "");
+  return (
+    entry.method !== "GET" &&
+    entry.method !== "HEAD" &&
+    (bare === `/v1/datastores/${datastoreId}` || bare.startsWith(`/v1/datastores/${datastoreId}/`))
+  );
 }
 
 /**
@@ -113,6 +197,23 @@ export class SoakWorld {
   /** Datastores with a schedule (and backups), and the restore targets. */
   sources: string[] = [];
   targets: string[] = [];
+  /**
+   * The drilled datastores, one per drill: no schedule, only a Backup of the program and the drill
+   * touch them, and neither may write to them (a Backup is `POST /v1/backups`), so every write to
+   * their path in the request log is a write no one should have sent.
+   */
+  drillSources: string[] = [];
+  /**
+   * `trigger` per drill name, as a user sets it after an `up` failed a drill: the failure message says
+   * to change it to drill again (unset: {@link FIRST_TRIGGER}).
+   */
+  readonly drillTriggers = new Map<string, string>();
+  /** Drills run again with a new trigger after a failed one, and the failures each recorded. */
+  readonly retriggered: { drill: string; trigger: string; failures: string[] }[] = [];
+  /** Each drilled datastore's status, config and data as seeded: a drill must leave them as they were. */
+  private readonly drillSourceSeeds = new Map<string, string>();
+  /** Temporary datastores found live where none may be (see {@link DrillCounts.temporariesLeft}). */
+  readonly temporariesLeft = new Set<string>();
   /**
    * Where the current step's requests begin in the emulator's request log. The log is never cleared
    * during a run, so a request that lands between two steps (one a killed provider had already sent,
@@ -140,9 +241,16 @@ export class SoakWorld {
     const world = new SoakWorld(emulator, size);
     world.sources = await seedDatastores(emulator, size.schedules, `${name}-source`);
     world.targets = await seedDatastores(emulator, size.restores, `${name}-target`);
+    world.drillSources = await seedDatastores(emulator, size.drills ?? 0, `${name}-drilled`);
     for (const [i, id] of world.sources.entries())
       await emulator.admin.setData(id, { key: `value of source ${i}` });
     for (const id of world.targets) await emulator.admin.setData(id, { key: "data the restore replaces" });
+    for (const [k, id] of world.drillSources.entries()) await emulator.admin.setData(id, drillData(k));
+    const seeded = await emulator.admin.state();
+    for (const id of world.drillSources) {
+      const datastore = seeded.datastores.find((d) => d.datastore_id === id);
+      world.drillSourceSeeds.set(id, drillSourceShape(datastore));
+    }
     const created = await emulatorStack(name, () => world.program(), emulator);
     world.stack = created.stack;
     world.workDir = created.workDir;
@@ -183,6 +291,84 @@ export class SoakWorld {
         ...(ifAlreadyLoaded ? { ifAlreadyLoaded } : {}),
       });
     }
+    for (let k = 0; k < this.drills; k++) {
+      const backupName = `drill-backup-${k}`;
+      const existingBackupId = this.adopt.get(backupName);
+      const backup = new dfcloud.Backup(backupName, {
+        datastoreId: this.drillSources[k] as string,
+        description: `soak drill backup ${k}`,
+        retentionDays: 3,
+        ...(existingBackupId ? { existingBackupId } : {}),
+      });
+      const keys = Object.keys(drillData(k));
+      new dfcloud.RestoreDrill(`drill-${k}`, {
+        datastoreId: this.drillSources[k] as string,
+        backupId: backup.backupId,
+        expectKeys: keys,
+        minKeys: keys.length,
+        trigger: this.drillTrigger(`drill-${k}`),
+      });
+    }
+  }
+
+  /** RestoreDrills the program declares. */
+  get drills(): number {
+    return this.size.drills ?? 0;
+  }
+
+  /** The `trigger` the program gives the drill `name`. */
+  drillTrigger(name: string): string {
+    return this.drillTriggers.get(name) ?? FIRST_TRIGGER;
+  }
+
+  /**
+   * The user's answer to a failed drill, before an engine run: a drill the state records as failed
+   * with the trigger the program gives it is not drilled again with the same inputs (the evidence
+   * stands; the failure message says to change `trigger`), so a run of the same program could never
+   * converge it. Each such drill gets a new trigger; its failures are kept in {@link retriggered}, so
+   * a drill that fails for a reason other than a fault shows, and fails again.
+   */
+  async retriggerFailedDrills(): Promise<void> {
+    if (this.drills === 0) return;
+    for (const resource of (await exportState(this.stack)).resources) {
+      if (kindOf(resource.type) !== "RestoreDrill") continue;
+      const name = resourceName(resource.urn);
+      const outs = resource.outputs as
+        | { passed?: boolean; trigger?: string; failures?: string[] }
+        | undefined;
+      if (outs?.passed !== false || outs.trigger !== this.drillTrigger(name)) continue;
+      const trigger = `${FIRST_TRIGGER}-${this.retriggered.filter((r) => r.drill === name).length + 2}`;
+      this.drillTriggers.set(name, trigger);
+      this.retriggered.push({ drill: name, trigger, failures: outs.failures ?? [] });
+    }
+  }
+
+  /** Every temporary datastore of a drill the emulator holds (in any status, `deleted` included). */
+  async temporaries(): Promise<Temporary[]> {
+    const { datastores } = await this.emulator.admin.state();
+    return datastores
+      .filter((d) => d.apiKey === API_KEY && String(d.config.name ?? "").startsWith(TEMPORARY_NAME_PREFIX))
+      .map((d) => ({ id: d.datastore_id, name: String(d.config.name), status: d.status }));
+  }
+
+  /** The temporary datastores of drills that are live: neither `deleting` nor `deleted`. */
+  async liveTemporaries(): Promise<Temporary[]> {
+    return (await this.temporaries()).filter((t) => t.status !== "deleting" && t.status !== "deleted");
+  }
+
+  /** Writes to the drilled datastores in the request log of the whole run (see {@link writesTo}). */
+  async drillSourceWrites(): Promise<RequestLogEntry[]> {
+    const log = await this.emulator.admin.requests();
+    return log.filter((entry) => this.drillSources.some((id) => writesTo(entry, id)));
+  }
+
+  /** What the drills of this run did, as the report counts it. */
+  async drillCounts(): Promise<DrillCounts> {
+    return {
+      run: (await this.temporaries()).length,
+      sourceWrites: (await this.drillSourceWrites()).length,
+      temporariesLeft: this.temporariesLeft.size,
+    };
   }
 
   /**
@@ -203,6 +389,7 @@ export class SoakWorld {
       retries: 0,
       reconciled: 0,
       restorePuts: 0,
+      temporariesAfterRuns: [],
     };
     const started = performance.now();
     this.stepStart = (await this.emulator.admin.requests()).length;
@@ -219,6 +406,9 @@ export class SoakWorld {
           if (/error: /.test(line) && !/ retrying /.test(line) && !report.errorLines.includes(line.trim()))
             report.errorLines.push(line.trim().slice(0, 2000));
       }
+      // The engine has exited: a drill it ran, passed, failed or cancelled, has deleted its temporary
+      // datastore by now (only a killed one cannot).
+      if (this.drills > 0) report.temporariesAfterRuns.push((await this.liveTemporaries()).map((t) => t.id));
     }
     report.ms = performance.now() - started;
     const log = (await this.emulator.admin.requests()).slice(this.stepStart);
@@ -276,6 +466,7 @@ export class SoakWorld {
     const schedules = ofKind("BackupSchedule");
     const backups = ofKind("Backup");
     const restores = ofKind("Restore");
+    const drills = ofKind("RestoreDrill");
     if (snapshot.pendingOperations.length > 0)
       discrepancies.push(`${snapshot.pendingOperations.length} pending operations left in the state`);
 
@@ -323,28 +514,117 @@ export class SoakWorld {
         discrepancies.push(`restore into ${datastoreId}: data ${JSON.stringify(target.data)}`);
     }
 
+    // A drill that converged passed on the backup of its own Backup, read back every key the
+    // drilled datastore held, and deleted its temporary datastore.
+    const backupOf = new Map(backups.map((r) => [resourceName(r.urn), r.id]));
+    for (const resource of drills) {
+      const name = resourceName(resource.urn);
+      const k = Number(name.replace(/^drill-/, ""));
+      const outs = (resource.outputs ?? {}) as Record<string, unknown>;
+      const keys = Object.keys(drillData(k));
+      const evidence = {
+        datastoreId: outs.datastoreId,
+        backupId: outs.backupId,
+        passed: outs.passed,
+        temporaryScratch: outs.temporaryScratch,
+        scratchDeleted: outs.scratchDeleted,
+        keys: outs.keys,
+        missingKeys: outs.missingKeys,
+        failures: outs.failures,
+      };
+      const wanted = {
+        datastoreId: this.drillSources[k],
+        backupId: backupOf.get(`drill-backup-${k}`),
+        passed: true,
+        temporaryScratch: true,
+        scratchDeleted: true,
+        keys: keys.length,
+        missingKeys: [],
+        failures: [],
+      };
+      if (JSON.stringify(evidence) !== JSON.stringify(wanted))
+        discrepancies.push(`${name}: evidence ${JSON.stringify(evidence)}, wanted ${JSON.stringify(wanted)}`);
+    }
+    // At every agreement no temporary datastore may be live, and no drilled datastore may have been
+    // written to or changed, whatever the phase.
+    const liveTemporaries = live.datastores.filter(
+      (d) =>
+        d.apiKey === API_KEY &&
+        String(d.config.name ?? "").startsWith(TEMPORARY_NAME_PREFIX) &&
+        d.status !== "deleting" &&
+        d.status !== "deleted",
+    );
+    for (const temporary of liveTemporaries) {
+      this.temporariesLeft.add(temporary.datastore_id);
+      discrepancies.push(
+        `temporary datastore ${temporary.datastore_id} (${String(temporary.config.name)}) left ${temporary.status}`,
+      );
+    }
+    discrepancies.push(...(await this.drillSourceProblems(live)));
+
     if (phase === "deployed") {
-      const counts = { BackupSchedule: schedules.length, Backup: backups.length, Restore: restores.length };
+      const counts = {
+        BackupSchedule: schedules.length,
+        Backup: backups.length,
+        Restore: restores.length,
+        RestoreDrill: drills.length,
+      };
       const wanted = {
         BackupSchedule: this.size.schedules,
-        Backup: this.size.backups,
+        Backup: this.size.backups + this.drills,
         Restore: this.size.restores,
+        RestoreDrill: this.drills,
       };
       if (JSON.stringify(counts) !== JSON.stringify(wanted))
         discrepancies.push(
           `the state holds ${JSON.stringify(counts)}, the program declares ${JSON.stringify(wanted)}`,
         );
     } else {
-      if (schedules.length + backups.length + restores.length > 0)
-        discrepancies.push(
-          `${schedules.length + backups.length + restores.length} resources left in the state`,
-        );
+      const left = schedules.length + backups.length + restores.length + drills.length;
+      if (left > 0) discrepancies.push(`${left} resources left in the state`);
       for (const id of this.sources) {
         const policy = datastore(id)?.config.backup_policy as { enabled?: boolean } | undefined;
         if (policy?.enabled === true) discrepancies.push(`schedule of ${id} still enabled after destroy`);
       }
     }
-    return { schedules: schedules.length, backups: manual.length, restores: restores.length, discrepancies };
+    return {
+      schedules: schedules.length,
+      backups: manual.length,
+      restores: restores.length,
+      drills: drills.length,
+      temporaries: liveTemporaries.length,
+      discrepancies,
+    };
+  }
+
+  /**
+   * Every write to a drilled datastore in the request log of the whole run, and every drilled
+   * datastore whose config or data is not as seeded: a drill only reads the datastore it drills.
+   */
+  async drillSourceProblems(live: StateView): Promise<string[]> {
+    const problems: string[] = [];
+    const log = await this.emulator.admin.requests();
+    if (this.drills > 0 && log.length >= REQUEST_LOG_LIMIT)
+      problems.push(
+        `the request log reached its limit (${REQUEST_LOG_LIMIT}); writes to drilled datastores may be undercounted`,
+      );
+    const first = log[0]?.realTime ?? 0;
+    for (const id of this.drillSources) {
+      const writes = log.filter((entry) => writesTo(entry, id));
+      if (writes.length > 0)
+        problems.push(
+          `drilled datastore ${id} was written to: ${writes
+            .map(
+              (e) =>
+                `${e.method} ${e.path} ${e.status}${e.fault ? ` (${e.fault})` : ""} @${((e.realTime - first) / 1000).toFixed(2)}s`,
+            )
+            .join(", ")}`,
+        );
+      const now = drillSourceShape(live.datastores.find((d) => d.datastore_id === id));
+      if (now !== this.drillSourceSeeds.get(id))
+        problems.push(`drilled datastore ${id} changed: ${now}, seeded ${this.drillSourceSeeds.get(id)}`);
+    }
+    return problems;
   }
 
   /**
@@ -359,6 +639,8 @@ export class SoakWorld {
       problems,
       targets: this.targets,
       sources: this.sources,
+      drillSources: this.drillSources,
+      retriggered: this.retriggered,
       requests: await this.emulator.admin.requests(),
       state: await this.emulator.admin.state(),
       output: this.transcript,
@@ -381,6 +663,10 @@ export interface FaultSoakReport {
   steps: Record<"up" | "refresh" | "destroy", StepReport & { agreement: Agreement }>;
   /** Restores started per Restore: 1 each, or a restore ran twice. */
   restoresStarted: number[];
+  /** What the drills did: run, writes to drilled datastores (0) and temporary datastores left (0). */
+  drills: DrillCounts;
+  /** Drills that failed and were run again with a new trigger, with what each failure recorded. */
+  retriggered: SoakWorld["retriggered"];
   /** Discrepancies of every step, prefixed with the step; empty when the run converged and agreed. */
   problems: string[];
   /** Where {@link SoakWorld.keepEvidence} wrote the run's evidence, when a problem or a failed engine run asked for it. */
@@ -409,7 +695,15 @@ export async function faultSoak(
     const problems: string[] = [];
     const steps = {} as FaultSoakReport["steps"];
     const commands = {
-      up: (onOutput: (line: string) => void) => world.stack.up({ onOutput }),
+      // A drill that a fault stopped (its restore wait or read-back ran out of retries, say) fails
+      // `up` and is recorded as failed; a step's next run (up to ATTEMPTS) would only repeat that
+      // record, so before each run the program gives such a drill a new trigger, as its failure
+      // message tells users. The drill deleted its temporary datastore either way: that is checked
+      // after every run, the failed ones included.
+      up: async (onOutput: (line: string) => void) => {
+        await world.retriggerFailedDrills();
+        return world.stack.up({ onOutput });
+      },
       refresh: (onOutput: (line: string) => void) => world.stack.refresh({ onOutput }),
       destroy: (onOutput: (line: string) => void) => world.stack.destroy({ onOutput }),
     };
@@ -422,10 +716,16 @@ export async function faultSoak(
       steps[step] = { ...report, agreement };
       if (!report.succeeded)
         problems.push(`${step} did not converge in ${ATTEMPTS} runs: ${report.errors.join(" | ")}`);
+      for (const [run, left] of report.temporariesAfterRuns.entries()) {
+        for (const id of left) world.temporariesLeft.add(id);
+        if (left.length > 0)
+          problems.push(`after ${step} run ${run + 1}: temporary datastores left: ${left.join(", ")}`);
+      }
       problems.push(...agreement.discrepancies.map((d) => `after ${step}: ${d}`));
     }
     const started = await world.restoresStarted();
     problems.push(...started.problems);
+    const drills = await world.drillCounts();
     const engineRunsFailed = Object.values(steps).some((step) => step.errors.length > 0);
     const evidence = await world.keepEvidence(problems, engineRunsFailed);
     if (evidence && problems.length > 0) problems.push(`evidence: ${evidence}`);
@@ -435,6 +735,8 @@ export async function faultSoak(
       faultRate,
       steps,
       restoresStarted: started.counts,
+      drills,
+      retriggered: world.retriggered,
       problems,
       ...(evidence ? { evidence } : {}),
     };
@@ -475,7 +777,24 @@ export interface RecoveryReport {
   destroy: StepReport & { agreement: Agreement };
   /** Restores started per Restore over the whole run (the interrupted up included). */
   restoresStarted: number[];
+  /** What the stop left of the drills, and what the recovery did with it. */
+  drillStop: DrillStop;
+  /** What the drills did over the whole run: run, writes to drilled datastores (0), temporary datastores left (0). */
+  drills: DrillCounts;
   problems: string[];
+}
+
+/** What an interrupted `up` left of its drills. */
+export interface DrillStop {
+  /**
+   * Temporary datastores live once the interrupted engine had exited, by id: none after SIGINT or
+   * Ctrl-C (the drill deletes its own), one per drill in flight after SIGKILL.
+   */
+  temporariesAtStop: string[];
+  /** Each RestoreDrill the state held right after the stop, by resource name: whether it passed. */
+  recordedAtStop: Record<string, boolean>;
+  /** Of {@link temporariesAtStop}, those the recovery `up` sent a DELETE for (a leftover of the same drill). */
+  deletedByRecoveryUp: string[];
 }
 
 /**
@@ -494,9 +813,20 @@ export type InterruptSignal = "SIGINT" | "Ctrl-C" | "SIGKILL";
  *   so they are still running when the recovery `up` starts; once that `up` has said, for every
  *   restore, that it waits for it, the emulator clock is advanced and they finish;
  * - `restore finished`: stopped at the same moment, then the emulator clock is advanced at once, so
- *   every restore has finished before the recovery begins.
+ *   every restore has finished before the recovery begins;
+ * - `drill restore in flight`: once every drill's restore into its temporary datastore has started
+ *   (the program then has no Restore: a drill's restore is held, like a Restore's, for
+ *   {@link RESTORE_HOLD_SECONDS}). After SIGINT, which reaches only the engine, the engine waits for
+ *   the drill, so the clock is advanced once it says it is cancelling and the drill finishes; after
+ *   Ctrl-C the provider cancels the drill, which deletes its temporary datastore; after SIGKILL the
+ *   temporary datastore is left, still restoring, and the recovery `up`'s drill (same trigger) must
+ *   delete it. The recovery's own drills restore in {@link INTERRUPT_DURATIONS}' time.
  */
-export type InterruptMoment = "backups in flight" | "restore in flight" | "restore finished";
+export type InterruptMoment =
+  | "backups in flight"
+  | "restore in flight"
+  | "restore finished"
+  | "drill restore in flight";
 
 /**
  * `up`, stopped with `signal` at `moment`, then the documented recovery (bench/README.md, "After an
@@ -507,7 +837,10 @@ export type InterruptMoment = "backups in flight" | "restore in flight" | "resto
  * still running is waited for by the recovery `up`, not started again; one that finished before the
  * recovery makes the recovery `up` fail with the `ifAlreadyLoaded` message and start nothing, and
  * `ifAlreadyLoaded: "skip"` then records it (status `skipped`); a restore a Ctrl-C cut short is in
- * the state as `restoring` and the recovery `up` waits for it (status `restored`).
+ * the state as `restoring` and the recovery `up` waits for it (status `restored`). Around drills: no
+ * temporary datastore is left once the engine of a SIGINT or Ctrl-C has exited, the one a SIGKILL
+ * left is deleted by the recovery `up`, none is left after it nor after `destroy`, and the drilled
+ * datastores are never written to.
  */
 export async function interruptedUp(
   name: string,
@@ -515,7 +848,9 @@ export async function interruptedUp(
   signal: InterruptSignal,
   moment: InterruptMoment = "backups in flight",
 ): Promise<RecoveryReport> {
-  const aroundRestore = moment !== "backups in flight";
+  const aroundRestore = moment === "restore in flight" || moment === "restore finished";
+  const aroundDrill = moment === "drill restore in flight";
+  if (aroundDrill && !(size.drills ?? 0)) throw new Error(`${name}: "${moment}" needs a program with drills`);
   // A restore a SIGINT cut short is in the state as `restoring` and its `up` waits without saying so
   // in a line this could wait for; only its finished case is deterministic here.
   if (moment === "restore in flight" && signal !== "SIGKILL")
@@ -525,29 +860,54 @@ export async function interruptedUp(
   const world = await SoakWorld.create(
     name,
     size,
-    aroundRestore ? { ...INTERRUPT_DURATIONS, restore: RESTORE_HOLD_SECONDS } : INTERRUPT_DURATIONS,
+    aroundRestore || aroundDrill
+      ? { ...INTERRUPT_DURATIONS, restore: RESTORE_HOLD_SECONDS }
+      : INTERRUPT_DURATIONS,
   );
-  const reached = aroundRestore
-    ? (log: RequestLogEntry[]) => world.targets.every((t) => log.some((e) => startedRestore(e, t)))
-    : (log: RequestLogEntry[]) =>
-        log.filter((e) => e.method === "POST").length >= Math.ceil(size.backups / 2);
+  const reached = async (log: RequestLogEntry[]): Promise<boolean> => {
+    if (aroundDrill) {
+      // Each drill's temporary datastore (named after its source) had its restore PUT handled.
+      const temporaries = await world.temporaries();
+      return world.drillSources.every((source) =>
+        temporaries.some(
+          (t) =>
+            t.name.startsWith(`${TEMPORARY_NAME_PREFIX}${source}-`) &&
+            log.some((e) => startedRestore(e, t.id)),
+        ),
+      );
+    }
+    if (aroundRestore) return world.targets.every((t) => log.some((e) => startedRestore(e, t)));
+    return log.filter((e) => e.method === "POST").length >= Math.ceil(size.backups / 2);
+  };
   const restoreName = (target: string) => `restore-${world.targets.indexOf(target)}`;
   const problems: string[] = [];
   try {
+    // After a SIGINT the engine waits for the drills in flight, whose restores are held: the clock is
+    // advanced once the engine has said it is cancelling, so that they finish while it waits.
+    const releaseOnCancel = aroundDrill && signal === "SIGINT";
+    let released: Promise<unknown> | undefined;
     const interruption = await world.step(async (onOutput) => {
       const controller = new AbortController();
       let stopped = false;
       let looking = false;
+      const afterStop: string[] = [];
+      const output = (line: string) => {
+        onOutput(line);
+        if (!releaseOnCancel || !stopped || released) return;
+        afterStop.push(line);
+        if (/received; cancelling/.test(afterStop.join("")))
+          released = world.emulator.admin.advance(RESTORE_HOLD_SECONDS);
+      };
       const look = async () => {
         if (stopped || looking) return;
         looking = true;
-        const log = await world.emulator.admin
-          .requests()
-          .then((entries) => entries.slice(world.stepStart))
-          .finally(() => {
-            looking = false;
-          });
-        if (stopped || !reached(log)) return;
+        try {
+          const log = (await world.emulator.admin.requests()).slice(world.stepStart);
+          if (stopped || !(await reached(log))) return;
+        } finally {
+          looking = false;
+        }
+        if (stopped) return;
         stopped = true;
         if (signal === "SIGINT") controller.abort();
         // Ctrl-C reaches the engine and its provider processes; so does a SIGKILL of a CI runner.
@@ -559,7 +919,7 @@ export async function interruptedUp(
       const watcher = setInterval(() => void look().catch(() => {}), 100);
       try {
         await world.stack
-          .up({ onOutput, signal: controller.signal, onEvent: () => void look().catch(() => {}) })
+          .up({ onOutput: output, signal: controller.signal, onEvent: () => void look().catch(() => {}) })
           .then(
             () => {
               throw new Error("up finished before it could be interrupted");
@@ -576,6 +936,23 @@ export async function interruptedUp(
     const howItEnded = interruption.errors.join(" | ");
     if (!howItEnded.startsWith("interrupted:"))
       throw new Error(`${name}: the up was not interrupted: ${howItEnded}`);
+    await released;
+    if (releaseOnCancel && !released)
+      problems.push(
+        "after SIGINT: the engine never said it was cancelling; the drills' restores ended by themselves",
+      );
+
+    // What the stop left of the drills, looked at once the engine had exited.
+    const temporariesAtStop = interruption.temporariesAfterRuns[0] ?? [];
+    if (signal !== "SIGKILL")
+      for (const id of temporariesAtStop) {
+        world.temporariesLeft.add(id);
+        problems.push(`after ${signal}: temporary datastore ${id} was left once the engine had exited`);
+      }
+    else if (aroundDrill && temporariesAtStop.length !== world.drills)
+      problems.push(
+        `after SIGKILL: ${temporariesAtStop.length} temporary datastores left, not ${world.drills} (one per drill whose restore was in flight): the recovery's removal of leftovers is not exercised`,
+      );
 
     // The recovery, step by step as bench/README.md tells users.
     const emptyAttrsRemoved = removeEmptyAttrs(path.join(world.workDir, ".pulumi-state"));
@@ -583,6 +960,20 @@ export async function interruptedUp(
     await world.stack.cancel();
     const atStop = await exportState(world.stack);
     const restoresRecordedAtStop = restoreStatuses(atStop);
+    const drillsRecordedAtStop = drillOutcomes(atStop);
+    if (aroundDrill && signal === "SIGINT")
+      for (let k = 0; k < world.drills; k++)
+        if (drillsRecordedAtStop[`drill-${k}`] !== true)
+          problems.push(
+            `after SIGINT: drill-${k} is ${JSON.stringify(drillsRecordedAtStop[`drill-${k}`])} in the state, not passed (the engine waits for a drill in flight)`,
+          );
+    if (aroundDrill && signal === "Ctrl-C" && Object.keys(drillsRecordedAtStop).length > 0)
+      problems.push(
+        `after Ctrl-C: drills in the state ${JSON.stringify(drillsRecordedAtStop)}; a cancelled drill ends unrecorded`,
+      );
+    // The recovery's own drills need no hold; the restore a SIGKILL left running keeps its 300 s (a
+    // transition keeps the duration it started with), so the recovery meets that leftover restoring.
+    if (aroundDrill) await world.emulator.admin.setDurations({ restore: INTERRUPT_DURATIONS.restore });
     if (signal === "Ctrl-C" && aroundRestore)
       for (const target of world.targets)
         if (restoresRecordedAtStop[restoreName(target)] !== "restoring")
@@ -652,6 +1043,18 @@ export async function interruptedUp(
         skipped.push(restore);
       }
     }
+    // A leftover of a killed drill is deleted by the next drill of the same source and trigger: the
+    // recovery `up`'s (its requests are those since the step began).
+    const recoveryLog = (await world.emulator.admin.requests()).slice(world.stepStart);
+    const deletedByRecoveryUp = temporariesAtStop.filter((id) =>
+      recoveryLog.some(
+        (e) => e.method === "DELETE" && e.path.replace(/[?].*$/, "") === `/v1/datastores/${id}`,
+      ),
+    );
+    if (aroundDrill && signal === "SIGKILL")
+      for (const id of temporariesAtStop)
+        if (!deletedByRecoveryUp.includes(id))
+          problems.push(`the recovery up did not delete temporary datastore ${id}, which the SIGKILL left`);
     const agreement = await world.agreement("deployed");
     const restoreStatus = restoreStatuses(await exportState(world.stack));
     if (aroundRestore && up.restorePuts > 0)
@@ -673,6 +1076,7 @@ export async function interruptedUp(
     const destroyStep = await world.step((onOutput) => world.stack.destroy({ onOutput }));
     const destroy = { ...destroyStep, agreement: await world.agreement("destroyed") };
     const started = await world.restoresStarted();
+    const drills = await world.drillCounts();
 
     problems.push(
       ...(refresh.succeeded ? [] : [`refresh failed: ${refresh.errors.join(" | ")}`]),
@@ -700,11 +1104,27 @@ export async function interruptedUp(
       restoreStatus,
       destroy,
       restoresStarted: started.counts,
+      drillStop: { temporariesAtStop, recordedAtStop: drillsRecordedAtStop, deletedByRecoveryUp },
+      drills,
       problems,
     };
   } finally {
     await world.close();
   }
+}
+
+/** A resource's name: the last part of its URN. */
+function resourceName(urn: string): string {
+  return urn.split("::").pop() ?? urn;
+}
+
+/** Whether each RestoreDrill of a state passed, by resource name. */
+function drillOutcomes(snapshot: StateSnapshot): Record<string, boolean> {
+  const outcomes: Record<string, boolean> = {};
+  for (const resource of snapshot.resources)
+    if (kindOf(resource.type) === "RestoreDrill")
+      outcomes[resourceName(resource.urn)] = resource.outputs?.passed === true;
+  return outcomes;
 }
 
 /** The `status` output of each Restore of a state, by resource name. */

@@ -490,6 +490,26 @@ describe("RestoreDrill leaves no temporary datastore behind", () => {
     expect(await liveTemporaries()).toEqual([]);
   });
 
+  it("deletes the temporary datastore a recorded drill could not delete before a new trigger's drill, even while its name says it may be in use", async () => {
+    const { emulator } = harness();
+    const { source } = await drillFixture();
+    const inputs = await checked({ datastoreId: source, trigger: TRIGGER });
+    await failDeletes();
+    const { id, outs } = await logic().create(inputs);
+    expect(outs.scratchDeleted).toBe(false);
+    await emulator.admin.clearFaults();
+    await emulator.admin.clearRequests();
+
+    const { outs: next } = await logic().update(id, outs, { ...inputs, trigger: `${TRIGGER}-next` });
+    expect(await harness().writes()).toEqual([
+      `DELETE /v1/datastores/${outs.scratchDatastoreId}`,
+      "POST /v1/datastores",
+      `PUT /v1/datastores/${next.scratchDatastoreId}`,
+      `DELETE /v1/datastores/${next.scratchDatastoreId}`,
+    ]);
+    expect(await liveTemporaries()).toEqual([]);
+  });
+
   it("deletes a drill's leftover on destroy, and never the source or a named scratch datastore", async () => {
     const { emulator } = harness();
     const { source } = await drillFixture();
@@ -502,8 +522,7 @@ describe("RestoreDrill leaves no temporary datastore behind", () => {
 
     await logic().delete(id, outs);
     expect(await harness().writes()).toEqual([`DELETE /v1/datastores/${outs.scratchDatastoreId}`]);
-    const name = String((await stateOf(outs.scratchDatastoreId)).config.name);
-    expect(harness().logLines).toEqual([say.leftoverDeleted(outs.scratchDatastoreId, name)]);
+    expect(harness().logLines).toEqual([say.operation.deleted(outs.scratchDatastoreId)]);
     expect(await liveTemporaries()).toEqual([]);
 
     // A drill into a named scratch datastore: destroy deletes nothing.

@@ -93,7 +93,10 @@ export function restoreDrillLogic(
     read: async (id, props): Promise<ReadResult<RestoreDrillOutputs, RestoreDrillInputs>> => ({ id, props }),
     delete: async (_id, props) => {
       const given = deps();
-      await withinDeadline(given, props.waitTimeoutMinutes, () => removeLeftovers(given, props));
+      await withinDeadline(given, props.waitTimeoutMinutes, async () => {
+        await deleteRecordedTemporary(given, props);
+        await removeLeftovers(given, props);
+      });
     },
   };
 }
@@ -285,10 +288,33 @@ async function update(
   olds: RestoreDrillOutputs,
   news: RestoreDrillInputs,
 ): Promise<UpdateResult<RestoreDrillOutputs>> {
-  if (changedKeys(olds, news).length > 0) return { outs: (await drill(deps(), news, id)).outs };
-  const outs: RestoreDrillOutputs = { ...olds, waitTimeoutMinutes: news.waitTimeoutMinutes };
+  const given = deps();
+  // A temporary datastore the recorded drill could not delete goes first, whatever runs next: a new
+  // drill's own name differs from it, and its usable-until time may not have passed yet.
+  const cleaned = await withinDeadline(given, news.waitTimeoutMinutes, () =>
+    deleteRecordedTemporary(given, olds),
+  );
+  if (changedKeys(olds, news).length > 0) return { outs: (await drill(given, news, id)).outs };
+  const outs: RestoreDrillOutputs = {
+    ...olds,
+    scratchDeleted: cleaned,
+    waitTimeoutMinutes: news.waitTimeoutMinutes,
+  };
   if (!olds.passed) throw new PartialCreateError(recordedFailure(olds), id, outs);
   return { outs };
+}
+
+/**
+ * Deletes the temporary datastore a recorded drill made and could not delete (`scratchDeleted:
+ * false`); one already gone counts as deleted.
+ * @returns whether the record's temporary datastore is now deleted (false for a named scratch one)
+ */
+async function deleteRecordedTemporary(deps: ResourceDeps, record: RestoreDrillOutputs): Promise<boolean> {
+  if (!record.temporaryScratch || record.scratchDatastoreId === "") return false;
+  if (record.scratchDeleted) return true;
+  await deps.api.deleteDatastore(record.scratchDatastoreId);
+  deps.log(operation.deleted(record.scratchDatastoreId));
+  return true;
 }
 
 /** The evidence of one drill while it runs. */

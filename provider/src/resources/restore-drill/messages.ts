@@ -154,8 +154,8 @@ export function backupUnverified(backupId: string, why: string): string {
 /** A temporary datastore's delete failed: said, recorded, and retried by the next drill or destroy. */
 export function scratchNotDeleted(datastoreId: string, why: string): string {
   return (
-    `RestoreDrill: temporary datastore ${datastoreId} was not deleted; the next drill of this datastore and trigger, ` +
-    `or \`pulumi destroy\`, deletes it (or delete it in the console).\n${why}`
+    `RestoreDrill: temporary datastore ${datastoreId} was not deleted; the next \`pulumi up\` or \`pulumi destroy\` ` +
+    `of this stack deletes it (or delete it in the console).\n${why}`
   );
 }
 
