@@ -1,12 +1,18 @@
 #!/usr/bin/env node
 // @ts-check
 // Generates the API reference (docs/reference/*.md) from schema.json, the package's one contract:
-// a page per resource and per function, and an index with the provider configuration and the
-// shared types. Run `node scripts/gen-docs.js` after editing schema.json; `--check` only reports
-// whether the pages on disk are up to date (exit 1 when not), for CI.
+// a page per resource and per function, and an index with how to install each language's package,
+// the provider configuration and the shared types. Each page shows one example program in
+// TypeScript, Python, Go and Pulumi YAML, all rendered from the member's one example spec in
+// scripts/reference-examples.js (by scripts/example-renderers.js), and each resource page says how
+// `pulumi import` works for it. Run `node scripts/gen-docs.js` after editing schema.json or an
+// example; `--check` only reports whether the pages on disk are up to date (exit 1 when not), for CI.
 
 const fs = require("node:fs");
 const path = require("node:path");
+const { DYNAMIC_SDK, renderExample } = require("./example-renderers.js");
+const { goModule } = require("./go-sdk-module.js");
+const { DYNAMIC_CANNOT_IMPORT, EXAMPLES } = require("./reference-examples.js");
 
 const ROOT = path.resolve(__dirname, "..");
 /** Where the pages go. */
@@ -34,7 +40,10 @@ const INDEX = "index.md";
  *   name: string, displayName?: string, description?: string, version?: string,
  *   config?: { variables?: Record<string, TypeSpec> }, types?: Record<string, ComplexTypeSpec>,
  *   resources?: Record<string, ResourceSpec>, functions?: Record<string, FunctionSpec>,
- *   language?: { nodejs?: { packageName?: string }, python?: { packageName?: string } },
+ *   language?: {
+ *     nodejs?: { packageName?: string }, python?: { packageName?: string },
+ *     go?: { importBasePath?: string, modulePath?: string },
+ *   },
  * }} PackageSchema
  */
 
@@ -150,14 +159,115 @@ function page(blocks) {
   return `${[BANNER, ...blocks.filter((block) => block !== "")].join("\n\n")}\n`;
 }
 
+/** A fenced code block. */
+function fenced(language, code) {
+  const fence = "```";
+  return `${fence}${language}\n${code}\n${fence}`;
+}
+
+/** `a`, `a` and `b`, `a`, `b` and `c`: names in prose. */
+function listText(names) {
+  const quoted = names.map((name) => `\`${name}\``);
+  return quoted.length <= 1 ? (quoted[0] ?? "") : `${quoted.slice(0, -1).join(", ")} and ${quoted.at(-1)}`;
+}
+
 /**
- * A fenced TypeScript block with the SDK's import line.
+ * The page's "Example usage": one program per language, rendered from the member's one example
+ * spec (scripts/reference-examples.js).
+ * @param {PackageSchema} schema
+ * @param {string} token
+ */
+function exampleSection(schema, token) {
+  const name = memberName(token);
+  const example = EXAMPLES[name];
+  if (!example) throw new Error(`scripts/reference-examples.js has no example of ${name}`);
+  const project = `${pageOf(token).replace(/\.md$/, "")}-example`;
+  const programs = renderExample(/** @type {any} */ (schema), example, name, project);
+  const config =
+    programs.configKeys.length > 0
+      ? ` Each program reads ${listText(programs.configKeys)} from the stack's config (\`pulumi config set <key> <value>\`);` +
+        ` the credentials are the [provider's configuration](${INDEX}#provider-configuration).`
+      : "";
+  return [
+    "## Example usage",
+    `The same program in each language; see [Installing](${INDEX}#installing) for the packages.${config}`,
+    `### TypeScript\n\nWith the dynamic SDK, \`${DYNAMIC_SDK}\` (no plugin):`,
+    fenced("typescript", programs.typescript),
+    `### Python\n\nWith the native plugin and its SDK, \`${schema.language?.python?.packageName}\`:`,
+    fenced("python", programs.python),
+    ...(programs.pythonListUnions.length > 0
+      ? [
+          `**Python, for now:** the Pulumi Python SDK raises \`Unexpected type. Expected 'list'\` when it sends a list ` +
+            `for a property whose type is a union, or reads one back: here ${listText(programs.pythonListUnions)} ` +
+            '(`"every"` or a list). This program fails in Python whenever one of them holds a list; `"every"` works.',
+        ]
+      : []),
+    `### Go\n\nWith the native plugin and its SDK, \`${schema.language?.go?.importBasePath}\`:`,
+    fenced("go", programs.go),
+    "### YAML\n\nWith the native plugin, as a whole `Pulumi.yaml`:",
+    fenced("yaml", programs.yaml),
+  ].join("\n\n");
+}
+
+/**
+ * The page's "Import": how `pulumi import` works for the resource, from its import note.
+ * @param {PackageSchema} schema
+ * @param {string} token
+ */
+function importSection(schema, token) {
+  const name = memberName(token);
+  const note = EXAMPLES[name]?.import;
+  if (!note) throw new Error(`scripts/reference-examples.js has no import note for ${name}`);
+  if ("refused" in note) return ["## Import", note.refused, note.dynamic].join("\n\n");
+  const step = EXAMPLES[name]?.steps.find(
+    (candidate) => "resource" in candidate && candidate.resource === name,
+  );
+  return [
+    "## Import",
+    `With the native plugin, \`pulumi import\` takes ${note.idIs}:`,
+    fenced("sh", `pulumi import ${token} ${step?.name ?? "name"} ${note.id}`),
+    `${note.native} This works from every program that uses the native plugin (Python, Go, Pulumi YAML, or ` +
+      `TypeScript with \`${schema.language?.nodejs?.packageName}\`), and so does the \`import\` resource option ` +
+      "with the same id, when the program's inputs match the imported ones.",
+    `${DYNAMIC_CANNOT_IMPORT} ${note.dynamic}`,
+  ].join("\n\n");
+}
+
+/**
+ * How to get each language's package: the index's "Installing".
  * @param {PackageSchema} schema
  */
-function importBlock(schema) {
-  const packageName = schema.language?.nodejs?.packageName ?? schema.name;
-  const fence = "```";
-  return `${fence}typescript\nimport * as ${schema.name} from "${packageName}";\n${fence}`;
+function installSection(schema) {
+  const version = schema.version ?? "<version>";
+  const go = goModule(schema);
+  const goCommands = [
+    `go mod edit -require=${go.modulePath}@v${version} -replace=${go.modulePath}=<repo>/sdk/generated/go`,
+    "go mod tidy",
+  ];
+  return [
+    "## Installing",
+    [
+      `- **TypeScript, dynamic resources:** \`npm install ${DYNAMIC_SDK} @pulumi/pulumi\`. The provider code ships ` +
+        "inside the package; no plugin. The examples' TypeScript uses it.",
+      `- **The native plugin** (every other language, and TypeScript with \`${schema.language?.nodejs?.packageName}\`): ` +
+        `\`pulumi plugin install resource ${schema.name} ${version} --file ` +
+        `pulumi-resource-${schema.name}-v${version}-linux-amd64.tar.gz\` (the tarball \`make tools\` builds into ` +
+        "`.tools/plugin/`). Its SDKs are generated from schema.json by `make gen`, into " +
+        "`sdk/generated/{nodejs,python,go}`; none is published yet.",
+      `- **Python:** \`pip install <repo>/sdk/generated/python\`, then \`import ${schema.language?.python?.packageName}\`.`,
+      `- **Go:** \`import "${go.importPath}"\`, package \`${go.packageName}\` of the module \`${go.modulePath}\`, ` +
+        "which `make gen` writes, with its go.mod, into `sdk/generated/go`. Until the module is published, point " +
+        "your program's go.mod at that folder with a `replace` directive:",
+      "",
+      fenced("sh", goCommands.join("\n"))
+        .split("\n")
+        .map((line) => `  ${line}`)
+        .join("\n"),
+      "",
+      `- **Pulumi YAML:** nothing to install but the plugin; resources and functions by their tokens ` +
+        `(\`${schema.name}:index:<Name>\`).`,
+    ].join("\n"),
+  ].join("\n\n");
 }
 
 /**
@@ -169,15 +279,16 @@ function resourcePage(schema, token, resource) {
   const name = memberName(token);
   return page([
     `# ${name}`,
-    `Resource \`${token}\` · TypeScript: \`new ${schema.name}.${name}(name, args, opts?)\` · [API reference](${INDEX})`,
+    `Resource \`${token}\` · [API reference](${INDEX})`,
     resource.description ?? "",
-    importBlock(schema),
+    exampleSection(schema, token),
     "## Inputs",
     "Set on the resource's `args`. Every input also accepts an `Output` of its type.",
     inputTable(resource.inputProperties ?? {}, resource.requiredInputs ?? [], INDEX, { replaces: true }),
     "## Outputs",
     "Read from the resource object as `Output`s once `up` created it.",
     outputTable(resource.properties ?? {}, resource.required ?? [], INDEX),
+    importSection(schema, token),
   ]);
 }
 
@@ -190,13 +301,11 @@ function functionPage(schema, token, fn) {
   const name = memberName(token);
   const inputs = fn.inputs?.properties ?? {};
   const positional = fn.multiArgumentInputs ?? [];
-  const signature =
-    positional.length > 0 ? positional.join(", ") : Object.keys(inputs).length > 0 ? "args?" : "";
   const blocks = [
     `# ${name}`,
-    `Function \`${token}\` · TypeScript: \`${schema.name}.${name}(${signature})\` · [API reference](${INDEX})`,
+    `Function \`${token}\` · [API reference](${INDEX})`,
     fn.description ?? "",
-    importBlock(schema),
+    exampleSection(schema, token),
     "## Arguments",
     positional.length > 0
       ? "Passed in this order, as separate arguments."
@@ -229,7 +338,7 @@ function indexPage(schema) {
   const blocks = [
     `# ${schema.displayName ?? schema.name} — API reference`,
     `Package \`${schema.name}\`${schema.version ? ` ${schema.version}` : ""}. ${schema.description ?? ""}`.trim(),
-    importBlock(schema),
+    installSection(schema),
     "## Provider configuration",
     `Stack configuration keys (\`pulumi config set [--secret] ${schema.name}:<name> <value>\`); each falls back to its environment variable.`,
     table(

@@ -40,6 +40,7 @@ import {
   backupNotReady,
   backupOfOtherDatastore,
   backupUnverified,
+  cannotImport,
   drillFailed,
   failure,
   leftoverDeleted,
@@ -90,7 +91,12 @@ export function restoreDrillLogic(
       return { id: outs.id, outs: outs.outs };
     },
     update: async (id, olds, news) => update(deps, id, olds, news),
-    read: async (id, props): Promise<ReadResult<RestoreDrillOutputs, RestoreDrillInputs>> => ({ id, props }),
+    // A drill is evidence this stack recorded, not an object the API keeps: `pulumi import` (no
+    // properties) has nothing to read.
+    read: async (id, props): Promise<ReadResult<RestoreDrillOutputs, RestoreDrillInputs>> => {
+      if (props.datastoreId === undefined) throw new Error(cannotImport(id));
+      return { id, props };
+    },
     delete: async (_id, props) => {
       const given = deps();
       await withinDeadline(given, props.waitTimeoutMinutes, async () => {

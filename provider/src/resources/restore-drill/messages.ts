@@ -159,6 +159,14 @@ export function scratchNotDeleted(datastoreId: string, why: string): string {
   );
 }
 
+/** `pulumi import` of a drill: there is nothing to import. */
+export function cannotImport(id: string): string {
+  return (
+    `a RestoreDrill cannot be imported (${id}); declare it, and \`up\` runs the drill.\n` +
+    "A drill is evidence this stack records (what was restored, read back and judged), not an object the API keeps"
+  );
+}
+
 /** A leftover of an earlier drill was deleted. */
 export function leftoverDeleted(datastoreId: string, name: string): string {
   return `deleted temporary datastore ${datastoreId} (${name}), left behind by an earlier drill that did not finish`;
