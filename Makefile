@@ -22,7 +22,7 @@ export NODE_VERSION PULUMI_ENGINE_VERSION
 VITEST_REPORT := .test-work/vitest.json
 
 
-.PHONY: all tools node engine plugin redis install build lint format test test-unit test-engine vitest schema demo emulator gen docs bench soak clean
+.PHONY: all tools node engine engine-nodejs plugin redis install build lint format test test-unit test-engine vitest schema demo emulator gen docs bench soak clean
 
 all: build
 
@@ -41,11 +41,18 @@ node:
 redis:
 	@scripts/ensure-redis.sh
 
-engine: install
-	@scripts/build-engine.sh
+## engine: the Pulumi CLI with every language host the tests use: engine-nodejs, then Pulumi YAML's
+## host (scripts/build-yaml-host.sh) and the code-generation host for `make gen` (tools/codegen-host)
+engine: engine-nodejs
 	@scripts/build-yaml-host.sh
 	@scripts/link-plugins.sh
 	@tools/codegen-host/build.sh
+
+## engine-nodejs: only the Pulumi CLI (scripts/build-engine.sh) and, linked beside it, our Node.js
+## language host and the dynamic-provider shim (scripts/link-plugins.sh): what Node.js programs need
+engine-nodejs: install
+	@scripts/build-engine.sh
+	@scripts/link-plugins.sh
 
 ## install: npm packages, exactly as package-lock.json says (re-run only when the lock changes)
 install: node node_modules/.install-stamp
@@ -82,8 +89,12 @@ test-engine: tools build
 vitest: build
 	npx vitest run $(ARGS)
 
-## demo: start the local Dragonfly Cloud API and `pulumi up` examples/quickstart against it
-demo: tools build
+## demo: start the local Dragonfly Cloud API and run examples/quickstart against it: a preview that a
+## check stops (nothing written), a preview that passes, then `pulumi up`. Builds only what it runs:
+## Node, the Pulumi CLI with the Node.js host (engine-nodejs), the npm packages and the TypeScript build.
+## DEMO_MAKE_STARTED (Unix seconds, read when make starts) lets the demo report the whole run's time.
+demo: export DEMO_MAKE_STARTED := $(shell date +%s.%N)
+demo: engine-nodejs build
 	@node scripts/demo.js
 
 ## emulator: run the local Dragonfly Cloud API in the foreground (Ctrl-C stops it)
@@ -108,10 +119,12 @@ docs:
 	node scripts/gen-docs.js
 
 ## gen: generate the Node.js, Python and Go SDKs from schema.json into sdk/generated/{nodejs,python,go}
+## (sdk/generated/go is the Go module schema.json's language.go.modulePath names, with its go.mod)
 gen: tools
 	for language in nodejs python go; do \
 	  PATH=$(ROOT)/.tools/codegen/bin:$$PATH pulumi package gen-sdk schema.json --language $$language --out sdk/generated; \
 	done
+	node scripts/go-sdk-module.js sdk/generated/go
 
 ## pack: every publishable package as users install it, into dist-packages/ (scripts/pack.sh): the SDK
 ## (the provider code inside it), the emulator, the policy pack, and the native plugin's tarball

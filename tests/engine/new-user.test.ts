@@ -6,10 +6,13 @@
  * - The tarballs hold what runs: README and LICENSE in each, no build info, maps or sources; the
  *   provider code inside pulumi-dfcloud and the policy pack, whose dependencies they declare.
  * - README's install command (read from README.md), with the tarball for pulumi-dfcloud, installs a
- *   tree npm finds complete, with nothing of the workspace but what the tarball carries.
- * - The quickstart example's index.ts and tsconfig.json type-check with TypeScript 5.9 and the newest
- *   6.x, and every subpath export of the installed packages resolves, for types under nodenext (CommonJS
- *   and ESM) and bundler (and node10 with TypeScript 5.9), and at run time for require and import.
+ *   tree npm finds complete, with nothing of the workspace but what the tarball carries. The
+ *   packages' own dependencies install at package-lock.json's versions and TypeScript at fixed ones,
+ *   not at the registry's newest in range.
+ * - The quickstart example's index.ts and tsconfig.json type-check with TypeScript 5.9 (the version
+ *   package-lock.json pins for the repository) and 6.x (TYPESCRIPT_6), and every subpath export of
+ *   the installed packages resolves, for types under nodenext (CommonJS and ESM) and bundler (and
+ *   node10 with TypeScript 5.9), and at run time for require and import.
  * - `npx dfcloud-emulator` starts the installed emulator; `pulumi up` and `destroy` of that program,
  *   with the engine `make tools` built and our language host, change the emulator's state as the
  *   quickstart says, printing no ExperimentalWarning.
@@ -42,6 +45,23 @@ const API_KEY = "dragonflydb_new_user_test_key_0123456789";
 const ADMIN_TOKEN = "new-user-admin-token";
 const STACK = "dev";
 const NODE_BIN = path.join(ROOT, ".tools/node/node_modules/node/bin");
+/**
+ * The TypeScript 6 a new user's `npm install … typescript` stands for here: an exact version, so that
+ * what the test installs never changes under it (a registry's newest 6.x would). Raise it on purpose.
+ */
+const TYPESCRIPT_6 = "6.0.3";
+/** The TypeScript 5.9 the repository builds with: the version package-lock.json pins. */
+const TYPESCRIPT_5 = lockedVersion("typescript");
+
+/** The version package-lock.json pins for a package of the repository's root node_modules. */
+function lockedVersion(name: string): string {
+  const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as {
+    packages: Record<string, { version?: string }>;
+  };
+  const version = lock.packages[`node_modules/${name}`]?.version;
+  if (!version) throw new Error(`package-lock.json pins no version of ${name}`);
+  return version;
+}
 
 /** The folder of this run: packages/ (the tarballs), project/ (the user's), and Pulumi's state and home. */
 const WORK = fs.mkdtempSync(path.join(os.tmpdir(), "dfcloud-new-user-"));
@@ -110,14 +130,23 @@ function listTarball(tarball: string): Promise<string[]> {
   );
 }
 
-/** README's install command: the package names after `npm install` in the first block of "Install and credentials". */
+/**
+ * README's install command: the packages after `npm install` in the first block of "Install and
+ * credentials", by name; a tarball `make pack` wrote (`…/dist-packages/<name>-<version>.tgz`, which
+ * README installs until the packages are published) counts as its package's name.
+ */
 function readmeInstall(): string[] {
   const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
   const section = readme.split("\n## Install and credentials\n")[1] ?? "";
   const block = /```bash\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
   const command = block.split("\n").find((line) => line.startsWith("npm install "));
   if (!command) throw new Error("README's Install and credentials section has no `npm install` line");
-  return command.replace(/#.*/, "").trim().split(/\s+/).slice(2);
+  return command
+    .replace(/#.*/, "")
+    .trim()
+    .split(/\s+/)
+    .slice(2)
+    .map((spec) => /dist-packages\/(.+)-\d+\.\d+\.\d+\.tgz"?$/.exec(spec)?.[1] ?? spec);
 }
 
 interface EmulatorState {
@@ -228,18 +257,34 @@ describe("a new user, with the packed tarballs outside the repository", () => {
     const pins = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
       overrides: Record<string, string>;
     };
-    const typescript6 = (await npm("view", "typescript@6", "version", "--json")).stdout;
-    const newest6 = [JSON.parse(typescript6)].flat().at(-1) as string;
     const specs = readmeInstall().map((name) => {
       if (tarballs.has(name)) return tarballs.get(name) ?? "";
       if (name === "@pulumi/pulumi") return `@pulumi/pulumi@${pins.overrides["@pulumi/pulumi"]}`;
-      if (name === "typescript") return `typescript@${newest6}`;
+      if (name === "typescript") return `typescript@${TYPESCRIPT_6}`;
       throw new Error(`README installs ${name}, which this test does not know how to install`);
     });
     expect(readmeInstall()).toEqual(["pulumi-dfcloud", "@pulumi/pulumi", "typescript"]);
+    // What the packed packages declare with a range (undici, zod, …) resolves to the version
+    // package-lock.json pins, as in the repository: npm's newest in range would change under the test.
+    const overrides: Record<string, string> = {};
+    /** The pinned ones this install brings: the SDK's (the policy pack's are installed further down). */
+    const fromSdk: string[] = [];
+    for (const name of ["pulumi-dfcloud", "dfcloud-backup-guardrails"]) {
+      const manifest = JSON.parse(await fromTarball(tarballs.get(name) ?? "", "package/package.json")) as {
+        dependencies: Record<string, string>;
+        bundleDependencies?: string[];
+      };
+      for (const dependency of Object.keys(manifest.dependencies)) {
+        const installedByName = dependency === "@pulumi/pulumi" || tarballs.has(dependency);
+        if (installedByName || manifest.bundleDependencies?.includes(dependency)) continue;
+        overrides[dependency] = lockedVersion(dependency);
+        if (name === "pulumi-dfcloud") fromSdk.push(dependency);
+      }
+    }
+    expect(fromSdk).toEqual(expect.arrayContaining(["undici", "zod"]));
     fs.writeFileSync(
       path.join(PROJECT, "package.json"),
-      `${JSON.stringify({ name: "dfcloud-new-user", private: true })}\n`,
+      `${JSON.stringify({ name: "dfcloud-new-user", private: true, overrides })}\n`,
     );
     await npm("install", "--prefer-offline", ...specs);
 
@@ -257,11 +302,17 @@ describe("a new user, with the packed tarballs outside the repository", () => {
     // unless the bundling package declares them).
     const tree = JSON.parse((await npm("ls", "--all", "--json")).stdout) as { problems?: string[] };
     expect(tree.problems).toBeUndefined();
+    for (const dependency of fromSdk) {
+      const installed = JSON.parse(
+        fs.readFileSync(path.join(modules, dependency, "package.json"), "utf8"),
+      ) as { version: string };
+      expect(installed.version, dependency).toBe(overrides[dependency]);
+    }
     expect(
       JSON.parse(fs.readFileSync(path.join(modules, "typescript/package.json"), "utf8")) as {
         version: string;
       },
-    ).toMatchObject({ version: newest6 });
+    ).toMatchObject({ version: TYPESCRIPT_6 });
     console.log(`new-user: installed ${specs.map((spec) => path.basename(spec)).join(" ")}`);
   });
 
@@ -271,7 +322,7 @@ describe("a new user, with the packed tarballs outside the repository", () => {
       "--prefer-offline",
       "--save-dev",
       tarballs.get("dfcloud-emulator") ?? "",
-      "typescript-5.9@npm:typescript@~5.9.0",
+      `typescript-5.9@npm:typescript@${TYPESCRIPT_5}`,
     );
     for (const file of ["index.ts", "tsconfig.json"]) {
       fs.copyFileSync(path.join(ROOT, "examples/quickstart", file), path.join(PROJECT, file));
@@ -356,7 +407,17 @@ describe("a new user, with the packed tarballs outside the repository", () => {
     );
     const child = spawn(
       "npx",
-      ["dfcloud-emulator", "--time-scale", "0", "--api-key", API_KEY, "--admin-token", ADMIN_TOKEN],
+      [
+        "dfcloud-emulator",
+        "--port",
+        "0",
+        "--time-scale",
+        "0",
+        "--api-key",
+        API_KEY,
+        "--admin-token",
+        ADMIN_TOKEN,
+      ],
       { cwd: PROJECT, env: userEnv(), detached: true, stdio: ["ignore", "pipe", "pipe"] },
     );
     emulator = child;
