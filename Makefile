@@ -22,7 +22,7 @@ export NODE_VERSION PULUMI_ENGINE_VERSION
 VITEST_REPORT := .test-work/vitest.json
 
 
-.PHONY: all tools node engine engine-nodejs plugin redis install build lint format test test-unit test-engine vitest schema demo emulator gen docs bench soak clean
+.PHONY: all tools node engine engine-nodejs plugin redis install build lint format test test-unit test-engine vitest schema demo emulator gen docs bench bench-chart soak clean
 
 all: build
 
@@ -104,6 +104,10 @@ emulator: build
 ## bench: real engine vs emulator: overhead, API calls, wait latency, size, memory → bench/results.{json,md}
 bench: tools build
 	npx vitest run --config bench/vitest.config.mts bench/bench.ts
+
+## bench-chart: redraw bench/results.svg from the committed bench/results.json (make bench draws it too)
+bench-chart: install
+	npx ts-node --transpile-only -P bench/tsconfig.json bench/chart-cli.ts
 
 ## soak: up/refresh/destroy under 20% injected API faults (seeds 1-10), then interrupted ups (SIGINT, Ctrl-C, SIGKILL)
 soak: tools build
