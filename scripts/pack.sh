@@ -82,6 +82,9 @@ done
 VERSION="$(field "$ROOT/plugin" version)"
 mkdir -p "$STAGE/plugin-files"
 cp -R "$PLUGIN_DIR/." "$STAGE/plugin-files/"
+# Node's compile cache, written by runs of the plugin from this folder: keyed by this folder's paths and
+# this Node version, of no use to an installed plugin, which writes its own.
+rm -rf "$STAGE/plugin-files/.compile-cache"
 cp "$ROOT/plugin/README.md" "$ROOT/LICENSE" "$STAGE/plugin-files/"
 PLUGIN_TARBALL="$OUT/pulumi-resource-dfcloud-backups-v$VERSION-linux-amd64.tar.gz"
 tar -C "$STAGE/plugin-files" -czf "$PLUGIN_TARBALL" .

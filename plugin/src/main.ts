@@ -5,15 +5,58 @@
  * service at their severity, under the resource they belong to.
  */
 import * as grpc from "@grpc/grpc-js";
-import { EngineClient } from "@pulumi/pulumi/proto/engine_grpc_pb";
-import { LogRequest, LogSeverity } from "@pulumi/pulumi/proto/engine_pb";
 import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
-import { engineAddressOf, engineLogSink, MAX_MESSAGE_BYTES } from "@pulumi-dfcloud/provider";
+import {
+  engineAddressOf,
+  engineLogSink,
+  type LogEntry,
+  type LogSink,
+  MAX_MESSAGE_BYTES,
+} from "@pulumi-dfcloud/provider/host";
 import { createProviderService } from "./server";
 
+/**
+ * The engine's Log service at `address` as a sink whose stubs (engine_pb, engine_grpc_pb) load with
+ * the first line, off the way to the port: many starts of the plugin log nothing. Lines sent while
+ * they load follow in order.
+ */
+function engineSink(address: string | undefined): LogSink {
+  let sink: LogSink | undefined;
+  let waiting: LogEntry[] | undefined;
+  return (entry) => {
+    if (sink) return sink(entry);
+    if (waiting) {
+      waiting.push(entry);
+      return;
+    }
+    waiting = [entry];
+    // Their module objects, as CommonJS exports them (`default`): protobuf's generated files set
+    // their exports in a way an ES import cannot list.
+    void Promise.all([
+      import("@pulumi/pulumi/proto/engine_grpc_pb.js"),
+      import("@pulumi/pulumi/proto/engine_pb.js"),
+    ]).then(
+      ([client, messages]) => {
+        const { EngineClient } = client.default;
+        const { LogRequest, LogSeverity } = messages.default;
+        sink = engineLogSink(address, { grpc, EngineClient, LogRequest, LogSeverity });
+        for (const line of waiting ?? []) sink(line);
+        waiting = undefined;
+      },
+      (error: unknown) => {
+        // Lines are not worth failing an operation over (engine-log.ts): say why once, drop them.
+        process.stderr.write(
+          `pulumi-resource-dfcloud-backups: no log lines to the engine: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
+        sink = () => undefined;
+        waiting = undefined;
+      },
+    );
+  };
+}
+
 async function main(): Promise<void> {
-  const stubs = { grpc, EngineClient, LogRequest, LogSeverity };
-  const sink = engineLogSink(engineAddressOf(process.argv.slice(2)), stubs);
+  const sink = engineSink(engineAddressOf(process.argv.slice(2)));
   const provider = createProviderService({ sink });
   const server = new grpc.Server({
     "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,

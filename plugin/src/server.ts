@@ -3,41 +3,67 @@
  * @pulumi/pulumi's generated stubs, over the same resource logic as the dynamic SDK. Served directly
  * because `@pulumi/pulumi/provider`'s `main` drops Configure, CheckConfig/DiffConfig, detailedDiff,
  * timeouts and preview (pulumi/pulumi#10915; ../shared/research/wave2-anchors.md §1).
+ *
+ * The engine starts the plugin at least twice per command, and some starts only ask for the schema
+ * and the config calls: those are answered from the provider host alone (`@pulumi-dfcloud/provider/host`),
+ * and the rest of the provider package (the resources' contracts and logic, zod, the API client) is
+ * loaded by the first resource operation or invoke (see loadProvider).
  */
 import * as grpc from "@grpc/grpc-js";
 import * as pluginproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
+import type { CheckFailure, DiffResult, ResourceKind } from "@pulumi-dfcloud/provider";
 import {
   booleanSetting,
-  type CheckFailure,
   changedConfig,
   configKey,
-  type DiffResult,
-  kindOfToken,
   type LogSink,
-  PACKAGE_CONTRACT,
   PACKAGE_VERSION,
   ProviderHost,
-  RESOURCE_KINDS,
-  type ResourceKind,
-  readableDuration,
-  refreshesBeforeUpdate,
-  renderSchemaText,
   SECRET_CONFIG_KEYS,
-  withinOperation,
-} from "@pulumi-dfcloud/provider";
+} from "@pulumi-dfcloud/provider/host";
 import * as anyproto from "google-protobuf/google/protobuf/any_pb";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import { fromStruct, type Properties, toStruct } from "./values";
 
+/** The provider package as a whole: the registry of resources, the schema's renderer, operation deadlines. */
+type ProviderPackage = typeof import("@pulumi-dfcloud/provider");
+
+let providerCode: Promise<ProviderPackage> | undefined;
+/** The provider package once loaded (the answer to a failed create reads it without waiting). */
+let loadedProvider: ProviderPackage | undefined;
+
+/**
+ * Loads the rest of the provider package, once: on the first resource operation or invoke (the host
+ * loads its own part then too), or a GetSchema the bundle does not answer from its build. The plugin's
+ * bundle keeps it in a file of its own (scripts/bundle-plugin.js), read from disk only then.
+ */
+function loadProvider(): Promise<ProviderPackage> {
+  providerCode ??= import("@pulumi-dfcloud/provider").then((provider) => {
+    loadedProvider = provider;
+    return provider;
+  });
+  return providerCode;
+}
+
+/**
+ * The package schema, rendered from the contracts when the plugin was bundled (scripts/bundle-plugin.js
+ * defines it), so that GetSchema needs neither the contracts nor zod; run unbundled (plugin/dist) the
+ * plugin has none, and renders the schema when asked.
+ */
+declare const DFCLOUD_BUNDLED_SCHEMA: string | undefined;
+const bundledSchema = typeof DFCLOUD_BUNDLED_SCHEMA === "string" ? DFCLOUD_BUNDLED_SCHEMA : undefined;
+
 /** The kind of the resource a request is about, by its type token (or its URN's). */
-function kindOf(urn: string, type: string): ResourceKind {
+function kindOf(provider: ProviderPackage, urn: string, type: string): ResourceKind {
   // `urn:pulumi:stack::project::dfcloud-backups:index:Backup::name`
   const token = type !== "" ? type : (urn.split("::")[2] ?? "");
-  const kind = kindOfToken(token);
+  const kind = provider.kindOfToken(token);
   if (!kind)
-    throw new Error(`unknown resource type ${token}; this provider serves ${RESOURCE_KINDS.join(", ")}`);
+    throw new Error(
+      `unknown resource type ${token}; this provider serves ${provider.RESOURCE_KINDS.join(", ")}`,
+    );
   return kind;
 }
 
@@ -126,10 +152,14 @@ export interface ProviderServiceOptions {
 }
 
 /** Runs a resource operation under the engine's timeout (customTimeouts), when it sent one. */
-function withTimeout<T>(timeoutSeconds: number, operation: () => Promise<T>): Promise<T> {
+function withTimeout<T>(
+  provider: ProviderPackage,
+  timeoutSeconds: number,
+  operation: () => Promise<T>,
+): Promise<T> {
   if (!(timeoutSeconds > 0)) return operation();
-  const limit = `\`customTimeouts\` = ${readableDuration(timeoutSeconds * 1000)}`;
-  return withinOperation({ deadlineMs: Date.now() + timeoutSeconds * 1000, limit }, operation);
+  const limit = `\`customTimeouts\` = ${provider.readableDuration(timeoutSeconds * 1000)}`;
+  return provider.withinOperation({ deadlineMs: Date.now() + timeoutSeconds * 1000, limit }, operation);
 }
 
 /** A request about one resource: its URN and type token. */
@@ -144,10 +174,21 @@ interface ResourceRequest {
  */
 export function createProviderService(options: ProviderServiceOptions) {
   const host = new ProviderHost({ sink: options.sink, ...(options.env ? { env: options.env } : {}) });
-  const logicOf = (request: ResourceRequest) =>
-    host.resource(kindOf(request.getUrn(), request.getType()), request.getUrn());
+  /** The resource a request is about: its logic, whether it asks to be refreshed before updates, and the package. */
+  const resourceOf = async (request: ResourceRequest) => {
+    const provider = await loadProvider();
+    const kind = kindOf(provider, request.getUrn(), request.getType());
+    return {
+      provider,
+      logic: host.resource(kind, request.getUrn()),
+      refreshes: provider.refreshesBeforeUpdate(kind),
+    };
+  };
+  /** Whether a partial create asks for a refresh before updates, as its answer would have (false when nothing loaded). */
   const refreshes = (request: ResourceRequest) =>
-    refreshesBeforeUpdate(kindOf(request.getUrn(), request.getType()));
+    loadedProvider
+      ? loadedProvider.refreshesBeforeUpdate(kindOf(loadedProvider, request.getUrn(), request.getType()))
+      : false;
   /** {@link handle}, with the key removed from any error first (config calls included). */
   const rpc = <Req, Res>(work: (request: Req) => Promise<Res>, refreshesOf?: (request: Req) => boolean) =>
     handle(async (request: Req) => {
@@ -162,9 +203,13 @@ export function createProviderService(options: ProviderServiceOptions) {
     host,
 
     service: {
-      getSchema: rpc(async (_request: provproto.GetSchemaRequest) =>
-        new provproto.GetSchemaResponse().setSchema(renderSchemaText(PACKAGE_CONTRACT)),
-      ),
+      getSchema: rpc(async (_request: provproto.GetSchemaRequest) => {
+        if (bundledSchema !== undefined) return new provproto.GetSchemaResponse().setSchema(bundledSchema);
+        const provider = await loadProvider();
+        return new provproto.GetSchemaResponse().setSchema(
+          provider.renderSchemaText(provider.PACKAGE_CONTRACT),
+        );
+      }),
 
       getPluginInfo: rpc(async (_request: emptyproto.Empty) =>
         new pluginproto.PluginInfo().setVersion(PACKAGE_VERSION),
@@ -222,7 +267,8 @@ export function createProviderService(options: ProviderServiceOptions) {
       check: rpc(async (request: provproto.CheckRequest) => {
         const olds = withoutDynamicOnly(fromStruct(request.getOlds()).values);
         const { values: news, secretKeys } = fromStruct(request.getNews());
-        const result = await logicOf(request).check(olds, withoutDynamicOnly(news));
+        const { logic } = await resourceOf(request);
+        const result = await logic.check(olds, withoutDynamicOnly(news));
         const response = new provproto.CheckResponse();
         if (result.inputs) response.setInputs(toStruct(result.inputs, secretKeys));
         return response.setFailuresList(failuresOf(result.failures ?? []));
@@ -231,25 +277,26 @@ export function createProviderService(options: ProviderServiceOptions) {
       diff: rpc(async (request: provproto.DiffRequest) => {
         const olds = withoutDynamicOnly(fromStruct(request.getOlds()).values);
         const news = fromStruct(request.getNews()).values;
-        return diffResponse(await logicOf(request).diff(request.getId(), olds, news));
+        const { logic } = await resourceOf(request);
+        return diffResponse(await logic.diff(request.getId(), olds, news));
       }),
 
       create: rpc(async (request: provproto.CreateRequest) => {
         const { values: inputs, secretKeys } = fromStruct(request.getProperties());
-        const response = new provproto.CreateResponse().setRefreshBeforeUpdate(refreshes(request));
+        const { provider, logic, refreshes } = await resourceOf(request);
+        const response = new provproto.CreateResponse().setRefreshBeforeUpdate(refreshes);
         if (request.getPreview()) return response.setProperties(toStruct(inputs, secretKeys));
-        const { id, outs } = await withTimeout(request.getTimeout(), () => logicOf(request).create(inputs));
+        const { id, outs } = await withTimeout(provider, request.getTimeout(), () => logic.create(inputs));
         return response.setId(id).setProperties(toStruct(outs, secretKeys));
       }, refreshes),
 
       read: rpc(async (request: provproto.ReadRequest) => {
         const props = withoutDynamicOnly(fromStruct(request.getProperties()).values);
-        const result = await withTimeout(request.getTimeout(), () =>
-          logicOf(request).read(request.getId(), props),
+        const { provider, logic, refreshes } = await resourceOf(request);
+        const result = await withTimeout(provider, request.getTimeout(), () =>
+          logic.read(request.getId(), props),
         );
-        const response = new provproto.ReadResponse()
-          .setId(result.id)
-          .setRefreshBeforeUpdate(refreshes(request));
+        const response = new provproto.ReadResponse().setId(result.id).setRefreshBeforeUpdate(refreshes);
         if (result.props) response.setProperties(toStruct(result.props));
         if (result.inputs) response.setInputs(toStruct(result.inputs));
         return response;
@@ -258,17 +305,19 @@ export function createProviderService(options: ProviderServiceOptions) {
       update: rpc(async (request: provproto.UpdateRequest) => {
         const olds = withoutDynamicOnly(fromStruct(request.getOlds()).values);
         const { values: news, secretKeys } = fromStruct(request.getNews());
-        const response = new provproto.UpdateResponse().setRefreshBeforeUpdate(refreshes(request));
+        const { provider, logic, refreshes } = await resourceOf(request);
+        const response = new provproto.UpdateResponse().setRefreshBeforeUpdate(refreshes);
         if (request.getPreview()) return response.setProperties(toStruct({ ...olds, ...news }, secretKeys));
-        const { outs } = await withTimeout(request.getTimeout(), () =>
-          logicOf(request).update(request.getId(), olds, news),
+        const { outs } = await withTimeout(provider, request.getTimeout(), () =>
+          logic.update(request.getId(), olds, news),
         );
         return response.setProperties(toStruct(outs, secretKeys));
       }),
 
       delete: rpc(async (request: provproto.DeleteRequest) => {
         const props = withoutDynamicOnly(fromStruct(request.getProperties()).values);
-        await withTimeout(request.getTimeout(), () => logicOf(request).delete(request.getId(), props));
+        const { provider, logic } = await resourceOf(request);
+        await withTimeout(provider, request.getTimeout(), () => logic.delete(request.getId(), props));
         return new emptyproto.Empty();
       }),
 

@@ -40,6 +40,7 @@ export {
   POLL_MAX_INTERVAL_MS,
   type WaitForOptions,
 } from "./client/wait";
+export * from "./host/api-client";
 export * from "./host/credentials";
 export * from "./host/engine-log";
 export * from "./host/host";

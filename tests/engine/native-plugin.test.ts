@@ -351,13 +351,15 @@ describe("moving a stack from the dynamic resources to the native plugin", () =>
       new sdk.Restore("drill", { ...restoreArgs, backupId: backup.backupId }, from("Restore"));
     };
     const { stack } = await nativeStack("native-migration", program);
+    // The kinds the program declares (a RestoreDrill is not among them).
+    const moved = RESOURCE_KINDS.filter((kind) => kind !== "RestoreDrill");
     const typesInState = async () =>
       ((await stack.exportStack()).deployment.resources as { type: string }[])
         .map((resource) => resource.type)
         .filter((type) => !type.startsWith("pulumi:"))
         .sort();
     await stack.up();
-    expect(await typesInState()).toEqual(RESOURCE_KINDS.map(dynamicToken).sort());
+    expect(await typesInState()).toEqual(moved.map(dynamicToken).sort());
     const backupsBefore = (await emulator.admin.state()).backups.filter((b) => b.source === "manual");
     expect(backupsBefore).toHaveLength(1);
 
@@ -370,7 +372,7 @@ describe("moving a stack from the dynamic resources to the native plugin", () =>
     // The stack and the three resources, each the same resource under its new type.
     expect(up.summary.resourceChanges).toEqual({ same: 4 });
     expect(await writes()).toEqual([]);
-    expect(await typesInState()).toEqual(RESOURCE_KINDS.map(nativeToken).sort());
+    expect(await typesInState()).toEqual(moved.map(nativeToken).sort());
     // A same step keeps the outputs it had: the dynamic provider's serialised code stays in state until
     // the plugin next reads each resource. A refresh does that, reading only.
     const serialised = async () =>

@@ -3,9 +3,13 @@
  * stack config, then the environment. The key stays in the provider process's memory; it is never
  * returned in outputs.
  */
-import { DfCloudClient } from "../client/client";
 import { ConfigurationError } from "../client/errors";
-import { ALLOW_INSECURE_HTTP_ENV, insecureHttpOrigin, type ReconcileEvent } from "../client/options";
+import {
+  ALLOW_INSECURE_HTTP_ENV,
+  type DfCloudClientOptions,
+  insecureHttpOrigin,
+  type ReconcileEvent,
+} from "../client/options";
 import { redactSecrets } from "../client/redact";
 import type { RetryEvent } from "../client/retry";
 import { PACKAGE } from "../schema/spec";
@@ -118,20 +122,22 @@ export function missingKeyError(): ConfigurationError {
 }
 
 /**
- * Builds a client from credentials; a missing key is a ConfigurationError that says how to set it.
+ * The options of the client {@link createClient} builds from credentials (the client itself is in
+ * host/api-client.ts, so that what only reads settings does not load the HTTP client); a missing key
+ * is a ConfigurationError that says how to set it.
  * @param log where retries and reconciliations of lost answers are reported (default: nowhere); each
  *   line is free of the key in every spelling (see redactSecret), whatever the server put in the
  *   error it quotes
  */
-export function createClient(
+export function clientOptions(
   credentials: Credentials,
   log?: (message: string) => void,
   onSecretRead?: (secret: string) => void,
-): DfCloudClient {
+): DfCloudClientOptions {
   const apiKey = credentials.apiKey;
   if (!apiKey) throw missingKeyError();
   const say = log && ((message: string) => log(redactSecrets(message, [apiKey])));
-  return new DfCloudClient({
+  return {
     apiKey,
     ...(credentials.apiUrl ? { apiUrl: credentials.apiUrl } : {}),
     ...(credentials.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
@@ -142,7 +148,7 @@ export function createClient(
           onReconcile: (event: ReconcileEvent) => say(reconcileMessage(event)),
         }
       : {}),
-  });
+  };
 }
 
 function retryMessage(event: RetryEvent): string {

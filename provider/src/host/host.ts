@@ -7,7 +7,8 @@
  */
 import type { DfCloudClient } from "../client/client";
 import { isDfCloudError } from "../client/errors";
-import { FUNCTIONS, functionOfToken, type ResourceKind, resourceOf } from "../registry";
+import { resolveOptions } from "../client/options";
+import type { FunctionEntry, ResourceKind } from "../registry";
 import { checkFields } from "../resources/check";
 import type { ResourceApi, ResourceDeps } from "../resources/deps";
 import type { CheckFailure, CheckResult, ResourceLogic } from "../resources/logic";
@@ -19,7 +20,7 @@ import {
   API_KEY_ENV,
   booleanSetting,
   type Credentials,
-  createClient,
+  clientOptions,
   insecureHttpWarning,
   missingKeyError,
   resolveCredentials,
@@ -81,10 +82,66 @@ const noKeyApi: ResourceApi & LookupApi = new Proxy({} as ResourceApi & LookupAp
   },
 });
 
+/**
+ * The code only operations need, loaded by the first one that needs it (once per process), so that a
+ * provider process answers the engine's schema and configuration calls without loading it: the
+ * registry of resources and functions (their contracts, their logic, zod), and the API client (undici,
+ * the API's zod schemas). The native plugin's bundle keeps them in a file of their own
+ * (scripts/bundle-plugin.js), read from disk only then.
+ */
+let registryCode: Promise<typeof import("../registry.js")> | undefined;
+const loadRegistry = () => {
+  registryCode ??= import("../registry.js");
+  return registryCode;
+};
+let clientCode: Promise<typeof import("./api-client.js")> | undefined;
+const loadApiClient = () => {
+  clientCode ??= import("./api-client.js");
+  return clientCode;
+};
+
+/** The API as the host hands it out: what the resources and lookups call, and closing its connections. */
+type HostApi = ResourceApi & LookupApi & Pick<DfCloudClient, "close">;
+
+/**
+ * An API client built on its first call, by `build`: a resource is handed its API before it calls it,
+ * and building the client loads the client's code. Until then there is nothing to close, and no answer
+ * has told the API's clock (`apiNow` is undefined, as a new client's is).
+ */
+function clientOnFirstCall(build: () => Promise<DfCloudClient>): HostApi {
+  let client: DfCloudClient | undefined;
+  let building: Promise<DfCloudClient> | undefined;
+  const built = () => {
+    building ??= build().then((made) => {
+      client = made;
+      return made;
+    });
+    return building;
+  };
+  return new Proxy({} as HostApi, {
+    get: (_target, name) => {
+      // Not a thenable: something that awaits the object itself must not wait forever.
+      if (typeof name !== "string" || name === "then") return undefined;
+      if (name === "apiNow") return () => client?.apiNow();
+      if (name === "close")
+        return async () => {
+          await building?.then(
+            (made) => made.close(),
+            () => undefined,
+          );
+        };
+      return async (...args: unknown[]) => {
+        const made = await built();
+        return (Reflect.get(made, name) as (...params: unknown[]) => unknown).apply(made, args);
+      };
+    },
+  });
+}
+
 /** The provider host: one per provider process. */
 export class ProviderHost {
   private configured: Credentials = {};
-  private client: { key: string; api: DfCloudClient } | undefined;
+  private client: { key: string; api: HostApi } | undefined;
   /**
    * Every datastore password a client of this host read for a restore drill's read-back: removed,
    * with the API key, from whatever reaches the engine, however the text that holds it was built.
@@ -145,9 +202,15 @@ export class ProviderHost {
     const cacheKey = `${credentials.apiUrl ?? ""}|${credentials.allowInsecureHttp ?? false}|${credentials.apiKey}`;
     if (!this.client || this.client.key !== cacheKey) {
       const retries = (message: string) => this.log({ message, severity: "info" });
+      const onSecretRead = (secret: string) => this.dataPlaneSecrets.add(secret);
+      // Settings the client refuses (an apiUrl) fail here, as building the client does; the client
+      // itself is built on the first call.
+      resolveOptions(clientOptions(credentials, retries, onSecretRead));
       this.client = {
         key: cacheKey,
-        api: createClient(credentials, retries, (secret) => this.dataPlaneSecrets.add(secret)),
+        api: clientOnFirstCall(async () =>
+          (await loadApiClient()).createClient(credentials, retries, onSecretRead),
+        ),
       };
       this.warnOnce(insecureHttpWarning(credentials));
     }
@@ -178,27 +241,33 @@ export class ProviderHost {
 
   /**
    * The logic of `kind` for the resource `urn`, as a front door calls it: every operation is counted
-   * while it runs, and whatever it throws or reports reaches the engine without the key.
+   * while it runs, and whatever it throws or reports reaches the engine without the key. The first
+   * operation loads the registry (see loadRegistry).
    */
   resource(
     kind: ResourceKind,
     urn?: string,
   ): ResourceLogic<Record<string, unknown>, Record<string, unknown>> {
-    const logic = resourceOf(kind).logic(() => this.deps(urn));
+    type Logic = ResourceLogic<Record<string, unknown>, Record<string, unknown>>;
+    let logic: Promise<Logic> | undefined;
+    const logicOf = (): Promise<Logic> => {
+      logic ??= loadRegistry().then((registry) => registry.resourceOf(kind).logic(() => this.deps(urn)));
+      return logic;
+    };
     const guard =
-      <Args extends unknown[], Result>(operation: (...args: Args) => Promise<Result>) =>
+      <Args extends unknown[], Result>(operation: (logic: Logic, ...args: Args) => Promise<Result>) =>
       (...args: Args): Promise<Result> =>
-        this.guarded(() => operation(...args));
+        this.guarded(async () => operation(await logicOf(), ...args));
     return {
-      check: guard(async (olds, news): Promise<CheckResult<Record<string, unknown>>> => {
+      check: guard(async (logic, olds, news): Promise<CheckResult<Record<string, unknown>>> => {
         const result = await logic.check(olds, news);
         return result.failures ? { ...result, failures: this.redaction.failures(result.failures) } : result;
       }),
-      diff: guard(logic.diff.bind(logic)),
-      create: guard(logic.create.bind(logic)),
-      read: guard(logic.read.bind(logic)),
-      update: guard(logic.update.bind(logic)),
-      delete: guard(logic.delete.bind(logic)),
+      diff: guard((logic, ...args: Parameters<Logic["diff"]>) => logic.diff(...args)),
+      create: guard((logic, ...args: Parameters<Logic["create"]>) => logic.create(...args)),
+      read: guard((logic, ...args: Parameters<Logic["read"]>) => logic.read(...args)),
+      update: guard((logic, ...args: Parameters<Logic["update"]>) => logic.update(...args)),
+      delete: guard((logic, ...args: Parameters<Logic["delete"]>) => logic.delete(...args)),
     };
   }
 
@@ -217,9 +286,12 @@ export class ProviderHost {
    */
   invoke(token: string, args: Record<string, unknown>): Promise<InvokeResult> {
     return this.guarded(async () => {
-      const fn = functionOfToken(token);
+      const registry = await loadRegistry();
+      const fn = registry.functionOfToken(token);
       if (!fn)
-        throw new Error(`unknown function ${token}; this provider serves ${functionTokens().join(", ")}`);
+        throw new Error(
+          `unknown function ${token}; this provider serves ${functionTokens(registry.FUNCTIONS).join(", ")}`,
+        );
       const { values, failures } = checkFields(fn.contract.inputs, args);
       if (failures.length > 0) return { failures: this.redaction.failures(failures) };
       return { result: await fn.call(this.api(), values) };
@@ -247,7 +319,8 @@ export class ProviderHost {
     const apiUrl = values.apiUrl;
     if (typeof apiUrl !== "string") return [];
     try {
-      await createClient({ apiKey: "checking-the-url-only", apiUrl, allowInsecureHttp }).close();
+      // What building a client checks, without loading the client.
+      resolveOptions(clientOptions({ apiKey: "checking-the-url-only", apiUrl, allowInsecureHttp }));
       return [];
     } catch (error) {
       if (!isDfCloudError(error, "ConfigurationError")) throw this.redaction.error(error);
@@ -287,6 +360,6 @@ export function changedConfig(olds: Record<string, unknown>, news: Record<string
 }
 
 /** Every function's token. */
-function functionTokens(): string[] {
-  return FUNCTIONS.map((fn) => tokenOf(fn.contract.name));
+function functionTokens(functions: readonly FunctionEntry[]): string[] {
+  return functions.map((fn) => tokenOf(fn.contract.name));
 }

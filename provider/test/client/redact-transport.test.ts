@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { REDACTED } from "../../src/client/redact";
 import type { RetryEvent } from "../../src/client/retry";
-import { createClient } from "../../src/host/credentials";
+import { createClient } from "../../src/host/api-client";
 import { connect, disconnectAll } from "./support/harness";
 import { type Script, startScriptedServer } from "./support/scripted-server";
 
