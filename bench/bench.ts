@@ -11,7 +11,6 @@
  * overhead section; BENCH_SECTIONS (default all) which sections run.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import {
@@ -51,6 +50,7 @@ import {
   exportState,
   INSTANT,
   kindOf,
+  measurementContext,
   median,
   NativeResource,
   NoopResource,
@@ -107,12 +107,7 @@ const suite = Object.fromEntries(
 ) as Record<Section, ReturnType<typeof describe.runIf>>;
 
 /** Everything measured; written to bench/results.json. */
-const results: Record<string, unknown> = {
-  date: new Date().toISOString(),
-  machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
-  node: process.version,
-  runs: RUNS,
-};
+const results: Record<string, unknown> = measurementContext(RUNS);
 /** Table sections of bench/results.md, in order. */
 const tables: string[] = [];
 

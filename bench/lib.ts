@@ -6,6 +6,7 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
@@ -297,6 +298,16 @@ export class ProviderSampler {
 
 /** Where bench and soak results go (bench/results.json, bench/results.md, bench/soak-results.json). */
 export const BENCH_DIR = path.join(ROOT, "bench");
+
+/** What every results file starts with: when, on what machine and Node, and how many runs each median has. */
+export function measurementContext(runs: number): Record<string, unknown> {
+  return {
+    date: new Date().toISOString(),
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    node: process.version,
+    runs,
+  };
+}
 
 /** How long the engine waits for a plugin to exit after its end-of-command SIGINT before it kills it. */
 export const ENGINE_SIGINT_GRACE_MS = 5_000;

@@ -49,6 +49,7 @@ import {
   ENGINE_SIGINT_GRACE_MS,
   emulatorStack,
   INSTANT,
+  measurementContext,
   median,
   NativeResource,
   ProviderSampler,
@@ -190,12 +191,7 @@ function pulumiPluginYamlFolder(work: string): string {
 }
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "dfcloud-startup-"));
-const results: Record<string, unknown> = {
-  date: new Date().toISOString(),
-  machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
-  node: process.version,
-  runs: RUNS,
-};
+const results: Record<string, unknown> = measurementContext(RUNS);
 const tables: string[] = [];
 
 afterAll(() => {

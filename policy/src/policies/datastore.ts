@@ -47,6 +47,16 @@ function groupByDatastore(resources: readonly PolicyResource[]): ByDatastore {
   return grouped;
 }
 
+/** The `exemptDatastoreIds` setting of a policy that asks for a `kind` of each datastore. */
+function exemptDatastoreIdsSchema(kind: string) {
+  return {
+    type: "array",
+    items: { type: "string", minLength: 1 },
+    default: [],
+    description: `Datastore ids that need no ${kind} in the stack.`,
+  } as const;
+}
+
 /** Checks that every datastore the stack backs up or restores is also on a schedule. */
 export const datastoreHasSchedule: StackValidationPolicy = stackPolicy<DatastoreHasScheduleArgs>({
   name: "datastore-has-schedule",
@@ -58,12 +68,7 @@ export const datastoreHasSchedule: StackValidationPolicy = stackPolicy<Datastore
     "Declare a BackupSchedule for the datastore in this stack, or add its id to exemptDatastoreIds in the policy pack config.",
   configSchema: {
     properties: {
-      exemptDatastoreIds: {
-        type: "array",
-        items: { type: "string", minLength: 1 },
-        default: [],
-        description: "Datastore ids that need no BackupSchedule in the stack.",
-      },
+      exemptDatastoreIds: exemptDatastoreIdsSchema("BackupSchedule"),
       ...exemptStacksProperty,
     },
   },
@@ -139,12 +144,7 @@ export const datastoreHasRestoreDrill: StackValidationPolicy = stackPolicy<Datas
     "Declare a RestoreDrill with the datastore's id as datastoreId and a trigger that a scheduled pipeline changes each week (the ISO week, for example), or add the id to exemptDatastoreIds in the policy pack config.",
   configSchema: {
     properties: {
-      exemptDatastoreIds: {
-        type: "array",
-        items: { type: "string", minLength: 1 },
-        default: [],
-        description: "Datastore ids that need no RestoreDrill in the stack.",
-      },
+      exemptDatastoreIds: exemptDatastoreIdsSchema("RestoreDrill"),
       ...exemptStacksProperty,
     },
   },

@@ -3,14 +3,11 @@
  * these and the tests expect them. The first line says what happened and what to do; the details
  * follow on the next.
  */
+
 import { dataFailure, minKeysMustBe as minKeysMustBeText } from "../data-checks";
+import { triggerText } from "../restore/messages";
 import type { RestoreDrillOutputs } from "./contract";
 import { DEFAULT_MIN_KEYS } from "./defaults";
-
-/** How a message names a trigger: quoted, or `no trigger` when it is unset. */
-function triggerText(trigger: string | undefined): string {
-  return trigger === undefined ? "no trigger" : `trigger ${JSON.stringify(trigger)}`;
-}
 
 /** Seconds as a message shows them: minutes with one decimal from one minute up. */
 function durationText(seconds: number): string {

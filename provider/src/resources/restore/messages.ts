@@ -5,8 +5,8 @@
  */
 import type { RestoreOutputs } from "./contract";
 
-/** How a message names a trigger: quoted, or `no trigger` when it is unset. */
-function triggerText(trigger: string | undefined): string {
+/** How a message names a trigger: quoted, or `no trigger` when it is unset (a RestoreDrill's too). */
+export function triggerText(trigger: string | undefined): string {
   return trigger === undefined ? "no trigger" : `trigger ${JSON.stringify(trigger)}`;
 }
 
