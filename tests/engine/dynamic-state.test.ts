@@ -23,6 +23,7 @@ import {
   seedTestDatastore,
   stepRecorder,
   takeApiCalls,
+  writesIn,
 } from "./harness";
 
 const API_KEY = "dragonflydb_state_size_test_key_0123456789";
@@ -40,9 +41,6 @@ const SEVEN_CLOSURES = fs.readFileSync(
   "utf8",
 );
 const oldProvider = (kind: ResourceKind) => SEVEN_CLOSURES.replaceAll('kind: "Backup"', `kind: "${kind}"`);
-
-/** The requests that change something, as `METHOD path`. */
-const writesIn = (calls: string[]) => calls.filter((call) => !call.startsWith("GET "));
 
 /** The keys of `values` that are neither an input nor an output of `kind`'s contract. */
 function outsideContract(kind: ResourceKind, values: object): string[] {

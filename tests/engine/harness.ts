@@ -360,6 +360,11 @@ export async function takeApiCalls(emulator: RunningEmulator): Promise<string[]>
   return log.map((entry) => `${entry.method} ${entry.path.replace(/[?].*$/, "")}`);
 }
 
+/** The calls of {@link takeApiCalls} that change something: every one but a GET. */
+export function writesIn(calls: readonly string[]): string[] {
+  return calls.filter((call) => !call.startsWith("GET "));
+}
+
 /** Folder of the codegen language hosts that `make tools` builds (tools/codegen-host). */
 export const CODEGEN_BIN = path.join(ROOT, ".tools/codegen/bin");
 
@@ -609,6 +614,22 @@ export async function openDoor(name: DoorName): Promise<Door> {
         provider.RESOURCE_KINDS.find((kind) => token(kind) === type),
       );
     },
+  };
+}
+
+/**
+ * Opens each front door at most once, for a test file that runs its scenarios through both: the
+ * native door builds and loads the generated SDK on first use, and every later call shares it.
+ */
+export function doorsOpenedOnce(): (name: DoorName) => Promise<Door> {
+  const doors = new Map<DoorName, Promise<Door>>();
+  return (name) => {
+    let opened = doors.get(name);
+    if (!opened) {
+      opened = openDoor(name);
+      doors.set(name, opened);
+    }
+    return opened;
   };
 }
 

@@ -16,7 +16,14 @@ import { configKey, restoreMessages } from "@pulumi-dfcloud/provider";
 import type { RunningEmulator } from "dfcloud-emulator";
 import * as dfcloud from "pulumi-dfcloud";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { diagnosticText, frozenEmulator, inlineStack, seedTestDatastore, stepRecorder } from "./harness";
+import {
+  diagnosticText,
+  frozenEmulator,
+  inlineStack,
+  seedTestDatastore,
+  stepRecorder,
+  writesIn,
+} from "./harness";
 
 const API_KEY = "dragonflydb_no_backup_endpoints_key_0123";
 
@@ -67,7 +74,6 @@ async function apiCalls(): Promise<string[]> {
   await emulator.admin.clearRequests();
   return log.map((entry) => `${entry.method} ${entry.path} ${entry.status}`);
 }
-const writesIn = (calls: string[]) => calls.filter((call) => !call.startsWith("GET "));
 
 async function liveDatastore() {
   const { datastores } = await emulator.admin.state();

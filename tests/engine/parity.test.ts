@@ -20,18 +20,18 @@ import {
   consoleScheduleEdit,
   DOOR_NAMES,
   type Door,
-  type DoorName,
   type DoorStateResource,
+  doorsOpenedOnce,
   engineEnv,
   frozenEmulator,
   isInfrastructure,
   livePolicy,
-  openDoor,
   PULUMI,
   seedTestDatastore,
   stepRecorder,
   takeApiCalls,
   taskSlots,
+  writesIn,
 } from "./harness";
 import {
   API_KEY,
@@ -103,15 +103,7 @@ const programRun = <T>(operation: () => Promise<T>): Promise<T> => programSlot((
 const engineRun = <T>(operation: () => Promise<T>): Promise<T> => engineSlot(operation);
 
 /** Each door, opened once (the native one builds the generated SDK on first use). */
-const doors = new Map<DoorName, Promise<Door>>();
-function door(name: DoorName): Promise<Door> {
-  let opened = doors.get(name);
-  if (!opened) {
-    opened = openDoor(name);
-    doors.set(name, opened);
-  }
-  return opened;
-}
+const door = doorsOpenedOnce();
 
 /** An emulator of its own for one scenario: frozen at START, instant transitions. */
 function scenarioEmulator(options: Omit<EmulatorOptions, "apiKeys" | "timeScale" | "durations"> = {}) {
@@ -130,8 +122,6 @@ async function withEmulator<T>(
     await emulator.close();
   }
 }
-
-const writesIn = (calls: string[]) => calls.filter((call) => !call.startsWith("GET "));
 
 /** One diagnostic line of an engine run: its severity, where it is shown, and its text. */
 interface Line {

@@ -11,13 +11,12 @@ import { type EmulatorOptions, type RunningEmulator, startEmulator } from "dfclo
 import { describe, expect, it } from "vitest";
 import {
   DOOR_NAMES,
-  type Door,
-  type DoorName,
+  doorsOpenedOnce,
   frozenEmulator,
-  openDoor,
   seedTestDatastore,
   takeApiCalls,
   taskSlots,
+  writesIn,
 } from "./harness";
 
 const API_KEY = "dragonflydb_drill_test_key";
@@ -30,18 +29,8 @@ const engineSlot = taskSlots(2);
 const programSlot = taskSlots(1);
 const programRun = <T>(operation: () => Promise<T>): Promise<T> => programSlot(() => engineSlot(operation));
 
-const doors = new Map<DoorName, Promise<Door>>();
-function door(name: DoorName): Promise<Door> {
-  let opened = doors.get(name);
-  if (!opened) {
-    opened = openDoor(name);
-    doors.set(name, opened);
-  }
-  return opened;
-}
-
-/** The requests that change something, as `METHOD path`. */
-const writesIn = (calls: string[]) => calls.filter((call) => !call.startsWith("GET "));
+/** Each door, opened once (the native one builds the generated SDK on first use). */
+const door = doorsOpenedOnce();
 
 /** The account's datastores that a drill made and that are not deleted (nor being deleted). */
 async function liveTemporaries(emulator: RunningEmulator): Promise<string[]> {

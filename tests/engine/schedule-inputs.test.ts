@@ -1,15 +1,14 @@
 /**
  * Schedule inputs through the real engine (Automation API, inline program) against the emulator.
  *
- * Defect 11: `"every"` and a list of all seven weekdays (or all 24 hours) are the same schedule.
- * Changing one spelling into the other, either way, previews no change (the change summary has
- * only `same`), `up` sends no PUT, and a live policy that lists every weekday and hour is no drift
- * on refresh.
+ * `"every"` and a list of all seven weekdays (or all 24 hours) are the same schedule: the API takes
+ * the same backups either way. Changing one spelling into the other, either way, previews no change
+ * (the change summary has only `same`), `up` sends no PUT, and a live policy that lists every
+ * weekday and hour is no drift on refresh.
  *
- * Defect 12: a bad value fails the preview with a message that names what was given — NaN and
- * Infinity as themselves (they reach the provider's check unchanged: the program and the engine
- * exchange inputs as protobuf doubles, which carry NaN and ±Infinity), a string as a string — and
- * nothing is written.
+ * A bad value fails the preview with a message that names what was given — NaN and Infinity as
+ * themselves (they reach the provider's check unchanged: the program and the engine exchange inputs
+ * as protobuf doubles, which carry NaN and ±Infinity), a string as a string — and nothing is written.
  */
 import type { Stack } from "@pulumi/pulumi/automation";
 import type { RunningEmulator } from "dfcloud-emulator";
@@ -25,6 +24,7 @@ import {
   seedTestDatastore,
   stepRecorder,
   takeApiCalls,
+  writesIn,
 } from "./harness";
 
 const API_KEY = "dragonflydb_schedule_inputs_key_0123456789";
@@ -64,7 +64,6 @@ describe("BackupSchedule inputs on the real engine", () => {
   const onOutput = (line: string) => output.push(line);
 
   const apiCalls = () => takeApiCalls(emulator);
-  const writesIn = (calls: string[]) => calls.filter((call) => !call.startsWith("GET"));
 
   beforeAll(async () => {
     // Frozen emulator time and instant transitions: every wait completes on its next poll.

@@ -106,8 +106,8 @@ const DATASTORE_CONFIG = {
 };
 
 /**
- * The program, in JavaScript so that no TypeScript compile runs: the one-schedule program of the
- * issue, plus, with `withBackup`, a backup whose create can fail after the backup was made.
+ * The program, in JavaScript so that no TypeScript compile runs: one nightly schedule, a new user's
+ * first program, plus, with `withBackup`, a backup whose create can fail after the backup was made.
  */
 const PROGRAM = `
 const pulumi = require("@pulumi/pulumi");

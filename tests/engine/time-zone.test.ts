@@ -27,6 +27,7 @@ import {
   seedTestDatastore,
   stepRecorder,
   takeApiCalls,
+  writesIn,
 } from "./harness";
 
 const API_KEY = "dragonflydb_time_zone_key_0123456789";
@@ -74,7 +75,6 @@ describe("BackupSchedule in Europe/Berlin on the real engine", () => {
   const onOutput = (line: string) => output.push(line);
 
   const apiCalls = () => takeApiCalls(emulator);
-  const writesIn = (calls: string[]) => calls.filter((call) => !call.startsWith("GET"));
 
   /** The schedule's outputs as the stack's state holds them. */
   async function stateOutputs(): Promise<Record<string, unknown>> {

@@ -16,7 +16,7 @@ import { type DataPlaneError, isDfCloudError } from "../../src/client/errors";
 import type { Clock } from "../../src/client/retry";
 import type { DatastoreConfig } from "../../src/client/schemas";
 import { API_KEY, datastoreConfig, type EmulatorHarness, startEmulatorHarness } from "./support/emulator";
-import { connect, disconnectAll } from "./support/harness";
+import { connect, disconnectAll, rejectionOf } from "./support/harness";
 
 /** The emulator's data plane speaks no TLS: datastores read over it say so. */
 const PLAIN: Partial<DatastoreConfig> = { dragonfly: { cache_mode: false, tls: false } };
@@ -51,16 +51,6 @@ function recordingClock(): Clock & { sleeps: number[] } {
       return harness.clock.sleep(ms);
     },
   };
-}
-
-/** Awaits `promise`, which must reject, and returns what it rejected with. */
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection, got a value");
 }
 
 /** Asserts `error` is a DataPlaneError and returns it typed. */

@@ -22,6 +22,7 @@ import {
   restoreDrillMessages as say,
   TEMPORARY_NAME_PREFIX,
 } from "../../src/resources/restore-drill";
+import { rejectionOf } from "../client/support/harness";
 import { API_KEY, useHarness } from "./support";
 
 const harness = useHarness();
@@ -84,16 +85,6 @@ async function checked(news: Record<string, unknown>): Promise<RestoreDrillInput
   expect(result.failures).toBeUndefined();
   if (!result.inputs) throw new Error("check returned no inputs");
   return result.inputs;
-}
-
-/** Awaits `promise`, which must reject, and returns what it rejected with. */
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection, got a value");
 }
 
 function asPartial(error: unknown): PartialCreateError<RestoreDrillOutputs> {

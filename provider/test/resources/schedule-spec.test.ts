@@ -1,7 +1,8 @@
 /**
- * Defect 11: a list of all seven weekdays (or all 24 hours) is the same schedule as `"every"`.
- * `check` stores it as `"every"`, a live policy listing them reads back as `"every"`, so changing
- * one spelling into the other is no diff, no drift on refresh, and no write to the datastore.
+ * A list of all seven weekdays (or all 24 hours) is the same schedule as `"every"`: the API takes the
+ * same backups either way. `check` stores it as `"every"`, a live policy listing them reads back as
+ * `"every"`, so changing one spelling into the other is no diff, no drift on refresh, and no write to
+ * the datastore.
  */
 import { describe, expect, it } from "vitest";
 import type { BackupPolicy } from "../../src/client/schemas";

@@ -43,3 +43,13 @@ export async function connect(
   });
   return { client, clock, server };
 }
+
+/** Awaits `promise`, which must reject, and returns what it rejected with. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a rejection, got a value");
+}
