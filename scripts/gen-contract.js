@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// Writes every file derived from the resources' and functions' contracts (provider/src/contract):
+// Writes every file derived from the resources' and functions' contracts (each resource's
+// provider/src/resources/<name>/contract.ts and the lookups' in provider/src/resources/lookups.ts,
+// declared in the vocabulary of provider/src/schema and gathered by provider/src/registry.ts):
 // schema.json and the dynamic SDK's classes and types, then docs/reference from schema.json.
 // Run through `make schema`, which builds the provider first; tests/unit/generated.test.ts fails
 // when a written file is stale.

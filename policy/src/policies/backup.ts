@@ -11,7 +11,7 @@ import { resourcePolicy } from "../validation";
 export type BackupProtectedArgs = ExemptStacksArgs;
 
 /**
- * Advises `protect: true` on every Backup. The issue also accepts `retainOnDelete`, but
+ * Advises `protect: true` on every Backup. `retainOnDelete` would also keep the backup, but
  * @pulumi/policy 1.21 passes policies no such option (its `PolicyResourceOptions` has `protect`
  * only), so this policy cannot see it; it stays advisory for that reason too.
  */

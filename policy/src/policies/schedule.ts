@@ -6,7 +6,12 @@
  */
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { backupsPerWeek, storedScheduleOf } from "@pulumi-dfcloud/provider";
+import {
+  backupsPerWeek,
+  DEFAULT_DST_HANDLING,
+  DEFAULT_TIME_ZONE,
+  storedScheduleOf,
+} from "@pulumi-dfcloud/provider";
 import { type ExemptStacksArgs, exemptStacksProperty } from "../config";
 import { BOOLEAN, NUMBER, type PropKind, readProp, STRING } from "../props";
 import { label } from "../resources";
@@ -132,9 +137,12 @@ export const scheduleMinFrequency: ResourceValidationPolicy = resourcePolicy<Sch
   check: ({ args, config, reportViolation }) => {
     const days = knownOrNotApplicable(args, readProp(args.props, "days", SCHEDULE_PART));
     const hours = knownOrNotApplicable(args, readProp(args.props, "hours", SCHEDULE_PART));
-    const timeZone = knownOrNotApplicable(args, readProp(args.props, "timeZone", STRING, "UTC"));
-    const dstHandling = knownOrNotApplicable(args, readProp(args.props, "dstHandling", STRING, "reject"));
-    const inZone = timeZone === "UTC" ? "" : ` in ${timeZone}`;
+    const timeZone = knownOrNotApplicable(args, readProp(args.props, "timeZone", STRING, DEFAULT_TIME_ZONE));
+    const dstHandling = knownOrNotApplicable(
+      args,
+      readProp(args.props, "dstHandling", STRING, DEFAULT_DST_HANDLING),
+    );
+    const inZone = timeZone === DEFAULT_TIME_ZONE ? "" : ` in ${timeZone}`;
     const declared = `days ${JSON.stringify(days)} × hours ${JSON.stringify(hours)}${inZone}`;
     // `follow` converts at the time of `up`; the policy has no API clock, and the count is the same
     // at every offset, so this machine's clock will do.

@@ -11,6 +11,7 @@ import { API_WEEKDAYS, TIMESTAMP_UNIT_MS } from "../client/modelled";
 import type { Backup, BackupPolicy, Datastore, DatastoreConfig } from "../client/schemas";
 import type { BackupInfo, BackupInputs } from "./backup";
 import type { DatastoreInfo } from "./lookups";
+import type { RestoreDrillInputs } from "./restore-drill";
 import { normaliseSchedule, type ScheduleSpec } from "./schedule";
 
 /** The request that takes the backup a Backup resource declares. */
@@ -203,8 +204,16 @@ export function restoreTarget(datastore: Datastore): RestoreTarget {
  * clustering, which fix the shard count a multi-shard backup requires and the memory the data needs;
  * network and protocol flags such as TLS, which the read-back needs). Nothing else is copied: no
  * backup schedule (a drill's datastore must not take backups of its own) and no restore record.
+ * @param _inputs the drill's checked inputs: an input that sets a field of the temporary datastore
+ *   is mapped here, so the drill's logic passes it on unchanged (none does yet)
+ * @param source the datastore whose backup is drilled
+ * @param name the temporary datastore's name
  */
-export function drillDatastoreConfig(source: Datastore, name: string): DatastoreConfig {
+export function drillDatastoreConfig(
+  _inputs: RestoreDrillInputs,
+  source: Datastore,
+  name: string,
+): DatastoreConfig {
   const { location, tier, cluster, network_id, dragonfly } = source.config;
   return {
     name,

@@ -29,7 +29,15 @@ import type {
   ResourceLogic,
   UpdateResult,
 } from "../logic";
-import { backupTakenAtMs, datastoreName, drillDatastoreConfig, hasLoadedBackup, isGone } from "../model";
+import {
+  backupInfo,
+  backupTakenAtMs,
+  datastoreInfo,
+  datastoreName,
+  drillDatastoreConfig,
+  hasLoadedBackup,
+  isGone,
+} from "../model";
 import { findDatastore, lookupAtPreview, missingDatastore } from "../preview";
 import { progressReporter } from "../progress";
 import { restoreProblem } from "../restore/logic";
@@ -221,13 +229,11 @@ async function chooseBackup(deps: ResourceDeps, inputs: RestoreDrillInputs): Pro
       if (isDfCloudError(error, "NotFoundError")) throw new NoBackupError(backupMissing(backupId), false);
       throw error;
     });
-    if (backup.datastore_id !== inputs.datastoreId) {
-      throw new NoBackupError(
-        backupOfOtherDatastore(backupId, backup.datastore_id, inputs.datastoreId),
-        false,
-      );
+    const named = backupInfo(backup);
+    if (named.datastoreId !== inputs.datastoreId) {
+      throw new NoBackupError(backupOfOtherDatastore(backupId, named.datastoreId, inputs.datastoreId), false);
     }
-    if (backup.status !== "ready") throw new NoBackupError(backupNotReady(backupId, backup.status), false);
+    if (named.status !== "ready") throw new NoBackupError(backupNotReady(backupId, named.status), false);
     return backup;
   }
   const backups = await deps.api
@@ -239,8 +245,11 @@ async function chooseBackup(deps: ResourceDeps, inputs: RestoreDrillInputs): Pro
       throw error;
     });
   const newest = backups
-    .filter((backup) => backup.status === "ready" && backup.datastore_id === inputs.datastoreId)
-    .sort((a, b) => b.created_at - a.created_at)[0];
+    .filter((backup) => {
+      const { status, datastoreId } = backupInfo(backup);
+      return status === "ready" && datastoreId === inputs.datastoreId;
+    })
+    .sort((a, b) => backupTakenAtMs(b) - backupTakenAtMs(a))[0];
   if (!newest) throw new NoBackupError(noReadyBackup(inputs.datastoreId), true);
   return newest;
 }
@@ -358,27 +367,21 @@ async function drill(
       const backup = await backupToDrill(deps, inputs);
       const startedMs = apiNowMs(deps);
       const takenMs = typeof backup === "string" ? undefined : backupTakenAtMs(backup);
-      return runChecks(
-        deps,
-        inputs,
-        source,
-        typeof backup === "string" ? backup : backup.backup_id,
-        deadlineMs,
-        {
-          backupId: typeof backup === "string" ? backup : backup.backup_id,
-          ...(takenMs === undefined
-            ? {}
-            : {
-                backupCreatedAt: new Date(takenMs).toISOString(),
-                backupAgeHours: round2((startedMs - takenMs) / HOUR_MS),
-              }),
-          scratchDatastoreId: inputs.scratchDatastoreId ?? "",
-          temporaryScratch: inputs.scratchDatastoreId === undefined,
-          scratchDeleted: false,
-          missingKeys: [],
-          failures: [],
-        },
-      );
+      const backupId = typeof backup === "string" ? backup : backupInfo(backup).backupId;
+      return runChecks(deps, inputs, source, backupId, deadlineMs, {
+        backupId,
+        ...(takenMs === undefined
+          ? {}
+          : {
+              backupCreatedAt: new Date(takenMs).toISOString(),
+              backupAgeHours: round2((startedMs - takenMs) / HOUR_MS),
+            }),
+        scratchDatastoreId: inputs.scratchDatastoreId ?? "",
+        temporaryScratch: inputs.scratchDatastoreId === undefined,
+        scratchDeleted: false,
+        missingKeys: [],
+        failures: [],
+      });
     });
   } catch (error) {
     throw withOperation(doing, error);
@@ -492,11 +495,12 @@ async function createTemporary(
 ): Promise<void> {
   const usableUntilMs = apiNowMs(deps) + Math.max(0, deadlineMs - deps.now()) + CLEANUP_BUDGET_MS;
   const name = `${drillPrefix(inputs)}${Math.ceil(usableUntilMs / 1000).toString(36)}-${randomBytes(3).toString("hex")}`;
-  const created = await deps.api.createDatastore(drillDatastoreConfig(source, name));
-  evidence.scratchDatastoreId = created.datastore_id;
-  deps.log(operation.created(created.datastore_id, name));
-  await deps.api.waitForDatastore(created.datastore_id, "active", {
-    onProgress: progressReporter(deps.status, `temporary datastore ${created.datastore_id}`),
+  const created = await deps.api.createDatastore(drillDatastoreConfig(inputs, source, name));
+  const { datastoreId } = datastoreInfo(created);
+  evidence.scratchDatastoreId = datastoreId;
+  deps.log(operation.created(datastoreId, name));
+  await deps.api.waitForDatastore(datastoreId, "active", {
+    onProgress: progressReporter(deps.status, `temporary datastore ${datastoreId}`),
   });
 }
 
@@ -557,17 +561,16 @@ async function removeLeftovers(
   const leftovers = datastores.filter((datastore) => {
     const name = datastoreName(datastore);
     const until = usableUntilMs(name, inputs.datastoreId);
-    if (until === undefined || isGone(datastore) || datastore.status === "deleting") return false;
+    if (until === undefined || isGone(datastore)) return false;
     return name.startsWith(own) || until < nowMs;
   });
   for (const leftover of leftovers) {
+    const { datastoreId, name } = datastoreInfo(leftover);
     try {
-      await deps.api.deleteDatastore(leftover.datastore_id);
-      deps.log(leftoverDeleted(leftover.datastore_id, datastoreName(leftover)));
+      await deps.api.deleteDatastore(datastoreId);
+      deps.log(leftoverDeleted(datastoreId, name));
     } catch (error) {
-      deps.warn(
-        leftoverNotDeleted(leftover.datastore_id, error instanceof Error ? error.message : String(error)),
-      );
+      deps.warn(leftoverNotDeleted(datastoreId, error instanceof Error ? error.message : String(error)));
     }
   }
 }
