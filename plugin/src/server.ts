@@ -15,9 +15,8 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import type { CheckFailure, DiffResult, ResourceKind } from "@pulumi-dfcloud/provider";
 import {
-  booleanSetting,
   changedConfig,
-  configKey,
+  credentialsFromProviderInputs,
   type LogSink,
   PACKAGE_VERSION,
   ProviderHost,
@@ -244,19 +243,10 @@ export function createProviderService(options: ProviderServiceOptions) {
       }),
 
       configure: rpc(async (request: provproto.ConfigureRequest) => {
-        const args = fromStruct(request.getArgs()).values;
         const variables = request.getVariablesMap();
-        const setting = (key: "apiKey" | "apiUrl"): string | undefined => {
-          const fromArgs = args[key];
-          if (typeof fromArgs === "string" && fromArgs !== "") return fromArgs;
-          return variables.get(configKey(key)) || undefined;
-        };
-        const insecure = configKey("allowInsecureHttp");
-        host.configure({
-          apiKey: setting("apiKey"),
-          apiUrl: setting("apiUrl"),
-          allowInsecureHttp: booleanSetting(args.allowInsecureHttp ?? variables.get(insecure), insecure),
-        });
+        host.configure(
+          credentialsFromProviderInputs(fromStruct(request.getArgs()).values, (key) => variables.get(key)),
+        );
         return new provproto.ConfigureResponse()
           .setAcceptsecrets(true)
           .setSupportspreview(true)

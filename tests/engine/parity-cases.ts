@@ -229,6 +229,14 @@ export const DOOR_DIFFERENCES: DoorDifference[] = [
       "provider has no way to say it",
   },
   {
+    scenario: "which properties an update changes",
+    dynamic: "the plan lists no property-level diff: the engine shows the resource as updated",
+    native: "the plan shows each changed property and whether it updates or replaces",
+    reason:
+      "both doors get the same diff from the resource logic, with its changed properties, but @pulumi/pulumi's " +
+      "dynamic provider passes on only changes, replaces and deleteBeforeReplace",
+  },
+  {
     scenario: "a required input left out",
     dynamic: 'the preview fails on the provider\'s check ("hours is required: …", naming the property)',
     native: "the program fails in the generated class's constructor (\"Missing required property 'hours'\")",

@@ -21,6 +21,7 @@ import {
   DOOR_NAMES,
   type Door,
   type DoorStateResource,
+  detailedDiffs,
   doorsOpenedOnce,
   engineEnv,
   frozenEmulator,
@@ -157,7 +158,7 @@ function engineRecorder() {
       : "-";
     lines.push({ severity: diagnostic.severity, where, message: diagnostic.message.trimEnd() });
   };
-  return { counts: steps.counts, ops, lines, onEvent };
+  return { counts: steps.counts, events: steps.events, ops, lines, onEvent };
 }
 
 /** Where a provider's line about resource `name` is shown: see DOOR_DIFFERENCES, "warnings and progress". */
@@ -294,6 +295,10 @@ describe.concurrent("the dynamic SDK and the native plugin give the same outcome
         const updatePreview = engineRecorder();
         await programRun(() => stack.preview({ onEvent: updatePreview.onEvent }));
         expect(updatePreview.counts).toEqual({ update: 3, ...refreshBeforeUpdate(doorName, 1) });
+        // See DOOR_DIFFERENCES, "which properties an update changes".
+        expect(detailedDiffs(updatePreview.events).nightly).toEqual(
+          doorName === "native" ? { days: "update", waitTimeoutMinutes: "update" } : undefined,
+        );
         const updated = await programRun(() => stack.up());
         expect(updated.summary.resourceChanges).toEqual({ same: 1, update: 3 });
         expect(writesIn(await calls())).toEqual([`PUT /v1/datastores/${orders}`]);

@@ -73,6 +73,28 @@ export function credentialsFromConfig(get: (key: string) => string | undefined):
 }
 
 /**
+ * The provider's settings as a native plugin's Configure gives them: an explicit provider's inputs
+ * first, then the stack config as {@link credentialsFromConfig} reads it; unset ones stay unset for
+ * the environment.
+ * @param inputs the provider resource's inputs (`apiKey`, `apiUrl`, `allowInsecureHttp`)
+ * @param get reads one key of the stack config
+ */
+export function credentialsFromProviderInputs(
+  inputs: Readonly<Record<string, unknown>>,
+  get: (key: string) => string | undefined,
+): Credentials {
+  const fromConfig = credentialsFromConfig(get);
+  const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
+  return {
+    apiKey: text(inputs.apiKey) ?? fromConfig.apiKey,
+    apiUrl: text(inputs.apiUrl) ?? fromConfig.apiUrl,
+    allowInsecureHttp:
+      booleanSetting(inputs.allowInsecureHttp, configKey("allowInsecureHttp")) ??
+      fromConfig.allowInsecureHttp,
+  };
+}
+
+/**
  * A true-or-false setting as config, an explicit provider or the environment give it: a boolean, or
  * the text `true` or `false` in any case; unset (undefined, null or "") is undefined.
  * @param name the setting's name in the message when `value` is neither

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   changedConfig,
   credentialsFromConfig,
+  credentialsFromProviderInputs,
   type LogEntry,
   ProviderHost,
   resolveCredentials,
@@ -270,5 +271,23 @@ describe("plain http beyond loopback (allowInsecureHttp)", () => {
     ).toMatchObject({
       allowInsecureHttp: false,
     });
+  });
+
+  it("takes an explicit provider's inputs before the stack config, setting by setting, for the native plugin", () => {
+    const config: Record<string, string> = {
+      "dfcloud-backups:apiKey": "from-config",
+      "dfcloud-backups:apiUrl": CONTAINER_URL,
+      "dfcloud-backups:allowInsecureHttp": "true",
+    };
+    expect(
+      credentialsFromProviderInputs(
+        { apiKey: "from-provider", apiUrl: "", allowInsecureHttp: false },
+        (key) => config[key],
+      ),
+    ).toEqual({ apiKey: "from-provider", apiUrl: CONTAINER_URL, allowInsecureHttp: false });
+    expect(credentialsFromProviderInputs({}, () => undefined)).toEqual({});
+    expect(() => credentialsFromProviderInputs({ allowInsecureHttp: "yes" }, () => undefined)).toThrow(
+      'dfcloud-backups:allowInsecureHttp must be true or false, got "yes"',
+    );
   });
 });
