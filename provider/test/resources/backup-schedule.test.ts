@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { type BackupScheduleInputs, backupScheduleLogic } from "../../src/resources/backup-schedule";
+import { DATASTORE_LISTING_FRESH_MS } from "../../src/resources/preview";
 import { UNKNOWN } from "../../src/resources/unknowns";
 import { useHarness } from "./support";
 
@@ -21,6 +22,21 @@ async function liveConfig(datastoreId: string): Promise<Record<string, unknown>>
     headers: { authorization: `Bearer ${harness().emulator.apiKeys[0]}` },
   });
   return ((await response.json()) as { config: Record<string, unknown> }).config;
+}
+
+/** Deletes a datastore as the console would, behind the provider's back. */
+async function deleteDatastore(datastoreId: string): Promise<void> {
+  await fetch(`${harness().emulator.url}/v1/datastores/${datastoreId}`, {
+    method: "DELETE",
+    headers: { authorization: `Bearer ${harness().emulator.apiKeys[0]}` },
+  });
+}
+
+/** The requests the emulator saw since the last call (method and path), then forgets them. */
+async function calls(): Promise<string[]> {
+  const log = await harness().emulator.admin.requests();
+  await harness().emulator.admin.clearRequests();
+  return log.map((r) => `${r.method} ${r.path}`);
 }
 
 async function livePolicy(datastoreId: string): Promise<unknown> {
@@ -71,12 +87,67 @@ describe("BackupSchedule check", () => {
     const news = { datastoreId: id, days: "every", hours: [1], retentionDays: 2 };
     await harness().emulator.admin.clearRequests();
     await logic().check({}, news);
-    expect((await harness().emulator.admin.requests()).map((r) => `${r.method} ${r.path}`)).toEqual([
-      `GET /v1/datastores/${id}`,
-    ]);
-    await harness().emulator.admin.clearRequests();
+    expect(await calls()).toEqual(["GET /v1/datastores"]);
     expect((await logic().check(news, news)).failures).toBeUndefined();
-    expect(await harness().emulator.admin.requests()).toEqual([]);
+    expect(await calls()).toEqual([]);
+  });
+
+  it("checks many schedules with one listing of the account's datastores, not a read per datastore", async () => {
+    const ids = [await harness().seed(), await harness().seed(), await harness().seed()];
+    await harness().emulator.admin.clearRequests();
+    for (const id of ids) await checked({ datastoreId: id, days: "every", hours: [1], retentionDays: 2 });
+    expect(await calls()).toEqual(["GET /v1/datastores"]);
+  });
+
+  it("reads an id the listing lacks on its own before calling it missing: it may be newer than the listing", async () => {
+    const listed = await harness().seed();
+    await harness().emulator.admin.clearRequests();
+    await checked({ datastoreId: listed, days: "every", hours: [1], retentionDays: 2 });
+    const newer = await harness().seed();
+    await checked({ datastoreId: newer, days: "every", hours: [1], retentionDays: 2 });
+    const missing = await logic().check(
+      {},
+      { datastoreId: "dst_missing", days: "every", hours: [1], retentionDays: 2 },
+    );
+    expect(missing.failures?.map((f) => f.reason)).toEqual([
+      "datastoreId: datastore dst_missing does not exist in this account",
+    ]);
+    expect(await calls()).toEqual([
+      "GET /v1/datastores",
+      `GET /v1/datastores/${newer}`,
+      "GET /v1/datastores/dst_missing",
+    ]);
+  });
+
+  it("lists again once the listing is older than DATASTORE_LISTING_FRESH_MS, so a deleted datastore is seen", async () => {
+    const id = await harness().seed();
+    await harness().emulator.admin.clearRequests();
+    await checked({ datastoreId: id, days: "every", hours: [1], retentionDays: 2 });
+    await deleteDatastore(id);
+    await harness().clock.sleep(DATASTORE_LISTING_FRESH_MS + 1_000);
+    await harness().emulator.admin.clearRequests();
+    const result = await logic().check({}, { datastoreId: id, days: "every", hours: [1], retentionDays: 2 });
+    expect(result.failures?.map((f) => f.property)).toEqual(["datastoreId"]);
+    expect(await calls()).toEqual(["GET /v1/datastores", `GET /v1/datastores/${id}`]);
+  });
+
+  it("falls back to a read per datastore when the listing fails", async () => {
+    const id = await harness().seed();
+    const { api } = harness().deps;
+    const failingList = new Proxy(api, {
+      get: (target, key) =>
+        key === "listDatastores"
+          ? () => Promise.reject(new Error("listing refused"))
+          : (Reflect.get(target, key) as (...args: unknown[]) => unknown).bind(target),
+    });
+    const deps = { ...harness().deps, api: failingList };
+    await harness().emulator.admin.clearRequests();
+    const result = await backupScheduleLogic(() => deps).check(
+      {},
+      { datastoreId: id, days: "every", hours: [1], retentionDays: 2 },
+    );
+    expect(result.failures).toBeUndefined();
+    expect(await calls()).toEqual([`GET /v1/datastores/${id}`]);
   });
 
   it("passes a datastore id that is unknown during preview through untouched", async () => {
@@ -218,10 +289,7 @@ describe("BackupSchedule lifecycle", () => {
     const id = await harness().seed();
     const inputs = await checked({ datastoreId: id, days: "every", hours: [1], retentionDays: 2 });
     const { outs } = await logic().create(inputs);
-    await fetch(`${harness().emulator.url}/v1/datastores/${id}`, {
-      method: "DELETE",
-      headers: { authorization: `Bearer ${harness().emulator.apiKeys[0]}` },
-    });
+    await deleteDatastore(id);
     expect(await logic().read(id, outs)).toEqual({ id: "" });
   });
 

@@ -77,6 +77,9 @@ export function useHarness(options: EmulatorOptions = {}): () => Harness {
   });
   beforeEach(async () => {
     await harness?.emulator.admin.reset();
+    // A client per test, as a provider process has one per command: what one client learnt (a
+    // listing of the account's datastores) is not carried into the next test.
+    if (harness && base) harness.deps.api = base.client();
     harness?.logLines.splice(0);
     harness?.warnings.splice(0);
     harness?.statusLines.splice(0);

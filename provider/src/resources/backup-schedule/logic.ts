@@ -24,7 +24,7 @@ import {
   sameSchedule,
   toBackupPolicy,
 } from "../model";
-import { findDatastore, lookupAtPreview, missingDatastore } from "../preview";
+import { datastoreExists, lookupAtPreview, missingDatastore } from "../preview";
 import { progressReporter } from "../progress";
 import {
   conversionOffsetMinutes,
@@ -90,7 +90,7 @@ async function check(
   if (zoneFailures.length > 0) return { failures: zoneFailures };
   if (unknownKeys.has("datastoreId") || olds.datastoreId === inputs.datastoreId) return { inputs };
   const problems = await lookupAtPreview(deps, async () =>
-    (await findDatastore(deps, inputs.datastoreId)) ? [] : [missingDatastore(inputs.datastoreId)],
+    (await datastoreExists(deps, inputs.datastoreId)) ? [] : [missingDatastore(inputs.datastoreId)],
   );
   return problems.length > 0 ? { failures: problems } : { inputs };
 }

@@ -12,7 +12,7 @@ import { PartialCreateError, withOperation } from "../errors";
 import { DEFAULT_WAIT_TIMEOUT_MINUTES } from "../inputs";
 import type { CheckFailure, CheckResult, DiffResult, ReadResult, ResourceLogic } from "../logic";
 import { backupInfo, createBackupRequest } from "../model";
-import { findDatastore, lookupAtPreview, missingDatastore } from "../preview";
+import { datastoreExists, lookupAtPreview, missingDatastore } from "../preview";
 import { progressReporter } from "../progress";
 import {
   BACKUP_INFO_TYPE,
@@ -79,7 +79,7 @@ async function liveProblems(
   inputs: BackupInputs,
 ): Promise<CheckFailure[]> {
   const failures: CheckFailure[] = [];
-  if (olds.datastoreId !== inputs.datastoreId && !(await findDatastore(deps, inputs.datastoreId)))
+  if (olds.datastoreId !== inputs.datastoreId && !(await datastoreExists(deps, inputs.datastoreId)))
     failures.push(missingDatastore(inputs.datastoreId));
   const adopting = inputs.existingBackupId;
   if (adopting === undefined || olds.existingBackupId === adopting) return failures;
