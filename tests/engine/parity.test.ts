@@ -297,7 +297,7 @@ describe.concurrent("the dynamic SDK and the native plugin give the same outcome
         expect(updatePreview.counts).toEqual({ update: 3, ...refreshBeforeUpdate(doorName, 1) });
         // See DOOR_DIFFERENCES, "which properties an update changes".
         expect(detailedDiffs(updatePreview.events).nightly).toEqual(
-          doorName === "native" ? { days: "update", waitTimeoutMinutes: "update" } : undefined,
+          doorName === "native" ? { days: "update" } : undefined,
         );
         const updated = await programRun(() => stack.up());
         expect(updated.summary.resourceChanges).toEqual({ same: 1, update: 3 });
