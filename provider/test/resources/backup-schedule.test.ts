@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { type BackupScheduleInputs, backupScheduleLogic } from "../../src/resources/backup-schedule";
-import { DATASTORE_LISTING_FRESH_MS } from "../../src/resources/preview";
+import { DATASTORE_LISTING_FRESH_MS } from "../../src/resources/listing";
 import { UNKNOWN } from "../../src/resources/unknowns";
 import { useHarness } from "./support";
 

@@ -12,19 +12,19 @@ import { apiNowMs, withinDeadline } from "../deadline";
 import type { ResourceDeps } from "../deps";
 import { withOperation } from "../errors";
 import { DEFAULT_WAIT_TIMEOUT_MINUTES } from "../inputs";
+import { datastoreExists, readDatastore } from "../listing";
 import type { CheckResult, DiffResult, ReadResult, ResourceLogic } from "../logic";
 import {
   disablingSchedule,
   fromBackupPolicy,
   isActive,
-  isGone,
   isUpdating,
   liveSchedule,
   liveScheduleText,
   sameSchedule,
   toBackupPolicy,
 } from "../model";
-import { datastoreExists, lookupAtPreview, missingDatastore } from "../preview";
+import { lookupAtPreview, missingDatastore } from "../preview";
 import { progressReporter } from "../progress";
 import {
   conversionOffsetMinutes,
@@ -181,14 +181,13 @@ async function read(
   const props: BackupScheduleOutputs = importing
     ? { ...stored, datastoreId: id, waitTimeoutMinutes: DEFAULT_WAIT_TIMEOUT_MINUTES }
     : stored;
-  let datastore: Datastore;
+  let datastore: Datastore | undefined;
   try {
-    datastore = await deps.api.getDatastore(id);
+    datastore = await readDatastore(deps, id);
   } catch (error) {
-    if (isDfCloudError(error, "NotFoundError")) return { id: "" };
     throw withOperation(operation.reading(id), error);
   }
-  if (isGone(datastore)) return { id: "" };
+  if (!datastore) return { id: "" };
   const live = liveSchedule(datastore);
   if (!live && importing) throw new Error(nothingToImport(id));
   const state = live ? readInLocalTime(deps, live, props) : { ...props, ...zoneOf(props), enabled: false };

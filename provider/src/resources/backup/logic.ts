@@ -10,9 +10,10 @@ import { withinDeadline } from "../deadline";
 import type { ResourceDeps } from "../deps";
 import { PartialCreateError, withOperation } from "../errors";
 import { DEFAULT_WAIT_TIMEOUT_MINUTES } from "../inputs";
+import { datastoreExists } from "../listing";
 import type { CheckFailure, CheckResult, DiffResult, ReadResult, ResourceLogic } from "../logic";
 import { backupInfo, createBackupRequest } from "../model";
-import { datastoreExists, lookupAtPreview, missingDatastore } from "../preview";
+import { lookupAtPreview, missingDatastore } from "../preview";
 import { progressReporter } from "../progress";
 import {
   BACKUP_INFO_TYPE,
