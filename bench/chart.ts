@@ -1,11 +1,12 @@
 /**
  * bench/results.svg: every ratio of bench/results.json to its no-op as one horizontal bar, drawn from the
- * no-op's 1.0 line, with each row's cost-floor goal as a dashed line. Plain SVG (no script, no web
+ * no-op's 1.0 line, with each row's cost-floor goal as a dashed line and, where the previous full run
+ * (bench/results-previous.json) measured the same row, its ratio as a hollow dot. Plain SVG (no script, no web
  * font, a white background) so it reads the same in a GitHub README in light and dark mode.
  * `make bench` writes it after results.json; `make bench-chart` redraws it from the committed file.
  */
 import * as fs from "node:fs";
-import { type BenchResults, meets, type RatioRow, ratioRows } from "./figures";
+import { type BenchResults, type FigureRow, meets, ratioRows, rowKey } from "./figures";
 
 /** Pixel layout of the chart. */
 const WIDTH = 900;
@@ -23,9 +24,12 @@ const BAR_HEIGHT = 12;
 const GROUP_HEADER_HEIGHT = 26;
 /** Extra space between blocks of rows (another N, or the process rows). */
 const BLOCK_GAP = 6;
+/** The previous run's dot on a row. */
+const PREVIOUS_DOT_RADIUS = 3.5;
 
 const COLOURS = {
   pass: "#2e7d32",
+  previous: "#424242",
   fail: "#c62828",
   none: "#90a4ae",
   goal: "#1a237e",
@@ -36,7 +40,7 @@ const COLOURS = {
 } as const;
 
 /** How each door's group is headed. */
-const GROUP_TITLES: Record<RatioRow["door"], string> = {
+const GROUP_TITLES: Record<FigureRow["door"], string> = {
   native: "Native plugin ÷ no-op native plugin",
   dynamic: "Dynamic provider ÷ no-op dynamic resource",
 };
@@ -65,19 +69,25 @@ export function ratioLabel(ratio: number): string {
 }
 
 /** The row's label left of its bar: `N = 100 · up`, or the measure alone for rows without N. */
-function rowLabel(row: RatioRow): string {
+function rowLabel(row: FigureRow): string {
   return row.n === undefined ? row.measure : `N = ${row.n} · ${row.measure}`;
 }
 
 /** Which block a row belongs to inside its group: rows of one block sit together, blocks a gap apart. */
-function blockOf(row: RatioRow): string {
+function blockOf(row: FigureRow): string {
   if (row.n === undefined) return "process";
   return row.measure === "peak RSS during up" ? "rss" : `time-${row.n}`;
 }
 
 /** The x axis: from `low` to `high`, ticks every `step`, all multiples of `step` (1.0 is always a tick). */
-function axisFor(rows: readonly RatioRow[]): { low: number; high: number; step: number } {
-  const values = rows.flatMap((row) => (row.goal === undefined ? [row.ratio] : [row.ratio, row.goal]));
+function axisFor(
+  rows: readonly FigureRow[],
+  previous: readonly number[],
+): { low: number; high: number; step: number } {
+  const values = [
+    ...rows.flatMap((row) => (row.goal === undefined ? [row.value] : [row.value, row.goal])),
+    ...previous,
+  ];
   const smallest = Math.min(0.9, ...values);
   const largest = Math.max(1.5, ...values);
   const span = largest - smallest;
@@ -93,35 +103,46 @@ function axisFor(rows: readonly RatioRow[]): { low: number; high: number; step: 
  * per row (command × N, then the process's memory and start-up), each drawn from the no-op's 1.0 line
  * to its ratio and coloured by its verdict (meets its goal, misses it, no goal); each run of rows with
  * one goal gets one dashed goal line at that goal. Each bar's row is a `<g class="row">` whose
- * `data-ratio` and `data-goal` carry the figures, and whose value column prints them.
+ * `data-ratio` and `data-goal` carry the figures, and whose value column prints them. With `previous`
+ * (the previous full run's results), a row that run also measured gets a hollow dot at its ratio then
+ * (`<circle class="previous">`, its figure in the row's `data-previous`).
  */
-export function renderChart(results: BenchResults): string {
+export function renderChart(results: BenchResults, previous?: BenchResults): string {
   const rows = ratioRows(results);
-  const { low, high, step } = axisFor(rows);
+  const before = new Map(ratioRows(previous ?? {}).map((row) => [rowKey(row), row.value]));
+  const previousOf = (row: FigureRow) => before.get(rowKey(row));
+  const { low, high, step } = axisFor(
+    rows,
+    rows.map(previousOf).filter((value): value is number => value !== undefined),
+  );
   const x = (ratio: number) =>
     PLOT_LEFT + ((Math.min(Math.max(ratio, low), high) - low) / (high - low)) * (PLOT_RIGHT - PLOT_LEFT);
 
   // Lay the rows out: a header per door, a gap between blocks.
-  const placed: { row: RatioRow; y: number }[] = [];
+  const placed: { row: FigureRow; y: number }[] = [];
   const headers: { title: string; y: number }[] = [];
   let y = PLOT_TOP;
-  let previous: RatioRow | undefined;
+  let above: FigureRow | undefined;
   for (const row of rows) {
-    if (row.door !== previous?.door) {
+    if (row.door !== above?.door) {
       headers.push({ title: GROUP_TITLES[row.door], y });
       y += GROUP_HEADER_HEIGHT;
-    } else if (blockOf(row) !== blockOf(previous)) {
+    } else if (blockOf(row) !== blockOf(above)) {
       y += BLOCK_GAP;
     }
     placed.push({ row, y });
     y += ROW_HEIGHT;
-    previous = row;
+    above = row;
   }
   const plotBottom = y + 4;
   const height = plotBottom + 58;
 
   const parts: string[] = [];
   const date = results.date ? ` of ${results.date.slice(0, 10)}` : "";
+  const previousNote =
+    previous && before.size > 0
+      ? ` Dots: the previous run${previous.date ? ` of ${previous.date.slice(0, 10)}` : ""}.`
+      : "";
   const runs = results.runs ? `, medians of per-run ratios over ${plural(results.runs, "run")}` : "";
   // The latest run of some sections that replaced figures this chart draws, if any.
   const partial = (results.partialRuns ?? [])
@@ -138,7 +159,7 @@ export function renderChart(results: BenchResults): string {
     `<desc id="chart-desc">Each bar is one measured row: the provider's time or memory divided by a no-op provider's, measured side by side. Dashed lines are the goals.</desc>`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<text x="16" y="24" font-size="15" font-weight="bold" fill="${COLOURS.text}">pulumi-dfcloud against no-op providers: time and memory ÷ the no-op's (lower is better)</text>`,
-    `<text x="16" y="43" fill="${COLOURS.muted}">${escapeXml(`make bench${date}${runs}${partialNote}; each pair ran side by side in one run.`)}</text>`,
+    `<text x="16" y="43" fill="${COLOURS.muted}">${escapeXml(`make bench${date}${runs}${partialNote}; each pair ran side by side in one run.${previousNote}`)}</text>`,
   );
 
   // Legend.
@@ -164,6 +185,13 @@ export function renderChart(results: BenchResults): string {
     `<line x1="${px(lx)}" y1="62" x2="${px(lx + 22)}" y2="62" stroke="${COLOURS.noop}" stroke-width="2"/>`,
     `<text x="${px(lx + 27)}" y="66" fill="${COLOURS.text}">the no-op (1.00×)</text>`,
   );
+  if (previousNote) {
+    lx += 27 + 17 * 6.5 + 18;
+    parts.push(
+      `<circle cx="${px(lx + 6)}" cy="62" r="${PREVIOUS_DOT_RADIUS}" fill="#ffffff" stroke="${COLOURS.previous}" stroke-width="1.5"/>`,
+      `<text x="${px(lx + 15)}" y="66" fill="${COLOURS.text}">previous run</text>`,
+    );
+  }
 
   // Grid and x axis (at the bottom), with the no-op's 1.0 line over the grid.
   const ticks: number[] = [];
@@ -193,30 +221,38 @@ export function renderChart(results: BenchResults): string {
 
   // The bars, each in its row's group.
   for (const { row, y: top } of placed) {
-    const met = meets(row.ratio, row.goal);
+    const met = meets(row.value, row.goal);
     const colour = met === undefined ? COLOURS.none : met ? COLOURS.pass : COLOURS.fail;
-    const from = x(Math.min(1, row.ratio));
-    const to = x(Math.max(1, row.ratio));
+    const from = x(Math.min(1, row.value));
+    const to = x(Math.max(1, row.value));
     const barTop = top + (ROW_HEIGHT - BAR_HEIGHT) / 2;
     const verdict = met === undefined ? "" : met ? "meets" : "misses";
     const value =
       row.goal === undefined
-        ? ratioLabel(row.ratio)
-        : `${ratioLabel(row.ratio)} · ${verdict} ≤ ${ratioLabel(row.goal)}`;
+        ? ratioLabel(row.value)
+        : `${ratioLabel(row.value)} · ${verdict} ≤ ${ratioLabel(row.goal)}`;
     const goalAttribute = row.goal === undefined ? "" : ` data-goal="${row.goal.toFixed(2)}"`;
+    const was = previousOf(row);
+    const previousAttribute = was === undefined ? "" : ` data-previous="${was.toFixed(2)}"`;
+    const previousTitle = was === undefined ? "" : `; previous run ${ratioLabel(was)}`;
     parts.push(
-      `<g class="row" data-door="${row.door}" data-measure="${escapeXml(row.measure)}"${row.n === undefined ? "" : ` data-n="${row.n}"`} data-ratio="${row.ratio.toFixed(2)}"${goalAttribute}>`,
-      `<title>${escapeXml(`${GROUP_TITLES[row.door]}, ${rowLabel(row)}: ${value}`)}</title>`,
+      `<g class="row" data-door="${row.door}" data-measure="${escapeXml(row.measure)}"${row.n === undefined ? "" : ` data-n="${row.n}"`} data-ratio="${row.value.toFixed(2)}"${goalAttribute}${previousAttribute}>`,
+      `<title>${escapeXml(`${GROUP_TITLES[row.door]}, ${rowLabel(row)}: ${value}${previousTitle}`)}</title>`,
       `<text x="${LABEL_RIGHT}" y="${px(top + 14)}" text-anchor="end" fill="${COLOURS.text}">${escapeXml(rowLabel(row))}</text>`,
       `<rect class="bar" x="${px(from)}" y="${px(barTop)}" width="${px(Math.max(to - from, 1))}" height="${BAR_HEIGHT}" fill="${colour}"/>`,
       `<text class="value" x="${VALUE_LEFT}" y="${px(top + 14)}" fill="${met === false ? COLOURS.fail : COLOURS.text}">${escapeXml(value)}</text>`,
+      ...(was === undefined
+        ? []
+        : [
+            `<circle class="previous" cx="${px(x(was))}" cy="${px(top + ROW_HEIGHT / 2)}" r="${PREVIOUS_DOT_RADIUS}" fill="#ffffff" fill-opacity="0.7" stroke="${COLOURS.previous}" stroke-width="1.5"/>`,
+          ]),
       `</g>`,
     );
   }
 
   // One dashed goal line per run of consecutive rows of one door with the same goal.
   for (let i = 0; i < placed.length; ) {
-    const first = placed[i] as { row: RatioRow; y: number };
+    const first = placed[i] as { row: FigureRow; y: number };
     let j = i + 1;
     while (
       j < placed.length &&
@@ -224,7 +260,7 @@ export function renderChart(results: BenchResults): string {
       placed[j]?.row.door === first.row.door
     )
       j++;
-    const last = placed[j - 1] as { row: RatioRow; y: number };
+    const last = placed[j - 1] as { row: FigureRow; y: number };
     const goal = first.row.goal;
     if (goal !== undefined) {
       parts.push(
@@ -251,8 +287,15 @@ export function renderChart(results: BenchResults): string {
   return `${parts.join("\n")}\n`;
 }
 
-/** Reads bench results from `jsonFile` and writes their chart to `svgFile`. */
-export function writeChartFile(jsonFile: string, svgFile: string): void {
+/**
+ * Reads bench results from `jsonFile` and writes their chart to `svgFile`, with the previous full run's
+ * ratios from `previousFile` when that file exists.
+ */
+export function writeChartFile(jsonFile: string, svgFile: string, previousFile?: string): void {
   const results = JSON.parse(fs.readFileSync(jsonFile, "utf8")) as BenchResults;
-  fs.writeFileSync(svgFile, renderChart(results));
+  const previous =
+    previousFile && fs.existsSync(previousFile)
+      ? (JSON.parse(fs.readFileSync(previousFile, "utf8")) as BenchResults)
+      : undefined;
+  fs.writeFileSync(svgFile, renderChart(results, previous));
 }

@@ -8,8 +8,11 @@ import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as grpc from "@grpc/grpc-js";
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { PACKAGE } from "@pulumi-dfcloud/provider";
 import type { Durations, RequestLogEntry, RunningEmulator } from "dfcloud-emulator";
 import {
@@ -90,29 +93,108 @@ export function exitOnSigintEnv(): Record<string, string> {
  */
 export const DFCLOUD_PLUGIN_DIR = path.join(ROOT, ".tools", "plugin", PACKAGE);
 
+/** The file names of the no-op plugin's launcher, its bundle's entry and the bundled plugin, in its folder. */
+const NOOP_LAUNCHER = "pulumi-resource-noop";
+const NOOP_ENTRY = "pulumi-resource-noop.js";
+const NOOP_MAIN = "main.js";
+
+/** The line of the no-op's launcher template (bench/noop-plugin/pulumi-resource-noop) that {@link buildNoopPlugin} fills in. */
+const RUN_BUNDLE_LINE = "@RUN_BUNDLE@";
+
 /**
- * Builds the no-op native plugin (bench/noop-plugin) the way scripts/build-plugin.sh builds the dfcloud
- * one — one esbuild bundle with the same flags, next to its launcher — into `.test-work/noop-plugin`;
- * returns that folder.
+ * The command a plugin launcher runs its bundle's entry `"$here/<entry>"` with: its environment,
+ * `node` and V8 flags, one line (continuation lines joined), with that entry replaced by `bundle`.
+ * Throws when the launcher has no such line, so a launcher rewritten another way fails the build of
+ * the no-op instead of leaving it started differently from the plugin it is the floor of.
+ */
+export function bundleCommand(launcher: string, entry: string, bundle: string): string {
+  const text = fs.readFileSync(launcher, "utf8").replace(/\s*\\\n\s*/g, " ");
+  const entryArgument = `"$here/${entry}"`;
+  const line = text
+    .split("\n")
+    .map((candidate) => candidate.trim())
+    .find((candidate) => /\bexec node\b/.test(candidate) && candidate.includes(entryArgument));
+  if (!line) {
+    throw new Error(
+      `${launcher}: no "exec node … ${entryArgument}" line to run the no-op plugin's bundle with`,
+    );
+  }
+  return line.replace(entryArgument, `"$here/${bundle}"`);
+}
+
+/**
+ * The esbuild flags of scripts/bundle-plugin.js's `common` options, which bundles the dfcloud plugin
+ * (CommonJS, whitespace and syntax minified, dynamic imports as requires): the no-op is built the same
+ * way so that what V8 reads and compiles at each start differs only by the plugins' own code.
+ */
+const BUNDLE_FLAGS = [
+  "--bundle",
+  "--platform=node",
+  "--target=node22",
+  "--format=cjs",
+  "--log-level=warning",
+  "--legal-comments=none",
+  "--minify-whitespace",
+  "--minify-syntax",
+  "--supported:dynamic-import=false",
+];
+
+/**
+ * Builds the no-op native plugin (bench/noop-plugin) into `.test-work/noop-plugin` the way
+ * scripts/build-plugin.sh builds the dfcloud one, so the two start alike and the bench's ratios are the
+ * plugins' own work: the same esbuild options; the same entry (plugin/src/bundle-entry.ts, bundled as
+ * `pulumi-resource-noop.js`), which turns on Node's compile cache in `.compile-cache` beside it before
+ * the plugin (`main.js`) loads; and a launcher whose command — environment, `node` and V8 flags — is
+ * copied from the dfcloud plugin's launcher as built (plugin/bin/pulumi-resource-dfcloud-backups), so a
+ * change of those flags reaches both. Returns that folder. The compile cache is written at the first
+ * start's exit: {@link warmPlugin} makes that start before anything is timed.
  */
 export function buildNoopPlugin(): string {
   const source = path.join(ROOT, "bench", "noop-plugin");
   const dir = path.join(ROOT, ".test-work", "noop-plugin");
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  execFileSync(path.join(ROOT, "node_modules", ".bin", "esbuild"), [
+  const esbuild = path.join(ROOT, "node_modules", ".bin", "esbuild");
+  execFileSync(esbuild, [
     path.join(source, "main.ts"),
-    "--bundle",
-    "--platform=node",
-    "--target=node22",
-    "--log-level=warning",
-    "--legal-comments=none",
-    `--outfile=${path.join(dir, "pulumi-resource-noop.js")}`,
+    ...BUNDLE_FLAGS,
+    `--outfile=${path.join(dir, NOOP_MAIN)}`,
   ]);
-  fs.copyFileSync(path.join(source, "pulumi-resource-noop"), path.join(dir, "pulumi-resource-noop"));
-  fs.chmodSync(path.join(dir, "pulumi-resource-noop"), 0o755);
+  execFileSync(esbuild, [
+    path.join(ROOT, "plugin", "src", "bundle-entry.ts"),
+    ...BUNDLE_FLAGS,
+    // The entry starts the plugin with `import("./main.js")`: the no-op's bundle beside it.
+    `--external:./${NOOP_MAIN}`,
+    `--outfile=${path.join(dir, NOOP_ENTRY)}`,
+  ]);
+  const command = bundleCommand(
+    path.join(DFCLOUD_PLUGIN_DIR, `pulumi-resource-${PACKAGE}`),
+    `pulumi-resource-${PACKAGE}.js`,
+    NOOP_ENTRY,
+  );
+  const template = fs.readFileSync(path.join(source, NOOP_LAUNCHER), "utf8").split("\n");
+  const at = template.findIndex((line) => line.trim() === RUN_BUNDLE_LINE);
+  if (at < 0) throw new Error(`${path.join(source, NOOP_LAUNCHER)}: no ${RUN_BUNDLE_LINE} line`);
+  template[at] = command;
+  fs.writeFileSync(path.join(dir, NOOP_LAUNCHER), template.join("\n"), { mode: 0o755 });
   return dir;
 }
+
+/**
+ * Starts and stops the plugin of `launcher` once, as the engine does ({@link pluginLifecycle}), so the
+ * first start of a fresh build — which compiles everything and writes Node's compile cache at its exit —
+ * is not among the starts a bench times; then checks that the cache is there, beside the bundle.
+ */
+export async function warmPlugin(launcher: string): Promise<void> {
+  await pluginLifecycle(launcher);
+  const cache = path.join(path.dirname(launcher), COMPILE_CACHE_DIR);
+  if (!fs.existsSync(cache) || fs.readdirSync(cache).length === 0) {
+    throw new Error(`${launcher}: no compile cache in ${cache} after its first start`);
+  }
+}
+
+/** The folder of Node's compile cache beside a plugin's bundle (plugin/src/bundle-entry.ts). */
+const COMPILE_CACHE_DIR = ".compile-cache";
 
 /** A resource registered by its schema token, as a generated SDK registers it (`dfcloud-backups:index:BackupSchedule`). */
 export class NativeResource extends pulumi.CustomResource {}
@@ -318,18 +400,42 @@ export interface PluginLifecycle {
   startMs: number;
   /** Peak resident memory (VmHWM) when it printed its port. */
   startRssMiB: number;
+  /** The first GetSchema, asked once the port is printed: from the request to the answer over gRPC. */
+  getSchemaMs: number;
   /** From SIGINT (sent to its process group, as the engine does) to its exit; the engine's grace when killed then. */
   exitMs: number;
   /** True when it was still running at the end of the engine's grace and was killed, as the engine kills it. */
   killed: boolean;
 }
 
+/** Asks the plugin on `port` for its schema, as the engine does first: ms from the request to the answer. */
+async function timeGetSchema(port: number): Promise<number> {
+  const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  try {
+    const { ms, result } = await timed(
+      () =>
+        new Promise<provproto.GetSchemaResponse>((resolve, reject) =>
+          client.getSchema(new provproto.GetSchemaRequest().setVersion(0), (error, response) =>
+            error ? reject(error) : resolve(response),
+          ),
+        ),
+    );
+    const schema = JSON.parse(result.getSchema()) as { name?: unknown };
+    if (typeof schema.name !== "string")
+      throw new Error(`GetSchema on port ${port}: a schema without a name`);
+    return ms;
+  } finally {
+    client.close();
+  }
+}
+
 /**
  * Starts a plugin by its launcher in a process group of its own, as the engine does, with an engine
  * address nothing listens on (it is only dialled for a log line); waits for its port, reads its peak
- * RSS, then sends the group SIGINT, as the engine does at the end of every command, and times the exit.
- * A plugin still running after {@link ENGINE_SIGINT_GRACE_MS} is killed with SIGKILL, as the engine
- * kills it; the wait is a cap, never a measured sleep.
+ * RSS, asks GetSchema (the engine's first call), then sends the group SIGINT, as the engine does at the
+ * end of every command, and times the exit. A plugin still running after
+ * {@link ENGINE_SIGINT_GRACE_MS} is killed with SIGKILL, as the engine kills it; the wait is a cap,
+ * never a measured sleep.
  */
 export function pluginLifecycle(launcher: string): Promise<PluginLifecycle> {
   return new Promise((resolve, reject) => {
@@ -338,21 +444,34 @@ export function pluginLifecycle(launcher: string): Promise<PluginLifecycle> {
     const pid = child.pid;
     if (pid === undefined) return reject(new Error(`${launcher} did not start`));
     child.once("error", reject);
-    child.stdout.once("data", () => {
+    let stdout = "";
+    const onData = (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const newline = stdout.indexOf("\n");
+      if (newline < 0) return;
+      child.stdout.off("data", onData);
       const startMs = performance.now() - started;
       const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
       const startRssMiB = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) / 1024;
-      const interrupted = performance.now();
-      let killed = false;
-      const grace = setTimeout(() => {
-        killed = true;
-        process.kill(-pid, "SIGKILL");
-      }, ENGINE_SIGINT_GRACE_MS);
-      child.once("exit", () => {
-        clearTimeout(grace);
-        resolve({ startMs, startRssMiB, exitMs: performance.now() - interrupted, killed });
+      const stop = (getSchemaMs: number) => {
+        const interrupted = performance.now();
+        let killed = false;
+        const grace = setTimeout(() => {
+          killed = true;
+          process.kill(-pid, "SIGKILL");
+        }, ENGINE_SIGINT_GRACE_MS);
+        child.once("exit", () => {
+          clearTimeout(grace);
+          if (Number.isNaN(getSchemaMs)) return;
+          resolve({ startMs, startRssMiB, getSchemaMs, exitMs: performance.now() - interrupted, killed });
+        });
+        process.kill(-pid, "SIGINT");
+      };
+      timeGetSchema(Number(stdout.slice(0, newline))).then(stop, (error: unknown) => {
+        stop(Number.NaN);
+        reject(error);
       });
-      process.kill(-pid, "SIGINT");
-    });
+    };
+    child.stdout.on("data", onData);
   });
 }

@@ -2,7 +2,8 @@
  * `pulumi-resource-noop`: the floor the native dfcloud plugin is measured against (bench.ts). A native
  * provider plugin served the way plugin/src serves `pulumi-resource-dfcloud-backups` — pulumirpc.ResourceProvider
  * on @pulumi/pulumi's generated stubs and @grpc/grpc-js, on a free loopback port printed as the first
- * line, bundled by esbuild with the same flags as scripts/build-plugin.sh — whose one resource,
+ * line, bundled and launched as the dfcloud plugin is (bench/lib.ts `buildNoopPlugin`: the same esbuild
+ * options, its entry with Node's compile cache, its launcher's node and V8 flags) — whose one resource,
  * `noop:index:Thing`, does nothing: every call answers at once with what it was given (the request's
  * own Struct, never converted), so what the native plugin costs over this is its own work.
  */
@@ -95,6 +96,15 @@ const service = {
   delete: answer(() => new emptyproto.Empty()),
   cancel: answer(() => new emptyproto.Empty()),
 } satisfies Partial<grpc.UntypedServiceImplementation>;
+
+/**
+ * Exits on the engine's end-of-command SIGINT (and SIGTERM) at once, as the dfcloud plugin does with
+ * nothing running (provider/src/host/operations.ts `exitOnStopSignals`): an exit, not death by the
+ * signal, so Node writes the compile cache the entry turned on, as it does for ours.
+ */
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => process.exit(signal === "SIGINT" ? 130 : 143));
+}
 
 async function main(): Promise<void> {
   const server = new grpc.Server({

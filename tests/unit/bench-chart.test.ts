@@ -1,14 +1,25 @@
 /**
  * The bench's chart and derived figures (bench/chart.ts, bench/figures.ts): every ratio of a results
  * file is a bar with its own figure, each goal line sits at its goal on the chart's own axis, verdicts
- * follow the cost-floor goals, growth with N is the ratio of the medians, and the committed chart is the
- * one the committed results give.
+ * follow the cost-floor goals, two runs' goal rows line up row by row, growth with N is the ratio of the
+ * medians, and the committed chart is the one the committed results give.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderChart } from "../../bench/chart";
-import { type BenchResults, GOALS, growthRows, meets, ratioRows, timeGoal } from "../../bench/figures";
+import {
+  type BenchResults,
+  compareRuns,
+  comparisonTable,
+  figureRows,
+  GOALS,
+  growthRows,
+  meets,
+  ratioRows,
+  SIZE_KEYS,
+  timeGoal,
+} from "../../bench/figures";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -44,6 +55,25 @@ const FIXTURE: BenchResults = {
     },
   },
   pluginProcesses: { ratios: { startMs: 2.2, startRssMiB: 1.25 } },
+};
+
+/** The fixture with what a later full run adds: the first GetSchema and the state sizes. */
+const WITH_STATE: BenchResults = {
+  ...FIXTURE,
+  date: "2026-12-08T09:00:00.000Z",
+  machine: "2 × test cpu, 8 GiB",
+  pluginProcesses: {
+    ratios: { startMs: 1.1, startRssMiB: 1.02 },
+    dfcloud: { getSchemaMs: 61.5 },
+    noop: { getSchemaMs: 9.6 },
+  },
+  sizes: {
+    [SIZE_KEYS.noop]: { provider: 543, state: 2497 },
+    [SIZE_KEYS.dynamic]: { provider: 761, state: 3226 },
+    [SIZE_KEYS.noopNative]: { provider: 0, state: 1228 },
+    [SIZE_KEYS.native]: { provider: 0, state: 1507 },
+    Backup: { provider: 2400, state: 6700 },
+  },
 };
 
 /** Each `<g class="row">` of the chart: its attributes and its value column's text. */
@@ -155,11 +185,16 @@ describe("bench chart (bench/results.svg)", () => {
   });
 
   it("bench/results.svg is the chart of bench/results.json (run `make bench-chart` after editing it)", () => {
-    const results = JSON.parse(
-      fs.readFileSync(path.join(ROOT, "bench/results.json"), "utf8"),
-    ) as BenchResults;
+    const read = (file: string) =>
+      fs.existsSync(path.join(ROOT, file))
+        ? (JSON.parse(fs.readFileSync(path.join(ROOT, file), "utf8")) as BenchResults)
+        : undefined;
+    const results = read("bench/results.json") ?? {};
     const onDisk = fs.readFileSync(path.join(ROOT, "bench/results.svg"), "utf8");
-    expect(onDisk === renderChart(results), "bench/results.svg is stale: run make bench-chart").toBe(true);
+    expect(
+      onDisk === renderChart(results, read("bench/results-previous.json")),
+      "bench/results.svg is stale: run make bench-chart",
+    ).toBe(true);
   });
 });
 
@@ -171,7 +206,14 @@ describe("bench figures (bench/figures.ts)", () => {
     expect(timeGoal("dynamic", "destroy", 100)).toBe(GOALS.dynamicTime);
     expect(timeGoal("dynamic", "preview", 100)).toBeUndefined();
     expect(timeGoal("dynamic", "up", 20)).toBeUndefined();
-    expect(GOALS).toEqual({ nativeTime: 1.15, dynamicTime: 1.35, spawnToPort: 1.3, peakRss: 1.3 });
+    expect(GOALS).toEqual({
+      nativeTime: 1.15,
+      dynamicTime: 1.35,
+      spawnToPort: 1.3,
+      peakRss: 1.3,
+      getSchemaMs: 50,
+      providerBytes: 800,
+    });
   });
 
   it("judges a ratio at the two decimals the tables print", () => {
@@ -189,8 +231,107 @@ describe("bench figures (bench/figures.ts)", () => {
       "native destroy 20 1.15",
     ]);
     expect(
-      rows.filter((r) => r.door === "dynamic" && r.measure === "peak RSS during up").map((r) => r.ratio),
+      rows.filter((r) => r.door === "dynamic" && r.measure === "peak RSS during up").map((r) => r.value),
     ).toEqual([1.37, 1.43]);
+  });
+
+  it("sets no memory goal for the dynamic provider: its RSS rows keep their figures, without a verdict", () => {
+    const rss = figureRows(FIXTURE).filter((r) => r.measure === "peak RSS during up");
+    expect(rss.map((r) => `${r.door} ${r.n} ${r.value} ${r.goal}`)).toEqual([
+      "native 20 1.77 1.3",
+      "native 100 1.25 1.3",
+      "dynamic 20 1.37 undefined",
+      "dynamic 100 1.43 undefined",
+    ]);
+  });
+
+  it("judges the first GetSchema in ms and each dynamic kind's __provider in bytes, not as ratios", () => {
+    const rows = figureRows(WITH_STATE);
+    expect(rows.find((r) => r.measure === "first GetSchema")).toEqual({
+      door: "native",
+      measure: "first GetSchema",
+      unit: "ms",
+      value: 61.5,
+      goal: GOALS.getSchemaMs,
+      noop: 9.6,
+    });
+    const provider = rows.filter((r) => r.measure === "`__provider` per resource");
+    expect(provider.map((r) => [r.kind, r.value, r.goal, meets(r.value, r.goal)])).toEqual([
+      ["BackupSchedule", 761, 800, true],
+      ["Backup", 2400, 800, false],
+    ]);
+    // Only ratios are drawn: the chart has no axis for ms or bytes.
+    expect(ratioRows(WITH_STATE).every((r) => r.unit === "ratio")).toBe(true);
+    expect(ratioRows(WITH_STATE)).toHaveLength(22);
+  });
+});
+
+describe("two runs side by side (results.md goals table)", () => {
+  it("matches rows by door, measure, N and kind, with — where a run lacks the row", () => {
+    const { n20: _, ...only100 } = FIXTURE.overhead ?? {};
+    const previous: BenchResults = { ...FIXTURE, overhead: only100 };
+    const compared = compareRuns(WITH_STATE, previous);
+    const at = (key: string) => compared.find((c) => c.key === key);
+    expect(at("native|up|100|")?.previous?.value).toBe(1.28);
+    expect(at("native|up|100|")?.current?.value).toBe(1.28);
+    expect(at("native|up|20|")?.previous).toBeUndefined();
+    expect(at("native|spawn to port||")).toMatchObject({ previous: { value: 2.2 }, current: { value: 1.1 } });
+    // Rows without a goal are not listed, except the state sizes beside the __provider goal.
+    expect(at("dynamic|preview|100|")).toBeUndefined();
+    expect(at("dynamic|peak RSS during up|100|")).toBeUndefined();
+    expect(at("dynamic|state per resource||BackupSchedule")?.current?.value).toBe(3226);
+
+    const table = comparisonTable(WITH_STATE, previous);
+    const line = (start: string) => table.split("\n").find((l) => l.startsWith(start));
+    expect(line("| native plugin · N = 20 · `preview` |")).toBe(
+      "| native plugin · N = 20 · `preview` | ≤ 1.15× | — |  | 1.34× | **fail** |",
+    );
+    expect(line("| native plugin · spawn to port |")).toBe(
+      "| native plugin · spawn to port | ≤ 1.30× | 2.20× | **fail** | 1.10× | pass |",
+    );
+    expect(line("| native plugin · first GetSchema |")).toBe(
+      "| native plugin · first GetSchema | ≤ 50.0 ms | — |  | 61.5 ms (no-op 9.6 ms) | **fail** |",
+    );
+    expect(line("| dynamic provider · N = 100 · `destroy` |")).toBe(
+      "| dynamic provider · N = 100 · `destroy` | ≤ 1.35× | 1.79× | **fail** | 1.79× | **fail** |",
+    );
+    expect(line("| dynamic provider · Backup · `__provider` per resource |")).toBe(
+      "| dynamic provider · Backup · `__provider` per resource | ≤ 800 B | — |  | 2,400 B | **fail** |",
+    );
+    // Both runs' context in the caption: date, machine, N.
+    expect(table).toContain("Previous run: 2026-12-07 10:00 UTC; N = 100; medians of 3 runs.");
+    expect(table).toContain(
+      "This run: 2026-12-08 09:00 UTC on 2 × test cpu, 8 GiB; N = 20, 100; medians of 3 runs.",
+    );
+  });
+
+  it("keeps a row only the previous run measured, with — for this run", () => {
+    const compared = compareRuns({ overhead: { n100: FIXTURE.overhead?.n100 ?? {} } }, FIXTURE);
+    const only = compared.find((c) => c.key === "native|destroy|20|");
+    expect(only?.previous?.value).toBe(1.19);
+    expect(only?.current).toBeUndefined();
+    expect(comparisonTable({}, undefined)).toContain("Previous run: none kept yet");
+  });
+
+  it("draws the previous run's ratio as a dot on the same row", () => {
+    const previous: BenchResults = { ...FIXTURE, overhead: { n100: FIXTURE.overhead?.n100 ?? {} } };
+    const svg = renderChart(WITH_STATE, previous);
+    const x = axisOf(svg);
+    const dots = [...svg.matchAll(/<g class="row" ([^>]*)>([\s\S]*?)<\/g>/g)].flatMap(
+      ([, attributes = "", body = ""]) => {
+        const cx = /<circle class="previous" cx="([\d.]+)"/.exec(body)?.[1];
+        return cx === undefined ? [] : [{ attributes, cx: Number(cx) }];
+      },
+    );
+    // Per door the four commands and the RSS row at N = 100, and the two plugin rows; none at N = 20,
+    // which the previous run lacks.
+    expect(dots).toHaveLength(2 * 5 + 2);
+    for (const { attributes, cx } of dots) {
+      expect(attributes).not.toContain('data-n="20"');
+      const was = Number(/data-previous="([\d.]+)"/.exec(attributes)?.[1]);
+      expect(cx).toBeCloseTo(x(was), 0);
+    }
+    expect(renderChart(WITH_STATE)).not.toContain('class="previous"');
   });
 
   it("gives each command's growth from one N to the next as the ratio of the medians, against linear", () => {
