@@ -2,6 +2,7 @@
 import { isDfCloudError } from "../client/errors";
 import type { Datastore } from "../client/schemas";
 import type { ResourceDeps } from "./deps";
+import { noteDatastoreWrite } from "./listing";
 import { isActive } from "./model";
 import { progressReporter } from "./progress";
 
@@ -24,6 +25,7 @@ export async function whenDatastoreIdle<T>(
   write: () => Promise<T>,
   alreadyUnderway?: (busy: Datastore) => T | undefined,
 ): Promise<T> {
+  noteDatastoreWrite(deps, datastoreId);
   const onProgress = progressReporter(deps.status, `datastore ${datastoreId}`);
   // A 409 while the datastore is already active is about something else (a backup that is not
   // ready, say) or a transition that ended a moment ago: try again, but not in a loop.

@@ -17,26 +17,34 @@ import { findDatastore } from "./preview";
  */
 export const DATASTORE_LISTING_FRESH_MS = 30_000;
 
+/**
+ * How old a listing may be, from when it was sent, to answer a resource's read (ms). The engine sends
+ * a stack's reads over a few hundred milliseconds, not at once; within this a refresh of N schedules
+ * takes one listing. A refresh sees the API as it was at most this long before the read began, as a
+ * GET sent then would; a write never relies on it (its read-modify-write reads its own datastore).
+ */
+export const DATASTORE_READ_WINDOW_MS = 2_000;
+
 /** A listing sent to the API, and what it answered. */
 interface Listing {
-  /** The number of reads begun when it was sent: it answers those, never a read begun later. */
-  readonly sentAfterReads: number;
   /** When it was sent, on the logic's clock (ms). */
   readonly sentAtMs: number;
   /** The live datastores by id; rejects when the listing failed. */
   readonly datastores: Promise<ReadonlyMap<string, Datastore>>;
 }
 
-/** The listings of one API client (so of one set of credentials). */
+/** The listings of one API client (so of one set of credentials): the latest one, reused while young enough. */
 class SharedListings {
-  /** Reads begun so far: each takes the next number. */
-  private reads = 0;
   private latest: Listing | undefined;
+  /** Datastores this process has written: a listing may show them as they were before the write. */
+  readonly written = new Set<string>();
 
   constructor(private readonly deps: ResourceDeps) {}
 
-  /** Sends a listing; the next read begun after this answers from a later one. */
-  private send(): Listing {
+  /** The live datastores of a listing sent at most `maxAgeMs` ago (on the wire or answered), or of a new one. */
+  within(maxAgeMs: number): Promise<ReadonlyMap<string, Datastore>> {
+    const latest = this.latest;
+    if (latest && this.deps.now() - latest.sentAtMs <= maxAgeMs) return latest.datastores;
     const datastores = Promise.resolve()
       .then(() => this.deps.api.listDatastores())
       .then(
@@ -45,35 +53,12 @@ class SharedListings {
             all.filter((d) => !isGone(d)).map((d): [string, Datastore] => [datastoreInfo(d).datastoreId, d]),
           ),
       );
-    // Each waiting read handles a failure on its own; nothing else awaits this promise.
-    datastores.catch(() => undefined);
-    const listing = { sentAfterReads: this.reads, sentAtMs: this.deps.now(), datastores };
-    this.latest = listing;
-    return listing;
-  }
-
-  /** The live datastores of a listing sent within DATASTORE_LISTING_FRESH_MS, or of a new one. */
-  recent(): Promise<ReadonlyMap<string, Datastore>> {
-    const latest = this.latest;
-    const fresh = latest && this.deps.now() - latest.sentAtMs <= DATASTORE_LISTING_FRESH_MS;
-    return (fresh ? latest : this.send()).datastores;
-  }
-
-  /**
-   * The live datastores as a listing sent after this read began shows them, as a GET sent now would:
-   * reads that begin while a listing is on the wire wait for it, then share the next one.
-   */
-  async afterNow(): Promise<ReadonlyMap<string, Datastore>> {
-    this.reads += 1;
-    const ticket = this.reads;
-    for (;;) {
-      const latest = this.latest;
-      if (!latest) return this.send().datastores;
-      if (latest.sentAfterReads >= ticket) return latest.datastores;
-      // Sent before this read began: wait for it to answer (or fail), then send or join the next.
-      await latest.datastores.catch(() => undefined);
-      if (this.latest === latest) return this.send().datastores;
-    }
+    // A failed listing is not reused; each waiting read falls back to reading on its own.
+    datastores.catch(() => {
+      if (this.latest?.datastores === datastores) this.latest = undefined;
+    });
+    this.latest = { sentAtMs: this.deps.now(), datastores };
+    return datastores;
   }
 }
 
@@ -96,7 +81,7 @@ function listingsOf(deps: ResourceDeps): SharedListings {
  */
 export async function datastoreExists(deps: ResourceDeps, datastoreId: string): Promise<boolean> {
   const listed = await listingsOf(deps)
-    .recent()
+    .within(DATASTORE_LISTING_FRESH_MS)
     .catch(() => undefined);
   if (listed?.has(datastoreId)) return true;
   return (await findDatastore(deps, datastoreId)) !== undefined;
@@ -104,13 +89,22 @@ export async function datastoreExists(deps: ResourceDeps, datastoreId: string): 
 
 /**
  * Reads datastore `datastoreId` for a resource's read (refresh, or the engine's refresh before an
- * update), from a listing sent after the read began, shared with the reads begun meanwhile. A
- * datastore the listing lacks is read on its own, and so is every datastore when listing fails:
+ * update), from a listing sent at most DATASTORE_READ_WINDOW_MS before, shared with the reads of the
+ * other resources. A datastore the listing lacks is read on its own, and so is every datastore when
+ * listing fails, and so is one this process has written (see noteDatastoreWrite):
  * @returns the datastore, or undefined when it does not exist (404, or deleted)
  */
 export async function readDatastore(deps: ResourceDeps, datastoreId: string): Promise<Datastore | undefined> {
-  const listed = await listingsOf(deps)
-    .afterNow()
-    .catch(() => undefined);
+  const shared = listingsOf(deps);
+  if (shared.written.has(datastoreId)) return findDatastore(deps, datastoreId);
+  const listed = await shared.within(DATASTORE_READ_WINDOW_MS).catch(() => undefined);
   return listed?.get(datastoreId) ?? (await findDatastore(deps, datastoreId));
+}
+
+/**
+ * Notes that this process is about to write datastore `datastoreId`: from then on its reads go to the
+ * API on their own, since a listing sent before the write could show it as it was.
+ */
+export function noteDatastoreWrite(deps: ResourceDeps, datastoreId: string): void {
+  listingsOf(deps).written.add(datastoreId);
 }

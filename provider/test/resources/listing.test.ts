@@ -1,13 +1,20 @@
 /**
- * The shared listing of the account's datastores: reads of many resources share one listing, but a
- * read is never answered from a listing sent before it began (it must see what a GET sent then would
- * see), and an existence check may use one up to DATASTORE_LISTING_FRESH_MS old.
+ * The shared listing of the account's datastores: the reads of a stack's resources share one listing
+ * sent at most DATASTORE_READ_WINDOW_MS before each began, and an existence check may use one up to
+ * DATASTORE_LISTING_FRESH_MS old; a datastore a listing lacks, or any when listing fails, is read on
+ * its own.
  */
 import { describe, expect, it } from "vitest";
 import { NotFoundError } from "../../src/client/errors";
 import type { Datastore } from "../../src/client/schemas";
 import type { ResourceApi, ResourceDeps } from "../../src/resources/deps";
-import { DATASTORE_LISTING_FRESH_MS, datastoreExists, readDatastore } from "../../src/resources/listing";
+import {
+  DATASTORE_LISTING_FRESH_MS,
+  DATASTORE_READ_WINDOW_MS,
+  datastoreExists,
+  noteDatastoreWrite,
+  readDatastore,
+} from "../../src/resources/listing";
 
 /** A datastore as the API lists it, with the schedule's retention as the only thing that changes. */
 function datastore(id: string, retention: number, status = "active"): Datastore {
@@ -59,37 +66,34 @@ function fakeApi(byId: Record<string, Datastore>) {
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("reads of many resources", () => {
-  it("share listings: the first read sends one at once, every read begun while it is on the wire shares the next", async () => {
-    const { deps, listings, gets } = fakeApi({});
-    const all = [datastore("dst_a", 1), datastore("dst_b", 2), datastore("dst_c", 3), datastore("dst_d", 4)];
-    const reads = ["dst_a", "dst_b", "dst_c", "dst_d"].map((id) => readDatastore(deps, id));
+  it("share one listing sent within DATASTORE_READ_WINDOW_MS, as the engine sends a stack's reads", async () => {
+    const { deps, listings, gets, advance } = fakeApi({});
+    const all = [datastore("dst_a", 1), datastore("dst_b", 2), datastore("dst_c", 3)];
+    const first = readDatastore(deps, "dst_a");
     await settle();
-    expect(listings).toHaveLength(1);
+    advance(DATASTORE_READ_WINDOW_MS);
+    const later = [readDatastore(deps, "dst_b"), readDatastore(deps, "dst_c")];
     listings[0]?.answer(all);
-    await settle();
-    expect(listings).toHaveLength(2);
-    listings[1]?.answer(all);
-    expect((await Promise.all(reads)).map((d) => d?.datastore_id)).toEqual([
+    expect((await Promise.all([first, ...later])).map((d) => d?.datastore_id)).toEqual([
       "dst_a",
       "dst_b",
       "dst_c",
-      "dst_d",
     ]);
+    expect(listings).toHaveLength(1);
     expect(gets).toEqual([]);
   });
 
-  it("never take a listing sent before they began: a read begun meanwhile waits for the next one", async () => {
-    const { deps, listings } = fakeApi({});
+  it("never take a listing sent longer ago than that: a later read sees the console's change", async () => {
+    const { deps, listings, advance } = fakeApi({});
     const early = readDatastore(deps, "dst_a");
     await settle();
-    const late = readDatastore(deps, "dst_a");
-    await settle();
-    // The console changed the schedule between the two reads' starts: only the second listing shows it.
     listings[0]?.answer([datastore("dst_a", 1)]);
+    expect((await early)?.config).toMatchObject({ backup_policy: { retention: 1 } });
+    advance(DATASTORE_READ_WINDOW_MS + 1);
+    const late = readDatastore(deps, "dst_a");
     await settle();
     expect(listings).toHaveLength(2);
     listings[1]?.answer([datastore("dst_a", 9)]);
-    expect((await early)?.config).toMatchObject({ backup_policy: { retention: 1 } });
     expect((await late)?.config).toMatchObject({ backup_policy: { retention: 9 } });
   });
 
@@ -102,18 +106,35 @@ describe("reads of many resources", () => {
     ];
     await settle();
     listings[0]?.answer([datastore("dst_gone", 1, "deleting")]);
-    await settle();
-    listings[1]?.answer([datastore("dst_gone", 1, "deleting")]);
     expect((await Promise.all(reads)).map((d) => d?.datastore_id)).toEqual(["dst_new", undefined, undefined]);
     expect(gets.sort()).toEqual(["dst_gone", "dst_missing", "dst_new"]);
   });
 
-  it("fall back to a read each when the listing fails", async () => {
+  it("fall back to a read each when the listing fails, and never reuse the failed one", async () => {
     const { deps, listings, gets } = fakeApi({ dst_a: datastore("dst_a", 1) });
     const read = readDatastore(deps, "dst_a");
     await settle();
     listings[0]?.fail(new Error("503 Service Unavailable"));
     expect((await read)?.datastore_id).toBe("dst_a");
+    expect(gets).toEqual(["dst_a"]);
+    const again = readDatastore(deps, "dst_a");
+    await settle();
+    expect(listings).toHaveLength(2);
+    listings[1]?.answer([datastore("dst_a", 2)]);
+    expect((await again)?.config).toMatchObject({ backup_policy: { retention: 2 } });
+  });
+});
+
+describe("a datastore this process writes", () => {
+  it("is read on its own from then on: a listing sent before the write could show it as it was", async () => {
+    const { deps, listings, gets } = fakeApi({ dst_a: datastore("dst_a", 7) });
+    const before = readDatastore(deps, "dst_a");
+    await settle();
+    listings[0]?.answer([datastore("dst_a", 1)]);
+    expect((await before)?.config).toMatchObject({ backup_policy: { retention: 1 } });
+    noteDatastoreWrite(deps, "dst_a");
+    expect((await readDatastore(deps, "dst_a"))?.config).toMatchObject({ backup_policy: { retention: 7 } });
+    expect(listings).toHaveLength(1);
     expect(gets).toEqual(["dst_a"]);
   });
 });
