@@ -8,9 +8,12 @@ export {
 export { DfCloudClient } from "./client/client";
 export {
   DATA_PLANE_CONNECT_TIMEOUT_MS,
+  type DataPlaneStringRequest,
+  DEFAULT_DATA_PLANE_KEY_TIMEOUT_MS,
   DEFAULT_READ_KEYSPACE_TIMEOUT_MS,
   type KeyspaceReading,
   type ReadKeyspaceRequest,
+  type WriteDataPlaneStringRequest,
 } from "./client/data-plane";
 export type { ConfigMutation, DatastorePredicate, WaitForDatastoreOptions } from "./client/datastores";
 export { backupExpiresAt, shardCount } from "./client/derived";

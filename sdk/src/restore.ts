@@ -37,7 +37,8 @@ export interface RestoreArgs {
    * was not seen to finish or whose answer was lost. `fail` (default) starts nothing and says what to check,
    * since the API cannot tell an interrupted run's restore from an earlier one; `skip` records the restore as
    * done without running it; `restore` wipes the datastore and restores the backup again. A Restore recorded
-   * as `restored` or `skipped` restores again when `trigger` changes, whatever this says.
+   * as `restored` or `skipped` restores again when `trigger` changes, whatever this says; with `rerunMarker`,
+   * only while its marker shows that nothing restored the datastore since, and otherwise this decides.
    */
   ifAlreadyLoaded?: pulumi.Input<IfAlreadyLoaded>;
   /**
@@ -51,6 +52,20 @@ export interface RestoreArgs {
    * protocol once the restore finished. Default: not checked.
    */
   minKeys?: pulumi.Input<number>;
+  /**
+   * When `true`, each restore this Restore records (created, re-run on a new `trigger`, or recorded with
+   * `ifAlreadyLoaded: "skip"`) is followed by writing one string key, `dfcloud:restore-marker`, into the
+   * datastore over its Redis protocol (at its address, as user `default`, with TLS when its
+   * `config.dragonfly.tls` is on), and its value is recorded in `markerValue`. A restore wipes the datastore,
+   * so the key lasts until the next restore. Before a new `trigger` restores again, `up` reads the key:
+   * holding `markerValue`, nothing replaced the data since the recorded restore, and it restores; missing or
+   * different, the data was replaced since (for example by an interrupted `up` whose restore then finished),
+   * so `up` sends nothing and stops, naming `ifAlreadyLoaded` as the way on; a key that cannot be read stops
+   * `up` too. `preview` neither reads nor writes the key. Turned on for a Restore already recorded, the next
+   * `up` writes the key without restoring. Needs the machine running Pulumi to reach the datastore's data
+   * plane. Default: false (no key written; a new `trigger` then restores again whatever happened since).
+   */
+  rerunMarker?: pulumi.Input<boolean>;
 }
 
 const provider = dynamicProvider("Restore");
@@ -60,9 +75,10 @@ const provider = dynamicProvider("Restore");
  * is ready and fits the datastore (same cloud and region, compatible shards), and that a new Restore's
  * datastore does not already hold it; `up` waits for the datastore to be active, starts the restore (the
  * request is sent at most once) and waits until the backup is loaded. A new `trigger` restores again, in
- * place: the restore this stack records is what tells a re-run asked for from an interrupted one. A restore
- * that started and was not seen to finish is recorded with status `restoring`, and the next `up` waits for it
- * instead of starting another. `destroy` leaves the datastore's data as it is.
+ * place: the restore this stack records is what tells a re-run asked for from an interrupted one, and with
+ * `rerunMarker` a key the recorded restore wrote into the data proves that nothing restored the datastore
+ * since. A restore that started and was not seen to finish is recorded with status `restoring`, and the next
+ * `up` waits for it instead of starting another. `destroy` leaves the datastore's data as it is.
  */
 export class Restore extends pulumi.dynamic.Resource {
   /**
@@ -96,7 +112,8 @@ export class Restore extends pulumi.dynamic.Resource {
    * was not seen to finish or whose answer was lost. `fail` (default) starts nothing and says what to check,
    * since the API cannot tell an interrupted run's restore from an earlier one; `skip` records the restore as
    * done without running it; `restore` wipes the datastore and restores the backup again. A Restore recorded
-   * as `restored` or `skipped` restores again when `trigger` changes, whatever this says.
+   * as `restored` or `skipped` restores again when `trigger` changes, whatever this says; with `rerunMarker`,
+   * only while its marker shows that nothing restored the datastore since, and otherwise this decides.
    */
   declare readonly ifAlreadyLoaded: pulumi.Output<IfAlreadyLoaded>;
   /**
@@ -110,6 +127,20 @@ export class Restore extends pulumi.dynamic.Resource {
    * protocol once the restore finished. Default: not checked.
    */
   declare readonly minKeys: pulumi.Output<number | undefined>;
+  /**
+   * When `true`, each restore this Restore records (created, re-run on a new `trigger`, or recorded with
+   * `ifAlreadyLoaded: "skip"`) is followed by writing one string key, `dfcloud:restore-marker`, into the
+   * datastore over its Redis protocol (at its address, as user `default`, with TLS when its
+   * `config.dragonfly.tls` is on), and its value is recorded in `markerValue`. A restore wipes the datastore,
+   * so the key lasts until the next restore. Before a new `trigger` restores again, `up` reads the key:
+   * holding `markerValue`, nothing replaced the data since the recorded restore, and it restores; missing or
+   * different, the data was replaced since (for example by an interrupted `up` whose restore then finished),
+   * so `up` sends nothing and stops, naming `ifAlreadyLoaded` as the way on; a key that cannot be read stops
+   * `up` too. `preview` neither reads nor writes the key. Turned on for a Restore already recorded, the next
+   * `up` writes the key without restoring. Needs the machine running Pulumi to reach the datastore's data
+   * plane. Default: false (no key written; a new `trigger` then restores again whatever happened since).
+   */
+  declare readonly rerunMarker: pulumi.Output<boolean | undefined>;
   /**
    * `restoring` from when the API accepted the restore until it is seen to finish, then `restored`; `skipped`
    * when `ifAlreadyLoaded` was `skip` and the backup was already loaded; `unknown` when a new `trigger`'s
@@ -139,6 +170,13 @@ export class Restore extends pulumi.dynamic.Resource {
    * `restoring`, when `skipped` and when `unknown`.
    */
   declare readonly restoredAt: pulumi.Output<string | undefined>;
+  /**
+   * The value `rerunMarker` wrote under the key `dfcloud:restore-marker` after the restore this Restore
+   * records: `<backupId>:<8 hex digits of the trigger's SHA-256>:<8 random hex digits>`. Absent when
+   * `rerunMarker` is off, while the restore is not recorded as `restored` or `skipped`, and when writing the
+   * key failed (the next `up` writes it, restoring nothing).
+   */
+  declare readonly markerValue: pulumi.Output<string | undefined>;
 
   /**
    * @param name the unique name of the resource
@@ -155,6 +193,7 @@ export class Restore extends pulumi.dynamic.Resource {
       ifAlreadyLoaded: undefined,
       expectKeys: undefined,
       minKeys: undefined,
+      rerunMarker: undefined,
       ...args,
       status: undefined,
       startedAt: undefined,
@@ -162,6 +201,7 @@ export class Restore extends pulumi.dynamic.Resource {
       missingKeys: undefined,
       failures: undefined,
       restoredAt: undefined,
+      markerValue: undefined,
     };
     super(provider, name, props, opts, "dfcloud", "Restore");
   }

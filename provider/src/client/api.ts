@@ -1,5 +1,10 @@
 import type { CreateBackupRequest, DeleteBackupResult, ListBackupsFilter } from "./backups";
-import type { KeyspaceReading, ReadKeyspaceRequest } from "./data-plane";
+import type {
+  DataPlaneStringRequest,
+  KeyspaceReading,
+  ReadKeyspaceRequest,
+  WriteDataPlaneStringRequest,
+} from "./data-plane";
 import type {
   ConfigMutation,
   DatastorePredicate,
@@ -110,6 +115,26 @@ export interface DfCloudApi {
    * @throws NotFoundError when the datastore does not exist
    */
   readKeyspace(datastoreId: string, request: ReadKeyspaceRequest): Promise<KeyspaceReading>;
+
+  /**
+   * Reads one string key of the datastore over its data plane (`GET`), connected as
+   * {@link DfCloudApi.readKeyspace} is (waits while the server answers `LOADING`, within
+   * `request.timeoutMs`, default 5 minutes); undefined when the datastore does not hold the key.
+   * @throws DataPlaneError when the datastore has no address, or connecting, authenticating or reading fails (`failure` says which)
+   * @throws CancelledError when `request.signal` aborts (the connection is closed at once)
+   * @throws NotFoundError when the datastore does not exist
+   */
+  readDataPlaneString(datastoreId: string, request: DataPlaneStringRequest): Promise<string | undefined>;
+
+  /**
+   * Sets one string key of the datastore over its data plane (`SET key value`, no expiry), connected
+   * as {@link DfCloudApi.readKeyspace} is. This writes into the datastore's data: only for a caller
+   * that was asked to.
+   * @throws DataPlaneError when the datastore has no address, or connecting, authenticating or writing fails (`failure` says which)
+   * @throws CancelledError when `request.signal` aborts (the connection is closed at once)
+   * @throws NotFoundError when the datastore does not exist
+   */
+  writeDataPlaneString(datastoreId: string, request: WriteDataPlaneStringRequest): Promise<void>;
 
   /** The account's backups, optionally only those of one datastore, source or status. */
   listBackups(filter?: ListBackupsFilter): Promise<Backup[]>;

@@ -10,7 +10,15 @@ import {
   waitForBackup,
 } from "./backups";
 import type { ClientContext } from "./context";
-import { type KeyspaceReading, type ReadKeyspaceRequest, readKeyspace } from "./data-plane";
+import {
+  type DataPlaneStringRequest,
+  type KeyspaceReading,
+  type ReadKeyspaceRequest,
+  readDataPlaneString,
+  readKeyspace,
+  type WriteDataPlaneStringRequest,
+  writeDataPlaneString,
+} from "./data-plane";
 import {
   type ConfigMutation,
   createDatastore,
@@ -109,6 +117,14 @@ export class DfCloudClient implements DfCloudApi {
 
   readKeyspace(datastoreId: string, request: ReadKeyspaceRequest): Promise<KeyspaceReading> {
     return readKeyspace(this.#context, datastoreId, request);
+  }
+
+  readDataPlaneString(datastoreId: string, request: DataPlaneStringRequest): Promise<string | undefined> {
+    return readDataPlaneString(this.#context, datastoreId, request);
+  }
+
+  writeDataPlaneString(datastoreId: string, request: WriteDataPlaneStringRequest): Promise<void> {
+    return writeDataPlaneString(this.#context, datastoreId, request);
   }
 
   listBackups(filter?: ListBackupsFilter): Promise<Backup[]> {

@@ -1,9 +1,11 @@
 /**
  * Reading a datastore's data over its data plane: RESP (the Redis protocol) at the `addr` the API
  * returns, as user `default` with the datastore's `password` (docs: research §2.2). A restore drill
- * uses it to prove that a restore brought the data back; nothing else in the client talks RESP.
+ * uses it to prove that a restore brought the data back, and a Restore to read and write the one
+ * string key that tells whether its datastore was restored again since (its rerun marker); nothing
+ * else in the client talks RESP.
  *
- * The Redis client (`@redis/client`) is loaded on the first read, not when this module loads: a
+ * The Redis client (`@redis/client`) is loaded on the first use, not when this module loads: a
  * provider process that never drills never pays for it.
  *
  * The password is the one secret here. It is parsed from the datastore's answer into a closure, never
@@ -30,6 +32,13 @@ export const DATA_PLANE_USER = "default";
 /** How long {@link readKeyspace} may take when the caller sets no `timeoutMs`: 5 minutes, waits through `LOADING` included. */
 export const DEFAULT_READ_KEYSPACE_TIMEOUT_MS = 5 * 60 * 1000;
 
+/**
+ * How long {@link readDataPlaneString} or {@link writeDataPlaneString} may take when the caller sets
+ * no `timeoutMs`: 5 minutes, as a keyspace read (a datastore that has just restored may answer
+ * `LOADING` for a while).
+ */
+export const DEFAULT_DATA_PLANE_KEY_TIMEOUT_MS = DEFAULT_READ_KEYSPACE_TIMEOUT_MS;
+
 /** Longest wait for the TCP (and TLS) connection to the data plane, in milliseconds. */
 export const DATA_PLANE_CONNECT_TIMEOUT_MS = 10_000;
 
@@ -51,6 +60,26 @@ export interface ReadKeyspaceRequest {
    * an enclosing operation's earlier deadline (see withinOperation) wins.
    */
   readonly timeoutMs?: number | undefined;
+}
+
+/** What {@link readDataPlaneString} is asked. */
+export interface DataPlaneStringRequest {
+  /** The key: a non-empty string. */
+  readonly key: string;
+  /** Aborting it closes the connection at once and rejects with a CancelledError. */
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * The whole call's budget in milliseconds, from the call: the datastore lookup, connecting, and
+   * waiting while the server answers `LOADING`. Default {@link DEFAULT_DATA_PLANE_KEY_TIMEOUT_MS};
+   * an enclosing operation's earlier deadline (see withinOperation) wins.
+   */
+  readonly timeoutMs?: number | undefined;
+}
+
+/** What {@link writeDataPlaneString} is asked: the key, and the string to set it to. */
+export interface WriteDataPlaneStringRequest extends DataPlaneStringRequest {
+  /** The value, stored as given (no expiry). */
+  readonly value: string;
 }
 
 /** What a datastore's data plane showed. */
@@ -114,38 +143,139 @@ export async function readKeyspace(
   datastoreId: string,
   request: ReadKeyspaceRequest,
 ): Promise<KeyspaceReading> {
-  const { expectKeys, signal } = request;
-  const timeoutMs = request.timeoutMs ?? DEFAULT_READ_KEYSPACE_TIMEOUT_MS;
+  const { expectKeys } = request;
   // Keys come from Pulumi inputs at runtime, so the type is checked, not assumed.
   if (!Array.isArray(expectKeys) || !expectKeys.every((key) => typeof key === "string")) {
     throw new InvalidArgumentError("expectKeys must be a list of strings");
   }
+  return onDataPlane(
+    context,
+    datastoreId,
+    { ...request, timeoutMs: request.timeoutMs ?? DEFAULT_READ_KEYSPACE_TIMEOUT_MS },
+    READING_THE_DATA,
+    (client, address) => readWith(client, expectKeys, address),
+  );
+}
+
+/**
+ * Reads one string key of the datastore over its data plane (`GET`), connected as
+ * {@link readKeyspace} is: one connection, TLS when `config.dragonfly.tls`, `AUTH` as `default`
+ * unless the password is empty, waiting while the server answers `LOADING`, closed before this
+ * returns or throws.
+ * @returns the key's value; undefined when the datastore does not hold the key
+ * @throws DataPlaneError when the datastore has no address, or connecting, authenticating or reading
+ *   fails (a key of another type than string is a `command` failure: `WRONGTYPE …`)
+ * @throws CancelledError when `signal` (or the enclosing operation's) aborts
+ * @throws NotFoundError and the other API errors of `GET /v1/datastores/{id}`
+ * @throws InvalidArgumentError for an empty key, or a `timeoutMs` that is not positive
+ */
+export async function readDataPlaneString(
+  context: ClientContext,
+  datastoreId: string,
+  request: DataPlaneStringRequest,
+): Promise<string | undefined> {
+  const key = checkedKey(request.key);
+  return onDataPlane(
+    context,
+    datastoreId,
+    { ...request, timeoutMs: request.timeoutMs ?? DEFAULT_DATA_PLANE_KEY_TIMEOUT_MS },
+    { words: `Reading key ${JSON.stringify(key)} of` },
+    async (client) => (await client.get(key)) ?? undefined,
+  );
+}
+
+/**
+ * Sets one string key of the datastore over its data plane (`SET key value`, no expiry, replacing
+ * what the key held), connected as {@link readKeyspace} is. Not retried: a write whose answer was
+ * lost is reported, and setting the same value again is the caller's to decide.
+ * @throws DataPlaneError when the datastore has no address, or connecting, authenticating or writing fails
+ * @throws CancelledError when `signal` (or the enclosing operation's) aborts
+ * @throws NotFoundError and the other API errors of `GET /v1/datastores/{id}`
+ * @throws InvalidArgumentError for an empty key, a value that is not a string, or a `timeoutMs` that is not positive
+ */
+export async function writeDataPlaneString(
+  context: ClientContext,
+  datastoreId: string,
+  request: WriteDataPlaneStringRequest,
+): Promise<void> {
+  const key = checkedKey(request.key);
+  const { value } = request;
+  if (typeof value !== "string") throw new InvalidArgumentError("value must be a string");
+  await onDataPlane(
+    context,
+    datastoreId,
+    { ...request, timeoutMs: request.timeoutMs ?? DEFAULT_DATA_PLANE_KEY_TIMEOUT_MS },
+    { words: `Writing key ${JSON.stringify(key)} into` },
+    async (client) => {
+      await client.set(key, value);
+    },
+  );
+}
+
+/** The key of a string read or write, checked: keys come from Pulumi inputs at runtime. */
+function checkedKey(key: unknown): string {
+  if (typeof key !== "string" || key === "") throw new InvalidArgumentError("key must be a non-empty string");
+  return key;
+}
+
+/** What is done on a data plane, for its messages. */
+interface DataPlaneAction {
+  /** The opening words before `datastore dst_x`, capitalised: `Reading the data of`. */
+  readonly words: string;
+}
+
+/** The action of {@link readKeyspace}, whose messages say `Reading the data of datastore …`. */
+const READING_THE_DATA: DataPlaneAction = { words: "Reading the data of" };
+
+/** What one data-plane call does over its connection; `address` is the datastore's `addr`. */
+type DataPlaneWork<T> = (client: ReturnType<typeof openClient>, address: string) => Promise<T>;
+
+/**
+ * Looks the datastore's data plane up (`GET /v1/datastores/{id}`) and runs `work` over one
+ * connection to it, within one budget (`timeoutMs` from the call; an enclosing operation's earlier
+ * deadline wins), cancelled by `signal`. The password is handed to `onSecretRead` and kept in a
+ * closure; everything thrown is redacted with it.
+ */
+async function onDataPlane<T>(
+  context: ClientContext,
+  datastoreId: string,
+  request: { readonly signal?: AbortSignal | undefined; readonly timeoutMs: number },
+  action: DataPlaneAction,
+  work: DataPlaneWork<T>,
+): Promise<T> {
+  const { signal, timeoutMs } = request;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new InvalidArgumentError(`timeoutMs must be a positive number of milliseconds, got ${timeoutMs}`);
   }
   const startedAt = context.clock.now();
   const outer = currentOperation();
   const ownDeadline = startedAt + timeoutMs;
-  // The enclosing operation's limit is named only when it is the one that ends this read.
+  // The enclosing operation's limit is named only when it is the one that ends this call.
   const limit = outer.deadlineMs !== undefined && outer.deadlineMs < ownDeadline ? outer.limit : undefined;
   return withinOperation({ deadlineMs: ownDeadline, signal }, async () => {
-    throwIfCancelled(`reading the data of datastore ${datastoreId}`);
+    throwIfCancelled(`${lowerFirst(action.words)} datastore ${datastoreId}`);
     const spec = endpoint(ROUTES.getDatastore, { datastoreId });
     const access = await context.transport.request(spec, DataPlaneAccessSchema);
     const password = access.password();
     if (password !== "") context.onSecretRead?.(password);
-    return new KeyspaceRead(context, datastoreId, access, startedAt, limit).run(expectKeys);
+    return new DataPlaneSession(context, datastoreId, access, startedAt, limit, action).run(work);
   });
 }
 
-/** One read of one datastore's keyspace: its connection, its budget and how it fails. */
-class KeyspaceRead {
+/** `Reading the data of` → `reading the data of`. */
+function lowerFirst(words: string): string {
+  return words.charAt(0).toLowerCase() + words.slice(1);
+}
+
+/** One call on one datastore's data plane: its connection, its budget and how it fails. */
+class DataPlaneSession {
   readonly #context: ClientContext;
   readonly #datastoreId: string;
   readonly #access: DataPlaneAccess;
   readonly #startedAt: number;
   readonly #limit: string | undefined;
-  /** Set once the read is stopped from outside (cancelled, out of time): every later failure is this. */
+  readonly #action: DataPlaneAction;
+  /** Set once the call is stopped from outside (cancelled, out of time): every later failure is this. */
   #stopped: Error | undefined;
   #client: ReturnType<typeof openClient> | undefined;
   /** The server's `LOADING` answer when it was the last thing heard, so a timeout can say so. */
@@ -159,19 +289,21 @@ class KeyspaceRead {
     access: DataPlaneAccess,
     startedAt: number,
     limit: string | undefined,
+    action: DataPlaneAction,
   ) {
     this.#context = context;
     this.#datastoreId = datastoreId;
     this.#access = access;
     this.#startedAt = startedAt;
     this.#limit = limit;
+    this.#action = action;
   }
 
   get #doing(): string {
-    return `reading the data of datastore ${this.#datastoreId} at ${this.#access.address}`;
+    return `${lowerFirst(this.#action.words)} datastore ${this.#datastoreId} at ${this.#access.address}`;
   }
 
-  async run(expectKeys: readonly string[]): Promise<KeyspaceReading> {
+  async run<T>(work: DataPlaneWork<T>): Promise<T> {
     const { address } = this.#access;
     const hostPort = parseAddress(address);
     if (hostPort === undefined) {
@@ -220,7 +352,7 @@ class KeyspaceRead {
             await bounded(this.#client.connect());
           }
           const client = this.#client;
-          return await bounded(readWith(client, expectKeys, address));
+          return await bounded(work(client, address));
         } catch (error) {
           if (this.#stopped !== undefined) throw this.#stopped;
           if (!isLoading(redis, error)) throw this.#describe(redis, error);
@@ -279,7 +411,13 @@ class KeyspaceRead {
 
   #fail(failure: DataPlaneFailure, detail: string, cause?: unknown): DataPlaneError {
     const error = new DataPlaneError(
-      { datastoreId: this.#datastoreId, address: this.#access.address, failure, detail },
+      {
+        datastoreId: this.#datastoreId,
+        address: this.#access.address,
+        failure,
+        detail,
+        ...(this.#action === READING_THE_DATA ? {} : { action: this.#action.words }),
+      },
       cause === undefined ? undefined : { cause },
     );
     return redactError(error, [this.#access.password()]);
@@ -333,7 +471,7 @@ class KeyspaceRead {
   }
 }
 
-/** Opens (does not yet connect) a Redis client for one read: RESP2, no reconnect, no offline queue. */
+/** Opens (does not yet connect) a Redis client for one call: RESP2, no reconnect, no offline queue. */
 function openClient(
   redis: RedisModule,
   target: { host: string; port: number },
@@ -344,14 +482,14 @@ function openClient(
     host: target.host,
     port: target.port,
     connectTimeout: connectTimeoutMs,
-    // One connection per read: a dropped one is reported, not silently replaced.
+    // One connection per call: a dropped one is reported, not silently replaced.
     reconnectStrategy: false,
   } as const;
   const options: RedisClientOptions<Record<never, never>, Record<never, never>, Record<never, never>, 2> = {
     RESP: 2,
     socket: access.tls ? { ...socket, tls: true } : socket,
     disableOfflineQueue: true,
-    // Enterprise maintenance notifications: a handshake command this one-shot read has no use for.
+    // Enterprise maintenance notifications: a handshake command this one-shot call has no use for.
     maintNotifications: "disabled",
   };
   const password = access.password();

@@ -334,12 +334,18 @@ export interface DataPlaneErrorDetails {
   readonly failure: DataPlaneFailure;
   /** What failed, as a phrase: `authentication refused (WRONGPASS …)`, `timed out after 30 s`. */
   readonly detail: string;
+  /**
+   * What was being done, as the message's opening words before `datastore dst_x`: `Writing key k
+   * into`. Default `Reading the data of`.
+   */
+  readonly action?: string | undefined;
 }
 
 /**
- * Reading a datastore's data over RESP (the Redis protocol, at its `addr`) failed. Message:
- * `Reading the data of datastore dst_x at host:6385 failed: connection refused`. The datastore's
- * password never appears in it, nor in its `cause` (the socket or server error, kept).
+ * Reading or writing a datastore's data over RESP (the Redis protocol, at its `addr`) failed. Message:
+ * `Reading the data of datastore dst_x at host:6385 failed: connection refused` (or, for one key,
+ * `Writing key k into datastore dst_x …`). The datastore's password never appears in it, nor in its
+ * `cause` (the socket or server error, kept).
  */
 export class DataPlaneError extends DfCloudError {
   override readonly name = "DataPlaneError";
@@ -349,7 +355,8 @@ export class DataPlaneError extends DfCloudError {
 
   constructor(details: DataPlaneErrorDetails, options?: ErrorOptions) {
     const where = details.address === "" ? "" : ` at ${details.address}`;
-    super(`Reading the data of datastore ${details.datastoreId}${where} failed: ${details.detail}`, options);
+    const action = details.action ?? "Reading the data of";
+    super(`${action} datastore ${details.datastoreId}${where} failed: ${details.detail}`, options);
     this.datastoreId = details.datastoreId;
     this.address = details.address;
     this.failure = details.failure;

@@ -18,6 +18,8 @@ export type ResourceApi = Pick<
   | "deleteBackup"
   | "apiNow"
   | "readKeyspace"
+  | "readDataPlaneString"
+  | "writeDataPlaneString"
   | "createDatastore"
   | "deleteDatastore"
   | "waitForDatastoreGone"

@@ -1,18 +1,29 @@
 /**
  * Restore logic against the emulator: it restores the right data, refuses at check time what the
  * API would refuse (sending no write), never re-runs by accident, and leaves data alone on delete.
+ * With `rerunMarker`, a key it writes into the restored data (which the next restore wipes) tells a
+ * re-run asked for from a datastore restored again since the record; what the data plane shows is
+ * read from the emulator's own store of each datastore's data.
  */
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createServer as createTcpServer } from "node:net";
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import type { Datastore } from "../../src/client/schemas";
+import { DfCloudClient } from "../../src/client/client";
+import type { Datastore, DatastoreConfig } from "../../src/client/schemas";
+import type { ResourceApi, ResourceDeps } from "../../src/resources/deps";
 import { PartialCreateError } from "../../src/resources/errors";
 import {
+  RESTORE_MARKER_KEY,
   type RestoreInputs,
   type RestoreOutputs,
   rerunProblem,
   restoreLogic,
   restoreMessages as say,
 } from "../../src/resources/restore";
-import { OTHER_API_KEY, useHarness } from "./support";
+import { rejectionOf } from "../client/support/harness";
+import { API_KEY, OTHER_API_KEY, useHarness } from "./support";
 
 const harness = useHarness();
 const logic = () => restoreLogic(() => harness().deps);
@@ -301,7 +312,7 @@ describe("Restore again on a new trigger", () => {
     expect(harness().logLines).toContain(say.alreadyRestoring(id, backupId));
   });
 
-  it("cannot tell a finished restore sent after the record from the record's own, so it restores again: config.restore keeps no time or history", async () => {
+  it("by default (rerunMarker off) cannot tell a finished restore sent after the record from the record's own, so it restores again: config.restore keeps no time or history", async () => {
     const { emulator, deps } = harness();
     const { id, backupId, record } = await restoredOnce();
     await deps.api.startRestore(id, backupId);
@@ -515,3 +526,412 @@ describe("Restore checks the restored data when asked, so that wrong data never 
     expect(await harness().writes()).toEqual([`PUT /v1/datastores/${id}`]);
   });
 });
+
+describe("Restore with rerunMarker tells a re-run asked for from a datastore restored again since the record", () => {
+  /** The emulator's data plane is plain TCP: the marker is read and written without TLS. */
+  const PLAIN: Partial<DatastoreConfig> = { dragonfly: { cache_mode: false, tls: false } };
+  /** A marker value: the backup, 8 hex digits of the trigger's hash, 8 random ones. */
+  const MARKER_VALUE = /^bkp_\w+:[0-9a-f]{8}:[0-9a-f]{8}$/;
+
+  function inputsFor(id: string, backupId: string, trigger: string, extra: Partial<RestoreInputs> = {}) {
+    const inputs: RestoreInputs = {
+      datastoreId: id,
+      backupId,
+      acknowledgeDataLoss: true,
+      trigger,
+      waitTimeoutMinutes: 30,
+      ifAlreadyLoaded: "fail",
+      rerunMarker: true,
+      ...extra,
+    };
+    return inputs;
+  }
+
+  const restorePuts = async (id: string) =>
+    (await harness().writes()).filter((write) => write === `PUT /v1/datastores/${id}`);
+
+  /**
+   * A datastore restored from its backup (`{v: "A"}`) by this stack's Restore with rerunMarker on
+   * (trigger "t1"), then written to; the request and log lines cleared. What the stack records and
+   * the datastore holds.
+   */
+  async function markedOnce(): Promise<{ id: string; backupId: string; record: RestoreOutputs }> {
+    const { emulator } = harness();
+    const id = await harness().seed(PLAIN);
+    await emulator.admin.setData(id, { v: "A" });
+    const backupId = await readyBackup(id);
+    await emulator.admin.setData(id, { v: "B" });
+    const { outs: record } = await logic().create(inputsFor(id, backupId, "t1"));
+    expect(record.status).toBe("restored");
+    const data = await emulator.admin.getData(id);
+    await emulator.admin.setData(id, { ...data, v: "written after the restore" });
+    await emulator.admin.clearRequests();
+    harness().logLines.splice(0);
+    return { id, backupId, record };
+  }
+
+  /** The restore an `up` with a new trigger sent before it was killed, finished since: behind the stack's back. */
+  async function restoredBehindTheRecord(id: string, backupId: string): Promise<void> {
+    const { deps, emulator } = harness();
+    await deps.api.startRestore(id, backupId);
+    await deps.api.waitForDatastore(id, "active");
+    await emulator.admin.clearRequests();
+  }
+
+  it("writes the marker into the restored datastore on create and records its value", async () => {
+    const { emulator } = harness();
+    const id = await harness().seed(PLAIN);
+    await emulator.admin.setData(id, { v: "A" });
+    const backupId = await readyBackup(id);
+    await emulator.admin.setData(id, { v: "B" });
+
+    const checked = await logic().check(
+      {},
+      { datastoreId: id, backupId, acknowledgeDataLoss: true, trigger: "t1", rerunMarker: true },
+    );
+    expect(checked).toEqual({ inputs: inputsFor(id, backupId, "t1") });
+    const { outs } = await logic().create(checked.inputs as RestoreInputs);
+    expect(outs).toMatchObject({ status: "restored", markerValue: expect.stringMatching(MARKER_VALUE) });
+    expect(outs.markerValue?.startsWith(`${backupId}:`)).toBe(true);
+    // The backup's data, and the one key the Restore wrote into it.
+    expect(await emulator.admin.getData(id)).toEqual({ v: "A", [RESTORE_MARKER_KEY]: outs.markerValue });
+    expect(harness().logLines).toContain(say.markerWritten(id, String(outs.markerValue)));
+  });
+
+  it("restores again with exactly one restore PUT when the marker is intact, and writes a new one; the preview does not touch the data plane", async () => {
+    const { emulator } = harness();
+    const { id, backupId, record } = await markedOnce();
+    const news = inputsFor(id, backupId, "t2");
+    // A preview whose API refuses every data-plane call passes: the marker is judged at `up`.
+    const real = harness().deps.api;
+    const noDataPlane = new Proxy(real, {
+      get: (target, name, receiver) => {
+        if (name === "readDataPlaneString" || name === "writeDataPlaneString") {
+          return () => Promise.reject(new Error("the preview touched the data plane"));
+        }
+        const value: unknown = Reflect.get(target, name, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    }) as ResourceApi;
+    const previewDeps: ResourceDeps = { ...harness().deps, api: noDataPlane };
+    const checked = await restoreLogic(() => previewDeps).check(inputsFor(id, backupId, "t1"), {
+      datastoreId: id,
+      backupId,
+      acknowledgeDataLoss: true,
+      trigger: "t2",
+      rerunMarker: true,
+    });
+    expect(checked).toEqual({ inputs: news });
+    expect(await logic().diff("r", record, news)).toEqual({ changes: true, changed: ["trigger"] });
+
+    const { outs } = await logic().update("r", record, news);
+    expect(outs).toMatchObject({ trigger: "t2", status: "restored" });
+    expect(outs.markerValue).toMatch(MARKER_VALUE);
+    expect(outs.markerValue).not.toBe(record.markerValue);
+    expect(await restorePuts(id)).toEqual([`PUT /v1/datastores/${id}`]);
+    expect(await emulator.admin.getData(id)).toEqual({ v: "A", [RESTORE_MARKER_KEY]: outs.markerValue });
+  });
+
+  it("stops with nothing sent when a restore finished after the record (a killed re-run's): the restore wiped the marker", async () => {
+    const { emulator } = harness();
+    const { id, backupId, record } = await markedOnce();
+    await restoredBehindTheRecord(id, backupId);
+    expect(await emulator.admin.getData(id)).toEqual({ v: "A" });
+
+    const error = await rejectionOf(logic().update("r", record, inputsFor(id, backupId, "t2")));
+    expect((error as Error).message).toBe(
+      `${say.operation.rerunning(backupId, id, "t2")}: rerunMarker: ` +
+        say.markerReplaced(held(id, backupId, true), record, { kind: "missing" }),
+    );
+    expect(await harness().writes()).toEqual([]);
+    expect(await emulator.admin.getData(id)).toEqual({ v: "A" });
+  });
+
+  it("stops with nothing sent when the marker holds another value", async () => {
+    const { emulator } = harness();
+    const { id, backupId, record } = await markedOnce();
+    await emulator.admin.setData(id, { v: "B", [RESTORE_MARKER_KEY]: "written by someone else" });
+    await emulator.admin.clearRequests();
+
+    const error = await rejectionOf(logic().update("r", record, inputsFor(id, backupId, "t2")));
+    expect((error as Error).message).toBe(
+      `${say.operation.rerunning(backupId, id, "t2")}: rerunMarker: ` +
+        say.markerReplaced(held(id, backupId, true), record, {
+          kind: "other",
+          value: "written by someone else",
+        }),
+    );
+    expect(await harness().writes()).toEqual([]);
+    expect(await emulator.admin.getData(id)).toEqual({
+      v: "B",
+      [RESTORE_MARKER_KEY]: "written by someone else",
+    });
+  });
+
+  it.each([
+    { name: "a data plane nothing listens on", spoil: "addr" as const },
+    { name: "a password the data plane refuses", spoil: "password" as const },
+  ])(
+    "stops with nothing sent, the password nowhere, when the marker cannot be read: $name",
+    async ({ spoil }) => {
+      const { emulator } = harness();
+      const { id, backupId, record } = await markedOnce();
+      const closed = `127.0.0.1:${await closedPort()}`;
+      const proxy = await rewritingProxy(emulator.url, (datastore) => {
+        if (spoil === "addr") datastore.addr = closed;
+        else datastore.password = `${String(datastore.password)}-spoiled`;
+      });
+      const client = new DfCloudClient({
+        apiKey: API_KEY,
+        apiUrl: proxy.url,
+        clock: harness().clock,
+        random: () => 0.5,
+      });
+      try {
+        const deps: ResourceDeps = { ...harness().deps, api: client };
+        const error = await rejectionOf(
+          restoreLogic(() => deps).update("r", record, inputsFor(id, backupId, "t2")),
+        );
+        const message = (error as Error).message;
+        const rerunning = say.operation.rerunning(backupId, id, "t2");
+        if (spoil === "addr") {
+          const why = `Reading key "${RESTORE_MARKER_KEY}" of datastore ${id} at ${closed} failed: connection refused`;
+          expect(message).toBe(`${rerunning}: rerunMarker: ${say.markerUnreadable(id, why)}`);
+        } else {
+          const address = (await datastoreOf(id)).addr;
+          const why =
+            `Reading key "${RESTORE_MARKER_KEY}" of datastore ${id} at ${address} failed: authentication refused ` +
+            "as user default (WRONGPASS invalid username-password pair or user is disabled.)";
+          expect(message).toBe(`${rerunning}: rerunMarker: ${say.markerUnreadable(id, why)}`);
+        }
+        expect(await harness().writes()).toEqual([]);
+        const { password } = await datastoreOf(id);
+        expect(password.length).toBeGreaterThan(0);
+        expect(`${message}\n${inspect(error, { depth: 20 })}`).not.toContain(password);
+        expect(await emulator.admin.getData(id)).toMatchObject({ v: "written after the restore" });
+      } finally {
+        await client.close();
+        await proxy.close();
+      }
+    },
+  );
+
+  it('after a stop, ifAlreadyLoaded "restore" restores once and writes a new marker; "skip" records without restoring', async () => {
+    const { emulator } = harness();
+    const { id, backupId, record } = await markedOnce();
+    await restoredBehindTheRecord(id, backupId);
+    await emulator.admin.setData(id, { v: "checked after the stop" });
+    await emulator.admin.clearRequests();
+
+    const skipped = await logic().update(
+      "r",
+      record,
+      inputsFor(id, backupId, "t2", { ifAlreadyLoaded: "skip" }),
+    );
+    expect(skipped.outs).toMatchObject({ trigger: "t2", status: "skipped" });
+    expect(skipped.outs.markerValue).toMatch(MARKER_VALUE);
+    expect(await harness().writes()).toEqual([]);
+    expect(harness().logLines).toContain(say.recordedWithoutRestoring(id, backupId));
+    // The data as it was, tagged, so a later new trigger can tell whether it was replaced after this.
+    expect(await emulator.admin.getData(id)).toEqual({
+      v: "checked after the stop",
+      [RESTORE_MARKER_KEY]: skipped.outs.markerValue,
+    });
+
+    // The same stop, answered the other way.
+    await restoredBehindTheRecord(id, backupId);
+    await emulator.admin.setData(id, { v: "checked after the stop" });
+    await emulator.admin.clearRequests();
+    const restored = await logic().update(
+      "r",
+      skipped.outs,
+      inputsFor(id, backupId, "t3", { ifAlreadyLoaded: "restore" }),
+    );
+    expect(restored.outs).toMatchObject({ trigger: "t3", status: "restored" });
+    expect(restored.outs.markerValue).toMatch(MARKER_VALUE);
+    expect(await restorePuts(id)).toEqual([`PUT /v1/datastores/${id}`]);
+    expect(await emulator.admin.getData(id)).toEqual({
+      v: "A",
+      [RESTORE_MARKER_KEY]: restored.outs.markerValue,
+    });
+  });
+
+  it("turned on for a Restore recorded without it, writes the marker on the next up and restores nothing; turned on with a new trigger, stops", async () => {
+    const { emulator } = harness();
+    const id = await harness().seed(PLAIN);
+    await emulator.admin.setData(id, { v: "A" });
+    const backupId = await readyBackup(id);
+    const { outs: unmarked } = await logic().create(inputsFor(id, backupId, "t1", { rerunMarker: false }));
+    expect(Object.keys(unmarked)).not.toContain("markerValue");
+    expect(await emulator.admin.getData(id)).toEqual({ v: "A" });
+    await emulator.admin.clearRequests();
+
+    // With a new trigger at once: the record has no marker to prove anything with.
+    const error = await rejectionOf(logic().update("r", unmarked, inputsFor(id, backupId, "t2")));
+    expect((error as Error).message).toBe(
+      `${say.operation.rerunning(backupId, id, "t2")}: rerunMarker: ` +
+        say.markerNotRecorded(held(id, backupId, true), unmarked),
+    );
+    expect(await harness().writes()).toEqual([]);
+
+    // With the same trigger: an update that only writes the marker.
+    const news = inputsFor(id, backupId, "t1");
+    expect(await logic().diff("r", unmarked, news)).toEqual({ changes: true, changed: ["rerunMarker"] });
+    const { outs } = await logic().update("r", unmarked, news);
+    expect(outs).toMatchObject({ trigger: "t1", status: "restored", restoredAt: unmarked.restoredAt });
+    expect(outs.markerValue).toMatch(MARKER_VALUE);
+    expect(await harness().writes()).toEqual([]);
+    expect(await emulator.admin.getData(id)).toEqual({ v: "A", [RESTORE_MARKER_KEY]: outs.markerValue });
+
+    // Turned off: the value is no longer recorded, and nothing is written.
+    const off = await logic().update("r", outs, inputsFor(id, backupId, "t1", { rerunMarker: false }));
+    expect(Object.keys(off.outs)).not.toContain("markerValue");
+  });
+
+  it("records a restore whose marker could not be written, says so, and writes the marker on the next up without restoring", async () => {
+    const { emulator } = harness();
+    const id = await harness().seed(PLAIN);
+    await emulator.admin.setData(id, { v: "A" });
+    const backupId = await readyBackup(id);
+    await emulator.admin.clearRequests();
+    const closed = `127.0.0.1:${await closedPort()}`;
+    const proxy = await rewritingProxy(emulator.url, (datastore) => {
+      datastore.addr = closed;
+    });
+    const client = new DfCloudClient({
+      apiKey: API_KEY,
+      apiUrl: proxy.url,
+      clock: harness().clock,
+      random: () => 0.5,
+    });
+    const inputs = inputsFor(id, backupId, "t1");
+    let partial: PartialCreateError<RestoreOutputs>;
+    try {
+      const deps: ResourceDeps = { ...harness().deps, api: client };
+      const error = await rejectionOf(restoreLogic(() => deps).create(inputs));
+      expect(error).toBeInstanceOf(PartialCreateError);
+      partial = error as PartialCreateError<RestoreOutputs>;
+    } finally {
+      await client.close();
+      await proxy.close();
+    }
+    const why = `Writing key "${RESTORE_MARKER_KEY}" into datastore ${id} at ${closed} failed: connection refused`;
+    expect(partial.message).toBe(
+      `${say.operation.restoring(backupId, id)}: ${say.markerNotWritten(id, why)}`,
+    );
+    expect(partial.properties).toMatchObject({ status: "restored", trigger: "t1" });
+    expect(Object.keys(partial.properties)).not.toContain("markerValue");
+    expect(await restorePuts(id)).toEqual([`PUT /v1/datastores/${id}`]);
+    await emulator.admin.clearRequests();
+
+    expect(await logic().diff(partial.id, partial.properties, inputs)).toEqual({
+      changes: true,
+      changed: [],
+    });
+    const { outs } = await logic().update(partial.id, partial.properties, inputs);
+    expect(outs.markerValue).toMatch(MARKER_VALUE);
+    expect(await harness().writes()).toEqual([]);
+    expect(await emulator.admin.getData(id)).toEqual({ v: "A", [RESTORE_MARKER_KEY]: outs.markerValue });
+  });
+
+  it("by default writes no key into the data", async () => {
+    const { emulator } = harness();
+    const id = await harness().seed(PLAIN);
+    await emulator.admin.setData(id, { v: "A" });
+    const backupId = await readyBackup(id);
+    const checked = await logic().check(
+      {},
+      { datastoreId: id, backupId, acknowledgeDataLoss: true, trigger: "t1" },
+    );
+    expect(Object.keys(checked.inputs ?? {})).not.toContain("rerunMarker");
+    const { outs } = await logic().create(checked.inputs as RestoreInputs);
+    expect(Object.keys(outs)).not.toContain("markerValue");
+    expect(await emulator.admin.getData(id)).toEqual({ v: "A" });
+  });
+
+  it("refuses a rerunMarker that is not a boolean at preview", async () => {
+    const result = await logic().check(
+      {},
+      { datastoreId: "dst_1", backupId: "bkp_1", acknowledgeDataLoss: true, rerunMarker: "yes" },
+    );
+    expect(result.failures).toEqual([
+      {
+        property: "rerunMarker",
+        reason: `rerunMarker: ${say.rerunMarkerMustBeBoolean}, got the string "yes"`,
+      },
+    ]);
+  });
+});
+
+/** A datastore as the emulator's admin state shows it: its address and password. */
+async function datastoreOf(id: string): Promise<{ addr: string; password: string }> {
+  const state = (await harness().emulator.admin.state()) as unknown as {
+    datastores: { datastore_id: string; addr: string; password: string }[];
+  };
+  const found = state.datastores.find((d) => d.datastore_id === id);
+  if (!found) throw new Error(`no datastore ${id} in the emulator`);
+  return found;
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createTcpServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * A loopback proxy in front of the emulator that passes every request through and lets `rewrite`
+ * change each datastore the API answers with one (its `addr`, its `password`): how the machine
+ * running Pulumi sees a data plane it cannot reach, or a password it refuses, with the API unchanged.
+ */
+async function rewritingProxy(
+  target: string,
+  rewrite: (datastore: Record<string, unknown>) => void,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const body = async (request: IncomingMessage): Promise<Buffer> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  };
+  const server = createServer(async (request, response) => {
+    const sent = await body(request);
+    const headers: Record<string, string> = {};
+    for (const name of ["authorization", "content-type", "user-agent", "idempotency-key"]) {
+      const value = request.headers[name];
+      if (typeof value === "string") headers[name] = value;
+    }
+    const answer = await fetch(`${target}${request.url ?? "/"}`, {
+      method: request.method ?? "GET",
+      headers,
+      ...(sent.length > 0 ? { body: sent } : {}),
+    });
+    let text = await answer.text();
+    if (answer.ok && /^\/v1\/datastores\/[^/?]+$/.test(request.url ?? "")) {
+      const datastore = JSON.parse(text) as Record<string, unknown>;
+      rewrite(datastore);
+      text = JSON.stringify(datastore);
+    }
+    const out: Record<string, string> = {
+      "content-type": answer.headers.get("content-type") ?? "application/json",
+    };
+    for (const name of ["date", "retry-after"]) {
+      const value = answer.headers.get(name);
+      if (value !== null) out[name] = value;
+    }
+    response.writeHead(answer.status, out);
+    response.end(text);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -17,7 +17,15 @@ import {
 import { expectKeysInput, optionalMinKeysInput } from "../data-checks";
 import { backupIdSchema } from "../ids";
 import { datastoreIdInput, waitTimeoutInput } from "../inputs";
-import { ifAlreadyLoadedMustBeOneOf, mustAcknowledgeDataLoss, triggerMustBeString } from "./messages";
+import { RESTORE_MARKER_KEY } from "./marker";
+import {
+  ifAlreadyLoadedMustBeOneOf,
+  mustAcknowledgeDataLoss,
+  rerunMarkerMustBeBoolean,
+  triggerMustBeString,
+} from "./messages";
+
+export { RESTORE_MARKER_KEY } from "./marker";
 
 /** What a Restore does when its datastore already holds the backup it names. */
 export const IF_ALREADY_LOADED_TYPE = enumType(
@@ -68,7 +76,8 @@ export const restoreContract = resourceContract({
     "and fits the datastore (same cloud and region, compatible shards), and that a new Restore's datastore does not " +
     "already hold it; `up` waits for the datastore to be active, starts the restore (the request is sent at most once) " +
     "and waits until the backup is loaded. A new `trigger` restores again, in place: the restore this stack records is " +
-    "what tells a re-run asked for from an interrupted one. A restore that started and was not seen to finish is " +
+    "what tells a re-run asked for from an interrupted one, and with `rerunMarker` a key the recorded restore wrote " +
+    "into the data proves that nothing restored the datastore since. A restore that started and was not seen to finish is " +
     "recorded with status `restoring`, and the next `up` waits for it instead of starting another. `destroy` leaves " +
     "the datastore's data as it is.",
   inputs: {
@@ -121,7 +130,8 @@ export const restoreContract = resourceContract({
         "was not seen to finish or whose answer was lost. `fail` (default) starts nothing and says what to check, " +
         "since the API cannot tell an interrupted run's restore from an earlier one; `skip` records the restore as " +
         "done without running it; `restore` wipes the datastore and restores the backup again. A Restore recorded " +
-        "as `restored` or `skipped` restores again when `trigger` changes, whatever this says.",
+        "as `restored` or `skipped` restores again when `trigger` changes, whatever this says; with `rerunMarker`, " +
+        "only while its marker shows that nothing restored the datastore since, and otherwise this decides.",
     },
     expectKeys: {
       ...expectKeysInput(),
@@ -130,6 +140,24 @@ export const restoreContract = resourceContract({
         "Restore is recorded with its `failures`. Changing it alone checks nothing until the next restore.",
     },
     minKeys: optionalMinKeysInput(),
+    rerunMarker: {
+      // Optional rather than defaulted: a Restore recorded before this input existed holds no value for
+      // it, and an unset one is off, so upgrading the provider shows no change.
+      schema: z.boolean({ error: () => rerunMarkerMustBeBoolean }).optional(),
+      type: t.boolean,
+      description:
+        `When \`true\`, each restore this Restore records (created, re-run on a new \`trigger\`, or recorded with ` +
+        `\`ifAlreadyLoaded: "skip"\`) is followed by writing one string key, \`${RESTORE_MARKER_KEY}\`, into the ` +
+        "datastore over its Redis protocol (at its address, as user `default`, with TLS when its " +
+        "`config.dragonfly.tls` is on), and its value is recorded in `markerValue`. A restore wipes the datastore, " +
+        "so the key lasts until the next restore. Before a new `trigger` restores again, `up` reads the key: " +
+        "holding `markerValue`, nothing replaced the data since the recorded restore, and it restores; missing or " +
+        "different, the data was replaced since (for example by an interrupted `up` whose restore then finished), " +
+        "so `up` sends nothing and stops, naming `ifAlreadyLoaded` as the way on; a key that cannot be read stops " +
+        "`up` too. `preview` neither reads nor writes the key. Turned on for a Restore already recorded, the next " +
+        "`up` writes the key without restoring. Needs the machine running Pulumi to reach the datastore's data " +
+        "plane. Default: false (no key written; a new `trigger` then restores again whatever happened since).",
+    },
   },
   outputs: {
     status: output(
@@ -160,6 +188,13 @@ export const restoreContract = resourceContract({
       t.string,
       "When the datastore was seen active with the backup loaded, ISO 8601 UTC on the API's clock; absent while " +
         "`restoring`, when `skipped` and when `unknown`.",
+    ),
+    markerValue: optionalOutput(
+      t.string,
+      `The value \`rerunMarker\` wrote under the key \`${RESTORE_MARKER_KEY}\` after the restore this Restore ` +
+        "records: `<backupId>:<8 hex digits of the trigger's SHA-256>:<8 random hex digits>`. Absent when " +
+        "`rerunMarker` is off, while the restore is not recorded as `restored` or `skipped`, and when writing the " +
+        "key failed (the next `up` writes it, restoring nothing).",
     ),
   },
 });

@@ -4,7 +4,7 @@
  * The restore PUT is sent at most once per trigger: once it may have been sent, every later failure
  * records the restore in state, and the next `up` waits for it (or, when the answer was lost, stops
  * and says what to check) instead of starting another. The one exception is what the API cannot
- * show: see rerunProblem.
+ * show (see rerunProblem), which `rerunMarker` closes with a key in the data (see markerGuard).
  */
 import { isDfCloudError } from "../../client/errors";
 import type { Backup, Datastore } from "../../client/schemas";
@@ -39,6 +39,7 @@ import { findDatastore, lookupAtPreview, missingDatastore } from "../preview";
 import { progressReporter } from "../progress";
 import { isUnknown } from "../unknowns";
 import { type RestoreInputs, type RestoreOutputs, restoreContract } from "./contract";
+import { newMarkerValue, RESTORE_MARKER_KEY } from "./marker";
 import {
   alreadyHeld,
   alreadyRestoring,
@@ -52,6 +53,12 @@ import {
   type Held,
   idChangedWithoutTrigger,
   idNotKnownYet,
+  type MarkerFound,
+  markerNotRecorded,
+  markerNotWritten,
+  markerReplaced,
+  markerUnreadable,
+  markerWritten,
   notSeenToFinish,
   operation,
   otherPlace,
@@ -243,16 +250,144 @@ export function rerunProblem(
   const last = lastRestore(datastore);
   if (last?.backupId !== inputs.backupId) return undefined;
   const restoring = isRestoring(datastore);
-  const held: Held = {
+  const held = heldBy(datastore, inputs);
+  if (record.status === "restoring") return recordNotFinished(held, record, inputs.trigger);
+  if (record.status === "unknown") return restoring ? undefined : recordLostAnswer(held, record);
+  if (restoring || record.status === "skipped" || last.loaded) return undefined;
+  return requestedAfterRecord(held, record);
+}
+
+/** The datastore holding the backup a re-run names, as the re-run's messages describe it. */
+function heldBy(datastore: Datastore, inputs: RestoreInputs): Held {
+  return {
     datastoreId: inputs.datastoreId,
     backupId: inputs.backupId,
     status: datastoreStatus(datastore),
     lastRestore: lastRestoreText(datastore),
   };
-  if (record.status === "restoring") return recordNotFinished(held, record, inputs.trigger);
-  if (record.status === "unknown") return restoring ? undefined : recordLostAnswer(held, record);
-  if (restoring || record.status === "skipped" || last.loaded) return undefined;
-  return requestedAfterRecord(held, record);
+}
+
+/**
+ * Whether a re-run with `rerunMarker` on must prove with the marker that nothing restored the
+ * datastore since `record`: exactly when rerunProblem lets it restore a datastore that shows the
+ * backup and runs no restore, the case the API cannot tell from a killed re-run whose restore finished.
+ */
+function judgedByMarker(record: RestoreOutputs, datastore: Datastore, inputs: RestoreInputs): boolean {
+  return (
+    inputs.rerunMarker === true &&
+    lastRestore(datastore)?.backupId === inputs.backupId &&
+    !isRestoring(datastore) &&
+    rerunProblem(record, datastore, inputs) === undefined
+  );
+}
+
+/**
+ * Why a re-run with `rerunMarker` on must not start, judged by what the marker's key showed against
+ * the value `record` holds; undefined when the key holds it (no restore replaced the data since the
+ * record). Applies only where {@link judgedByMarker} says; a record without a value proves nothing.
+ * @param found what the key held, as read just before the restore would be sent
+ */
+export function markerProblem(
+  record: RestoreOutputs,
+  datastore: Datastore,
+  inputs: RestoreInputs,
+  found: MarkerFound | { kind: "value"; value: string },
+): string | undefined {
+  if (!judgedByMarker(record, datastore, inputs)) return undefined;
+  const held = heldBy(datastore, inputs);
+  if (record.markerValue === undefined) return markerNotRecorded(held, record);
+  if (found.kind === "value") {
+    if (found.value === record.markerValue) return undefined;
+    return markerReplaced(held, record, { kind: "other", value: found.value });
+  }
+  return markerReplaced(held, record, found);
+}
+
+/**
+ * The marker check of a re-run: `prepare` runs before each attempt to send the restore, reads the
+ * datastore and, when the marker is to judge it ({@link judgedByMarker}), the marker's key over the
+ * data plane; `problem` then judges the datastore as read just before the PUT (startOnce's
+ * precondition) by what was read. A key that cannot be read stops the re-run with nothing sent, the
+ * password never in the message. A datastore running a restore is not read: the restore is waited
+ * for (an interrupted `up`'s, recorded with this trigger), never started twice.
+ */
+function markerGuard(deps: ResourceDeps, record: RestoreOutputs, inputs: RestoreInputs) {
+  let found: MarkerFound | { kind: "value"; value: string } = { kind: "restore-seen" };
+  return {
+    async prepare(): Promise<void> {
+      found = { kind: "restore-seen" };
+      const current = await deps.api.getDatastore(inputs.datastoreId);
+      if (!judgedByMarker(record, current, inputs) || record.markerValue === undefined) return;
+      let value: string | undefined;
+      try {
+        value = await deps.api.readDataPlaneString(inputs.datastoreId, {
+          key: RESTORE_MARKER_KEY,
+          signal: deps.signal,
+        });
+      } catch (error) {
+        if (isDfCloudError(error, "CancelledError")) throw error;
+        const why = error instanceof Error ? error.message : String(error);
+        throw new Error(`rerunMarker: ${markerUnreadable(inputs.datastoreId, why)}`, { cause: error });
+      }
+      found = value === undefined ? { kind: "missing" } : { kind: "value", value };
+    },
+    problem(current: Datastore): string | undefined {
+      const problem = markerProblem(record, current, inputs, found);
+      return problem === undefined ? undefined : `rerunMarker: ${problem}`;
+    },
+  };
+}
+
+/**
+ * Writes the rerun marker into the datastore when `rerunMarker` is on, after a restore that is
+ * recorded (restored, or skipped): the outputs with its value. The restore itself is done, so a write
+ * that fails records `outs` without a value (a partial create or update under `resourceId`) and says
+ * so; the next `up` writes it.
+ */
+async function withMarker(
+  deps: ResourceDeps,
+  inputs: RestoreInputs,
+  outs: RestoreOutputs,
+  doing: string,
+  resourceId: string,
+): Promise<RestoreOutputs> {
+  const { markerValue: _old, ...recorded } = outs;
+  if (inputs.rerunMarker !== true) return recorded;
+  const value = newMarkerValue(inputs.backupId, inputs.trigger);
+  try {
+    await deps.api.writeDataPlaneString(inputs.datastoreId, {
+      key: RESTORE_MARKER_KEY,
+      value,
+      signal: deps.signal,
+    });
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new PartialCreateError(
+      `${doing}: ${markerNotWritten(inputs.datastoreId, why)}`,
+      resourceId,
+      recorded,
+      { cause: error },
+    );
+  }
+  deps.log(markerWritten(inputs.datastoreId, value));
+  return { ...recorded, markerValue: value };
+}
+
+/**
+ * A recorded restore (restored or skipped) that has `rerunMarker` on and no marker recorded: turned on
+ * since, or its write failed. The next `up` writes it, restoring nothing.
+ */
+function markerDue(olds: RestoreOutputs, news: RestoreInputs): boolean {
+  return (
+    news.rerunMarker === true &&
+    olds.markerValue === undefined &&
+    (olds.status === "restored" || olds.status === "skipped")
+  );
+}
+
+/** `property: problem`, or undefined when there is no problem. */
+function onProperty(property: string, problem: string | undefined): string | undefined {
+  return problem === undefined ? undefined : `${property}: ${problem}`;
 }
 
 /** A new `trigger` restores again; nothing else does, and an id moves only with it. */
@@ -272,7 +407,8 @@ function diff(olds: RestoreOutputs, news: RestoreInputs): DiffResult {
   if (unknown.length > 0) return { changes: true, changed: unknown };
   // check() has already refused an id change without a new trigger. A restore not seen to finish
   // (`restoring`) or whose answer was lost (`unknown`) has work left with every input as it was.
-  const pending = olds.status === "restoring" || olds.status === "unknown";
+  // A recorded restore whose rerun marker is due (turned on since, or its write failed) gets it.
+  const pending = olds.status === "restoring" || olds.status === "unknown" || markerDue(olds, news);
   return { changes: changed.length > 0 || pending, changed };
 }
 
@@ -284,7 +420,7 @@ function diff(olds: RestoreOutputs, news: RestoreInputs): DiffResult {
 function create(deps: ResourceDeps, inputs: RestoreInputs): Promise<CreateResult<RestoreOutputs>> {
   const doing = operation.restoring(inputs.backupId, inputs.datastoreId);
   return withinDeadline(deps, inputs.waitTimeoutMinutes, async (deadlineMs) => {
-    const unexplained = (current: Datastore) => heldByNewRestore(current, inputs);
+    const unexplained = (current: Datastore) => onProperty("backupId", heldByNewRestore(current, inputs));
     // A lost answer of a new Restore: nothing to record it in, so the error says what to check.
     const lost = (error: Error) =>
       withOperation(doing, new Error(answerLost(error.message), { cause: error }));
@@ -292,7 +428,8 @@ function create(deps: ResourceDeps, inputs: RestoreInputs): Promise<CreateResult
     const startedAt = apiTimestamp(deps);
     const resourceId = `${inputs.datastoreId}/${inputs.backupId}/${startedAt}`;
     if (started === "skipped") {
-      return { id: resourceId, outs: { ...inputs, status: "skipped" as const, startedAt } };
+      const skipped: RestoreOutputs = { ...inputs, status: "skipped" as const, startedAt };
+      return { id: resourceId, outs: await withMarker(deps, inputs, skipped, doing, resourceId) };
     }
     // From here the restore has started: whatever fails next, it is recorded in state, and the next
     // `up` waits for it (update) instead of starting another.
@@ -312,9 +449,22 @@ async function update(
   news: RestoreInputs,
 ): Promise<UpdateResult<RestoreOutputs>> {
   if (olds.trigger !== news.trigger || olds.status === "unknown") return rerun(deps(), id, olds, news);
-  const outs: RestoreOutputs = { ...olds, ...news, status: olds.status, startedAt: olds.startedAt };
+  let outs: RestoreOutputs = { ...olds, ...news, status: olds.status, startedAt: olds.startedAt };
   if (olds.restoredAt !== undefined) outs.restoredAt = olds.restoredAt;
+  // A marker is recorded only while `rerunMarker` is on: turned off, the value is dropped, and turned
+  // on again, a new one is written.
+  if (news.rerunMarker !== true) delete outs.markerValue;
   if (olds.status !== "restoring") {
+    if (markerDue(olds, news)) {
+      // Restores nothing: the marker tags the data as it is now, so a later new trigger can tell
+      // whether a restore replaced it after this.
+      const given = deps();
+      const doing = operation.marking(olds.backupId, olds.datastoreId);
+      const marked = outs;
+      outs = await withinDeadline(given, news.waitTimeoutMinutes, () =>
+        withMarker(given, news, marked, doing, id),
+      );
+    }
     // Restored data that failed its checks stays failed: only a new restore can say otherwise.
     if (olds.failures !== undefined && olds.failures.length > 0) {
       throw new PartialCreateError(recordedDataFailures(olds), id, outs);
@@ -325,13 +475,17 @@ async function update(
   const doing = operation.waiting(olds.backupId, olds.datastoreId, olds.startedAt);
   let restored: RestoreOutputs;
   try {
-    restored = await withinDeadline(given, news.waitTimeoutMinutes, async () => ({
-      ...outs,
-      status: "restored" as const,
-      restoredAt: await waitRestored(given, news),
-      ...(await verifyData(given, news)),
-    }));
+    restored = await withinDeadline(given, news.waitTimeoutMinutes, async () => {
+      const seen: RestoreOutputs = {
+        ...outs,
+        status: "restored" as const,
+        restoredAt: await waitRestored(given, news),
+        ...(await verifyData(given, news)),
+      };
+      return withMarker(given, news, seen, doing, id);
+    });
   } catch (error) {
+    if (error instanceof PartialCreateError) throw error;
     throw withOperation(doing, error);
   }
   if (restored.failures !== undefined && restored.failures.length > 0) {
@@ -356,8 +510,13 @@ function rerun(
   news: RestoreInputs,
 ): Promise<UpdateResult<RestoreOutputs>> {
   const sameRestore = olds.backupId === news.backupId && olds.datastoreId === news.datastoreId;
+  // With `rerunMarker`, what the API cannot show (a restore of the same backup that finished after the
+  // record) is judged by the key the recorded restore wrote into the data.
+  const guard = sameRestore && news.rerunMarker === true ? markerGuard(deps, olds, news) : undefined;
   const unexplained = (current: Datastore) =>
-    sameRestore ? rerunProblem(olds, current, news) : heldByNewRestore(current, news);
+    sameRestore
+      ? (onProperty("backupId", rerunProblem(olds, current, news)) ?? guard?.problem(current))
+      : onProperty("backupId", heldByNewRestore(current, news));
   const doing = operation.rerunning(news.backupId, news.datastoreId, news.trigger);
   // A lost answer is recorded as `unknown`, so the next `up` starts nothing until the user says.
   const lost = (error: Error) =>
@@ -368,9 +527,12 @@ function rerun(
       { cause: error },
     );
   return withinDeadline(deps, news.waitTimeoutMinutes, async (deadlineMs) => {
-    const started = await start(deps, news, deadlineMs, unexplained, doing, lost);
+    const started = await start(deps, news, deadlineMs, unexplained, doing, lost, guard?.prepare);
     const startedAt = apiTimestamp(deps);
-    if (started === "skipped") return { outs: { ...news, status: "skipped" as const, startedAt } };
+    if (started === "skipped") {
+      const skipped: RestoreOutputs = { ...news, status: "skipped" as const, startedAt };
+      return { outs: await withMarker(deps, news, skipped, doing, id) };
+    }
     return { outs: await finish(deps, news, doing, startedAt, id) };
   });
 }
@@ -386,9 +548,10 @@ async function start(
   unexplained: (current: Datastore) => string | undefined,
   doing: string,
   lost: (error: Error) => Error,
+  prepare?: () => Promise<void>,
 ): Promise<Start> {
   try {
-    return await startOnce(deps, inputs, deadlineMs, unexplained);
+    return await startOnce(deps, inputs, deadlineMs, unexplained, prepare);
   } catch (error) {
     if (isDfCloudError(error, "OutcomeUnknownError")) throw lost(error);
     throw withOperation(doing, error);
@@ -398,23 +561,25 @@ async function start(
 /**
  * Starts the restore of `inputs` at most once: the one PUT, or none when a restore of the same backup
  * is already running (an interrupted run's, waited for instead) or when it is skipped. `unexplained`
- * says what about the datastore, as read just before the PUT, this stack cannot explain; then
- * `ifAlreadyLoaded` decides: `fail` stops with that message and nothing sent, `skip` records the
- * restore without running it (never while a restore of it runs: that one is waited for), `restore`
- * restores anyway.
+ * says what about the datastore, as read just before the PUT, this stack cannot explain (as
+ * `property: reason`); then `ifAlreadyLoaded` decides: `fail` stops with that message and nothing
+ * sent, `skip` records the restore without running it (never while a restore of it runs: that one is
+ * waited for), `restore` restores anyway. `prepare`, when given, runs before each attempt to send
+ * (a read that `unexplained` judges by); what it throws stops the restore with nothing sent.
  */
 async function startOnce(
   deps: ResourceDeps,
   inputs: RestoreInputs,
   deadlineMs: number,
   unexplained: (current: Datastore) => string | undefined,
+  prepare?: () => Promise<void>,
 ): Promise<Start> {
   const id = inputs.datastoreId;
   let skipped = false;
   const precondition = (current: Datastore) => {
     const problem = unexplained(current);
     if (problem === undefined) return true;
-    if (inputs.ifAlreadyLoaded === "fail") throw new Error(`backupId: ${problem}`);
+    if (inputs.ifAlreadyLoaded === "fail") throw new Error(problem);
     skipped = inputs.ifAlreadyLoaded === "skip" && !isRestoring(current);
     return !skipped;
   };
@@ -425,7 +590,10 @@ async function startOnce(
     deps,
     id,
     deadlineMs,
-    () => deps.api.startRestore(id, inputs.backupId, { precondition }),
+    async () => {
+      await prepare?.();
+      return deps.api.startRestore(id, inputs.backupId, { precondition });
+    },
     (busy) => {
       if (!isRestoringBackup(busy, inputs.backupId)) return undefined;
       deps.log(alreadyRestoring(id, inputs.backupId));
@@ -461,13 +629,15 @@ async function finish(
       { cause: error },
     );
   }
-  const outs: RestoreOutputs = {
+  const seen: RestoreOutputs = {
     ...inputs,
     status: "restored" as const,
     startedAt,
     restoredAt,
     ...(await verifyData(deps, inputs)),
   };
+  // Written after the data checks, so that they count the backup's keys only.
+  const outs = await withMarker(deps, inputs, seen, doing, resourceId);
   // The restore finished; data that failed its checks is recorded with it, and fails `up`.
   if (outs.failures !== undefined && outs.failures.length > 0) {
     throw new PartialCreateError(dataChecksFailed(doing, outs.failures), resourceId, outs);

@@ -3,7 +3,9 @@
  * these and the tests expect them. The first line says what happened and what to do; the details
  * follow on the next.
  */
+import { describeValue } from "../check";
 import type { RestoreOutputs } from "./contract";
+import { RESTORE_MARKER_KEY } from "./marker";
 
 /** How a message names a trigger: quoted, or `no trigger` when it is unset (a RestoreDrill's too). */
 export function triggerText(trigger: string | undefined): string {
@@ -22,6 +24,9 @@ export const operation = {
   waiting: (backupId: string, datastoreId: string, startedAt: string) =>
     `waiting for the restore of backup ${backupId} into datastore ${datastoreId} started at ${startedAt} (not started again)`,
   reading: (datastoreId: string) => `reading datastore ${datastoreId}`,
+  /** An update that writes the rerun marker of a recorded restore (`rerunMarker` turned on since, or its write failed). */
+  marking: (backupId: string, datastoreId: string) =>
+    `writing the rerun marker of the restore of backup ${backupId} into datastore ${datastoreId} (nothing is restored)`,
 };
 
 /** The wait for a restore to finish: its progress line's subject, and what a wait that ran out was for. */
@@ -38,6 +43,9 @@ export const mustAcknowledgeDataLoss =
 /** `trigger` is not a string. */
 export const triggerMustBeString =
   "must be a string; change it (for example to today's date) to run the restore again";
+
+/** `rerunMarker` is not a boolean. */
+export const rerunMarkerMustBeBoolean = "must be true or false (default false)";
 
 /** `ifAlreadyLoaded` is none of its values. */
 export function ifAlreadyLoadedMustBeOneOf(values: readonly string[]): string {
@@ -179,6 +187,91 @@ export function requestedAfterRecord(held: Held, record: RecordedRestore): strin
     `${capitalised(heldText(held))}; this stack recorded restoring it at ${record.restoredAt ?? record.startedAt} ` +
     `(${triggerText(record.trigger)})`
   );
+}
+
+/** The restore this stack records, as the rerun marker's messages cite it. */
+export type MarkedRestore = Pick<RestoreOutputs, "trigger" | "startedAt" | "restoredAt" | "markerValue">;
+
+/**
+ * What a re-run found where the rerun marker should be: no key, another value, or no reading because
+ * a restore of the backup was seen running when the marker was to be read (it has finished since).
+ */
+export type MarkerFound = { kind: "missing" } | { kind: "other"; value: string } | { kind: "restore-seen" };
+
+/** What the marker's key showed, for the details line. */
+function foundText(found: MarkerFound): string {
+  switch (found.kind) {
+    case "missing":
+      return "the key is not there";
+    case "other":
+      return `it holds ${describeValue(found.value, true)}`;
+    case "restore-seen":
+      return "a restore of the backup was seen running when the key was to be read, and it has finished since";
+  }
+}
+
+/**
+ * A re-run with `rerunMarker` whose marker is gone or changed: the datastore's data was replaced
+ * after the restore this stack records, perhaps by this trigger's own interrupted `up`.
+ */
+export function markerReplaced(held: Held, record: MarkedRestore, found: MarkerFound): string {
+  return (
+    `No restore was started: the rerun marker this stack wrote after its restore is ` +
+    `${found.kind === "other" ? "changed" : "gone"}, so datastore ${held.datastoreId}'s data was replaced after ` +
+    `that restore (perhaps by an interrupted \`pulumi up\` whose restore of backup ${held.backupId} finished since, ` +
+    `or by a restore or flush outside this stack); ${CHECK_THE_DATA}.\n` +
+    `Key ${RESTORE_MARKER_KEY} was to hold ${JSON.stringify(record.markerValue ?? "")}, written when this stack ` +
+    `recorded restoring it at ${record.restoredAt ?? record.startedAt} (${triggerText(record.trigger)}); ` +
+    `${foundText(found)}. ${capitalised(heldText(held))}`
+  );
+}
+
+/**
+ * A re-run with `rerunMarker` whose record has no marker to compare with: recorded with
+ * `rerunMarker` off, or its marker could not be written.
+ */
+export function markerNotRecorded(held: Held, record: MarkedRestore): string {
+  return (
+    "No restore was started: `rerunMarker` is on, but the restore this stack records has no marker to compare " +
+    `with (it was recorded with \`rerunMarker\` off, or writing its marker failed), so it cannot tell whether the ` +
+    `datastore was restored again after it; ${CHECK_THE_DATA}.\n` +
+    `${capitalised(heldText(held))}; this stack recorded restoring it at ${record.restoredAt ?? record.startedAt} ` +
+    `(${triggerText(record.trigger)}). Turning \`rerunMarker\` on without changing \`trigger\` writes the marker ` +
+    "and restores nothing"
+  );
+}
+
+/**
+ * A re-run with `rerunMarker` whose marker could not be read (the data plane unreachable,
+ * authentication refused, a timeout): nothing is sent.
+ * @param why the data-plane failure, its password removed
+ */
+export function markerUnreadable(datastoreId: string, why: string): string {
+  return (
+    `No restore was started: the rerun marker (key ${RESTORE_MARKER_KEY}) could not be read, so it is not known ` +
+    `whether datastore ${datastoreId} was restored again after the restore this stack records; make its data ` +
+    "plane reachable from the machine running Pulumi and run `pulumi up` again, or set `rerunMarker: false` to " +
+    "restore again without the check.\n" +
+    `${why}`
+  );
+}
+
+/**
+ * The restore finished and is recorded, but its rerun marker could not be written.
+ * @param why the data-plane failure, its password removed
+ */
+export function markerNotWritten(datastoreId: string, why: string): string {
+  return (
+    `the restore finished and is recorded, but its rerun marker (key ${RESTORE_MARKER_KEY}) could not be written ` +
+    `into datastore ${datastoreId}; run \`pulumi up\` again to write it (it restores nothing): until then a new ` +
+    "`trigger` stops before restoring.\n" +
+    `${why}`
+  );
+}
+
+/** The rerun marker was written after a recorded restore (kept in the output: it is a write into the data). */
+export function markerWritten(datastoreId: string, value: string): string {
+  return `wrote the rerun marker ${RESTORE_MARKER_KEY} = ${JSON.stringify(value)} into datastore ${datastoreId}`;
 }
 
 /** A sentence's first letter in upper case. */
