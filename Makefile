@@ -101,9 +101,14 @@ demo: engine-nodejs build
 emulator: build
 	node emulator/dist/cli.js $(EMULATOR_ARGS)
 
-## bench: real engine vs emulator: overhead, API calls, wait latency, size, memory → bench/results.{json,md}
+## bench: real engine vs emulator: overhead, API calls, wait latency, size, memory → bench/results.{json,md,svg};
+## then (full runs only: BENCH_SECTIONS unset) the plugin's launch modes side by side → bench/startup-results.md
 bench: tools build
 	npx vitest run --config bench/vitest.config.mts bench/bench.ts
+	@if [ -z "$${BENCH_SECTIONS:-}" ]; then \
+	  echo "STARTUP_UP_SIZE=0 npx vitest run --config bench/startup.config.mts"; \
+	  STARTUP_UP_SIZE=0 npx vitest run --config bench/startup.config.mts; \
+	else echo "bench: BENCH_SECTIONS is set: launch modes not measured (bench/startup-results.md unchanged)"; fi
 
 ## bench-chart: redraw bench/results.svg from the committed bench/results.json (make bench draws it too)
 bench-chart: install

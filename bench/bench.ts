@@ -724,6 +724,8 @@ suite.plugins("native plugin processes: start and stop, as the engine does them"
         `| verdict | ${verdictCell(ratios.startMs, GOALS.spawnToPort)} | ${verdictCell(ratios.startRssMiB, GOALS.peakRss)} | ` +
           `${verdictCell(figures.dfcloud.getSchemaMs, GOALS.getSchemaMs)} | | |`,
         "",
+        "Launch modes side by side: [startup-results.md](startup-results.md) (bench/startup.ts, which `make bench` runs after this file).",
+        "",
       ].join("\n"),
     );
   });

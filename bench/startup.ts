@@ -7,12 +7,16 @@
  *
  *   npx vitest run --config bench/startup.config.mts
  *
+ * `make bench` runs it after bench.ts with STARTUP_UP_SIZE=0 (bench.ts measures the plugin process
+ * during `up` itself).
+ *
  * STARTUP_RUNS (default 15, 0 to skip) sets the starts per mode (modes take turns, so load on the
  * machine falls on all of them alike); STARTUP_UP_SIZE (default 100, 0 to skip) the N of the `up`
  * section and STARTUP_UP_RUNS (default 2) its runs; STARTUP_COMPARE_DIR another build's plugin folder
  * (a copy of .tools/plugin/dfcloud-backups kept from before a change), measured in the same run as a
  * mode of its own, and in the `up` section. Needs `make plugin` (and `make tools` for the `up`
- * section). Writes .test-work/startup-results.json and prints the tables docs/performance.md quotes.
+ * section). Writes .test-work/startup-results.json (every sample) and bench/startup-results.md (the
+ * tables docs/performance.md quotes, with when, where and how many starts), and prints the tables.
  *
  * The launch modes, all from the folder scripts/build-plugin.sh builds (.tools/plugin/dfcloud-backups):
  * - the launcher as shipped (`#!/bin/sh` script, then `node` on the bundle's entry), with the compile
@@ -25,14 +29,18 @@
  *   compiler it loads) resolved from the repository's node_modules, as such a plugin must carry them.
  *   The language host's own start, which the engine pays too for a plugin of a program that is not
  *   Node.js, is not counted.
- * A single-executable application is not measured: Node 24 writes the blob (`--experimental-sea-config`)
- * but injecting it into a copy of `node` takes the `postject` npm package, which this repository does
- * not depend on.
+ * - a single-executable application (SEA): the whole plugin bundled into one CommonJS file
+ *   (scripts/bundle-plugin.js `bundleSingleFile`, the shipped files' esbuild options), its blob written
+ *   by this `node` with V8's code cache (`useCodeCache`) and the launcher's V8 flags (`execArgv`),
+ *   injected into a copy of this `node` by postject ({@link buildSea}). What a user would download
+ *   instead of the folder: its size and the folder's are reported beside the times.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as zlib from "node:zlib";
 import * as grpc from "@grpc/grpc-js";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
@@ -45,6 +53,7 @@ import { ROOT } from "../tests/engine/harness";
 import {
   API_KEY,
   buildNoopPlugin,
+  bundleCommand,
   DFCLOUD_PLUGIN_DIR,
   ENGINE_SIGINT_GRACE_MS,
   emulatorStack,
@@ -68,6 +77,29 @@ const EXECUTABLE = `pulumi-resource-${PACKAGE}`;
 /** The compile cache folder the build warms inside the plugin folder (scripts/build-plugin.sh). */
 const CACHE_DIR = ".compile-cache";
 
+/**
+ * postject, which injects a SEA's blob into a copy of `node` (Node 24 writes the blob but cannot
+ * inject it), at a pinned version, fetched by npx into npm's cache at the first build. Not a
+ * dependency in package.json: only this measurement uses it, nothing the plugin ships or the tests
+ * run, and npm's registry is reachable on every machine this repository supports (`make install`
+ * fetches every package from it).
+ */
+const POSTJECT = "postject@1.0.0-alpha.6";
+/** The string Node looks for in its own binary to know a SEA blob was injected (Node's SEA documentation). */
+const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
+/** What Node prints when V8 refuses the code cache in a SEA's blob: the start would then compile everything. */
+const CODE_CACHE_REJECTED = /Code cache data rejected/;
+/** Decimal megabytes, as download sizes are given. */
+const MB = 1_000_000;
+
+/** scripts/bundle-plugin.js's export: the whole plugin as one CommonJS file. */
+interface BundlePluginScript {
+  bundleSingleFile(outfile: string): Promise<unknown>;
+}
+const { bundleSingleFile } = createRequire(path.join(ROOT, "package.json"))(
+  "./scripts/bundle-plugin.js",
+) as BundlePluginScript;
+
 /** How one mode is started: the command, its arguments before the engine address, and its environment. */
 interface LaunchMode {
   readonly label: string;
@@ -76,6 +108,8 @@ interface LaunchMode {
   readonly env?: Record<string, string>;
   /** Runs before each start (outside the timing). */
   readonly before?: () => void;
+  /** Standard error that voids the measurement of this mode: the start fails when it prints it. */
+  readonly refuse?: RegExp;
 }
 
 /** One start: spawn to port, GetSchema, the config calls, memory; the process is then stopped as the engine stops it. */
@@ -114,11 +148,16 @@ async function startOnce(mode: LaunchMode): Promise<StartSample> {
   const started = performance.now();
   const child = spawn(mode.command, [...mode.args, "127.0.0.1:1"], {
     detached: true,
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...mode.env },
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${mode.label} did not start`);
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+    process.stderr.write(chunk);
+  });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   try {
     const port = await new Promise<number>((resolve, reject) => {
@@ -148,6 +187,9 @@ async function startOnce(mode: LaunchMode): Promise<StartSample> {
         await call(client.checkConfig.bind(client), new provproto.CheckRequest().setNews(config));
         await call(client.configure.bind(client), new provproto.ConfigureRequest().setArgs(config));
       });
+      // Printed while the main script loads, before the port: read by now.
+      const refused = mode.refuse?.exec(stderr);
+      if (refused) throw new Error(`${mode.label}: ${refused[0]}`);
       return {
         startMs,
         startRssMiB,
@@ -190,6 +232,106 @@ function pulumiPluginYamlFolder(work: string): string {
   return dir;
 }
 
+/** The shipped launcher's command line: the environment it sets and the flags it gives `node`. */
+interface LauncherCommandLine {
+  /** Names of the variables set before `exec node` (e.g. MALLOC_ARENA_MAX). */
+  readonly env: readonly string[];
+  /** The options between `node` and the bundle's entry (the V8 flags). */
+  readonly nodeFlags: readonly string[];
+}
+
+/** The command line of the built launcher (the line bench/lib.ts `bundleCommand` finds, as for the no-op). */
+function launcherCommandLine(): LauncherCommandLine {
+  const line = bundleCommand(path.join(DFCLOUD_PLUGIN_DIR, EXECUTABLE), `${EXECUTABLE}.js`, "ENTRY");
+  const [before = "", after = ""] = line.split(/\bexec node\b/);
+  return {
+    env: [...before.matchAll(/\b([A-Z_][A-Z0-9_]*)=/g)].map((match) => match[1] as string),
+    nodeFlags: after
+      .trim()
+      .split(/\s+/)
+      .filter((token) => token.startsWith("-")),
+  };
+}
+
+/** A SEA as {@link buildSea} built it, and what a user would download of it and of the plugin folder. */
+interface SeaBuild {
+  /** The executable, named as the plugin's. */
+  readonly executable: string;
+  /** The V8 flags in its blob (`execArgv`): the launcher's. */
+  readonly execArgv: readonly string[];
+  /** The launcher's environment the SEA goes without: a process cannot set it for itself before it starts. */
+  readonly envNotSet: readonly string[];
+  /** Bytes of the executable, and gzipped (as a release's .tar.gz would carry it). */
+  readonly bytes: number;
+  readonly gzipBytes: number;
+}
+
+/**
+ * Builds the plugin as a single-executable application in `work`/sea: one CommonJS file (inside a SEA,
+ * `require` loads only Node's built-in modules), a blob with V8's code cache of it and the launcher's
+ * V8 flags, injected into a copy of this `node`. The blob is written by `node` run with those same
+ * flags: V8 rejects code cache made under other flags, and the SEA then compiles everything at each
+ * start (Node warns "Code cache data rejected"; the SEA mode refuses that warning). No startup snapshot
+ * (`useSnapshot`): the main script would have to load the plugin without starting it and hand
+ * `v8.startupSnapshot.setDeserializeMainFunction` the start, which plugin/src/main.ts does not split,
+ * and Node 24's snapshot builder aborts ("global handle not serialized") on a script that only loads
+ * @grpc/grpc-js (it warns, too, that it has not verified http, http2 and tls in user snapshots).
+ */
+async function buildSea(work: string): Promise<SeaBuild> {
+  const dir = path.join(work, "sea");
+  fs.mkdirSync(dir, { recursive: true });
+  const main = path.join(dir, "plugin.js");
+  await bundleSingleFile(main);
+  const launcher = launcherCommandLine();
+  const blob = path.join(dir, "sea-prep.blob");
+  const config = path.join(dir, "sea-config.json");
+  fs.writeFileSync(
+    config,
+    JSON.stringify({
+      main,
+      output: blob,
+      disableExperimentalSEAWarning: true,
+      useCodeCache: true,
+      execArgv: launcher.nodeFlags,
+    }),
+  );
+  execFileSync(process.execPath, [...launcher.nodeFlags, "--experimental-sea-config", config], {
+    stdio: "pipe",
+  });
+  const executable = path.join(dir, EXECUTABLE);
+  fs.copyFileSync(process.execPath, executable);
+  fs.chmodSync(executable, 0o755);
+  // stdio piped: postject warns about every ELF note section it cannot name; shown only when it fails.
+  execFileSync("npx", ["--yes", POSTJECT, executable, "NODE_SEA_BLOB", blob, "--sentinel-fuse", SEA_FUSE], {
+    stdio: "pipe",
+  });
+  return {
+    executable,
+    execArgv: launcher.nodeFlags,
+    envNotSet: launcher.env,
+    bytes: fs.statSync(executable).size,
+    gzipBytes: zlib.gzipSync(fs.readFileSync(executable)).length,
+  };
+}
+
+/** Bytes of the files in `dir` and below, Node's compile cache left out (each install writes its own). */
+function folderBytes(dir: string): number {
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && !path.join(entry.parentPath, entry.name).includes(`/${CACHE_DIR}`))
+    .reduce((sum, entry) => sum + fs.statSync(path.join(entry.parentPath, entry.name)).size, 0);
+}
+
+/** The newest plugin tarball scripts/build-plugin.sh wrote beside the folder, if any. */
+function pluginTarball(): string | undefined {
+  const dir = path.dirname(DFCLOUD_PLUGIN_DIR);
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.startsWith(`pulumi-resource-${PACKAGE}-`) && name.endsWith(".tar.gz"))
+    .map((name) => path.join(dir, name))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+}
+
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "dfcloud-startup-"));
 const results: Record<string, unknown> = measurementContext(RUNS);
 const tables: string[] = [];
@@ -201,9 +343,24 @@ afterAll(() => {
     path.join(ROOT, ".test-work", "startup-results.json"),
     `${JSON.stringify(results, null, 2)}\n`,
   );
-  console.log(
-    [`Measured ${results.date} on ${results.machine}, Node ${results.node}.`, "", ...tables].join("\n"),
-  );
+  const context = `Measured ${results.date} on ${results.machine}, Node ${results.node}.`;
+  console.log([context, "", ...tables].join("\n"));
+  // Only a run that measured something replaces the tables of the last one.
+  if (tables.length > 0)
+    fs.writeFileSync(
+      path.join(ROOT, "bench", "startup-results.md"),
+      [
+        "# The native plugin's start: launch modes side by side",
+        "",
+        "Written by `bench/startup.ts`, which `make bench` runs after `bench.ts` (with `STARTUP_UP_SIZE=0`: [results.md](results.md)",
+        "has the plugin process during `up`); alone: `npx vitest run --config bench/startup.config.mts`. Every sample is in",
+        "`.test-work/startup-results.json`. Compare ratios to the no-op, not milliseconds, across runs.",
+        "",
+        `${context} Starts per mode: ${RUNS}; \`up\` of N = ${UP_SIZE || "—"}.`,
+        "",
+        ...tables,
+      ].join("\n"),
+    );
 });
 
 describe.runIf(RUNS > 0)("the native plugin's start", () => {
@@ -213,6 +370,7 @@ describe.runIf(RUNS > 0)("the native plugin's start", () => {
     const coldDir = path.join(work, "cold");
     fs.cpSync(DFCLOUD_PLUGIN_DIR, coldDir, { recursive: true });
     const yamlDir = pulumiPluginYamlFolder(work);
+    const sea = await buildSea(work);
     const modes: LaunchMode[] = [
       {
         label: "`pulumi-resource-noop`: launcher + bundle",
@@ -231,6 +389,14 @@ describe.runIf(RUNS > 0)("the native plugin's start", () => {
         command: path.join(coldDir, EXECUTABLE),
         args: [],
         before: () => fs.rmSync(path.join(coldDir, CACHE_DIR), { recursive: true, force: true }),
+      },
+      {
+        label: `single-executable application (code cache in the blob; \`execArgv\`: \`${sea.execArgv.join(" ")}\`${
+          sea.envNotSet.length > 0 ? `; no ${sea.envNotSet.map((name) => `\`${name}\``).join(", ")}` : ""
+        })`,
+        command: sea.executable,
+        args: [],
+        refuse: CODE_CACHE_REJECTED,
       },
       ...(COMPARE_DIR
         ? [
@@ -281,7 +447,24 @@ describe.runIf(RUNS > 0)("the native plugin's start", () => {
           `${row.configCallsMs.toFixed(1)} | ${row.startRssMiB.toFixed(1)} | ` +
           `${(row.startRssMiB / of(noop, "startRssMiB")).toFixed(2)} | ${row.afterConfigRssMiB.toFixed(1)} |`,
       ),
-      "| single-executable application | not measured: injecting the blob needs `postject` (Node 24) | | | | | | |",
+      "",
+    );
+    const tarball = pluginTarball();
+    const download = {
+      folderBytes: folderBytes(DFCLOUD_PLUGIN_DIR),
+      tarballBytes: tarball ? fs.statSync(tarball).size : undefined,
+      seaBytes: sea.bytes,
+      seaGzipBytes: sea.gzipBytes,
+    };
+    results.sea = { execArgv: sea.execArgv, envNotSet: sea.envNotSet, postject: POSTJECT, ...download };
+    const mb = (bytes: number | undefined) => (bytes === undefined ? "—" : (bytes / MB).toFixed(1));
+    tables.push(
+      "### What a user downloads and installs (`pulumi plugin install resource … --file`)",
+      "",
+      "| mode | on disk (MB) | compressed (MB) | needs on the machine |",
+      "|---|---|---|---|",
+      `| launcher + bundle: the plugin folder, its .tar.gz | ${mb(download.folderBytes)} | ${mb(download.tarballBytes)} | \`node\` (22 or later) on PATH |`,
+      `| single-executable application, linux-x64 (one per platform) | ${mb(download.seaBytes)} | ${mb(download.seaGzipBytes)} (gzip) | nothing |`,
       "",
     );
   });

@@ -17,14 +17,19 @@
 // budget in docs/performance.md depends on it), or when a module ends up in two files.
 //
 // Usage: node scripts/bundle-plugin.js OUT_DIR
+//
+// Required as a module, it builds nothing and exports `bundleSingleFile` (bench/startup.ts): the same
+// plugin as one file, for a launch mode that can load nothing beside its main script (a
+// single-executable application), built with these options so it differs from the shipped files only
+// by being one file.
 
 const fs = require("node:fs");
+const { isBuiltin } = require("node:module");
 const os = require("node:os");
 const path = require("node:path");
 const esbuild = require("esbuild");
 
 const ROOT = path.resolve(__dirname, "..");
-const OUT = path.resolve(process.argv[2] ?? die("usage: node scripts/bundle-plugin.js OUT_DIR"));
 /** The entry's name: the launcher (plugin/bin) runs it. */
 const ENTRY = "pulumi-resource-dfcloud-backups.js";
 /** @pulumi-dfcloud/provider (and its `/host` entry) from its TypeScript sources. */
@@ -98,7 +103,33 @@ async function renderedSchema() {
   }
 }
 
+/**
+ * Bundles the whole plugin (plugin/src/main.ts, every dynamic import in it: the provider package,
+ * @redis/client) into the one CommonJS file `outfile`, with the options and the built-in schema of the
+ * shipped files, and without their entry (plugin/src/bundle-entry.ts): Node's compile cache serves
+ * files read from disk, and a single-executable application carries its main script's code cache in
+ * its blob. Rejects when the file would require a file beside it. Resolves with esbuild's result (its
+ * metafile included).
+ */
+async function bundleSingleFile(outfile) {
+  const result = await esbuild.build({
+    ...common,
+    entryPoints: [path.join(ROOT, "plugin", "src", "main.ts")],
+    define: { DFCLOUD_BUNDLED_SCHEMA: JSON.stringify(await renderedSchema()) },
+    outfile: path.resolve(outfile),
+  });
+  // Packages esbuild leaves out are optional ones required in a try (@redis/client's @node-rs/xxhash):
+  // missing in the shipped plugin's folder as well, with the same fallback. A file is another matter.
+  const files = Object.values(result.metafile.outputs)
+    .flatMap((out) => out.imports)
+    .filter((imported) => imported.external && !isBuiltin(imported.path) && /^[./]/.test(imported.path))
+    .map((imported) => imported.path);
+  if (files.length > 0) throw new Error(`${outfile} requires files beside it: ${files.join(", ")}`);
+  return result;
+}
+
 async function main() {
+  const OUT = path.resolve(process.argv[2] ?? die("usage: node scripts/bundle-plugin.js OUT_DIR"));
   const toOperations = dynamicImportOf("operations", OPERATIONS_IMPORT, "./operations.js");
   const plugin = {
     ...common,
@@ -208,4 +239,7 @@ async function main() {
   );
 }
 
-main().catch((error) => die(error instanceof Error ? error.message : String(error)));
+module.exports = { bundleSingleFile };
+
+if (require.main === module)
+  main().catch((error) => die(error instanceof Error ? error.message : String(error)));
