@@ -70,6 +70,7 @@ import {
   timed,
   warmPlugin,
 } from "./lib";
+import { NOOP_REFRESH_BEFORE_UPDATE_ENV } from "./noop-plugin/env";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /**
@@ -203,9 +204,21 @@ function scheduleArgs(datastoreId: string) {
  * overhead is state size). Native: the dfcloud plugin's BackupSchedule by its schema token, and a
  * no-op native plugin's resource with the same inputs (bench/noop-plugin). Diagnostic: ours and native
  * again, their provider processes made to exit as soon as the engine's end-of-command SIGINT arrives
- * (lib.ts `exitOnSigintEnv`), which isolates what staying up after SIGINT costs each command.
+ * (lib.ts `exitOnSigintEnv`), which isolates what staying up after SIGINT costs each command; and the
+ * no-op native plugin asking the engine to refresh its resources before updating them, as the native
+ * BackupSchedule does (`refresh_before_update`), which isolates what that protocol feature costs:
+ * the engine then refreshes every such resource before any update or destroy of the stack.
  */
-const VARIANTS = ["noop", "padded", "ours", "noopNative", "native", "oursExit", "nativeExit"] as const;
+const VARIANTS = [
+  "noop",
+  "padded",
+  "ours",
+  "noopNative",
+  "native",
+  "oursExit",
+  "nativeExit",
+  "noopNativeRefreshing",
+] as const;
 type Variant = (typeof VARIANTS)[number];
 /**
  * Characters of padding: a no-op resource's inputs are also its outputs, so this adds twice as many
@@ -225,6 +238,7 @@ const VARIANT_NAMES: Record<Variant, string> = {
   native: SIZE_KEYS.native,
   oursExit: "BackupSchedule, provider exits on SIGINT",
   nativeExit: "native BackupSchedule, plugin exits on SIGINT",
+  noopNativeRefreshing: "no-op native, refresh_before_update",
 };
 
 /** The native plugin's executable: `pulumi-resource-dfcloud-backups`. */
@@ -239,6 +253,7 @@ const PROVIDER_COMMAND: Record<Variant, string> = {
   native: PLUGIN_EXECUTABLE,
   oursExit: "dynamic-provider",
   nativeExit: PLUGIN_EXECUTABLE,
+  noopNativeRefreshing: "pulumi-resource-noop",
 };
 
 /** The type of each variant's resources in state. */
@@ -250,10 +265,21 @@ const STATE_TYPE: Record<Variant, (type: string) => boolean> = {
   native: (type) => type === nativeToken("BackupSchedule"),
   oursExit: (type) => type.startsWith("pulumi-nodejs:dynamic/"),
   nativeExit: (type) => type === nativeToken("BackupSchedule"),
+  noopNativeRefreshing: (type) => type === "noop:index:Thing",
 };
 
 /** The diagnostic variants, and the variant each repeats. */
-const DIAGNOSTIC: Partial<Record<Variant, Variant>> = { oursExit: "ours", nativeExit: "native" };
+const DIAGNOSTIC: Partial<Record<Variant, Variant>> = {
+  oursExit: "ours",
+  nativeExit: "native",
+  noopNativeRefreshing: "noopNative",
+};
+
+/** The environment of each diagnostic variant's engine runs (and so of its provider processes). */
+function diagnosticEnv(variant: Variant): Record<string, string> {
+  if (variant === "noopNativeRefreshing") return { [NOOP_REFRESH_BEFORE_UPDATE_ENV]: "true" };
+  return exitOnSigintEnv();
+}
 
 /** One pass of one variant: ms per step, and the provider process's peak RSS and CPU during `up`. */
 interface PassSample {
@@ -329,7 +355,8 @@ suite.overhead("engine overhead: N BackupSchedules against N no-op resources, dy
   function pluginsOf(variant: Variant): PluginFolder[] {
     if (variant === "native" || variant === "nativeExit")
       return [{ name: PACKAGE, path: DFCLOUD_PLUGIN_DIR }];
-    if (variant === "noopNative") return [{ name: "noop", path: noopPluginDir }];
+    if (variant === "noopNative" || variant === "noopNativeRefreshing")
+      return [{ name: "noop", path: noopPluginDir }];
     return [];
   }
 
@@ -347,6 +374,7 @@ suite.overhead("engine overhead: N BackupSchedules against N no-op resources, dy
         new NativeResource(nativeToken("BackupSchedule"), name, args);
         return;
       case "noopNative":
+      case "noopNativeRefreshing":
         new NativeResource("noop:index:Thing", name, args);
         return;
       case "padded":
@@ -365,7 +393,7 @@ suite.overhead("engine overhead: N BackupSchedules against N no-op resources, dy
     };
     const { stack } = await emulatorStack(`overhead-${variant}-${n}-${run}`, program, emulator, {
       plugins: pluginsOf(variant),
-      ...(DIAGNOSTIC[variant] ? { env: exitOnSigintEnv() } : {}),
+      ...(DIAGNOSTIC[variant] ? { env: diagnosticEnv(variant) } : {}),
     });
     const ms: Partial<Record<Step, number>> = {};
     // In the first run, each counted variant's API calls per command: the request log cleared before
@@ -409,6 +437,7 @@ suite.overhead("engine overhead: N BackupSchedules against N no-op resources, dy
     const processRows: string[] = [];
     const nativeProcessRows: string[] = [];
     const diagnosticRows: string[] = [];
+    const refreshingRows: string[] = [];
     const callRows: string[] = [];
     for (const n of SIZES) {
       const samples: RunSample[] = [];
@@ -440,6 +469,9 @@ suite.overhead("engine overhead: N BackupSchedules against N no-op resources, dy
             nativeVsDynamic: pairRatio(ms, "native", "ours"),
             noopNativeVsNoop: pairRatio(ms, "noopNative", "noop"),
             nativeExitRatio: pairRatio(ms, "nativeExit", "noopNative"),
+            noopNativeRefreshingMs: of("noopNativeRefreshing"),
+            refreshingRatio: pairRatio(ms, "noopNativeRefreshing", "noopNative"),
+            nativeVsRefreshing: pairRatio(ms, "native", "noopNativeRefreshing"),
             nativeExitVsDynamicExit: pairRatio(ms, "nativeExit", "oursExit"),
             oursExitRatio: pairRatio(ms, "oursExit", "noop"),
             // What staying up after SIGINT costs a command: the same provider with and without it.
@@ -463,6 +495,11 @@ suite.overhead("engine overhead: N BackupSchedules against N no-op resources, dy
             `| ${n} | \`${step}\` | ${seconds(figures.nativeShutdownMs)} | ${seconds(figures.oursShutdownMs)} | ` +
               `${seconds(figures.noopNativeMs)} | ${seconds(figures.nativeExitMs)} | **${ratio(figures.nativeExitRatio)}** | ` +
               `${seconds(figures.oursExitMs)} | **${ratio(figures.nativeExitVsDynamicExit)}** | ${ratio(figures.oursExitRatio)} |`,
+          );
+          refreshingRows.push(
+            `| ${n} | \`${step}\` | ${seconds(figures.noopNativeMs)} | ${seconds(figures.noopNativeRefreshingMs)} | ` +
+              `**${ratio(figures.refreshingRatio)}** | ${seconds(figures.nativeMs)} | **${ratio(figures.nativeVsRefreshing)}** | ` +
+              `${ratio(figures.nativeRatio)} |`,
           );
           return [step, figures];
         }),
@@ -569,6 +606,21 @@ suite.overhead("engine overhead: N BackupSchedules against N no-op resources, dy
         "| N | step | N no-op native | N native BackupSchedules | native / no-op native | goal | verdict | N dynamic BackupSchedules | native / dynamic | N no-op dynamic | no-op native / no-op dynamic |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
         ...nativeRows,
+        "",
+      ].join("\n"),
+    );
+    tables.push(
+      [
+        "### Diagnostic: what the engine's refresh before update costs a no-op native plugin (seconds; same runs)",
+        "",
+        "The native BackupSchedule asks the engine to refresh it before updating it (`refresh_before_update`), so a",
+        "console edit shows in a plain preview. The engine then refreshes every such resource of the stack before any",
+        "update or destroy: a Read and a Diff each. Here the no-op native plugin asks the same of its resources, so the",
+        "engine does the same work for both; `native / that` is what the dfcloud plugin costs beyond that protocol.",
+        "",
+        "| N | step | N no-op native | N no-op native, refresh_before_update | that / no-op native | N native BackupSchedules | native / that | native / no-op native |",
+        "|---|---|---|---|---|---|---|---|",
+        ...refreshingRows,
         "",
       ].join("\n"),
     );

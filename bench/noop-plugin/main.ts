@@ -12,6 +12,7 @@ import * as pluginproto from "@pulumi/pulumi/proto/plugin_pb";
 import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
+import { NOOP_REFRESH_BEFORE_UPDATE_ENV } from "./env";
 
 /** Longest gRPC message, as plugin/src/main.ts allows. */
 const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
@@ -39,6 +40,13 @@ function answer<Req, Res>(respond: (request: Req) => Res): grpc.handleUnaryCall<
 }
 
 let ids = 0;
+
+/**
+ * With NOOP_REFRESH_BEFORE_UPDATE_ENV set to `true` in its environment, the no-op asks the engine to refresh each of its
+ * resources before updating it, as the native BackupSchedule does (bench.ts uses it to isolate what
+ * that protocol feature costs a command).
+ */
+const REFRESH_BEFORE_UPDATE = process.env[NOOP_REFRESH_BEFORE_UPDATE_ENV] === "true";
 
 const service = {
   getSchema: answer(() => new provproto.GetSchemaResponse().setSchema(SCHEMA)),
@@ -76,12 +84,16 @@ const service = {
     );
   }),
   create: answer((request: provproto.CreateRequest) => {
-    const response = new provproto.CreateResponse().setId(request.getPreview() ? "" : `noop-${++ids}`);
+    const response = new provproto.CreateResponse()
+      .setId(request.getPreview() ? "" : `noop-${++ids}`)
+      .setRefreshBeforeUpdate(REFRESH_BEFORE_UPDATE);
     const properties = request.getProperties();
     return properties ? response.setProperties(properties) : response;
   }),
   read: answer((request: provproto.ReadRequest) => {
-    const response = new provproto.ReadResponse().setId(request.getId());
+    const response = new provproto.ReadResponse()
+      .setId(request.getId())
+      .setRefreshBeforeUpdate(REFRESH_BEFORE_UPDATE);
     const properties = request.getProperties();
     const inputs = request.getInputs();
     if (properties) response.setProperties(properties);
@@ -89,7 +101,7 @@ const service = {
     return response;
   }),
   update: answer((request: provproto.UpdateRequest) => {
-    const response = new provproto.UpdateResponse();
+    const response = new provproto.UpdateResponse().setRefreshBeforeUpdate(REFRESH_BEFORE_UPDATE);
     const news = request.getNews();
     return news ? response.setProperties(news) : response;
   }),
