@@ -845,8 +845,8 @@ const MINIMUM: Record<string, Record<string, { calls: number; shared?: number; w
       calls: 1,
       shared: 1,
       why:
-        "GET /v1/datastores: a listing sent after the read began, shared by every schedule read with it " +
-        "(reads begun while one is on the wire share the next, so a whole stack takes two)",
+        "GET /v1/datastores: a listing sent at most 2 s before the read, shared by every schedule read " +
+        "with it (the engine sends a stack's reads over a few hundred milliseconds: one listing)",
     },
     destroy: {
       calls: 3,
