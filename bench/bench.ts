@@ -852,7 +852,7 @@ const MINIMUM: Record<string, Record<string, { calls: number; shared?: number; w
       calls: 3,
       why:
         "GET, PUT with the schedule disabled, GET until active (the native plugin's stack is refreshed first, " +
-        "for refresh_before_update: one or two shared listings more)",
+        "for refresh_before_update: one shared listing more)",
     },
   },
   Backup: {
