@@ -6,8 +6,6 @@
  * datastore outlives a drill whatever ends it, and that no datastore password reaches anything shown.
  */
 import { createHash } from "node:crypto";
-import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { DfCloudClient } from "../../src/client/client";
@@ -23,7 +21,7 @@ import {
   TEMPORARY_NAME_PREFIX,
 } from "../../src/resources/restore-drill";
 import { rejectionOf } from "../client/support/harness";
-import { API_KEY, useHarness } from "./support";
+import { API_KEY, rewritingProxy, useHarness } from "./support";
 
 const harness = useHarness();
 const logic = (deps: () => ResourceDeps = () => harness().deps) => restoreDrillLogic(deps);
@@ -680,52 +678,11 @@ describe("RestoreDrill runs again only when what it proves changes", () => {
  * A loopback proxy in front of the emulator that spoils every datastore password it forwards: the
  * client then authenticates with a wrong one, which contains the real one (so a leak of either shows).
  */
-async function spoilingProxy(target: string): Promise<{ url: string; close: () => Promise<void> }> {
-  const body = async (request: IncomingMessage): Promise<Buffer> => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
-  };
-  const server = createServer(async (request, response) => {
-    const sent = await body(request);
-    const headers: Record<string, string> = {};
-    for (const name of ["authorization", "content-type", "user-agent", "idempotency-key"]) {
-      const value = request.headers[name];
-      if (typeof value === "string") headers[name] = value;
-    }
-    const answer = await fetch(`${target}${request.url ?? "/"}`, {
-      method: request.method ?? "GET",
-      headers,
-      ...(sent.length > 0 ? { body: sent } : {}),
-    });
-    let text = await answer.text();
-    if (request.method === "GET" && /^\/v1\/datastores\/[^/?]+$/.test(request.url ?? "")) {
-      const datastore = JSON.parse(text) as { password?: unknown };
-      if (typeof datastore.password === "string" && datastore.password !== "") {
-        datastore.password = `${datastore.password}-spoiled`;
-        text = JSON.stringify(datastore);
-      }
-    }
-    const out: Record<string, string> = {
-      "content-type": answer.headers.get("content-type") ?? "application/json",
-    };
-    for (const name of ["date", "retry-after"]) {
-      const value = answer.headers.get(name);
-      if (value !== null) out[name] = value;
-    }
-    response.writeHead(answer.status, out);
-    response.end(text);
+function spoilingProxy(target: string): Promise<{ url: string; close: () => Promise<void> }> {
+  return rewritingProxy(target, (datastore) => {
+    if (typeof datastore.password === "string" && datastore.password !== "")
+      datastore.password = `${datastore.password}-spoiled`;
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 describe("RestoreDrill never shows a datastore password", () => {

@@ -1,11 +1,3 @@
-/**
- * Restore logic against the emulator: it restores the right data, refuses at check time what the
- * API would refuse (sending no write), never re-runs by accident, and leaves data alone on delete.
- * With `rerunMarker`, a key it writes into the restored data (which the next restore wipes) tells a
- * re-run asked for from a datastore restored again since the record; what the data plane shows is
- * read from the emulator's own store of each datastore's data.
- */
-import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createServer as createTcpServer } from "node:net";
 import { inspect } from "node:util";
@@ -23,7 +15,7 @@ import {
   restoreMessages as say,
 } from "../../src/resources/restore";
 import { rejectionOf } from "../client/support/harness";
-import { API_KEY, OTHER_API_KEY, useHarness } from "./support";
+import { API_KEY, OTHER_API_KEY, rewritingProxy, useHarness } from "./support";
 
 const harness = useHarness();
 const logic = () => restoreLogic(() => harness().deps);
@@ -880,58 +872,4 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-/**
- * A loopback proxy in front of the emulator that passes every request through and lets `rewrite`
- * change each datastore the API answers with one (its `addr`, its `password`): how the machine
- * running Pulumi sees a data plane it cannot reach, or a password it refuses, with the API unchanged.
- */
-async function rewritingProxy(
-  target: string,
-  rewrite: (datastore: Record<string, unknown>) => void,
-): Promise<{ url: string; close: () => Promise<void> }> {
-  const body = async (request: IncomingMessage): Promise<Buffer> => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
-  };
-  const server = createServer(async (request, response) => {
-    const sent = await body(request);
-    const headers: Record<string, string> = {};
-    for (const name of ["authorization", "content-type", "user-agent", "idempotency-key"]) {
-      const value = request.headers[name];
-      if (typeof value === "string") headers[name] = value;
-    }
-    const answer = await fetch(`${target}${request.url ?? "/"}`, {
-      method: request.method ?? "GET",
-      headers,
-      ...(sent.length > 0 ? { body: sent } : {}),
-    });
-    let text = await answer.text();
-    if (answer.ok && /^\/v1\/datastores\/[^/?]+$/.test(request.url ?? "")) {
-      const datastore = JSON.parse(text) as Record<string, unknown>;
-      rewrite(datastore);
-      text = JSON.stringify(datastore);
-    }
-    const out: Record<string, string> = {
-      "content-type": answer.headers.get("content-type") ?? "application/json",
-    };
-    for (const name of ["date", "retry-after"]) {
-      const value = answer.headers.get(name);
-      if (value !== null) out[name] = value;
-    }
-    response.writeHead(answer.status, out);
-    response.end(text);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }

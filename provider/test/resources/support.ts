@@ -3,6 +3,8 @@
  * over loopback whose clock moves only when the client "sleeps"): deps for the logic, the progress
  * lines it printed, seeding in either account, and the writes the emulator saw.
  */
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { EmulatorOptions, RunningEmulator } from "dfcloud-emulator";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { Clock } from "../../src";
@@ -87,5 +89,59 @@ export function useHarness(options: EmulatorOptions = {}): () => Harness {
   return () => {
     if (!harness) throw new Error("the harness is not started yet");
     return harness;
+  };
+}
+
+/**
+ * A loopback proxy in front of the emulator that passes every request through and lets `rewrite`
+ * change each datastore the API answers with one (its `addr`, its `password`): how the machine
+ * running Pulumi sees a data plane it cannot reach, or a password it refuses, with the API unchanged.
+ */
+export async function rewritingProxy(
+  target: string,
+  rewrite: (datastore: Record<string, unknown>) => void,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const body = async (request: IncomingMessage): Promise<Buffer> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  };
+  const server = createServer(async (request, response) => {
+    const sent = await body(request);
+    const headers: Record<string, string> = {};
+    for (const name of ["authorization", "content-type", "user-agent", "idempotency-key"]) {
+      const value = request.headers[name];
+      if (typeof value === "string") headers[name] = value;
+    }
+    const answer = await fetch(`${target}${request.url ?? "/"}`, {
+      method: request.method ?? "GET",
+      headers,
+      ...(sent.length > 0 ? { body: sent } : {}),
+    });
+    let text = await answer.text();
+    if (answer.ok && /^\/v1\/datastores\/[^/?]+$/.test(request.url ?? "")) {
+      const datastore = JSON.parse(text) as Record<string, unknown>;
+      rewrite(datastore);
+      text = JSON.stringify(datastore);
+    }
+    const out: Record<string, string> = {
+      "content-type": answer.headers.get("content-type") ?? "application/json",
+    };
+    for (const name of ["date", "retry-after"]) {
+      const value = answer.headers.get(name);
+      if (value !== null) out[name] = value;
+    }
+    response.writeHead(answer.status, out);
+    response.end(text);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
