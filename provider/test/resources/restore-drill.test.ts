@@ -8,7 +8,6 @@
 import { createHash } from "node:crypto";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { DfCloudClient } from "../../src/client/client";
 import { isDfCloudError } from "../../src/client/errors";
 import type { DatastoreConfig } from "../../src/client/schemas";
 import type { ResourceDeps } from "../../src/resources/deps";
@@ -728,14 +727,8 @@ describe("RestoreDrill never shows a datastore password", () => {
   it("keeps the password out of the failure of a read-back whose authentication was refused", async () => {
     const { source } = await drillFixture();
     const proxy = await spoilingProxy(harness().emulator.url);
-    const client = new DfCloudClient({
-      apiKey: API_KEY,
-      apiUrl: proxy.url,
-      clock: harness().clock,
-      random: () => 0.5,
-    });
     try {
-      const deps: ResourceDeps = { ...harness().deps, api: client };
+      const deps = harness().depsThrough(proxy.url);
       const inputs = await checked({ datastoreId: source, trigger: TRIGGER });
       const partial = asPartial(await rejectionOf(logic(() => deps).create(inputs)));
       const outs = partial.properties;
@@ -748,7 +741,6 @@ describe("RestoreDrill never shows a datastore password", () => {
       const everything = shown(partial, outs);
       for (const secret of await passwords()) expect(everything).not.toContain(secret);
     } finally {
-      await client.close();
       await proxy.close();
     }
   });

@@ -2,7 +2,6 @@ import type { AddressInfo } from "node:net";
 import { createServer as createTcpServer } from "node:net";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { DfCloudClient } from "../../src/client/client";
 import type { Datastore, DatastoreConfig } from "../../src/client/schemas";
 import type { ResourceApi, ResourceDeps } from "../../src/resources/deps";
 import { PartialCreateError } from "../../src/resources/errors";
@@ -15,7 +14,7 @@ import {
   restoreMessages as say,
 } from "../../src/resources/restore";
 import { rejectionOf } from "../client/support/harness";
-import { API_KEY, OTHER_API_KEY, rewritingProxy, useHarness } from "./support";
+import { OTHER_API_KEY, rewritingProxy, useHarness } from "./support";
 
 const harness = useHarness();
 const logic = () => restoreLogic(() => harness().deps);
@@ -31,6 +30,29 @@ async function readyBackup(datastoreId: string): Promise<string> {
   const backup = await api.createBackup({ datastore_id: datastoreId, description: "safety", retention: 3 });
   await api.waitForBackup(backup.backup_id, { timeoutMs: 60_000 });
   return backup.backup_id;
+}
+
+/** A Restore's checked inputs, restoring `backupId` into `id` once per `trigger`. */
+function inputsFor(
+  id: string,
+  backupId: string,
+  trigger: string,
+  extra: Partial<RestoreInputs> = {},
+): RestoreInputs {
+  return {
+    datastoreId: id,
+    backupId,
+    acknowledgeDataLoss: true,
+    trigger,
+    waitTimeoutMinutes: 30,
+    ifAlreadyLoaded: "fail",
+    ...extra,
+  };
+}
+
+/** The restore PUTs the emulator saw on datastore `id` since the last reset. */
+async function restorePuts(id: string): Promise<string[]> {
+  return (await harness().writes()).filter((write) => write === `PUT /v1/datastores/${id}`);
 }
 
 describe("Restore create", () => {
@@ -252,20 +274,6 @@ describe("Restore again on a new trigger", () => {
     harness().logLines.splice(0);
     return { id, backupId, record };
   }
-
-  function inputsFor(id: string, backupId: string, trigger: string): RestoreInputs {
-    return {
-      datastoreId: id,
-      backupId,
-      acknowledgeDataLoss: true,
-      trigger,
-      waitTimeoutMinutes: 30,
-      ifAlreadyLoaded: "fail",
-    };
-  }
-
-  const restorePuts = async (id: string) =>
-    (await harness().writes()).filter((write) => write === `PUT /v1/datastores/${id}`);
 
   it("passes the preview and restores again with exactly one restore PUT, no ifAlreadyLoaded needed", async () => {
     const { emulator } = harness();
@@ -525,22 +533,9 @@ describe("Restore with rerunMarker tells a re-run asked for from a datastore res
   /** A marker value: the backup, 8 hex digits of the trigger's hash, 8 random ones. */
   const MARKER_VALUE = /^bkp_\w+:[0-9a-f]{8}:[0-9a-f]{8}$/;
 
-  function inputsFor(id: string, backupId: string, trigger: string, extra: Partial<RestoreInputs> = {}) {
-    const inputs: RestoreInputs = {
-      datastoreId: id,
-      backupId,
-      acknowledgeDataLoss: true,
-      trigger,
-      waitTimeoutMinutes: 30,
-      ifAlreadyLoaded: "fail",
-      rerunMarker: true,
-      ...extra,
-    };
-    return inputs;
-  }
-
-  const restorePuts = async (id: string) =>
-    (await harness().writes()).filter((write) => write === `PUT /v1/datastores/${id}`);
+  /** A re-runnable Restore with rerunMarker on. */
+  const markedInputs = (id: string, backupId: string, trigger: string, extra: Partial<RestoreInputs> = {}) =>
+    inputsFor(id, backupId, trigger, { rerunMarker: true, ...extra });
 
   /**
    * A datastore restored from its backup (`{v: "A"}`) by this stack's Restore with rerunMarker on
@@ -553,7 +548,7 @@ describe("Restore with rerunMarker tells a re-run asked for from a datastore res
     await emulator.admin.setData(id, { v: "A" });
     const backupId = await readyBackup(id);
     await emulator.admin.setData(id, { v: "B" });
-    const { outs: record } = await logic().create(inputsFor(id, backupId, "t1"));
+    const { outs: record } = await logic().create(markedInputs(id, backupId, "t1"));
     expect(record.status).toBe("restored");
     const data = await emulator.admin.getData(id);
     await emulator.admin.setData(id, { ...data, v: "written after the restore" });
@@ -581,7 +576,7 @@ describe("Restore with rerunMarker tells a re-run asked for from a datastore res
       {},
       { datastoreId: id, backupId, acknowledgeDataLoss: true, trigger: "t1", rerunMarker: true },
     );
-    expect(checked).toEqual({ inputs: inputsFor(id, backupId, "t1") });
+    expect(checked).toEqual({ inputs: markedInputs(id, backupId, "t1") });
     const { outs } = await logic().create(checked.inputs as RestoreInputs);
     expect(outs).toMatchObject({ status: "restored", markerValue: expect.stringMatching(MARKER_VALUE) });
     expect(outs.markerValue?.startsWith(`${backupId}:`)).toBe(true);
@@ -593,7 +588,7 @@ describe("Restore with rerunMarker tells a re-run asked for from a datastore res
   it("restores again with exactly one restore PUT when the marker is intact, and writes a new one; the preview does not touch the data plane", async () => {
     const { emulator } = harness();
     const { id, backupId, record } = await markedOnce();
-    const news = inputsFor(id, backupId, "t2");
+    const news = markedInputs(id, backupId, "t2");
     // A preview whose API refuses every data-plane call passes: the marker is judged at `up`.
     const real = harness().deps.api;
     const noDataPlane = new Proxy(real, {
@@ -606,7 +601,7 @@ describe("Restore with rerunMarker tells a re-run asked for from a datastore res
       },
     }) as ResourceApi;
     const previewDeps: ResourceDeps = { ...harness().deps, api: noDataPlane };
-    const checked = await restoreLogic(() => previewDeps).check(inputsFor(id, backupId, "t1"), {
+    const checked = await restoreLogic(() => previewDeps).check(markedInputs(id, backupId, "t1"), {
       datastoreId: id,
       backupId,
       acknowledgeDataLoss: true,
@@ -630,7 +625,7 @@ describe("Restore with rerunMarker tells a re-run asked for from a datastore res
     await restoredBehindTheRecord(id, backupId);
     expect(await emulator.admin.getData(id)).toEqual({ v: "A" });
 
-    const error = await rejectionOf(logic().update("r", record, inputsFor(id, backupId, "t2")));
+    const error = await rejectionOf(logic().update("r", record, markedInputs(id, backupId, "t2")));
     expect((error as Error).message).toBe(
       `${say.operation.rerunning(backupId, id, "t2")}: rerunMarker: ` +
         say.markerReplaced(held(id, backupId, true), record, { kind: "missing" }),
@@ -645,7 +640,7 @@ describe("Restore with rerunMarker tells a re-run asked for from a datastore res
     await emulator.admin.setData(id, { v: "B", [RESTORE_MARKER_KEY]: "written by someone else" });
     await emulator.admin.clearRequests();
 
-    const error = await rejectionOf(logic().update("r", record, inputsFor(id, backupId, "t2")));
+    const error = await rejectionOf(logic().update("r", record, markedInputs(id, backupId, "t2")));
     expect((error as Error).message).toBe(
       `${say.operation.rerunning(backupId, id, "t2")}: rerunMarker: ` +
         say.markerReplaced(held(id, backupId, true), record, {
@@ -673,16 +668,10 @@ describe("Restore with rerunMarker tells a re-run asked for from a datastore res
         if (spoil === "addr") datastore.addr = closed;
         else datastore.password = `${String(datastore.password)}-spoiled`;
       });
-      const client = new DfCloudClient({
-        apiKey: API_KEY,
-        apiUrl: proxy.url,
-        clock: harness().clock,
-        random: () => 0.5,
-      });
       try {
-        const deps: ResourceDeps = { ...harness().deps, api: client };
+        const deps = harness().depsThrough(proxy.url);
         const error = await rejectionOf(
-          restoreLogic(() => deps).update("r", record, inputsFor(id, backupId, "t2")),
+          restoreLogic(() => deps).update("r", record, markedInputs(id, backupId, "t2")),
         );
         const message = (error as Error).message;
         const rerunning = say.operation.rerunning(backupId, id, "t2");
@@ -702,7 +691,6 @@ describe("Restore with rerunMarker tells a re-run asked for from a datastore res
         expect(`${message}\n${inspect(error, { depth: 20 })}`).not.toContain(password);
         expect(await emulator.admin.getData(id)).toMatchObject({ v: "written after the restore" });
       } finally {
-        await client.close();
         await proxy.close();
       }
     },
@@ -718,7 +706,7 @@ describe("Restore with rerunMarker tells a re-run asked for from a datastore res
     const skipped = await logic().update(
       "r",
       record,
-      inputsFor(id, backupId, "t2", { ifAlreadyLoaded: "skip" }),
+      markedInputs(id, backupId, "t2", { ifAlreadyLoaded: "skip" }),
     );
     expect(skipped.outs).toMatchObject({ trigger: "t2", status: "skipped" });
     expect(skipped.outs.markerValue).toMatch(MARKER_VALUE);
@@ -737,7 +725,7 @@ describe("Restore with rerunMarker tells a re-run asked for from a datastore res
     const restored = await logic().update(
       "r",
       skipped.outs,
-      inputsFor(id, backupId, "t3", { ifAlreadyLoaded: "restore" }),
+      markedInputs(id, backupId, "t3", { ifAlreadyLoaded: "restore" }),
     );
     expect(restored.outs).toMatchObject({ trigger: "t3", status: "restored" });
     expect(restored.outs.markerValue).toMatch(MARKER_VALUE);
@@ -753,13 +741,13 @@ describe("Restore with rerunMarker tells a re-run asked for from a datastore res
     const id = await harness().seed(PLAIN);
     await emulator.admin.setData(id, { v: "A" });
     const backupId = await readyBackup(id);
-    const { outs: unmarked } = await logic().create(inputsFor(id, backupId, "t1", { rerunMarker: false }));
+    const { outs: unmarked } = await logic().create(markedInputs(id, backupId, "t1", { rerunMarker: false }));
     expect(Object.keys(unmarked)).not.toContain("markerValue");
     expect(await emulator.admin.getData(id)).toEqual({ v: "A" });
     await emulator.admin.clearRequests();
 
     // With a new trigger at once: the record has no marker to prove anything with.
-    const error = await rejectionOf(logic().update("r", unmarked, inputsFor(id, backupId, "t2")));
+    const error = await rejectionOf(logic().update("r", unmarked, markedInputs(id, backupId, "t2")));
     expect((error as Error).message).toBe(
       `${say.operation.rerunning(backupId, id, "t2")}: rerunMarker: ` +
         say.markerNotRecorded(held(id, backupId, true), unmarked),
@@ -767,7 +755,7 @@ describe("Restore with rerunMarker tells a re-run asked for from a datastore res
     expect(await harness().writes()).toEqual([]);
 
     // With the same trigger: an update that only writes the marker.
-    const news = inputsFor(id, backupId, "t1");
+    const news = markedInputs(id, backupId, "t1");
     expect(await logic().diff("r", unmarked, news)).toEqual({ changes: true, changed: ["rerunMarker"] });
     const { outs } = await logic().update("r", unmarked, news);
     expect(outs).toMatchObject({ trigger: "t1", status: "restored", restoredAt: unmarked.restoredAt });
@@ -776,7 +764,7 @@ describe("Restore with rerunMarker tells a re-run asked for from a datastore res
     expect(await emulator.admin.getData(id)).toEqual({ v: "A", [RESTORE_MARKER_KEY]: outs.markerValue });
 
     // Turned off: the value is no longer recorded, and nothing is written.
-    const off = await logic().update("r", outs, inputsFor(id, backupId, "t1", { rerunMarker: false }));
+    const off = await logic().update("r", outs, markedInputs(id, backupId, "t1", { rerunMarker: false }));
     expect(Object.keys(off.outs)).not.toContain("markerValue");
   });
 
@@ -790,21 +778,14 @@ describe("Restore with rerunMarker tells a re-run asked for from a datastore res
     const proxy = await rewritingProxy(emulator.url, (datastore) => {
       datastore.addr = closed;
     });
-    const client = new DfCloudClient({
-      apiKey: API_KEY,
-      apiUrl: proxy.url,
-      clock: harness().clock,
-      random: () => 0.5,
-    });
-    const inputs = inputsFor(id, backupId, "t1");
+    const inputs = markedInputs(id, backupId, "t1");
     let partial: PartialCreateError<RestoreOutputs>;
     try {
-      const deps: ResourceDeps = { ...harness().deps, api: client };
+      const deps = harness().depsThrough(proxy.url);
       const error = await rejectionOf(restoreLogic(() => deps).create(inputs));
       expect(error).toBeInstanceOf(PartialCreateError);
       partial = error as PartialCreateError<RestoreOutputs>;
     } finally {
-      await client.close();
       await proxy.close();
     }
     const why = `Writing key "${RESTORE_MARKER_KEY}" into datastore ${id} at ${closed} failed: connection refused`;

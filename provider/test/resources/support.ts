@@ -35,6 +35,8 @@ export interface Harness {
   seed(overrides?: Partial<DatastoreConfig>, apiKey?: string): Promise<string>;
   /** Writes requests (POST, PUT, DELETE) in the emulator's log since the last reset. */
   writes(): Promise<string[]>;
+  /** Deps like {@link deps}, whose client sends to `apiUrl` (a proxy in front of the emulator); the harness closes it. */
+  depsThrough(apiUrl: string): ResourceDeps;
 }
 
 /**
@@ -67,6 +69,9 @@ export function useHarness(options: EmulatorOptions = {}): () => Harness {
       async seed(overrides = {}, apiKey = API_KEY) {
         const datastore = await emulator.admin.seedDatastore(apiKey, datastoreConfig(overrides) as never);
         return datastore.datastore_id;
+      },
+      depsThrough(apiUrl) {
+        return { ...(harness as Harness).deps, api: started.client({ apiUrl }) };
       },
       async writes() {
         const log = await emulator.admin.requests();
