@@ -179,7 +179,7 @@ export async function readDataPlaneString(
     context,
     datastoreId,
     { ...request, timeoutMs: request.timeoutMs ?? DEFAULT_DATA_PLANE_KEY_TIMEOUT_MS },
-    { words: `Reading key ${JSON.stringify(key)} of` },
+    `Reading key ${JSON.stringify(key)} of`,
     async (client) => (await client.get(key)) ?? undefined,
   );
 }
@@ -205,7 +205,7 @@ export async function writeDataPlaneString(
     context,
     datastoreId,
     { ...request, timeoutMs: request.timeoutMs ?? DEFAULT_DATA_PLANE_KEY_TIMEOUT_MS },
-    { words: `Writing key ${JSON.stringify(key)} into` },
+    `Writing key ${JSON.stringify(key)} into`,
     async (client) => {
       await client.set(key, value);
     },
@@ -218,14 +218,14 @@ function checkedKey(key: unknown): string {
   return key;
 }
 
-/** What is done on a data plane, for its messages. */
-interface DataPlaneAction {
-  /** The opening words before `datastore dst_x`, capitalised: `Reading the data of`. */
-  readonly words: string;
-}
+/**
+ * What is done on a data plane, as its messages open before `datastore dst_x`, capitalised:
+ * `Reading the data of`, {@link readKeyspace}'s (DataPlaneError's default).
+ */
+type DataPlaneAction = string;
 
 /** The action of {@link readKeyspace}, whose messages say `Reading the data of datastore …`. */
-const READING_THE_DATA: DataPlaneAction = { words: "Reading the data of" };
+const READING_THE_DATA: DataPlaneAction = "Reading the data of";
 
 /** What one data-plane call does over its connection; `address` is the datastore's `addr`. */
 type DataPlaneWork<T> = (client: ReturnType<typeof openClient>, address: string) => Promise<T>;
@@ -253,7 +253,7 @@ async function onDataPlane<T>(
   // The enclosing operation's limit is named only when it is the one that ends this call.
   const limit = outer.deadlineMs !== undefined && outer.deadlineMs < ownDeadline ? outer.limit : undefined;
   return withinOperation({ deadlineMs: ownDeadline, signal }, async () => {
-    throwIfCancelled(`${lowerFirst(action.words)} datastore ${datastoreId}`);
+    throwIfCancelled(`${lowerFirst(action)} datastore ${datastoreId}`);
     const spec = endpoint(ROUTES.getDatastore, { datastoreId });
     const access = await context.transport.request(spec, DataPlaneAccessSchema);
     const password = access.password();
@@ -300,7 +300,7 @@ class DataPlaneSession {
   }
 
   get #doing(): string {
-    return `${lowerFirst(this.#action.words)} datastore ${this.#datastoreId} at ${this.#access.address}`;
+    return `${lowerFirst(this.#action)} datastore ${this.#datastoreId} at ${this.#access.address}`;
   }
 
   async run<T>(work: DataPlaneWork<T>): Promise<T> {
@@ -416,7 +416,7 @@ class DataPlaneSession {
         address: this.#access.address,
         failure,
         detail,
-        ...(this.#action === READING_THE_DATA ? {} : { action: this.#action.words }),
+        ...(this.#action === READING_THE_DATA ? {} : { action: this.#action }),
       },
       cause === undefined ? undefined : { cause },
     );

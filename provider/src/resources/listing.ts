@@ -39,14 +39,15 @@ class SharedListings {
   /** Datastores this process has written: a listing may show them as they were before the write. */
   readonly written = new Set<string>();
 
-  constructor(private readonly deps: ResourceDeps) {}
-
-  /** The live datastores of a listing sent at most `maxAgeMs` ago (on the wire or answered), or of a new one. */
-  within(maxAgeMs: number): Promise<ReadonlyMap<string, Datastore>> {
+  /**
+   * The live datastores of a listing sent at most `maxAgeMs` ago (on the wire or answered), or of a
+   * new one sent for the operation of `deps` (within its deadline and cancellation).
+   */
+  within(deps: ResourceDeps, maxAgeMs: number): Promise<ReadonlyMap<string, Datastore>> {
     const latest = this.latest;
-    if (latest && this.deps.now() - latest.sentAtMs <= maxAgeMs) return latest.datastores;
+    if (latest && deps.now() - latest.sentAtMs <= maxAgeMs) return latest.datastores;
     const datastores = Promise.resolve()
-      .then(() => this.deps.api.listDatastores())
+      .then(() => deps.api.listDatastores())
       .then(
         (all) =>
           new Map(
@@ -57,7 +58,7 @@ class SharedListings {
     datastores.catch(() => {
       if (this.latest?.datastores === datastores) this.latest = undefined;
     });
-    this.latest = { sentAtMs: this.deps.now(), datastores };
+    this.latest = { sentAtMs: deps.now(), datastores };
     return datastores;
   }
 }
@@ -67,7 +68,7 @@ const listings = new WeakMap<ResourceApi, SharedListings>();
 function listingsOf(deps: ResourceDeps): SharedListings {
   let shared = listings.get(deps.api);
   if (!shared) {
-    shared = new SharedListings(deps);
+    shared = new SharedListings();
     listings.set(deps.api, shared);
   }
   return shared;
@@ -81,7 +82,7 @@ function listingsOf(deps: ResourceDeps): SharedListings {
  */
 export async function datastoreExists(deps: ResourceDeps, datastoreId: string): Promise<boolean> {
   const listed = await listingsOf(deps)
-    .within(DATASTORE_LISTING_FRESH_MS)
+    .within(deps, DATASTORE_LISTING_FRESH_MS)
     .catch(() => undefined);
   if (listed?.has(datastoreId)) return true;
   return (await findDatastore(deps, datastoreId)) !== undefined;
@@ -97,7 +98,7 @@ export async function datastoreExists(deps: ResourceDeps, datastoreId: string): 
 export async function readDatastore(deps: ResourceDeps, datastoreId: string): Promise<Datastore | undefined> {
   const shared = listingsOf(deps);
   if (shared.written.has(datastoreId)) return findDatastore(deps, datastoreId);
-  const listed = await shared.within(DATASTORE_READ_WINDOW_MS).catch(() => undefined);
+  const listed = await shared.within(deps, DATASTORE_READ_WINDOW_MS).catch(() => undefined);
   return listed?.get(datastoreId) ?? (await findDatastore(deps, datastoreId));
 }
 
