@@ -70,7 +70,7 @@ import {
   timed,
   warmPlugin,
 } from "./lib";
-import { NOOP_REFRESH_BEFORE_UPDATE_ENV } from "./noop-plugin/env";
+import { NOOP_API_KEY_ENV, NOOP_API_URL_ENV, NOOP_REFRESH_BEFORE_UPDATE_ENV } from "./noop-plugin/env";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /**
@@ -218,6 +218,7 @@ const VARIANTS = [
   "oursExit",
   "nativeExit",
   "noopNativeRefreshing",
+  "noopNativeCalling",
 ] as const;
 type Variant = (typeof VARIANTS)[number];
 /**
@@ -239,6 +240,7 @@ const VARIANT_NAMES: Record<Variant, string> = {
   oursExit: "BackupSchedule, provider exits on SIGINT",
   nativeExit: "native BackupSchedule, plugin exits on SIGINT",
   noopNativeRefreshing: "no-op native, refresh_before_update",
+  noopNativeCalling: "no-op native, refresh_before_update and BackupSchedule's API calls",
 };
 
 /** The native plugin's executable: `pulumi-resource-dfcloud-backups`. */
@@ -254,6 +256,7 @@ const PROVIDER_COMMAND: Record<Variant, string> = {
   oursExit: "dynamic-provider",
   nativeExit: PLUGIN_EXECUTABLE,
   noopNativeRefreshing: "pulumi-resource-noop",
+  noopNativeCalling: "pulumi-resource-noop",
 };
 
 /** The type of each variant's resources in state. */
@@ -266,6 +269,7 @@ const STATE_TYPE: Record<Variant, (type: string) => boolean> = {
   oursExit: (type) => type.startsWith("pulumi-nodejs:dynamic/"),
   nativeExit: (type) => type === nativeToken("BackupSchedule"),
   noopNativeRefreshing: (type) => type === "noop:index:Thing",
+  noopNativeCalling: (type) => type === "noop:index:Thing",
 };
 
 /** The diagnostic variants, and the variant each repeats. */
@@ -273,11 +277,19 @@ const DIAGNOSTIC: Partial<Record<Variant, Variant>> = {
   oursExit: "ours",
   nativeExit: "native",
   noopNativeRefreshing: "noopNative",
+  noopNativeCalling: "noopNative",
 };
 
 /** The environment of each diagnostic variant's engine runs (and so of its provider processes). */
-function diagnosticEnv(variant: Variant): Record<string, string> {
+function diagnosticEnv(variant: Variant, emulator: RunningEmulator): Record<string, string> {
   if (variant === "noopNativeRefreshing") return { [NOOP_REFRESH_BEFORE_UPDATE_ENV]: "true" };
+  if (variant === "noopNativeCalling") {
+    return {
+      [NOOP_REFRESH_BEFORE_UPDATE_ENV]: "true",
+      [NOOP_API_URL_ENV]: emulator.url,
+      [NOOP_API_KEY_ENV]: API_KEY,
+    };
+  }
   return exitOnSigintEnv();
 }
 
@@ -291,8 +303,15 @@ interface PassSample {
 /** Per run, every variant's pass. */
 type RunSample = Record<Variant, PassSample>;
 
-/** The variants whose API calls the overhead section counts (its first run), by front door. */
-const COUNTED: Partial<Record<Variant, "dynamic" | "native">> = { ours: "dynamic", native: "native" };
+/**
+ * The variants whose API calls the overhead section counts (its first run), by front door; the
+ * calling no-op's are counted to check that they are the native variant's, call for call.
+ */
+const COUNTED: Partial<Record<Variant, string>> = {
+  ours: "dynamic",
+  native: "native",
+  noopNativeCalling: "no-op native making BackupSchedule's calls",
+};
 
 /**
  * The fewest API calls a command of N BackupSchedules needs: {@link MINIMUM}'s per-resource minimum of
@@ -355,7 +374,7 @@ suite.overhead("engine overhead: N BackupSchedules against N no-op resources, dy
   function pluginsOf(variant: Variant): PluginFolder[] {
     if (variant === "native" || variant === "nativeExit")
       return [{ name: PACKAGE, path: DFCLOUD_PLUGIN_DIR }];
-    if (variant === "noopNative" || variant === "noopNativeRefreshing")
+    if (variant === "noopNative" || variant === "noopNativeRefreshing" || variant === "noopNativeCalling")
       return [{ name: "noop", path: noopPluginDir }];
     return [];
   }
@@ -375,6 +394,7 @@ suite.overhead("engine overhead: N BackupSchedules against N no-op resources, dy
         return;
       case "noopNative":
       case "noopNativeRefreshing":
+      case "noopNativeCalling":
         new NativeResource("noop:index:Thing", name, args);
         return;
       case "padded":
@@ -393,7 +413,7 @@ suite.overhead("engine overhead: N BackupSchedules against N no-op resources, dy
     };
     const { stack } = await emulatorStack(`overhead-${variant}-${n}-${run}`, program, emulator, {
       plugins: pluginsOf(variant),
-      ...(DIAGNOSTIC[variant] ? { env: diagnosticEnv(variant) } : {}),
+      ...(DIAGNOSTIC[variant] ? { env: diagnosticEnv(variant, emulator) } : {}),
     });
     const ms: Partial<Record<Step, number>> = {};
     // In the first run, each counted variant's API calls per command: the request log cleared before
@@ -438,6 +458,7 @@ suite.overhead("engine overhead: N BackupSchedules against N no-op resources, dy
     const nativeProcessRows: string[] = [];
     const diagnosticRows: string[] = [];
     const refreshingRows: string[] = [];
+    const callingRows: string[] = [];
     const callRows: string[] = [];
     for (const n of SIZES) {
       const samples: RunSample[] = [];
@@ -472,6 +493,9 @@ suite.overhead("engine overhead: N BackupSchedules against N no-op resources, dy
             noopNativeRefreshingMs: of("noopNativeRefreshing"),
             refreshingRatio: pairRatio(ms, "noopNativeRefreshing", "noopNative"),
             nativeVsRefreshing: pairRatio(ms, "native", "noopNativeRefreshing"),
+            noopNativeCallingMs: of("noopNativeCalling"),
+            callingRatio: pairRatio(ms, "noopNativeCalling", "noopNative"),
+            nativeVsCalling: pairRatio(ms, "native", "noopNativeCalling"),
             nativeExitVsDynamicExit: pairRatio(ms, "nativeExit", "oursExit"),
             oursExitRatio: pairRatio(ms, "oursExit", "noop"),
             // What staying up after SIGINT costs a command: the same provider with and without it.
@@ -500,6 +524,11 @@ suite.overhead("engine overhead: N BackupSchedules against N no-op resources, dy
             `| ${n} | \`${step}\` | ${seconds(figures.noopNativeMs)} | ${seconds(figures.noopNativeRefreshingMs)} | ` +
               `**${ratio(figures.refreshingRatio)}** | ${seconds(figures.nativeMs)} | **${ratio(figures.nativeVsRefreshing)}** | ` +
               `${ratio(figures.nativeRatio)} |`,
+          );
+          callingRows.push(
+            `| ${n} | \`${step}\` | ${seconds(figures.noopNativeMs)} | ${seconds(figures.noopNativeCallingMs)} | ` +
+              `**${ratio(figures.callingRatio)}** | ${seconds(figures.nativeMs)} | **${ratio(figures.nativeVsCalling)}** | ` +
+              `${goalCell(nativeTimeGoal)} | ${verdictCell(figures.nativeVsCalling, nativeTimeGoal)} | ${ratio(figures.nativeRatio)} |`,
           );
           return [step, figures];
         }),
@@ -537,6 +566,16 @@ suite.overhead("engine overhead: N BackupSchedules against N no-op resources, dy
       );
       // The API calls of each command in the first run, against the fewest it needs.
       const counted = commandCalls[n] ?? {};
+      // The calling no-op is a floor only if it sends what the native plugin sends, call for call.
+      for (const step of STEPS) {
+        const calling = counted.noopNativeCalling?.[step];
+        const native = counted.native?.[step];
+        if (calling && native) {
+          expect(countCalls(calling), `N = ${n}, ${step}: the calling no-op's API calls`).toEqual(
+            countCalls(native),
+          );
+        }
+      }
       const apiCalls: Record<string, unknown> = {};
       for (const [variant, door] of Object.entries(COUNTED) as [Variant, string][]) {
         const calls = counted[variant];
@@ -621,6 +660,24 @@ suite.overhead("engine overhead: N BackupSchedules against N no-op resources, dy
         "| N | step | N no-op native | N no-op native, refresh_before_update | that / no-op native | N native BackupSchedules | native / that | native / no-op native |",
         "|---|---|---|---|---|---|---|---|",
         ...refreshingRows,
+        "",
+      ].join("\n"),
+    );
+    tables.push(
+      [
+        "### Diagnostic: what BackupSchedule's API calls cost by themselves (seconds; same runs)",
+        "",
+        "Here the no-op native plugin asks for `refresh_before_update` as above and also sends, per operation, the API",
+        "calls the native BackupSchedule sends at the least — one listing of the account's datastores per command for",
+        "the checks and reads, and GET, PUT, GET of the datastore per write — on plain `node:http`, with nothing else",
+        "(no validation, retries, deadlines or logs). Its calls are checked equal to the native variant's in the first",
+        "run, command by command. The emulator answering them shares the machine's cores with the engine and the",
+        "plugin, as a remote API would not. `native / that` is what the dfcloud plugin's own code costs beyond the",
+        "protocol and the API's calls, against the same goal as the rows above.",
+        "",
+        "| N | step | N no-op native | N no-op native, refresh_before_update and the API calls | that / no-op native | N native BackupSchedules | native / that | goal | verdict | native / no-op native |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+        ...callingRows,
         "",
       ].join("\n"),
     );

@@ -40,8 +40,25 @@ const ALIAS = { "@pulumi-dfcloud/provider": path.join(ROOT, "provider", "src") }
  */
 const OPERATION_CODE =
   /(^|\/)node_modules\/(undici|zod|@redis\/client)\/|^provider\/src\/(registry|client\/client|schema\/render)\.ts$/;
+/**
+ * What must not be in operations.js: undici's entry point, which loads all of undici at once — fetch,
+ * WebSocket, caches, mocks —, where the API client needs its connection pool and `request` alone
+ * (scripts/undici-parts.js; the parts of fetch those require only when a body needs them stay unloaded).
+ */
+const UNUSED_UNDICI = /(^|\/)node_modules\/undici\/(index\.js$|lib\/(mock|cache)\/)/;
 /** The dynamic imports that load the rest of the provider package (plugin/src/server.ts, provider/src/host/host.ts). */
 const OPERATIONS_IMPORT = /^(@pulumi-dfcloud\/provider|\.\.\/registry\.js|\.\/api-client\.js)$/;
+
+/** The API client's `import { Agent } from "undici"`, served by scripts/undici-parts.js. */
+const undiciParts = {
+  name: "undici-parts",
+  setup(build) {
+    const client = path.join(ROOT, "provider", "src", "client", "http.ts");
+    build.onResolve({ filter: /^undici$/ }, (args) =>
+      args.importer === client ? { path: path.join(ROOT, "scripts", "undici-parts.js") } : undefined,
+    );
+  },
+};
 
 function die(message) {
   console.error(`bundle-plugin: ${message}`);
@@ -116,6 +133,7 @@ async function bundleSingleFile(outfile) {
     ...common,
     entryPoints: [path.join(ROOT, "plugin", "src", "main.ts")],
     define: { DFCLOUD_BUNDLED_SCHEMA: JSON.stringify(await renderedSchema()) },
+    plugins: [undiciParts],
     outfile: path.resolve(outfile),
   });
   // Packages esbuild leaves out are optional ones required in a try (@redis/client's @node-rs/xxhash):
@@ -193,7 +211,7 @@ async function main() {
     ...common,
     entryPoints: [path.join(ROOT, "provider", "src", "index.ts")],
     outfile: path.join(OUT, "lib", "operations.js"),
-    plugins: [fromPlugin, dynamicImportOf("redis", /^@redis\/client$/, "./redis.js")],
+    plugins: [fromPlugin, undiciParts, dynamicImportOf("redis", /^@redis\/client$/, "./redis.js")],
   });
 
   // redis.js: @redis/client alone (drills read a restored keyspace back with it).
@@ -216,6 +234,13 @@ async function main() {
   if (misplaced.length > 0)
     die(
       `lib/plugin.js, loaded before the port, holds code of resource operations (a static import where a dynamic import() belongs):\n  ${misplaced.join("\n  ")}`,
+    );
+  const unusedUndici = inputsOf(operationsBuild)
+    .map(relative)
+    .filter((input) => UNUSED_UNDICI.test(input));
+  if (unusedUndici.length > 0)
+    die(
+      `lib/operations.js holds parts of undici the client does not use (an import from "undici" where its modules belong, see provider/src/client/http.ts):\n  ${unusedUndici.slice(0, 5).join("\n  ")}`,
     );
   const owners = new Map();
   for (const [name, result] of [

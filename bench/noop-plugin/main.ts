@@ -7,12 +7,14 @@
  * `noop:index:Thing`, does nothing: every call answers at once with what it was given (the request's
  * own Struct, never converted), so what the native plugin costs over this is its own work.
  */
+import * as http from "node:http";
 import * as grpc from "@grpc/grpc-js";
 import * as pluginproto from "@pulumi/pulumi/proto/plugin_pb";
 import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
-import { NOOP_REFRESH_BEFORE_UPDATE_ENV } from "./env";
+import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { NOOP_API_KEY_ENV, NOOP_API_URL_ENV, NOOP_REFRESH_BEFORE_UPDATE_ENV } from "./env";
 
 /** Longest gRPC message, as plugin/src/main.ts allows. */
 const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
@@ -48,6 +50,94 @@ let ids = 0;
  */
 const REFRESH_BEFORE_UPDATE = process.env[NOOP_REFRESH_BEFORE_UPDATE_ENV] === "true";
 
+/**
+ * With NOOP_API_URL_ENV (and NOOP_API_KEY_ENV) set, the no-op sends the API calls a native
+ * BackupSchedule sends at the least (bench.ts `MINIMUM`), with nothing of the provider around them —
+ * no validation, retries, deadlines or logs — so that a diagnostic shows what the calls cost by
+ * themselves: the account's datastores listed once per process (a check, or a read), and per write a
+ * read-modify-write of the datastore's config (GET, PUT with `backup_policy` replaced, GET).
+ */
+function apiCalls(baseUrl: string, apiKey: string) {
+  const agent = new http.Agent({ keepAlive: true });
+  const call = (method: string, path: string, body?: unknown) =>
+    new Promise<unknown>((resolve, reject) => {
+      const text = body === undefined ? undefined : JSON.stringify(body);
+      const request = http.request(
+        `${baseUrl}${path}`,
+        {
+          method,
+          agent,
+          headers: {
+            authorization: `Bearer ${apiKey}`,
+            ...(text === undefined ? {} : { "content-type": "application/json" }),
+          },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () => {
+            const answer = Buffer.concat(chunks).toString();
+            if (response.statusCode !== 200)
+              reject(new Error(`${method} ${path}: ${response.statusCode} ${answer}`));
+            else resolve(JSON.parse(answer));
+          });
+        },
+      );
+      request.once("error", reject);
+      request.end(text);
+    });
+  let listing: Promise<unknown> | undefined;
+  return {
+    /** The one listing a command's checks and reads share. */
+    list: () => {
+      listing ??= call("GET", "/v1/datastores");
+      return listing;
+    },
+    /** GET, PUT the config with `policy` as its `backup_policy`, GET. */
+    writePolicy: async (datastoreId: string, policy: Record<string, unknown>) => {
+      const path = `/v1/datastores/${encodeURIComponent(datastoreId)}`;
+      const { config } = (await call("GET", path)) as { config: Record<string, unknown> };
+      await call("PUT", path, { ...config, backup_policy: policy });
+      await call("GET", path);
+    },
+  };
+}
+
+const API = process.env[NOOP_API_URL_ENV]
+  ? apiCalls(process.env[NOOP_API_URL_ENV] ?? "", process.env[NOOP_API_KEY_ENV] ?? "")
+  : undefined;
+/** The policy the calling no-op writes: the bench's schedule (bench.ts `scheduleArgs`), as the API stores it. */
+const POLICY = {
+  enabled: true,
+  every_day: false,
+  weekdays: [1, 4],
+  every_hour: false,
+  hours: [2, 14],
+  retention: 7,
+};
+
+/** The datastore id of a request's inputs, read from the Struct without converting it. */
+function datastoreIdOf(struct: Struct | undefined): string {
+  const id = struct?.getFieldsMap().get("datastoreId")?.getStringValue();
+  if (!id) throw new Error("no datastoreId");
+  return id;
+}
+
+/** An answer once `before` (the API calls, when the no-op makes them) is done. */
+function answerAfter<Req, Res>(
+  before: (request: Req) => Promise<unknown> | undefined,
+  respond: (request: Req) => Res,
+): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    const calls = before(call.request);
+    if (!calls) return callback(null, respond(call.request));
+    calls.then(
+      () => callback(null, respond(call.request)),
+      (error: Error) => callback({ code: grpc.status.UNKNOWN, details: error.message } as grpc.ServiceError),
+    );
+  };
+}
+
 const service = {
   getSchema: answer(() => new provproto.GetSchemaResponse().setSchema(SCHEMA)),
   getPluginInfo: answer(() => new pluginproto.PluginInfo().setVersion("0.1.0")),
@@ -66,11 +156,14 @@ const service = {
       .setAcceptresources(false)
       .setAcceptoutputs(false),
   ),
-  check: answer((request: provproto.CheckRequest) => {
-    const response = new provproto.CheckResponse();
-    const news = request.getNews();
-    return news ? response.setInputs(news) : response;
-  }),
+  check: answerAfter(
+    () => API?.list(),
+    (request: provproto.CheckRequest) => {
+      const response = new provproto.CheckResponse();
+      const news = request.getNews();
+      return news ? response.setInputs(news) : response;
+    },
+  ),
   diff: answer((request: provproto.DiffRequest) => {
     // Byte comparison of the two Structs: no conversion, and a no-op has nothing else to compare.
     const olds = request.getOldInputs() ?? request.getOlds();
@@ -83,29 +176,40 @@ const service = {
       same ? provproto.DiffResponse.DiffChanges.DIFF_NONE : provproto.DiffResponse.DiffChanges.DIFF_SOME,
     );
   }),
-  create: answer((request: provproto.CreateRequest) => {
-    const response = new provproto.CreateResponse()
-      .setId(request.getPreview() ? "" : `noop-${++ids}`)
-      .setRefreshBeforeUpdate(REFRESH_BEFORE_UPDATE);
-    const properties = request.getProperties();
-    return properties ? response.setProperties(properties) : response;
-  }),
-  read: answer((request: provproto.ReadRequest) => {
-    const response = new provproto.ReadResponse()
-      .setId(request.getId())
-      .setRefreshBeforeUpdate(REFRESH_BEFORE_UPDATE);
-    const properties = request.getProperties();
-    const inputs = request.getInputs();
-    if (properties) response.setProperties(properties);
-    if (inputs) response.setInputs(inputs);
-    return response;
-  }),
+  create: answerAfter(
+    (request: provproto.CreateRequest) =>
+      request.getPreview() ? undefined : API?.writePolicy(datastoreIdOf(request.getProperties()), POLICY),
+    (request: provproto.CreateRequest) => {
+      const response = new provproto.CreateResponse()
+        .setId(request.getPreview() ? "" : `noop-${++ids}`)
+        .setRefreshBeforeUpdate(REFRESH_BEFORE_UPDATE);
+      const properties = request.getProperties();
+      return properties ? response.setProperties(properties) : response;
+    },
+  ),
+  read: answerAfter(
+    () => API?.list(),
+    (request: provproto.ReadRequest) => {
+      const response = new provproto.ReadResponse()
+        .setId(request.getId())
+        .setRefreshBeforeUpdate(REFRESH_BEFORE_UPDATE);
+      const properties = request.getProperties();
+      const inputs = request.getInputs();
+      if (properties) response.setProperties(properties);
+      if (inputs) response.setInputs(inputs);
+      return response;
+    },
+  ),
   update: answer((request: provproto.UpdateRequest) => {
     const response = new provproto.UpdateResponse().setRefreshBeforeUpdate(REFRESH_BEFORE_UPDATE);
     const news = request.getNews();
     return news ? response.setProperties(news) : response;
   }),
-  delete: answer(() => new emptyproto.Empty()),
+  delete: answerAfter(
+    (request: provproto.DeleteRequest) =>
+      API?.writePolicy(datastoreIdOf(request.getProperties()), { ...POLICY, enabled: false }),
+    () => new emptyproto.Empty(),
+  ),
   cancel: answer(() => new emptyproto.Empty()),
 } satisfies Partial<grpc.UntypedServiceImplementation>;
 

@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { Agent, request } from "undici";
+// Only `Agent` and its `request` method: the native plugin's bundle serves these two from undici's own
+// modules instead of its entry point, which loads all of undici (scripts/undici-parts.js).
+import { Agent, type Dispatcher } from "undici";
 import { z } from "zod";
 import {
   type ApiError,
@@ -49,7 +51,10 @@ export class HttpTransport {
   readonly #options: ResolvedOptions;
   // Created per instance, never at module scope: the Pulumi dynamic provider that uses this client is
   // serialised, and a live connection pool cannot be.
-  readonly #dispatcher = new Agent();
+  readonly #dispatcher: Dispatcher = new Agent();
+  /** The base URL's origin and its path (without a trailing slash), split once: requests take them apart. */
+  readonly #origin: string;
+  readonly #basePath: string;
   readonly #retrySettings: RetrySettings;
   #closing: Promise<void> | undefined;
   /** The API's clock as its last `Date` header told it, and the client's clock at that moment. */
@@ -57,6 +62,9 @@ export class HttpTransport {
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
+    const base = new URL(options.baseUrl);
+    this.#origin = base.origin;
+    this.#basePath = base.pathname.replace(/\/+$/, "");
     this.#retrySettings = {
       policy: options.retryPolicy,
       clock: options.clock,
@@ -105,7 +113,7 @@ export class HttpTransport {
   }
 
   async #exchange(spec: RequestSpec, target: RequestTarget): Promise<Answer> {
-    const { apiKey, baseUrl, timeoutMs, userAgent } = this.#options;
+    const { apiKey, timeoutMs, userAgent } = this.#options;
     const doing = `${target.method} ${target.path}`;
     throwIfCancelled(doing);
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -113,9 +121,11 @@ export class HttpTransport {
     const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
     const hasBody = spec.body !== undefined;
     try {
-      const response = await request(`${baseUrl}${pathWithQuery(spec)}`, {
+      // The path goes out as built (ids encoded by the `path` tag), never re-parsed as a URL.
+      const response = await this.#dispatcher.request({
+        origin: this.#origin,
+        path: `${this.#basePath}${pathWithQuery(spec)}`,
         method: spec.method,
-        dispatcher: this.#dispatcher,
         signal,
         headers: {
           authorization: `Bearer ${apiKey}`,

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { DfCloudClient } from "../../src/client/client";
 import { isDfCloudError } from "../../src/client/errors";
 import { datastoreFixture, TEST_API_KEY } from "./support/fixtures";
 import { connect, disconnectAll } from "./support/harness";
@@ -40,6 +41,31 @@ describe("requests", () => {
       "GET /v1/backups/a%2F..%2Fb%3Fc failed with 404",
     );
     expect(server.requests[0]?.url).toBe("/v1/backups/a%2F..%2Fb%3Fc");
+  });
+
+  it("keeps the path of an apiUrl behind a gateway in front of every request's path", async () => {
+    const { server } = await connect((received) =>
+      received.url === "/gateway/dfcloud/v1/datastores"
+        ? { status: 200, json: [] }
+        : { status: 404, json: { error: "not found" } },
+    );
+    const client = new DfCloudClient({
+      apiKey: TEST_API_KEY,
+      apiUrl: `${server.url}/gateway/dfcloud/`,
+      retry: { maxAttempts: 1 },
+    });
+    try {
+      await expect(client.listDatastores()).resolves.toEqual([]);
+      await expect(client.getDatastore("dst_x")).rejects.toThrow(
+        "GET /v1/datastores/dst_x failed with 404 Not Found: not found",
+      );
+    } finally {
+      await client.close();
+    }
+    expect(server.requests.map((request) => request.url)).toEqual([
+      "/gateway/dfcloud/v1/datastores",
+      "/gateway/dfcloud/v1/datastores/dst_x",
+    ]);
   });
 });
 
