@@ -72,7 +72,11 @@ import {
 } from "./lib";
 import { NOOP_API_KEY_ENV, NOOP_API_URL_ENV, NOOP_REFRESH_BEFORE_UPDATE_ENV } from "./noop-plugin/env";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/**
+ * Runs of each variant at each N; every ratio is the median of the runs' pair ratios. On a 2-core
+ * machine one pair moves by up to ±0.15 from run to run, and a median of 5 by less than one of 3.
+ */
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /**
  * The N of the overhead section. 300 shows how each command grows past 100 (the growth table) and
  * takes about 11 of a full run's 30 minutes on 2 cores; `BENCH_SIZES=20,100` leaves it out.
