@@ -38,7 +38,7 @@ const SCHEMA = JSON.stringify({
 
 /** An answer, at once. */
 function answer<Req, Res>(respond: (request: Req) => Res): grpc.handleUnaryCall<Req, Res> {
-  return (call, callback) => callback(null, respond(call.request));
+  return answerAfter(() => undefined, respond);
 }
 
 let ids = 0;
@@ -129,12 +129,16 @@ function answerAfter<Req, Res>(
   respond: (request: Req) => Res,
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    const calls = before(call.request);
+    const failed = (error: Error) =>
+      callback({ code: grpc.status.UNKNOWN, details: error.message } as grpc.ServiceError);
+    let calls: Promise<unknown> | undefined;
+    try {
+      calls = before(call.request);
+    } catch (error) {
+      return failed(error as Error);
+    }
     if (!calls) return callback(null, respond(call.request));
-    calls.then(
-      () => callback(null, respond(call.request)),
-      (error: Error) => callback({ code: grpc.status.UNKNOWN, details: error.message } as grpc.ServiceError),
-    );
+    calls.then(() => callback(null, respond(call.request)), failed);
   };
 }
 
