@@ -5,7 +5,6 @@
  * service at their severity, under the resource they belong to.
  */
 import * as grpc from "@grpc/grpc-js";
-import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import {
   engineAddressOf,
   engineLogSink,
@@ -14,6 +13,7 @@ import {
   MAX_MESSAGE_BYTES,
 } from "@pulumi-dfcloud/provider/host";
 import { createProviderService } from "./server";
+import { RESOURCE_PROVIDER_SERVICE } from "./wire";
 
 /**
  * The engine's Log service at `address` as a sink whose stubs (engine_pb, engine_grpc_pb) load with
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
   });
   server.addService(
-    ResourceProviderService,
+    RESOURCE_PROVIDER_SERVICE,
     provider.service as unknown as grpc.UntypedServiceImplementation,
   );
   const port = await new Promise<number>((resolve, reject) =>

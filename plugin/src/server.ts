@@ -25,6 +25,23 @@ import {
 import * as anyproto from "google-protobuf/google/protobuf/any_pb";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import { fromStruct, type Properties, toStruct } from "./values";
+import {
+  type CheckFailureOut,
+  type CheckRequest,
+  type CheckResponse,
+  type CreateRequest,
+  type CreateResponse,
+  type DeleteRequest,
+  DiffChanges,
+  type DiffRequest,
+  type DiffResponse,
+  PropertyDiffKind,
+  type ReadRequest,
+  type ReadResponse,
+  type ResourceRequest,
+  type UpdateRequest,
+  type UpdateResponse,
+} from "./wire";
 
 /** The provider package as a whole: the registry of resources, the schema's renderer, operation deadlines. */
 type ProviderPackage = typeof import("@pulumi-dfcloud/provider");
@@ -70,33 +87,59 @@ function kindOf(provider: ProviderPackage, urn: string, type: string): ResourceK
 const DYNAMIC_ONLY = new Set(["__provider"]);
 
 function withoutDynamicOnly(properties: Properties): Properties {
-  return Object.fromEntries(Object.entries(properties).filter(([key]) => !DYNAMIC_ONLY.has(key)));
+  for (const key in properties)
+    if (DYNAMIC_ONLY.has(key))
+      return Object.fromEntries(Object.entries(properties).filter(([name]) => !DYNAMIC_ONLY.has(name)));
+  return properties;
 }
 
-/** Check failures as the engine takes them. */
+/** Check failures as the engine takes them (the config calls' generated messages). */
 function failuresOf(failures: readonly CheckFailure[]): provproto.CheckFailure[] {
   return failures.map((f) => new provproto.CheckFailure().setProperty(f.property).setReason(f.reason));
 }
 
+/** Check failures as a resource's CheckResponse carries them. */
+function failuresOut(failures: readonly CheckFailure[]): CheckFailureOut[] {
+  return failures.map(({ property, reason }) => ({ property, reason }));
+}
+
 /** The logic's diff as the engine takes it: each changed property an update, or a replace. */
-function diffResponse(result: DiffResult): provproto.DiffResponse {
-  const { DiffChanges } = provproto.DiffResponse;
+function diffResponse(result: DiffResult): DiffResponse {
   const replaces = result.replaces ?? [];
-  const response = new provproto.DiffResponse()
-    .setChanges(result.changes ? DiffChanges.DIFF_SOME : DiffChanges.DIFF_NONE)
-    .setReplacesList(replaces)
-    .setDeletebeforereplace(result.deleteBeforeReplace ?? false)
-    .setDiffsList(result.changes ? result.changed : []);
   // Property by property, only when the verdict is explained by properties (a Restore still
   // `restoring` changes with none changed: the engine then shows the resource as updated as a whole).
-  if (result.changes && result.changed.length > 0) {
+  const detailed =
+    result.changes && result.changed.length > 0
+      ? new Map(
+          result.changed.map((key) => [
+            key,
+            replaces.includes(key) ? PropertyDiffKind.UPDATE_REPLACE : PropertyDiffKind.UPDATE,
+          ]),
+        )
+      : undefined;
+  return {
+    changes: result.changes ? DiffChanges.DIFF_SOME : DiffChanges.DIFF_NONE,
+    replaces,
+    deleteBeforeReplace: result.deleteBeforeReplace ?? false,
+    diffs: result.changes ? result.changed : [],
+    ...(detailed ? { detailedDiff: detailed } : {}),
+  };
+}
+
+/** DiffConfig's answer, on the generated messages: config changes are never replacements. */
+function configDiffResponse(changed: readonly string[]): provproto.DiffResponse {
+  const { DiffChanges: Changes } = provproto.DiffResponse;
+  const response = new provproto.DiffResponse()
+    .setChanges(changed.length > 0 ? Changes.DIFF_SOME : Changes.DIFF_NONE)
+    .setDiffsList([...changed]);
+  if (changed.length > 0) {
     response.setHasdetaileddiff(true);
     const detailed = response.getDetaileddiffMap();
-    const { UPDATE, UPDATE_REPLACE } = provproto.PropertyDiff.Kind;
-    for (const key of result.changed) {
-      const kind = replaces.includes(key) ? UPDATE_REPLACE : UPDATE;
-      detailed.set(key, new provproto.PropertyDiff().setKind(kind).setInputdiff(true));
-    }
+    for (const key of changed)
+      detailed.set(
+        key,
+        new provproto.PropertyDiff().setKind(provproto.PropertyDiff.Kind.UPDATE).setInputdiff(true),
+      );
   }
   return response;
 }
@@ -161,12 +204,6 @@ function withTimeout<T>(
   return provider.withinOperation({ deadlineMs: Date.now() + timeoutSeconds * 1000, limit }, operation);
 }
 
-/** A request about one resource: its URN and type token. */
-interface ResourceRequest {
-  getUrn(): string;
-  getType(): string;
-}
-
 /**
  * The ResourceProvider service over one provider host, and a way to cancel everything it is doing.
  * Each method converts protobuf to property maps and back; the host does the rest.
@@ -176,17 +213,17 @@ export function createProviderService(options: ProviderServiceOptions) {
   /** The resource a request is about: its logic, whether it asks to be refreshed before updates, and the package. */
   const resourceOf = async (request: ResourceRequest) => {
     const provider = await loadProvider();
-    const kind = kindOf(provider, request.getUrn(), request.getType());
+    const kind = kindOf(provider, request.urn, request.type);
     return {
       provider,
-      logic: host.resource(kind, request.getUrn()),
+      logic: host.resource(kind, request.urn),
       refreshes: provider.refreshesBeforeUpdate(kind),
     };
   };
   /** Whether a partial create asks for a refresh before updates, as its answer would have (false when nothing loaded). */
   const refreshes = (request: ResourceRequest) =>
     loadedProvider
-      ? loadedProvider.refreshesBeforeUpdate(kindOf(loadedProvider, request.getUrn(), request.getType()))
+      ? loadedProvider.refreshesBeforeUpdate(kindOf(loadedProvider, request.urn, request.type))
       : false;
   /** {@link handle}, with the key removed from any error first (config calls included). */
   const rpc = <Req, Res>(work: (request: Req) => Promise<Res>, refreshesOf?: (request: Req) => boolean) =>
@@ -235,11 +272,7 @@ export function createProviderService(options: ProviderServiceOptions) {
         const olds = fromStruct(request.getOldInputs() ?? request.getOlds()).values;
         const news = fromStruct(request.getNews()).values;
         // Never a replacement: see changedConfig.
-        const changed = changedConfig(olds, news);
-        return diffResponse({
-          changes: changed.length > 0,
-          changed,
-        });
+        return configDiffResponse(changedConfig(olds, news));
       }),
 
       configure: rpc(async (request: provproto.ConfigureRequest) => {
@@ -254,61 +287,65 @@ export function createProviderService(options: ProviderServiceOptions) {
           .setAcceptoutputs(false);
       }),
 
-      check: rpc(async (request: provproto.CheckRequest) => {
-        const olds = withoutDynamicOnly(fromStruct(request.getOlds()).values);
-        const { values: news, secretKeys } = fromStruct(request.getNews());
+      check: rpc(async (request: CheckRequest): Promise<CheckResponse> => {
         const { logic } = await resourceOf(request);
-        const result = await logic.check(olds, withoutDynamicOnly(news));
-        const response = new provproto.CheckResponse();
-        if (result.inputs) response.setInputs(toStruct(result.inputs, secretKeys));
-        return response.setFailuresList(failuresOf(result.failures ?? []));
+        const result = await logic.check(
+          withoutDynamicOnly(request.olds.values),
+          withoutDynamicOnly(request.news.values),
+        );
+        return {
+          ...(result.inputs
+            ? { inputs: { values: result.inputs, secretKeys: request.news.secretKeys } }
+            : {}),
+          failures: failuresOut(result.failures ?? []),
+        };
       }),
 
-      diff: rpc(async (request: provproto.DiffRequest) => {
-        const olds = withoutDynamicOnly(fromStruct(request.getOlds()).values);
-        const news = fromStruct(request.getNews()).values;
+      diff: rpc(async (request: DiffRequest): Promise<DiffResponse> => {
         const { logic } = await resourceOf(request);
-        return diffResponse(await logic.diff(request.getId(), olds, news));
+        return diffResponse(
+          await logic.diff(request.id, withoutDynamicOnly(request.olds.values), request.news.values),
+        );
       }),
 
-      create: rpc(async (request: provproto.CreateRequest) => {
-        const { values: inputs, secretKeys } = fromStruct(request.getProperties());
+      create: rpc(async (request: CreateRequest): Promise<CreateResponse> => {
+        const { values: inputs, secretKeys } = request.properties;
         const { provider, logic, refreshes } = await resourceOf(request);
-        const response = new provproto.CreateResponse().setRefreshBeforeUpdate(refreshes);
-        if (request.getPreview()) return response.setProperties(toStruct(inputs, secretKeys));
-        const { id, outs } = await withTimeout(provider, request.getTimeout(), () => logic.create(inputs));
-        return response.setId(id).setProperties(toStruct(outs, secretKeys));
+        if (request.preview)
+          return { properties: { values: inputs, secretKeys }, refreshBeforeUpdate: refreshes };
+        const { id, outs } = await withTimeout(provider, request.timeout, () => logic.create(inputs));
+        return { id, properties: { values: outs, secretKeys }, refreshBeforeUpdate: refreshes };
       }, refreshes),
 
-      read: rpc(async (request: provproto.ReadRequest) => {
-        const props = withoutDynamicOnly(fromStruct(request.getProperties()).values);
+      read: rpc(async (request: ReadRequest): Promise<ReadResponse> => {
+        const props = withoutDynamicOnly(request.properties.values);
         const { provider, logic, refreshes } = await resourceOf(request);
-        const result = await withTimeout(provider, request.getTimeout(), () =>
-          logic.read(request.getId(), props),
-        );
-        const response = new provproto.ReadResponse().setId(result.id).setRefreshBeforeUpdate(refreshes);
-        if (result.props) response.setProperties(toStruct(result.props));
-        if (result.inputs) response.setInputs(toStruct(result.inputs));
-        return response;
+        const result = await withTimeout(provider, request.timeout, () => logic.read(request.id, props));
+        return {
+          id: result.id,
+          ...(result.props ? { properties: { values: result.props } } : {}),
+          ...(result.inputs ? { inputs: { values: result.inputs } } : {}),
+          refreshBeforeUpdate: refreshes,
+        };
       }),
 
-      update: rpc(async (request: provproto.UpdateRequest) => {
-        const olds = withoutDynamicOnly(fromStruct(request.getOlds()).values);
-        const { values: news, secretKeys } = fromStruct(request.getNews());
+      update: rpc(async (request: UpdateRequest): Promise<UpdateResponse> => {
+        const olds = withoutDynamicOnly(request.olds.values);
+        const { values: news, secretKeys } = request.news;
         const { provider, logic, refreshes } = await resourceOf(request);
-        const response = new provproto.UpdateResponse().setRefreshBeforeUpdate(refreshes);
-        if (request.getPreview()) return response.setProperties(toStruct({ ...olds, ...news }, secretKeys));
-        const { outs } = await withTimeout(provider, request.getTimeout(), () =>
-          logic.update(request.getId(), olds, news),
+        if (request.preview)
+          return { properties: { values: { ...olds, ...news }, secretKeys }, refreshBeforeUpdate: refreshes };
+        const { outs } = await withTimeout(provider, request.timeout, () =>
+          logic.update(request.id, olds, news),
         );
-        return response.setProperties(toStruct(outs, secretKeys));
+        return { properties: { values: outs, secretKeys }, refreshBeforeUpdate: refreshes };
       }),
 
-      delete: rpc(async (request: provproto.DeleteRequest) => {
-        const props = withoutDynamicOnly(fromStruct(request.getProperties()).values);
+      delete: rpc(async (request: DeleteRequest) => {
+        const props = withoutDynamicOnly(request.properties.values);
         const { provider, logic } = await resourceOf(request);
-        await withTimeout(provider, request.getTimeout(), () => logic.delete(request.getId(), props));
-        return new emptyproto.Empty();
+        await withTimeout(provider, request.timeout, () => logic.delete(request.id, props));
+        return {};
       }),
 
       invoke: rpc(async (request: provproto.InvokeRequest) => {

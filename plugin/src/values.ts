@@ -7,9 +7,9 @@
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
 /** Key that marks a special value in a property map. */
-const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
+export const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
 /** Signature of a secret: `{[SIGNATURE_KEY]: SECRET_SIGNATURE, value}`. */
-const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
+export const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
 
 /** A property map as the resource logic sees it. */
 export type Properties = Record<string, unknown>;
