@@ -86,85 +86,74 @@ describe("the plugin reads requests as the generated stubs do", () => {
     });
   }
 
-  it("every resource request: its fields by number, fields the plugin does not use skipped, absent ones as proto3 defaults", () => {
+  {
     const olds = PROPERTY_MAPS["a BackupSchedule's outputs"] as Record<string, unknown>;
     const news = PROPERTY_MAPS["secret at the top"] as Record<string, unknown>;
     const urn = "urn:pulumi:dev::app::dfcloud-backups:index:Backup::b";
     const type = "dfcloud-backups:index:Backup";
-    const check = new provproto.CheckRequest()
-      .setUrn(urn)
-      .setType(type)
-      .setName("b")
-      .setOlds(struct(olds))
-      .setNews(struct(news))
-      .setRandomseed(new Uint8Array([1, 2, 3]))
-      .setOldOutputs(struct(olds));
-    expect(decode("check", check.serializeBinary())).toEqual({
-      urn,
-      type,
-      olds: reference(olds),
-      news: reference(news),
-    });
-    const diff = new provproto.DiffRequest()
-      .setId("dst_1")
-      .setUrn(urn)
-      .setType(type)
-      .setOlds(struct(olds))
-      .setNews(struct(news))
-      .setOldInputs(struct(news))
-      .setIgnorechangesList(["days"]);
-    expect(decode("diff", diff.serializeBinary())).toEqual({
-      id: "dst_1",
-      urn,
-      type,
-      olds: reference(olds),
-      news: reference(news),
-    });
-    const read = new provproto.ReadRequest()
-      .setId("dst_1")
-      .setUrn(urn)
-      .setType(type)
-      .setProperties(struct(olds))
-      .setInputs(struct(news))
-      .setTimeout(12);
-    expect(decode("read", read.serializeBinary())).toEqual({
-      id: "dst_1",
-      urn,
-      type,
-      properties: reference(olds),
-      timeout: 12,
-    });
-    const update = new provproto.UpdateRequest()
-      .setId("dst_1")
-      .setUrn(urn)
-      .setType(type)
-      .setOlds(struct(olds))
-      .setNews(struct(news))
-      .setOldInputs(struct(news))
-      .setTimeout(7)
-      .setPreview(true);
-    expect(decode("update", update.serializeBinary())).toEqual({
-      id: "dst_1",
-      urn,
-      type,
-      olds: reference(olds),
-      news: reference(news),
-      timeout: 7,
-      preview: true,
-    });
-    const del = new provproto.DeleteRequest()
-      .setId("dst_1")
-      .setUrn(urn)
-      .setType(type)
-      .setOldInputs(struct(news));
-    expect(decode("delete", del.serializeBinary())).toEqual({
-      id: "dst_1",
-      urn,
-      type,
-      properties: { values: {}, secretKeys: new Set() },
-      timeout: 0,
-    });
-  });
+    const id = "dst_1";
+    /** Each request with fields the plugin reads, fields it does not (skipped), and some left absent. */
+    const REQUESTS: [keyof typeof RESOURCE_PROVIDER_SERVICE, { serializeBinary(): Uint8Array }, object][] = [
+      [
+        "check",
+        new provproto.CheckRequest()
+          .setUrn(urn)
+          .setType(type)
+          .setName("b")
+          .setOlds(struct(olds))
+          .setNews(struct(news))
+          .setRandomseed(new Uint8Array([1, 2, 3]))
+          .setOldOutputs(struct(olds)),
+        { urn, type, olds: reference(olds), news: reference(news) },
+      ],
+      [
+        "diff",
+        new provproto.DiffRequest()
+          .setId(id)
+          .setUrn(urn)
+          .setType(type)
+          .setOlds(struct(olds))
+          .setNews(struct(news))
+          .setOldInputs(struct(news))
+          .setIgnorechangesList(["days"]),
+        { id, urn, type, olds: reference(olds), news: reference(news) },
+      ],
+      [
+        "read",
+        new provproto.ReadRequest()
+          .setId(id)
+          .setUrn(urn)
+          .setType(type)
+          .setProperties(struct(olds))
+          .setInputs(struct(news))
+          .setTimeout(12),
+        { id, urn, type, properties: reference(olds), timeout: 12 },
+      ],
+      [
+        "update",
+        new provproto.UpdateRequest()
+          .setId(id)
+          .setUrn(urn)
+          .setType(type)
+          .setOlds(struct(olds))
+          .setNews(struct(news))
+          .setOldInputs(struct(news))
+          .setTimeout(7)
+          .setPreview(true),
+        { id, urn, type, olds: reference(olds), news: reference(news), timeout: 7, preview: true },
+      ],
+      [
+        "delete",
+        new provproto.DeleteRequest().setId(id).setUrn(urn).setType(type).setOldInputs(struct(news)),
+        { id, urn, type, properties: { values: {}, secretKeys: new Set() }, timeout: 0 },
+      ],
+    ];
+    for (const [method, request, expected] of REQUESTS) {
+      it(`${method}: its fields by number, the ones the plugin does not use skipped, absent ones as proto3 defaults`, () => {
+        expect(decode(method, request.serializeBinary())).toEqual(expected);
+      });
+    }
+  }
 
   it("a Value with no kind is refused, as the generated stubs refuse to read it", () => {
     // CheckRequest.news (3) = Struct { fields (1) = entry { key (1) = "broken", value (2) = Value {} } }.
