@@ -1,6 +1,7 @@
 /**
- * The native front door: Pulumi's `pulumirpc.ResourceProvider` gRPC service, served directly on
- * @pulumi/pulumi's generated stubs, over the same resource logic as the dynamic SDK. Served directly
+ * The native front door: Pulumi's `pulumirpc.ResourceProvider` gRPC service, served directly with
+ * @grpc/grpc-js over the same resource logic as the dynamic SDK: the resource operations' messages
+ * coded by wire.ts, the rest on @pulumi/pulumi's generated stubs. Served directly
  * because `@pulumi/pulumi/provider`'s `main` drops Configure, CheckConfig/DiffConfig, detailedDiff,
  * timeouts and preview (pulumi/pulumi#10915; ../shared/research/wave2-anchors.md §1).
  *
