@@ -1,8 +1,11 @@
 /**
  * How the native plugin starts, side by side with the no-op plugin (bench/noop-plugin) in one run:
  * each launch mode from spawn to the port on stdout, the first GetSchema over gRPC, the config calls
- * the engine makes before any resource call (GetPluginInfo, CheckConfig, Configure), and the peak
- * resident memory (VmHWM) at the port and after those calls; then, optionally, the peak memory of the
+ * the engine makes before any resource call (GetPluginInfo, CheckConfig, Configure), a first Check
+ * sent at once after them (inputs every check refuses before any API call: what the first resource
+ * operation of a command pays when nothing gives the plugin time to load its operations' code first,
+ * as in `refresh` and `destroy`), and the peak resident memory (VmHWM) at the port and after that
+ * Check; then, optionally, the peak memory of the
  * plugin process during `up` of N BackupSchedules against N no-op resources.
  *
  *   npx vitest run --config bench/startup.config.mts
@@ -110,7 +113,17 @@ interface LaunchMode {
   readonly before?: () => void;
   /** Standard error that voids the measurement of this mode: the start fails when it prints it. */
   readonly refuse?: RegExp;
+  /** The type of the resource of the first Check. Default: the native BackupSchedule. */
+  readonly resourceType?: string;
 }
+
+/** A BackupSchedule's inputs that its check refuses before any API call (no such day). */
+const REFUSED_SCHEDULE_INPUTS = {
+  datastoreId: "dst_startup",
+  days: ["someday"],
+  hours: [2],
+  retentionDays: 7,
+};
 
 /** One start: spawn to port, GetSchema, the config calls, memory; the process is then stopped as the engine stops it. */
 interface StartSample {
@@ -118,7 +131,8 @@ interface StartSample {
   startRssMiB: number;
   getSchemaMs: number;
   configCallsMs: number;
-  afterConfigRssMiB: number;
+  firstCheckMs: number;
+  afterFirstCheckRssMiB: number;
 }
 
 /** Peak resident memory (VmHWM) of `pid`, MiB. */
@@ -187,6 +201,19 @@ async function startOnce(mode: LaunchMode): Promise<StartSample> {
         await call(client.checkConfig.bind(client), new provproto.CheckRequest().setNews(config));
         await call(client.configure.bind(client), new provproto.ConfigureRequest().setArgs(config));
       });
+      const type = mode.resourceType ?? nativeToken("BackupSchedule");
+      const firstCheck = await timed(() =>
+        call<provproto.CheckRequest, provproto.CheckResponse>(
+          client.check.bind(client),
+          new provproto.CheckRequest()
+            .setUrn(`urn:pulumi:bench::startup::${type}::first`)
+            .setType(type)
+            .setOlds(new Struct())
+            .setNews(Struct.fromJavaScript(REFUSED_SCHEDULE_INPUTS)),
+        ),
+      );
+      if (mode.resourceType === undefined)
+        expect(firstCheck.result.getFailuresList().map((failure) => failure.getProperty())).toEqual(["days"]);
       // Printed while the main script loads, before the port: read by now.
       const refused = mode.refuse?.exec(stderr);
       if (refused) throw new Error(`${mode.label}: ${refused[0]}`);
@@ -195,7 +222,8 @@ async function startOnce(mode: LaunchMode): Promise<StartSample> {
         startRssMiB,
         getSchemaMs: schemaCall.ms,
         configCallsMs: configCalls.ms,
-        afterConfigRssMiB: peakRssMiB(pid),
+        firstCheckMs: firstCheck.ms,
+        afterFirstCheckRssMiB: peakRssMiB(pid),
       };
     } finally {
       client.close();
@@ -376,6 +404,7 @@ describe.runIf(RUNS > 0)("the native plugin's start", () => {
         label: "`pulumi-resource-noop`: launcher + bundle",
         command: path.join(buildNoopPlugin(), "pulumi-resource-noop"),
         args: [],
+        resourceType: "noop:index:Thing",
       },
       { label: "launcher + bundle, as built", command: launcher, args: [] },
       {
@@ -429,7 +458,8 @@ describe.runIf(RUNS > 0)("the native plugin's start", () => {
         startRssMiB: of(list, "startRssMiB"),
         getSchemaMs: of(list, "getSchemaMs"),
         configCallsMs: of(list, "configCallsMs"),
-        afterConfigRssMiB: of(list, "afterConfigRssMiB"),
+        firstCheckMs: of(list, "firstCheckMs"),
+        afterFirstCheckRssMiB: of(list, "afterFirstCheckRssMiB"),
       };
       return { mode: mode.label, ...figures, startRatio: figures.startMs / of(noop, "startMs") };
     });
@@ -439,13 +469,14 @@ describe.runIf(RUNS > 0)("the native plugin's start", () => {
     tables.push(
       `### Start-up by launch mode (medians of ${RUNS} starts each, modes taking turns)`,
       "",
-      "| mode | spawn to port (ms) | / no-op | GetSchema (ms) | GetPluginInfo + CheckConfig + Configure (ms) | peak RSS at the port (MiB) | / no-op | after those calls (MiB) |",
-      "|---|---|---|---|---|---|---|---|",
+      "| mode | spawn to port (ms) | / no-op | GetSchema (ms) | GetPluginInfo + CheckConfig + Configure (ms) | first Check, at once (ms) | peak RSS at the port (MiB) | / no-op | after the first Check (MiB) | / no-op |",
+      "|---|---|---|---|---|---|---|---|---|---|",
       ...rows.map(
         (row) =>
           `| ${row.mode} | ${ms(row.startMs)} | ${row.startRatio.toFixed(2)} | ${row.getSchemaMs.toFixed(1)} | ` +
-          `${row.configCallsMs.toFixed(1)} | ${row.startRssMiB.toFixed(1)} | ` +
-          `${(row.startRssMiB / of(noop, "startRssMiB")).toFixed(2)} | ${row.afterConfigRssMiB.toFixed(1)} |`,
+          `${row.configCallsMs.toFixed(1)} | ${row.firstCheckMs.toFixed(1)} | ${row.startRssMiB.toFixed(1)} | ` +
+          `${(row.startRssMiB / of(noop, "startRssMiB")).toFixed(2)} | ${row.afterFirstCheckRssMiB.toFixed(1)} | ` +
+          `${(row.afterFirstCheckRssMiB / of(noop, "afterFirstCheckRssMiB")).toFixed(2)} |`,
       ),
       "",
     );

@@ -65,6 +65,16 @@ function loadProvider(): Promise<ProviderPackage> {
 }
 
 /**
+ * Loads, in the background, the code the resource operations need: the engine configures a provider
+ * only when a deployment follows (see ProviderHost.preloadOperations). A load that fails fails again
+ * for the operation that needs it.
+ */
+function preloadOperations(host: ProviderHost): void {
+  loadProvider().catch(() => undefined);
+  host.preloadOperations();
+}
+
+/**
  * The package schema, rendered from the contracts when the plugin was bundled (scripts/bundle-plugin.js
  * defines it), so that GetSchema needs neither the contracts nor zod; run unbundled (plugin/dist) the
  * plugin has none, and renders the schema when asked.
@@ -186,6 +196,23 @@ function handle<Req, Res>(
   };
 }
 
+/**
+ * `handler`, then `then` once its answer has left the process. grpc-js writes an answer over the next
+ * turns of the event loop (the message, then the status in trailers, each flushed from an immediate),
+ * so `then` waits for two turns: work it starts cannot hold up the answer. Were the answer still
+ * queued, it would wait for `then` and be no later than if `then` ran with the next request.
+ */
+function afterAnswer<Req, Res>(
+  handler: grpc.handleUnaryCall<Req, Res>,
+  then: () => void,
+): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) =>
+    handler(call, (...answer: Parameters<typeof callback>) => {
+      callback(...answer);
+      setImmediate(() => setImmediate(then));
+    });
+}
+
 /** Options of {@link createProviderService}. */
 export interface ProviderServiceOptions {
   /** Where log lines go (the engine's Log service). */
@@ -276,17 +303,20 @@ export function createProviderService(options: ProviderServiceOptions) {
         return configDiffResponse(changedConfig(olds, news));
       }),
 
-      configure: rpc(async (request: provproto.ConfigureRequest) => {
-        const variables = request.getVariablesMap();
-        host.configure(
-          credentialsFromProviderInputs(fromStruct(request.getArgs()).values, (key) => variables.get(key)),
-        );
-        return new provproto.ConfigureResponse()
-          .setAcceptsecrets(true)
-          .setSupportspreview(true)
-          .setAcceptresources(false)
-          .setAcceptoutputs(false);
-      }),
+      configure: afterAnswer(
+        rpc(async (request: provproto.ConfigureRequest) => {
+          const variables = request.getVariablesMap();
+          host.configure(
+            credentialsFromProviderInputs(fromStruct(request.getArgs()).values, (key) => variables.get(key)),
+          );
+          return new provproto.ConfigureResponse()
+            .setAcceptsecrets(true)
+            .setSupportspreview(true)
+            .setAcceptresources(false)
+            .setAcceptoutputs(false);
+        }),
+        () => preloadOperations(host),
+      ),
 
       check: rpc(async (request: CheckRequest): Promise<CheckResponse> => {
         const { logic } = await resourceOf(request);

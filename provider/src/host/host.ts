@@ -182,6 +182,18 @@ export class ProviderHost {
     };
   }
 
+  /**
+   * Starts loading the code operations need (see loadRegistry) in the background, without touching
+   * the network. A front door calls it once the engine has configured the provider, which it does
+   * only when a deployment will follow: in `preview` and `up` the engine then starts the program
+   * (hundreds of milliseconds of a language host's start-up) before the first Check, and the load
+   * is done by then instead of being paid by that Check. A load that fails fails again, with the
+   * same error, for the operation that needs it.
+   */
+  preloadOperations(): void {
+    for (const load of [loadRegistry, loadApiClient]) load().catch(() => undefined);
+  }
+
   /** The credentials in force: configured first, then the environment. */
   credentials(): Credentials {
     return resolveCredentials(this.configured, this.env);
