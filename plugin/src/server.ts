@@ -8,7 +8,8 @@
  * The engine starts the plugin at least twice per command, and some starts only ask for the schema
  * and the config calls: those are answered from the provider host alone (`@pulumi-dfcloud/provider/host`),
  * and the rest of the provider package (the resources' contracts and logic, zod, the API client) is
- * loaded by the first resource operation or invoke (see loadProvider).
+ * loaded once Configure has answered, or by the first resource operation or invoke before that (see
+ * loadProvider and preloadOperations).
  */
 import * as grpc from "@grpc/grpc-js";
 import * as pluginproto from "@pulumi/pulumi/proto/plugin_pb";
@@ -52,9 +53,10 @@ let providerCode: Promise<ProviderPackage> | undefined;
 let loadedProvider: ProviderPackage | undefined;
 
 /**
- * Loads the rest of the provider package, once: on the first resource operation or invoke (the host
- * loads its own part then too), or a GetSchema the bundle does not answer from its build. The plugin's
- * bundle keeps it in a file of its own (scripts/bundle-plugin.js), read from disk only then.
+ * Loads the rest of the provider package, once: after Configure (preloadOperations), on a resource
+ * operation or invoke before it (the host loads its own part then too), or on a GetSchema the bundle
+ * does not answer from its build. The plugin's bundle keeps it in a file of its own
+ * (scripts/bundle-plugin.js), read from disk only then.
  */
 function loadProvider(): Promise<ProviderPackage> {
   providerCode ??= import("@pulumi-dfcloud/provider").then((provider) => {

@@ -83,8 +83,9 @@ const noKeyApi: ResourceApi & LookupApi = new Proxy({} as ResourceApi & LookupAp
 });
 
 /**
- * The code only operations need, loaded by the first one that needs it (once per process), so that a
- * provider process answers the engine's schema and configuration calls without loading it: the
+ * The code only operations need, loaded by the first one that needs it or by
+ * ProviderHost.preloadOperations (once per process), so that a provider process answers the engine's
+ * schema and configuration calls without loading it: the
  * registry of resources and functions (their contracts, their logic, zod), and the API client (undici,
  * the API's zod schemas). The native plugin's bundle keeps them in a file of their own
  * (scripts/bundle-plugin.js), read from disk only then.
