@@ -3,9 +3,9 @@
  * each launch mode from spawn to the port on stdout, the first GetSchema over gRPC, the config calls
  * the engine makes before any resource call (GetPluginInfo, CheckConfig, Configure), a first Check
  * sent at once after them (inputs every check refuses before any API call: what the first resource
- * operation of a command pays when nothing gives the plugin time to load its operations' code first,
- * as in `refresh` and `destroy`), and the peak resident memory (VmHWM) at the port and after that
- * Check; then, optionally, the peak memory of the
+ * operation of a command pays to load the operations' code, since the engine configures a default
+ * provider right before the first Check of its package), and the peak resident memory (VmHWM) at the
+ * port and after that Check; then, optionally, the peak memory of the
  * plugin process during `up` of N BackupSchedules against N no-op resources.
  *
  *   npx vitest run --config bench/startup.config.mts

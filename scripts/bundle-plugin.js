@@ -5,8 +5,7 @@
 //   lib/plugin.js        what runs before the port and answers the schema and config calls: the plugin,
 //                        gRPC, the stubs, the provider host (@pulumi-dfcloud/provider/host)
 //   lib/operations.js    the rest of the provider package (contracts, resource logic, zod, the API
-//                        client, undici), required once Configure has answered (plugin/src/server.ts
-//                        preloadOperations) or by a resource operation or invoke before that
+//                        client, undici), required by the first resource operation or invoke
 //   lib/redis.js         @redis/client, required by the first restore drill's read-back
 // CommonJS, not ES modules split by esbuild: with the launcher's V8 flags Node compiles its own
 // modules without their code cache, and its ES module loader is then about 10 ms of the start.

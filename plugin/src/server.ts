@@ -8,8 +8,7 @@
  * The engine starts the plugin at least twice per command, and some starts only ask for the schema
  * and the config calls: those are answered from the provider host alone (`@pulumi-dfcloud/provider/host`),
  * and the rest of the provider package (the resources' contracts and logic, zod, the API client) is
- * loaded once Configure has answered, or by the first resource operation or invoke before that (see
- * loadProvider and preloadOperations).
+ * loaded by the first resource operation or invoke (see loadProvider).
  */
 import * as grpc from "@grpc/grpc-js";
 import * as pluginproto from "@pulumi/pulumi/proto/plugin_pb";
@@ -53,10 +52,9 @@ let providerCode: Promise<ProviderPackage> | undefined;
 let loadedProvider: ProviderPackage | undefined;
 
 /**
- * Loads the rest of the provider package, once: after Configure (preloadOperations), on a resource
- * operation or invoke before it (the host loads its own part then too), or on a GetSchema the bundle
- * does not answer from its build. The plugin's bundle keeps it in a file of its own
- * (scripts/bundle-plugin.js), read from disk only then.
+ * Loads the rest of the provider package, once: on the first resource operation or invoke (the host
+ * loads its own part then too), or a GetSchema the bundle does not answer from its build. The plugin's
+ * bundle keeps it in a file of its own (scripts/bundle-plugin.js), read from disk only then.
  */
 function loadProvider(): Promise<ProviderPackage> {
   providerCode ??= import("@pulumi-dfcloud/provider").then((provider) => {
@@ -64,16 +62,6 @@ function loadProvider(): Promise<ProviderPackage> {
     return provider;
   });
   return providerCode;
-}
-
-/**
- * Loads, in the background, the code the resource operations need: the engine configures a provider
- * only when a deployment follows (see ProviderHost.preloadOperations). A load that fails fails again
- * for the operation that needs it.
- */
-function preloadOperations(host: ProviderHost): void {
-  loadProvider().catch(() => undefined);
-  host.preloadOperations();
 }
 
 /**
@@ -198,23 +186,6 @@ function handle<Req, Res>(
   };
 }
 
-/**
- * `handler`, then `then` once its answer has left the process. grpc-js writes an answer over the next
- * turns of the event loop (the message, then the status in trailers, each flushed from an immediate),
- * so `then` waits for two turns: work it starts cannot hold up the answer. Were the answer still
- * queued, it would wait for `then` and be no later than if `then` ran with the next request.
- */
-function afterAnswer<Req, Res>(
-  handler: grpc.handleUnaryCall<Req, Res>,
-  then: () => void,
-): grpc.handleUnaryCall<Req, Res> {
-  return (call, callback) =>
-    handler(call, (...answer: Parameters<typeof callback>) => {
-      callback(...answer);
-      setImmediate(() => setImmediate(then));
-    });
-}
-
 /** Options of {@link createProviderService}. */
 export interface ProviderServiceOptions {
   /** Where log lines go (the engine's Log service). */
@@ -305,20 +276,17 @@ export function createProviderService(options: ProviderServiceOptions) {
         return configDiffResponse(changedConfig(olds, news));
       }),
 
-      configure: afterAnswer(
-        rpc(async (request: provproto.ConfigureRequest) => {
-          const variables = request.getVariablesMap();
-          host.configure(
-            credentialsFromProviderInputs(fromStruct(request.getArgs()).values, (key) => variables.get(key)),
-          );
-          return new provproto.ConfigureResponse()
-            .setAcceptsecrets(true)
-            .setSupportspreview(true)
-            .setAcceptresources(false)
-            .setAcceptoutputs(false);
-        }),
-        () => preloadOperations(host),
-      ),
+      configure: rpc(async (request: provproto.ConfigureRequest) => {
+        const variables = request.getVariablesMap();
+        host.configure(
+          credentialsFromProviderInputs(fromStruct(request.getArgs()).values, (key) => variables.get(key)),
+        );
+        return new provproto.ConfigureResponse()
+          .setAcceptsecrets(true)
+          .setSupportspreview(true)
+          .setAcceptresources(false)
+          .setAcceptoutputs(false);
+      }),
 
       check: rpc(async (request: CheckRequest): Promise<CheckResponse> => {
         const { logic } = await resourceOf(request);

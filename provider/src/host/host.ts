@@ -83,9 +83,8 @@ const noKeyApi: ResourceApi & LookupApi = new Proxy({} as ResourceApi & LookupAp
 });
 
 /**
- * The code only operations need, loaded by the first one that needs it or by
- * ProviderHost.preloadOperations (once per process), so that a provider process answers the engine's
- * schema and configuration calls without loading it: the
+ * The code only operations need, loaded by the first one that needs it (once per process), so that a
+ * provider process answers the engine's schema and configuration calls without loading it: the
  * registry of resources and functions (their contracts, their logic, zod), and the API client (undici,
  * the API's zod schemas). The native plugin's bundle keeps them in a file of their own
  * (scripts/bundle-plugin.js), read from disk only then.
@@ -181,18 +180,6 @@ export class ProviderHost {
       apiUrl: settings.apiUrl || undefined,
       allowInsecureHttp: settings.allowInsecureHttp,
     };
-  }
-
-  /**
-   * Starts loading the code operations need (see loadRegistry) in the background, without touching
-   * the network. A front door calls it once the engine has configured the provider, which it does
-   * only when a deployment will follow: in `preview` and `up` the engine then starts the program
-   * (hundreds of milliseconds of a language host's start-up) before the first Check, and the load
-   * is done by then instead of being paid by that Check. A load that fails fails again, with the
-   * same error, for the operation that needs it.
-   */
-  preloadOperations(): void {
-    for (const load of [loadRegistry, loadApiClient]) load().catch(() => undefined);
   }
 
   /** The credentials in force: configured first, then the environment. */
