@@ -46,6 +46,11 @@ const OPERATION_CODE =
  * (scripts/undici-parts.js; the parts of fetch those require only when a body needs them stay unloaded).
  */
 const UNUSED_UNDICI = /(^|\/)node_modules\/undici\/(index\.js$|lib\/(mock|cache)\/)/;
+/**
+ * What must not be in operations.js: zod's messages in languages other than English, which come with
+ * zod's `z` namespace (all of zod), where the provider imports only the parts it uses (provider/src/zod.ts).
+ */
+const UNUSED_ZOD = /(^|\/)node_modules\/zod\/v4\/locales\/(?!en\.js$)/;
 /** The dynamic imports that load the rest of the provider package (plugin/src/server.ts, provider/src/host/host.ts). */
 const OPERATIONS_IMPORT = /^(@pulumi-dfcloud\/provider|\.\.\/registry\.js|\.\/api-client\.js)$/;
 
@@ -241,6 +246,13 @@ async function main() {
   if (unusedUndici.length > 0)
     die(
       `lib/operations.js holds parts of undici the client does not use (an import from "undici" where its modules belong, see provider/src/client/http.ts):\n  ${unusedUndici.slice(0, 5).join("\n  ")}`,
+    );
+  const unusedZod = inputsOf(operationsBuild)
+    .map(relative)
+    .filter((input) => UNUSED_ZOD.test(input));
+  if (unusedZod.length > 0)
+    die(
+      `lib/operations.js holds all of zod (an import from "zod" where provider/src/zod.ts belongs):\n  ${unusedZod.slice(0, 5).join("\n  ")}`,
     );
   const owners = new Map();
   for (const [name, result] of [

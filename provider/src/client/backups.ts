@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
+import * as z from "../zod";
 import type { ClientContext } from "./context";
 import { EndpointMissingError, isDfCloudError, NotFoundError, ReconciliationError } from "./errors";
 import type { RequestSpec } from "./http";

@@ -12,7 +12,7 @@
  * into a field of an object that could be logged, and everything thrown is redacted with it.
  */
 import type { RedisClientOptions } from "@redis/client";
-import { z } from "zod";
+import * as z from "../zod";
 import type { ClientContext } from "./context";
 import {
   CancelledError,

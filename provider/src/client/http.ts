@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 // Only `Agent` and its `request` method: the native plugin's bundle serves these two from undici's own
 // modules instead of its entry point, which loads all of undici (scripts/undici-parts.js).
 import { Agent, type Dispatcher } from "undici";
-import { z } from "zod";
+import * as z from "../zod";
 import {
   type ApiError,
   apiErrorFromResponse,

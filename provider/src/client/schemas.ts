@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../zod";
 
 /*
  * Response schemas, from docs/api-model.md. Read tolerantly, write exactly: a field is required only

@@ -1,5 +1,5 @@
-import type { z } from "zod";
 import type { InputSpec, InputsOf } from "../schema/spec";
+import type * as z from "../zod";
 import type { CheckFailure } from "./logic";
 import { isUnknown } from "./unknowns";
 

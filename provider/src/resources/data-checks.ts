@@ -3,9 +3,10 @@
  * and the fewest keys it may hold. One definition for every resource that restores: a RestoreDrill
  * judges its scratch datastore by them, a Restore its target.
  */
-import { z } from "zod";
+
 import type { KeyspaceReading } from "../client/data-plane";
 import { type InputSpec, t } from "../schema/spec";
+import * as z from "../zod";
 
 /** Most keys `expectKeys` may name: each is one EXISTS, and the evidence lists the missing ones. */
 export const MAX_EXPECT_KEYS = 1000;

@@ -1,6 +1,7 @@
 /** Inputs every resource declares alike: the datastore it acts on and its wait budget. */
-import { z } from "zod";
+
 import { type InputSpec, t } from "../schema/spec";
+import * as z from "../zod";
 import { datastoreIdSchema } from "./ids";
 
 /** Default for every resource's `waitTimeoutMinutes`: how long `up` waits for the API. */

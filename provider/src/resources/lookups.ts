@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { DfCloudApi } from "../client/api";
 import type { ListBackupsFilter } from "../client/backups";
 import { API_LIMITS } from "../client/modelled";
@@ -13,6 +12,7 @@ import {
   output,
   t,
 } from "../schema/spec";
+import * as z from "../zod";
 import { BACKUP_INFO_TYPE, type BackupInfo } from "./backup";
 import { backupIdSchema, datastoreIdSchema } from "./ids";
 import { backupInfo, datastoreInfo } from "./model";

@@ -6,7 +6,7 @@
  * `check`'s validation and messages, `diff`'s replace rules, the input types (`z.output`, no casts)
  * and docs/reference (`make schema`; scripts/gen-contract.js).
  */
-import type { z } from "zod";
+import type * as z from "../zod";
 
 /**
  * Package name: every token, the plugin's name (`pulumi-resource-dfcloud-backups`) and the config

@@ -2,7 +2,7 @@
  * The Backup resource's contract, and what the API says about one backup in the provider's
  * vocabulary (its outputs, and the lookups' result).
  */
-import { z } from "zod";
+
 import { API_LIMITS } from "../../client/modelled";
 import {
   type InputsOf,
@@ -13,6 +13,7 @@ import {
   resourceContract,
   t,
 } from "../../schema/spec";
+import * as z from "../../zod";
 import { backupIdSchema } from "../ids";
 import { datastoreIdInput, waitTimeoutInput } from "../inputs";
 import { retentionDaysSchema } from "../schedule";

@@ -3,7 +3,7 @@
  * backup somewhere harmless, reads the data back over the datastore's own protocol, and records
  * whether it met the objectives: evidence that a backup restores, and how fast.
  */
-import { z } from "zod";
+
 import {
   type InputsOf,
   optionalOutput,
@@ -12,6 +12,7 @@ import {
   resourceContract,
   t,
 } from "../../schema/spec";
+import * as z from "../../zod";
 import { expectKeysInput, minKeysInput } from "../data-checks";
 import { backupIdSchema, datastoreIdSchema } from "../ids";
 import { datastoreIdInput, waitTimeoutInput } from "../inputs";

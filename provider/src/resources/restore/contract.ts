@@ -2,7 +2,7 @@
  * The Restore resource's contract: every input and output, declared once, and the enum types of
  * `ifAlreadyLoaded` and `status`.
  */
-import { z } from "zod";
+
 import {
   type EnumValueOf,
   enumType,
@@ -14,6 +14,7 @@ import {
   resourceContract,
   t,
 } from "../../schema/spec";
+import * as z from "../../zod";
 import { expectKeysInput, optionalMinKeysInput } from "../data-checks";
 import { backupIdSchema } from "../ids";
 import { datastoreIdInput, waitTimeoutInput } from "../inputs";
