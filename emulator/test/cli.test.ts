@@ -39,7 +39,10 @@ function run(args: string[]): { child: ChildProcess; exit: Promise<Exit> } {
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const exit = new Promise<Exit>((resolve) => child.on("exit", (code) => resolve({ code, stdout, stderr })));
+  // `close`, not `exit`: the process can be gone before this side has read what it wrote to its pipes,
+  // and `--help` then reads as an empty usage. (The detached start, whose background emulator keeps
+  // stderr open, is spawned on its own below.)
+  const exit = new Promise<Exit>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
   return { child, exit };
 }
 
