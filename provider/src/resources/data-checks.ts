@@ -3,7 +3,6 @@
  * and the fewest keys it may hold. One definition for every resource that restores: a RestoreDrill
  * judges its scratch datastore by them, a Restore its target.
  */
-
 import type { KeyspaceReading } from "../client/data-plane";
 import { type InputSpec, t } from "../schema/spec";
 import * as z from "../zod";

@@ -1,5 +1,4 @@
 /** Inputs every resource declares alike: the datastore it acts on and its wait budget. */
-
 import { type InputSpec, t } from "../schema/spec";
 import * as z from "../zod";
 import { datastoreIdSchema } from "./ids";

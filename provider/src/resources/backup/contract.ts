@@ -2,7 +2,6 @@
  * The Backup resource's contract, and what the API says about one backup in the provider's
  * vocabulary (its outputs, and the lookups' result).
  */
-
 import { API_LIMITS } from "../../client/modelled";
 import {
   type InputsOf,

@@ -3,7 +3,6 @@
  * backup somewhere harmless, reads the data back over the datastore's own protocol, and records
  * whether it met the objectives: evidence that a backup restores, and how fast.
  */
-
 import {
   type InputsOf,
   optionalOutput,

@@ -2,7 +2,6 @@
  * The Restore resource's contract: every input and output, declared once, and the enum types of
  * `ifAlreadyLoaded` and `status`.
  */
-
 import {
   type EnumValueOf,
   enumType,

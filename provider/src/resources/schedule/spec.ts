@@ -3,7 +3,6 @@
  * how each input is validated and normalised, and where its hours are local to (`timeZone`,
  * `dstHandling`).
  */
-
 import { API_LIMITS, API_WEEKDAYS } from "../../client/modelled";
 import { type EnumValueOf, enumType, enumValues, type InputSpec, t } from "../../schema/spec";
 import * as z from "../../zod";
